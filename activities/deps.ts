@@ -1,0 +1,16 @@
+import type { Client } from '@temporalio/client';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { TickflowConfig } from '../config/config';
+import type { BarsStore } from '../store/bars-store';
+import type { DeadLetterStore } from '../store/dead-letter-store';
+import type { SeriesStore } from '../store/series-store';
+
+/** What the ingest activities need from the outside world, built once per worker process. */
+export interface IngestDeps {
+  config: TickflowConfig;
+  kinesis: KinesisClient;
+  temporal: Client;
+  bars: BarsStore;
+  deadLetters: DeadLetterStore;
+  series: SeriesStore;
+}

@@ -1,0 +1,46 @@
+import { IndicatorSet } from '../domain/indicators';
+import type { ProcessBarsInput, ProcessBarsResult } from '../workflows/contracts';
+import type { IngestDeps } from './deps';
+
+/**
+ * Indicator state per series, kept between batches so the common case needs no read. An
+ * entry is used only when it ends exactly where the workflow says the stored series ends;
+ * otherwise (restart, another worker took a batch, a retry) state is rebuilt from storage.
+ */
+export class IndicatorCache {
+  private readonly entries = new Map<string, IndicatorSet>();
+  constructor(private readonly maxEntries = 20_000) {}
+
+  take(key: string, lastBarTime: number | null): IndicatorSet | undefined {
+    const set = this.entries.get(key);
+    this.entries.delete(key);
+    return set && lastBarTime !== null && set.lastBarTime === lastBarTime ? set : undefined;
+  }
+
+  put(key: string, set: IndicatorSet): void {
+    this.entries.set(key, set);
+    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+  }
+}
+
+/** Computes every indicator for a series' new bars, in order, and stores bar + indicators idempotently. */
+export function processBarsActivity(deps: IngestDeps, cache = new IndicatorCache()) {
+  return async function processBars(input: ProcessBarsInput): Promise<ProcessBarsResult> {
+    const { ticker, interval, bars } = input;
+    const key = `${ticker}#${interval}`;
+    const first = bars[0];
+    const last = bars[bars.length - 1];
+    if (!first || !last) throw new Error('processBars called without bars');
+
+    // take() removes the entry: if this attempt fails half-way, the next one rebuilds from storage.
+    const indicators =
+      cache.take(key, input.previousBarTime) ??
+      IndicatorSet.warmUp(await deps.bars.lastBefore(ticker, interval, first.t, deps.config.ingest.warmupBars));
+    const time = (t: number) => new Date(t).toISOString();
+    const rows = bars.map(({ t, o, h, l, c, v }) => ({ ticker, interval, time: time(t), t, o, h, l, c, v, ...indicators.add({ t, o, h, l, c, v }) }));
+    await deps.bars.put(rows);
+    await deps.series.advance({ ticker, interval, lastBarTime: last.t, lastArrivalAt: last.arrivedAt, lastStoredAt: Date.now() });
+    cache.put(key, indicators);
+    return { stored: rows.length, lastBarTime: last.t };
+  };
+}

@@ -1,0 +1,86 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { openSync, closeSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { repoRoot } from '../../config/config';
+import { createAwsClients, destroyAwsClients } from '../../clients/aws';
+import { connectTemporal } from '../../clients/temporal';
+import { BarsStore } from '../../store/bars-store';
+import { packagedDataset, replaySource } from '../../producer/sources/replay';
+import { tickerWorkflowId } from '../../workflows/search-attributes';
+import { waitUntilCaughtUp } from '../ingestion-progress';
+import { fixed, table } from '../output';
+import { runProducer } from './produce';
+import { readStatus } from './read';
+import { bringStackUp } from './stack';
+
+function startWorker(logFile: string): { child: ChildProcess; exited: Promise<number | null> } {
+  const out = openSync(logFile, 'a');
+  const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'tickflow.js'), 'worker'], { stdio: ['ignore', out, out], env: process.env });
+  closeSync(out);
+  return { child, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
+}
+
+export function registerDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description('the main job on the local stack: stack up, start a worker, replay AAPL daily history, report what was stored')
+    .option('--timeout <seconds>', 'give up waiting for ingestion after this long', (v) => Number(v), 600)
+    .action(async (options: { timeout: number }) => {
+      const step = (text: string) => process.stderr.write(`\n▶ ${text}\n`);
+      step('local stack');
+      const { config, services } = await bringStackUp();
+      process.stderr.write(`${table(services.map((s) => ({ service: s.name, status: s.status, where: s.url })))}\n`);
+
+      step('ingest worker');
+      const workerLog = path.join(config.home, 'logs', 'worker.log');
+      const worker = startWorker(workerLog);
+      let workerDied = false;
+      void worker.exited.then(() => (workerDied = true));
+      process.stderr.write(`started (pid ${worker.child.pid}), logs in ${workerLog}\n`);
+
+      const { client, connection } = await connectTemporal(config);
+      const aws = createAwsClients(config);
+      try {
+        step('producer: AAPL daily bars → Kinesis');
+        const summary = await runProducer(replaySource({ file: packagedDataset('aapl'), ticker: 'AAPL', interval: '1d', speed: 'max' }));
+        process.stderr.write(`${summary.sent} records in ${(summary.durationMs / 1000).toFixed(1)}s\n`);
+
+        step('waiting for the pipeline to catch up');
+        const bars = new BarsStore(aws.documents, config.tables.bars);
+        let lastReport = 0;
+        await waitUntilCaughtUp(client, config, { lastSequenceByShard: summary.lastSequenceByShard, series: [{ ticker: 'AAPL', interval: '1d' }] }, {
+          timeoutMs: options.timeout * 1000,
+          onWait: async () => {
+            if (workerDied) throw new Error(`the worker exited early; last lines of ${workerLog}:\n${readFileSync(workerLog, 'utf8').split('\n').slice(-15).join('\n')}`);
+            if (Date.now() - lastReport > 2000) {
+              lastReport = Date.now();
+              process.stderr.write(`  AAPL bars stored: ${await bars.count('AAPL', '1d')}\n`);
+            }
+          },
+        });
+
+        step('stored');
+        const status = await readStatus(aws, config, 'AAPL', '1d');
+        const aapl = status.tickers[0];
+        const recent = (await bars.range('AAPL', '1d')).slice(-5);
+        process.stdout.write(
+          [
+            `AAPL 1d: ${aapl?.bars ?? 0} bars stored in DynamoDB table ${config.tables.bars}, last bar ${aapl?.lastBarTime ?? '-'}; dead letters: ${status.deadLetters}`,
+            '',
+            table(recent.map((b) => ({ time: b.time.slice(0, 10), close: fixed(b.c, 2), sma20: fixed(b.sma20, 2), ema50: fixed(b.ema50, 2), rsi14: fixed(b.rsi14, 1), macd: fixed(b.macd, 3), bbLower: fixed(b.bbLower, 2), bbUpper: fixed(b.bbUpper, 2), atr14: fixed(b.atr14, 2) }))),
+            '',
+            `Temporal Web UI, AAPL's workflow: ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${tickerWorkflowId('AAPL', '1d')}`,
+            `all AAPL runs:                     ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows?query=${encodeURIComponent('Ticker="AAPL"')}`,
+            `more: tickflow status --ticker AAPL   tickflow bars --ticker AAPL --limit 20`,
+            `the stack keeps running; stop it with: npm run stack:down`,
+          ].join('\n') + '\n',
+        );
+      } finally {
+        destroyAwsClients(aws);
+        await connection.close();
+        worker.child.kill('SIGTERM');
+        await worker.exited;
+      }
+    });
+}

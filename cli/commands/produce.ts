@@ -1,0 +1,90 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { loadConfig } from '../../config/config';
+import { createAwsClients, destroyAwsClients } from '../../clients/aws';
+import { INTERVALS, tickerSchema, type BarInterval } from '../../domain/market-event';
+import { produce, type ProduceSummary } from '../../producer/produce';
+import { packagedDataset, replaySource } from '../../producer/sources/replay';
+import { syntheticSource } from '../../producer/sources/synthetic';
+import type { MarketSource } from '../../producer/sources/source';
+import { emit } from '../output';
+
+export const parseSpeed = (value: string): number | 'max' => {
+  if (value === 'max') return 'max';
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number or "max"');
+  return n;
+};
+const parsePositiveInt = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+};
+const parseInterval = (value: string): BarInterval => {
+  if (!(INTERVALS as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${INTERVALS.join(', ')}`);
+  return value as BarInterval;
+};
+const parseTicker = (value: string): string => {
+  const parsed = tickerSchema.safeParse(value);
+  if (!parsed.success) throw new InvalidArgumentError(parsed.error.issues[0]?.message ?? 'invalid ticker');
+  return parsed.data;
+};
+const parseTime = (value: string): number => {
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) throw new InvalidArgumentError('expected an ISO date such as 2024-01-02');
+  return t;
+};
+
+/** Runs a source into the stream with progress on stderr; returns the summary. */
+export async function runProducer(source: MarketSource, quiet = false): Promise<ProduceSummary> {
+  const config = loadConfig();
+  const aws = createAwsClients(config);
+  if (!quiet) process.stderr.write(`producing: ${source.describe()} → kinesis stream ${config.stream.name}\n`);
+  try {
+    return await produce(aws.kinesis, source, {
+      streamName: config.stream.name,
+      onProgress: quiet
+        ? undefined
+        : ({ sent, total, retried, elapsedMs }) =>
+            process.stderr.write(
+              `  sent ${sent}${total ? `/${total} (${((100 * sent) / total).toFixed(0)}%)` : ''} records, ${(sent / Math.max(elapsedMs / 1000, 0.001)).toFixed(0)}/s, retried ${retried}\n`,
+            ),
+    });
+  } finally {
+    destroyAwsClients(aws);
+  }
+}
+
+const renderSummary = (s: ProduceSummary) =>
+  `done: ${s.sent} records for ${s.tickers} ticker(s) in ${(s.durationMs / 1000).toFixed(1)}s (${s.recordsPerSecond.toFixed(0)} records/s, ${s.requests} PutRecords, ${s.retriedRecords} retried)`;
+
+export function registerProduceCommands(program: Command): void {
+  const producer = program.command('produce').description('write market data into the Kinesis stream (partition key: ticker)');
+  producer
+    .command('replay')
+    .description('replay a Yahoo-format OHLCV CSV (default: AAPL daily 2013-2018, shipped in @observablehq/sample-datasets)')
+    .option('--file <csv>', 'Yahoo-format CSV (Date,Open,High,Low,Close,Adj Close,Volume)')
+    .option('--ticker <symbol>', 'ticker the bars belong to', parseTicker, 'AAPL')
+    .option('--interval <interval>', `bar interval (${INTERVALS.join(', ')})`, parseInterval, '1d' as BarInterval)
+    .option('--speed <factor|max>', 'real-time multiplier between bar timestamps (86400 = one daily bar per second), or max', parseSpeed, 'max' as const)
+    .option('--json', 'print the summary as JSON')
+    .action(async (options: { file?: string; ticker: string; interval: BarInterval; speed: number | 'max'; json?: boolean }) => {
+      const summary = await runProducer(replaySource({ file: options.file ?? packagedDataset('aapl'), ticker: options.ticker, interval: options.interval, speed: options.speed }), options.json);
+      emit(options.json, summary, () => renderSummary(summary));
+    });
+  producer
+    .command('synthetic')
+    .description('seeded geometric Brownian motion with jumps and volume, for any number of tickers')
+    .option('--tickers <n>', 'number of tickers (SYN0000, SYN0001, …)', parsePositiveInt, 100)
+    .option('--bars <n>', 'bars per ticker', parsePositiveInt, 100)
+    .option('--seed <n>', 'random seed', parsePositiveInt, 42)
+    .option('--interval <interval>', `bar interval (${INTERVALS.join(', ')})`, parseInterval, '1m' as BarInterval)
+    .option('--rate <steps|max>', 'bar steps per second (one bar for every ticker per step), or max', parseSpeed, 'max' as const)
+    .option('--start <date>', 'time of the first bar', parseTime, Date.parse('2024-01-02T14:30:00Z'))
+    .option('--json', 'print the summary as JSON')
+    .action(async (options: { tickers: number; bars: number; seed: number; interval: BarInterval; rate: number | 'max'; start: number; json?: boolean }) => {
+      const summary = await runProducer(syntheticSource({ ...options, startTime: options.start }), options.json);
+      emit(options.json, summary, () => renderSummary(summary));
+    });
+}
+
+export { parseInterval, parseTicker, parseTime };

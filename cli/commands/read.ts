@@ -1,0 +1,98 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/config';
+import { createAwsClients, destroyAwsClients, type AwsClients } from '../../clients/aws';
+import { INDICATOR_NAMES } from '../../domain/indicators';
+import { BarsStore, type StoredBar } from '../../store/bars-store';
+import { DeadLetterStore } from '../../store/dead-letter-store';
+import { SeriesStore } from '../../store/series-store';
+import { emit, fixed, iso, table } from '../output';
+import { parseInterval, parseTicker, parseTime } from './produce';
+
+async function withClients<T>(work: (aws: AwsClients, config: ReturnType<typeof loadConfig>) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const aws = createAwsClients(config);
+  try {
+    return await work(aws, config);
+  } finally {
+    destroyAwsClients(aws);
+  }
+}
+
+export interface SeriesStatus {
+  ticker: string;
+  interval: string;
+  bars: number;
+  lastBarTime: string;
+  /** Stream arrival of the newest bar's record → that bar stored. */
+  lagMs: number;
+  lastStoredAt: string;
+  indicators: Partial<StoredBar>;
+}
+
+export async function readStatus(aws: AwsClients, config: ReturnType<typeof loadConfig>, ticker?: string, interval?: string) {
+  const barsStore = new BarsStore(aws.documents, config.tables.bars);
+  const series = (await new SeriesStore(aws.documents, config.tables.tickers).list()).filter(
+    (s) => (!ticker || s.ticker === ticker) && (!interval || s.interval === interval),
+  );
+  const statuses: SeriesStatus[] = await Promise.all(
+    series.map(async (s) => {
+      const [count, latest] = await Promise.all([barsStore.count(s.ticker, s.interval), barsStore.latest(s.ticker, s.interval)]);
+      return {
+        ticker: s.ticker,
+        interval: s.interval,
+        bars: count,
+        lastBarTime: iso(s.lastBarTime),
+        lagMs: s.lastStoredAt - s.lastArrivalAt,
+        lastStoredAt: iso(s.lastStoredAt),
+        indicators: Object.fromEntries(INDICATOR_NAMES.map((name) => [name, latest?.[name] ?? null])),
+      };
+    }),
+  );
+  const deadLetters = (await new DeadLetterStore(aws.documents, config.tables.deadLetters).list()).length;
+  return { tickers: statuses, deadLetters };
+}
+
+export function registerReadCommands(program: Command): void {
+  program
+    .command('status')
+    .description('per ticker: bars stored, last bar, latest indicators, ingestion lag; dead-letter count')
+    .option('--ticker <symbol>', 'only this ticker', parseTicker)
+    .option('--interval <interval>', 'only this interval', parseInterval)
+    .option('--json', 'print machine-readable output')
+    .action(async (options: { ticker?: string; interval?: string; json?: boolean }) => {
+      const status = await withClients((aws, config) => readStatus(aws, config, options.ticker, options.interval));
+      emit(options.json, status, () =>
+        [
+          table(status.tickers.map((s) => ({
+            ticker: s.ticker, interval: s.interval, bars: s.bars, 'last bar': s.lastBarTime, 'lag ms': s.lagMs,
+            close: fixed(s.indicators.c, 2), ema20: fixed(s.indicators.ema20, 2), rsi14: fixed(s.indicators.rsi14, 1), macd: fixed(s.indicators.macd, 3), atr14: fixed(s.indicators.atr14, 2),
+          }))),
+          `dead letters: ${status.deadLetters}`,
+        ].join('\n'),
+      );
+    });
+  program
+    .command('bars')
+    .description('stored bars with every indicator, in time order')
+    .requiredOption('--ticker <symbol>', 'ticker', parseTicker)
+    .option('--interval <interval>', 'bar interval', parseInterval, '1d')
+    .option('--from <date>', 'first bar time (inclusive)', parseTime)
+    .option('--to <date>', 'last bar time (inclusive)', parseTime)
+    .option('--limit <n>', 'print only the last n bars', (v) => Number(v))
+    .option('--json', 'print machine-readable output')
+    .action(async (options: { ticker: string; interval: string; from?: number; to?: number; limit?: number; json?: boolean }) => {
+      let bars = await withClients((aws, config) => new BarsStore(aws.documents, config.tables.bars).range(options.ticker, options.interval, options.from, options.to));
+      if (options.limit && options.limit > 0) bars = bars.slice(-options.limit);
+      emit(options.json, bars, () =>
+        table(bars.map((b) => ({ time: b.time, open: fixed(b.o, 2), high: fixed(b.h, 2), low: fixed(b.l, 2), close: fixed(b.c, 2), volume: b.v, sma20: fixed(b.sma20, 2), ema50: fixed(b.ema50, 2), rsi14: fixed(b.rsi14, 1), macd: fixed(b.macd, 3), bbUpper: fixed(b.bbUpper, 2), atr14: fixed(b.atr14, 2), obv: b.obv ?? '-' }))),
+      );
+    });
+  program
+    .command('dead-letters')
+    .description('records that could not be processed, with the reason')
+    .option('--json', 'print machine-readable output')
+    .action(async (options: { json?: boolean }) => {
+      const letters = await withClients((aws, config) => new DeadLetterStore(aws.documents, config.tables.deadLetters).list());
+      emit(options.json, letters, () => table(letters.map((l) => ({ source: l.source, seq: l.seq, key: l.partitionKey, reason: l.reason }))));
+    });
+}

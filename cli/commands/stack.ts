@@ -1,0 +1,62 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/config';
+import { createAwsClients, destroyAwsClients } from '../../clients/aws';
+import { bootstrapResources } from '../../local/bootstrap';
+import { stackDown, stackStatus, stackUp, type ServiceReport } from '../../local/stack';
+import { emit, table } from '../output';
+
+const render = (reports: ServiceReport[]) =>
+  table(reports.map((r) => ({ service: r.name, status: r.status, pid: r.pid ?? '-', where: r.url })));
+
+export async function bringStackUp(json = false) {
+  const config = loadConfig();
+  if (config.stack !== 'local') throw new Error('`stack up` manages the local stack only (TICKFLOW_STACK=aws deploys with infra/)');
+  if (!json) process.stderr.write(`starting the local stack (data in ${config.home}) …\n`);
+  const services = await stackUp(config);
+  const aws = createAwsClients(config);
+  try {
+    const resources = await bootstrapResources(config, aws);
+    return { config, services, resources };
+  } finally {
+    destroyAwsClients(aws);
+  }
+}
+
+export function registerStackCommands(program: Command): void {
+  const stack = program.command('stack').description('start, stop and inspect the offline local stack (Temporal, Kinesis, DynamoDB, S3/SNS)');
+  stack
+    .command('up')
+    .description('start every service not already running, wait until healthy, create stream/tables/bucket/topic')
+    .option('--json', 'print machine-readable output')
+    .action(async (options: { json?: boolean }) => {
+      const { config, services, resources } = await bringStackUp(options.json);
+      emit(options.json, { services, resources }, () =>
+        [
+          render(services),
+          '',
+          `stream ${resources.stream.name} (${resources.stream.shards} shards), tables ${resources.tables.map((t) => t.name).join(', ')},`,
+          `bucket ${resources.bucket.name}, topic ${resources.topic.arn}`,
+          '',
+          `Temporal Web UI: ${config.temporal.uiUrl}`,
+          `logs: ${config.home}/logs   stop with: tickflow stack down`,
+        ].join('\n'),
+      );
+    });
+  stack
+    .command('down')
+    .description('stop the services that `stack up` started (data is kept)')
+    .option('--json', 'print machine-readable output')
+    .action(async (options: { json?: boolean }) => {
+      const stopped = await stackDown(loadConfig());
+      emit(options.json, stopped, () => stopped.map((s) => `${s.name}: ${s.stopped ? 'stopped' : 'was not running'}`).join('\n'));
+    });
+  stack
+    .command('status')
+    .description('show which services answer, and where')
+    .option('--json', 'print machine-readable output')
+    .action(async (options: { json?: boolean }) => {
+      const reports = await stackStatus(loadConfig());
+      emit(options.json, reports, () => render(reports));
+      if (reports.some((r) => r.status === 'stopped' || r.status === 'partly up')) process.exitCode = 3;
+    });
+}

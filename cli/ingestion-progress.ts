@@ -1,0 +1,53 @@
+import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { TickflowConfig } from '../config/config';
+import { compareSequence } from '../domain/sequence';
+import type { TickerProgress } from '../workflows/contracts';
+import { checkpointQuery } from '../workflows/shard-reader';
+import { progressQuery } from '../workflows/ticker';
+import { shardReaderWorkflowId, tickerWorkflowId } from '../workflows/search-attributes';
+
+export interface CatchUpTarget {
+  /** Newest sequence number written per shard (from the producer's summary). */
+  lastSequenceByShard: Record<string, string>;
+  series: Array<{ ticker: string; interval: string }>;
+}
+
+export async function tickerProgress(client: Client, ticker: string, interval: string): Promise<TickerProgress | undefined> {
+  try {
+    return await client.workflow.getHandle(tickerWorkflowId(ticker, interval)).query(progressQuery);
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * True once every shard reader has read past what was produced and every ticker workflow
+ * has processed all it received: the pipeline has caught up with the producer.
+ */
+export async function caughtUp(client: Client, config: TickflowConfig, target: CatchUpTarget): Promise<boolean> {
+  for (const [shardId, sequence] of Object.entries(target.lastSequenceByShard)) {
+    const checkpoint = await client.workflow.getHandle(shardReaderWorkflowId(config.stream.name, shardId)).query(checkpointQuery).catch(() => undefined);
+    if (!checkpoint?.afterSequence || compareSequence(checkpoint.afterSequence, sequence) < 0) return false;
+  }
+  for (const { ticker, interval } of target.series) {
+    const progress = await tickerProgress(client, ticker, interval);
+    if (!progress || progress.pendingBatches > 0 || progress.processing) return false;
+  }
+  return true;
+}
+
+export async function waitUntilCaughtUp(
+  client: Client,
+  config: TickflowConfig,
+  target: CatchUpTarget,
+  options: { timeoutMs: number; onWait?: () => Promise<void> | void; pollMs?: number },
+): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  while (!(await caughtUp(client, config, target))) {
+    if (Date.now() > deadline) throw new Error(`ingestion did not catch up within ${options.timeoutMs / 1000}s`);
+    await options.onWait?.();
+    await new Promise((r) => setTimeout(r, options.pollMs ?? 500));
+  }
+}

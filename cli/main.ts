@@ -1,0 +1,27 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config/config';
+import { registerDemoCommand } from './commands/demo';
+import { registerProduceCommands } from './commands/produce';
+import { registerReadCommands } from './commands/read';
+import { registerStackCommands } from './commands/stack';
+import { registerWorkerCommand } from './commands/worker';
+
+const program = new Command()
+  .name('tickflow')
+  .description('Real-time stock analysis: Kinesis → per-ticker Temporal workflows → indicators → DynamoDB.\nConfiguration comes from TICKFLOW_* environment variables (see README).')
+  .version(require('../package.json').version)
+  .showHelpAfterError();
+
+registerStackCommands(program);
+registerDemoCommand(program);
+registerWorkerCommand(program);
+registerProduceCommands(program);
+registerReadCommands(program);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  // Known failures get their message only; anything else keeps its stack for bug reports.
+  const known = error instanceof ConfigError || (error instanceof Error && /Error$/.test(error.name) && error.name !== 'Error' && error.name !== 'TypeError');
+  process.stderr.write(`tickflow: ${known || !(error instanceof Error) ? String((error as Error).message ?? error) : error.stack}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,16 @@
+/** Prints `data` as JSON when asked, else the human rendering. */
+export function emit(json: boolean | undefined, data: unknown, human: () => string): void {
+  process.stdout.write(json ? `${JSON.stringify(data, null, 2)}\n` : `${human()}\n`);
+}
+
+export const iso = (t: number | null | undefined): string => (t === null || t === undefined ? '-' : new Date(t).toISOString());
+
+export function table(rows: Array<Record<string, string | number>>): string {
+  if (rows.length === 0) return '(none)';
+  const headers = Object.keys(rows[0]!);
+  const widths = headers.map((h) => Math.max(h.length, ...rows.map((r) => String(r[h] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(headers.map((h) => String(r[h] ?? ''))))].join('\n');
+}
+
+export const fixed = (n: number | null | undefined, digits = 4): string => (n === null || n === undefined ? '-' : n.toFixed(digits));

@@ -1,0 +1,18 @@
+import { Client, Connection } from '@temporalio/client';
+import type { TickflowConfig } from '../config/config';
+
+export class TemporalUnavailableError extends Error {
+  override name = 'TemporalUnavailableError';
+}
+
+/** A Temporal client for the configured address and namespace, with a clear error when nothing answers. */
+export async function connectTemporal(config: TickflowConfig): Promise<{ client: Client; connection: Connection }> {
+  try {
+    const connection = await Connection.connect({ address: config.temporal.address, connectTimeout: '5s' });
+    return { client: new Client({ connection, namespace: config.temporal.namespace }), connection };
+  } catch (error) {
+    throw new TemporalUnavailableError(
+      `cannot reach Temporal at ${config.temporal.address} (${(error as Error).message}); is the stack up? Try: tickflow stack up`,
+    );
+  }
+}

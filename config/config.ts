@@ -1,0 +1,138 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * One typed configuration for every process, read from environment variables.
+ * Each schema key is the variable's own name, so a validation error names exactly
+ * what to fix. `local` derives endpoints from ports on 127.0.0.1; `aws` leaves
+ * endpoints to the SDK's defaults unless an override is given.
+ */
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const url = z.url().optional();
+const name = (fallback: string) =>
+  z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'letters, digits, "_", "." or "-" only').default(fallback);
+
+export const repoRoot = path.resolve(__dirname, '..');
+
+const envSchema = z.object({
+  TICKFLOW_STACK: z.enum(['local', 'aws']).default('local'),
+  TICKFLOW_HOME: z.string().min(1).default(path.join(repoRoot, '.tickflow')),
+  AWS_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as us-east-1').default('us-east-1'),
+  TICKFLOW_TEMPORAL_PORT: port(7233),
+  TICKFLOW_TEMPORAL_UI_PORT: port(8233),
+  TICKFLOW_KINESIS_PORT: port(4567),
+  TICKFLOW_DYNAMODB_PORT: port(8000),
+  TICKFLOW_MOTO_PORT: port(5000),
+  TICKFLOW_KINESIS_ENDPOINT: url,
+  TICKFLOW_DYNAMODB_ENDPOINT: url,
+  TICKFLOW_S3_ENDPOINT: url,
+  TICKFLOW_SNS_ENDPOINT: url,
+  TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'host:port').optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_UI_URL: url,
+  TICKFLOW_TASK_QUEUE: name('tickflow-ingest'),
+  TICKFLOW_STREAM: name('tickflow-market-data'),
+  TICKFLOW_SHARDS: positiveInt(2).pipe(z.number().max(50)),
+  TICKFLOW_TABLE_PREFIX: name('tickflow'),
+  TICKFLOW_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{2,62}$/, 'an S3 bucket name').default('tickflow-data'),
+  TICKFLOW_ALERTS_TOPIC: name('tickflow-alerts'),
+  TICKFLOW_READ_LIMIT: positiveInt(2000).pipe(z.number().max(10000)),
+  TICKFLOW_MAX_BARS_PER_BATCH: positiveInt(500).pipe(z.number().max(2000)),
+  TICKFLOW_WARMUP_BARS: positiveInt(1000).pipe(z.number().min(100)),
+  TICKFLOW_POLL_INTERVAL_MS: positiveInt(200),
+  TICKFLOW_LONG_POLL_MS: positiveInt(10000),
+  TICKFLOW_BATCHES_PER_RUN: positiveInt(200),
+  TICKFLOW_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface TickflowConfig {
+  stack: 'local' | 'aws';
+  home: string;
+  region: string;
+  ports: { temporal: number; temporalUi: number; kinesis: number; dynamodb: number; moto: number };
+  endpoints: { kinesis?: string; dynamodb?: string; s3?: string; sns?: string };
+  temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string };
+  stream: { name: string; shards: number };
+  tables: { bars: string; deadLetters: string; tickers: string };
+  bucket: string;
+  alertsTopic: string;
+  ingest: {
+    readLimit: number;
+    maxBarsPerBatch: number;
+    warmupBars: number;
+    pollIntervalMs: number;
+    longPollMs: number;
+    batchesPerRun: number;
+  };
+  logLevel: Env['TICKFLOW_LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid tickflow configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): TickflowConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const key = issue.path.join('.');
+        const given = env[key];
+        return `${key}: ${issue.message}${given === undefined ? '' : ` (got ${JSON.stringify(given)})`}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  const local = e.TICKFLOW_STACK === 'local';
+  const loopback = (p: number) => (local ? `http://127.0.0.1:${p}` : undefined);
+  const temporalAddress = e.TEMPORAL_ADDRESS ?? (local ? `127.0.0.1:${e.TICKFLOW_TEMPORAL_PORT}` : undefined);
+  if (!temporalAddress) throw new ConfigError(['TEMPORAL_ADDRESS: required when TICKFLOW_STACK=aws']);
+  const endpoints = {
+    kinesis: e.TICKFLOW_KINESIS_ENDPOINT ?? loopback(e.TICKFLOW_KINESIS_PORT),
+    dynamodb: e.TICKFLOW_DYNAMODB_ENDPOINT ?? loopback(e.TICKFLOW_DYNAMODB_PORT),
+    s3: e.TICKFLOW_S3_ENDPOINT ?? loopback(e.TICKFLOW_MOTO_PORT),
+    sns: e.TICKFLOW_SNS_ENDPOINT ?? loopback(e.TICKFLOW_MOTO_PORT),
+  };
+  return {
+    stack: e.TICKFLOW_STACK,
+    home: path.resolve(e.TICKFLOW_HOME),
+    region: e.AWS_REGION,
+    ports: {
+      temporal: e.TICKFLOW_TEMPORAL_PORT,
+      temporalUi: e.TICKFLOW_TEMPORAL_UI_PORT,
+      kinesis: e.TICKFLOW_KINESIS_PORT,
+      dynamodb: e.TICKFLOW_DYNAMODB_PORT,
+      moto: e.TICKFLOW_MOTO_PORT,
+    },
+    endpoints: Object.fromEntries(Object.entries(endpoints).filter(([, v]) => v !== undefined)),
+    temporal: {
+      address: temporalAddress,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TICKFLOW_TASK_QUEUE,
+      uiUrl: e.TEMPORAL_UI_URL ?? `http://127.0.0.1:${e.TICKFLOW_TEMPORAL_UI_PORT}`,
+    },
+    stream: { name: e.TICKFLOW_STREAM, shards: e.TICKFLOW_SHARDS },
+    tables: {
+      bars: `${e.TICKFLOW_TABLE_PREFIX}-bars`,
+      deadLetters: `${e.TICKFLOW_TABLE_PREFIX}-dead-letters`,
+      tickers: `${e.TICKFLOW_TABLE_PREFIX}-tickers`,
+    },
+    bucket: e.TICKFLOW_BUCKET,
+    alertsTopic: e.TICKFLOW_ALERTS_TOPIC,
+    ingest: {
+      readLimit: e.TICKFLOW_READ_LIMIT,
+      maxBarsPerBatch: e.TICKFLOW_MAX_BARS_PER_BATCH,
+      warmupBars: e.TICKFLOW_WARMUP_BARS,
+      pollIntervalMs: e.TICKFLOW_POLL_INTERVAL_MS,
+      longPollMs: e.TICKFLOW_LONG_POLL_MS,
+      batchesPerRun: e.TICKFLOW_BATCHES_PER_RUN,
+    },
+    logLevel: e.TICKFLOW_LOG_LEVEL,
+  };
+}

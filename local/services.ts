@@ -1,0 +1,88 @@
+import path from 'node:path';
+import type { TickflowConfig } from '../config/config';
+import { repoRoot } from '../config/config';
+import { SEARCH_ATTRIBUTE_TYPES } from '../workflows/search-attributes';
+
+/** Where `local/install.sh` puts the stack's programs (shared by every data folder). */
+export const toolsDir = path.join(repoRoot, '.tickflow', 'tools');
+
+export interface ServiceSpec {
+  name: 'temporal' | 'kinesis' | 'dynamodb' | 'moto';
+  description: string;
+  command: string;
+  args: string[];
+  /** Ports that must answer before the service counts as up. */
+  ports: number[];
+  url: string;
+  /** Folders the service expects to exist. */
+  dataDirs: string[];
+  /** What to tell the user when the program is missing. */
+  requires: { path: string; hint: string };
+}
+
+export function serviceSpecs(config: TickflowConfig): ServiceSpec[] {
+  const data = path.join(config.home, 'data');
+  const venvBin = path.join(toolsDir, 'venv', 'bin');
+  const dynamoLib = path.join(toolsDir, 'dynamodb', 'lib');
+  const setupHint = 'run `npm run setup` (local/install.sh)';
+  const { ports } = config;
+  return [
+    {
+      name: 'temporal',
+      description: 'Temporal dev server (SQLite-backed) and Web UI',
+      command: path.join(venvBin, 'temporal'),
+      args: [
+        'server', 'start-dev',
+        '--ip', '127.0.0.1',
+        '--port', String(ports.temporal),
+        '--ui-port', String(ports.temporalUi),
+        '--db-filename', path.join(data, 'temporal.sqlite'),
+        '--namespace', config.temporal.namespace,
+        '--log-level', 'warn',
+        ...Object.entries(SEARCH_ATTRIBUTE_TYPES).flatMap(([key, type]) => ['--search-attribute', `${key}=${type}`]),
+      ],
+      ports: [ports.temporal, ports.temporalUi],
+      dataDirs: [data],
+      url: `grpc 127.0.0.1:${ports.temporal}, Web UI ${config.temporal.uiUrl}`,
+      requires: { path: path.join(venvBin, 'temporal'), hint: `the Temporal CLI is not installed: ${setupHint}` },
+    },
+    {
+      name: 'kinesis',
+      description: 'Kinesis (kinesalite, LevelDB-backed)',
+      command: process.execPath,
+      args: ['--import', 'tsx', path.join(repoRoot, 'local', 'kinesis-server.ts'), String(ports.kinesis), path.join(data, 'kinesis')],
+      ports: [ports.kinesis],
+      dataDirs: [path.join(data, 'kinesis')],
+      url: `http://127.0.0.1:${ports.kinesis}`,
+      requires: { path: path.join(repoRoot, 'node_modules', 'kinesalite'), hint: `kinesalite is not installed: ${setupHint}` },
+    },
+    {
+      name: 'dynamodb',
+      description: 'DynamoDB Local (AWS, SQLite-backed)',
+      command: 'java',
+      args: [
+        `-Dsqlite4java.library.path=${dynamoLib}`,
+        '-Xmx1g',
+        '-cp', `${dynamoLib}/*`,
+        'com.amazonaws.services.dynamodbv2.local.main.ServerRunner',
+        '-port', String(ports.dynamodb),
+        '-dbPath', path.join(data, 'dynamodb'),
+        '-sharedDb',
+      ],
+      ports: [ports.dynamodb],
+      dataDirs: [path.join(data, 'dynamodb')],
+      url: `http://127.0.0.1:${ports.dynamodb}`,
+      requires: { path: path.join(dynamoLib), hint: `DynamoDB Local is not installed: ${setupHint}` },
+    },
+    {
+      name: 'moto',
+      description: 'S3 and SNS (moto server, in memory)',
+      command: path.join(venvBin, 'moto_server'),
+      args: ['-H', '127.0.0.1', '-p', String(ports.moto)],
+      ports: [ports.moto],
+      dataDirs: [],
+      url: `http://127.0.0.1:${ports.moto}`,
+      requires: { path: path.join(venvBin, 'moto_server'), hint: `moto is not installed: ${setupHint}` },
+    },
+  ];
+}

@@ -1,0 +1,160 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import type { TickflowConfig } from '../config/config';
+import { repoRoot } from '../config/config';
+import { serviceSpecs, type ServiceSpec } from './services';
+
+export type ServiceStatus = 'started' | 'running' | 'running (not started by tickflow)' | 'stopped' | 'partly up';
+
+export interface ServiceReport {
+  name: ServiceSpec['name'];
+  description: string;
+  url: string;
+  status: ServiceStatus;
+  pid?: number;
+  log: string;
+}
+
+export class StackError extends Error {
+  override name = 'StackError';
+}
+
+const dirs = (config: TickflowConfig) => ({ run: path.join(config.home, 'run'), logs: path.join(config.home, 'logs'), data: path.join(config.home, 'data') });
+const pidFile = (config: TickflowConfig, name: string) => path.join(dirs(config).run, `${name}.pid`);
+const logFile = (config: TickflowConfig, name: string) => path.join(dirs(config).logs, `${name}.log`);
+
+export function portOpen(port: number, timeoutMs = 500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    const done = (open: boolean) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The pid tickflow recorded for a service, if that process still runs. */
+function ownPid(config: TickflowConfig, name: string): number | undefined {
+  const file = pidFile(config, name);
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  return Number.isInteger(pid) && pid > 0 && alive(pid) ? pid : undefined;
+}
+
+async function inspect(config: TickflowConfig, spec: ServiceSpec): Promise<ServiceReport> {
+  const open = await Promise.all(spec.ports.map((p) => portOpen(p)));
+  const pid = ownPid(config, spec.name);
+  const base = { name: spec.name, description: spec.description, url: spec.url, log: logFile(config, spec.name) };
+  if (open.every(Boolean)) return { ...base, status: pid ? 'running' : 'running (not started by tickflow)', ...(pid ? { pid } : {}) };
+  if (open.some(Boolean) || pid) return { ...base, status: 'partly up', ...(pid ? { pid } : {}) };
+  return { ...base, status: 'stopped' };
+}
+
+function tail(file: string, lines = 15): string {
+  if (!existsSync(file)) return '(no log)';
+  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+async function start(config: TickflowConfig, spec: ServiceSpec, timeoutMs: number): Promise<ServiceReport> {
+  if (!existsSync(spec.requires.path)) throw new StackError(`${spec.name}: ${spec.requires.hint} (missing ${spec.requires.path})`);
+  for (const dir of spec.dataDirs) mkdirSync(dir, { recursive: true });
+  const log = logFile(config, spec.name);
+  const out = openSync(log, 'a');
+  const child = spawn(spec.command, spec.args, { cwd: repoRoot, detached: true, stdio: ['ignore', out, out] });
+  closeSync(out);
+  const exited = new Promise<string>((resolve) => {
+    child.once('error', (error: NodeJS.ErrnoException) =>
+      resolve(error.code === 'ENOENT' ? `"${spec.command}" was not found on PATH${spec.command === 'java' ? ': DynamoDB Local needs a Java 17+ runtime' : ''}` : error.message),
+    );
+    child.once('exit', (code, signal) => resolve(`exited with ${signal ?? `code ${code}`}`));
+  });
+  if (child.pid === undefined) throw new StackError(`${spec.name}: ${await exited}`);
+  writeFileSync(pidFile(config, spec.name), String(child.pid));
+  child.unref();
+  const deadline = Date.now() + timeoutMs;
+  let failure: string | undefined;
+  void exited.then((reason) => (failure = reason));
+  while (Date.now() < deadline) {
+    if (failure) break;
+    if ((await Promise.all(spec.ports.map((p) => portOpen(p)))).every(Boolean)) {
+      return { name: spec.name, description: spec.description, url: spec.url, status: 'started', pid: child.pid, log };
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  rmSync(pidFile(config, spec.name), { force: true });
+  if (!failure) killGroup(child.pid, 'SIGKILL');
+  throw new StackError(`${spec.name} did not come up${failure ? `: ${failure}` : ` within ${timeoutMs / 1000}s`}. Last lines of ${log}:\n${tail(log)}`);
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal); // the service and anything it spawned (detached → own group)
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+/** Starts every service that is not already up, in parallel, and waits until each answers. */
+export async function stackUp(config: TickflowConfig, options: { timeoutMs?: number } = {}): Promise<ServiceReport[]> {
+  for (const dir of Object.values(dirs(config))) mkdirSync(dir, { recursive: true });
+  return Promise.all(
+    serviceSpecs(config).map(async (spec) => {
+      const report = await inspect(config, spec);
+      if (report.status === 'running' || report.status === 'running (not started by tickflow)') return report;
+      if (report.status === 'partly up') {
+        if (report.pid) await stopPid(report.pid);
+        else throw new StackError(`${spec.name}: port(s) ${spec.ports.join(', ')} are partly in use by another program; free them or choose other ports (see README, Configuration)`);
+      }
+      return start(config, spec, options.timeoutMs ?? 90_000);
+    }),
+  );
+}
+
+async function stopPid(pid: number): Promise<void> {
+  killGroup(pid, 'SIGTERM');
+  for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 200));
+  if (alive(pid)) killGroup(pid, 'SIGKILL');
+}
+
+/** Stops the services this data folder's stack started (by their recorded pids), nothing else. */
+export async function stackDown(config: TickflowConfig): Promise<Array<{ name: string; stopped: boolean }>> {
+  return Promise.all(
+    serviceSpecs(config).map(async (spec) => {
+      const pid = ownPid(config, spec.name);
+      if (pid) await stopPid(pid);
+      rmSync(pidFile(config, spec.name), { force: true });
+      return { name: spec.name, stopped: pid !== undefined };
+    }),
+  );
+}
+
+export async function stackStatus(config: TickflowConfig): Promise<ServiceReport[]> {
+  return Promise.all(serviceSpecs(config).map((spec) => inspect(config, spec)));
+}
+
+/** Restarts one service (used by failure drills): stop it by pid, start it again on the same data. */
+export async function restartService(config: TickflowConfig, name: ServiceSpec['name']): Promise<ServiceReport> {
+  const spec = serviceSpecs(config).find((s) => s.name === name);
+  if (!spec) throw new StackError(`unknown service ${name}`);
+  const pid = ownPid(config, name);
+  if (pid) await stopPid(pid);
+  return start(config, spec, 90_000);
+}

@@ -1,0 +1,88 @@
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Bar } from '../domain/market-event';
+import type { IndicatorValues } from '../domain/indicators';
+import { putAll } from './batch-write';
+import { seriesKey } from './schema';
+
+export interface StoredBar extends Bar, IndicatorValues {
+  ticker: string;
+  interval: string;
+  time: string;
+}
+
+type BarItem = StoredBar & { pk: string };
+
+export class BarsStore {
+  constructor(private readonly documents: DynamoDBDocumentClient, private readonly table: string) {}
+
+  async put(bars: StoredBar[]): Promise<void> {
+    await putAll(this.documents, this.table, bars.map((bar) => ({ pk: seriesKey(bar.ticker, bar.interval), ...bar })));
+  }
+
+  /** Bars in [from, to] in time order, all pages. */
+  async range(ticker: string, interval: string, from = 0, to = Number.MAX_SAFE_INTEGER): Promise<StoredBar[]> {
+    const bars: StoredBar[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documents.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND t BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': seriesKey(ticker, interval), ':from': from, ':to': to },
+          ExclusiveStartKey: start,
+        }),
+      );
+      bars.push(...((page.Items ?? []) as BarItem[]).map(withoutKey));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return bars;
+  }
+
+  /** The `limit` bars strictly before `before`, oldest first: the history an indicator warm-up replays. */
+  async lastBefore(ticker: string, interval: string, before: number, limit: number): Promise<StoredBar[]> {
+    const bars: StoredBar[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documents.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND t < :before',
+          ExpressionAttributeValues: { ':pk': seriesKey(ticker, interval), ':before': before },
+          ScanIndexForward: false,
+          Limit: limit - bars.length,
+          ExclusiveStartKey: start,
+        }),
+      );
+      bars.push(...((page.Items ?? []) as BarItem[]).map(withoutKey));
+      start = page.LastEvaluatedKey;
+    } while (start && bars.length < limit);
+    return bars.reverse();
+  }
+
+  async latest(ticker: string, interval: string): Promise<StoredBar | undefined> {
+    return (await this.lastBefore(ticker, interval, Number.MAX_SAFE_INTEGER, 1))[0];
+  }
+
+  async count(ticker: string, interval: string): Promise<number> {
+    let total = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documents.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': seriesKey(ticker, interval) },
+          Select: 'COUNT',
+          ExclusiveStartKey: start,
+        }),
+      );
+      total += page.Count ?? 0;
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return total;
+  }
+}
+
+function withoutKey({ pk: _pk, ...bar }: BarItem): StoredBar {
+  return bar;
+}

@@ -1,0 +1,36 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import type { TickflowConfig } from '../config/config';
+
+/**
+ * DynamoDB table design (documented in the README):
+ * - bars:         pk = "<TICKER>#<interval>", sk t = bar open time (epoch ms). One item per bar:
+ *                 OHLCV plus every indicator. Writes are idempotent puts on that key.
+ * - dead-letters: pk source = "kinesis/<stream>/<shardId>", sk seq = Kinesis sequence number.
+ *                 The raw record (truncated to 8 KiB) and the reason it was rejected.
+ * - tickers:      pk = "<TICKER>#<interval>". Ingestion progress per series: last bar, lag.
+ */
+export function tableDefinitions(config: TickflowConfig): CreateTableCommandInput[] {
+  const onDemand = { BillingMode: 'PAY_PER_REQUEST' as const };
+  return [
+    {
+      TableName: config.tables.bars,
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 't', KeyType: 'RANGE' }],
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 't', AttributeType: 'N' }],
+      ...onDemand,
+    },
+    {
+      TableName: config.tables.deadLetters,
+      KeySchema: [{ AttributeName: 'source', KeyType: 'HASH' }, { AttributeName: 'seq', KeyType: 'RANGE' }],
+      AttributeDefinitions: [{ AttributeName: 'source', AttributeType: 'S' }, { AttributeName: 'seq', AttributeType: 'S' }],
+      ...onDemand,
+    },
+    {
+      TableName: config.tables.tickers,
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      ...onDemand,
+    },
+  ];
+}
+
+export const seriesKey = (ticker: string, interval: string): string => `${ticker}#${interval}`;

@@ -1,0 +1,3 @@
+// The workflow bundle's entry point: every workflow the ingest worker runs.
+export { tickerWorkflow } from './ticker';
+export { shardReaderWorkflow } from './shard-reader';

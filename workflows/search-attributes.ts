@@ -1,0 +1,11 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+/** Custom search attributes, registered by `tickflow stack up` (and on AWS by the namespace admin). */
+export const TICKER = defineSearchAttributeKey('Ticker', SearchAttributeType.KEYWORD);
+export const BAR_INTERVAL = defineSearchAttributeKey('BarInterval', SearchAttributeType.KEYWORD);
+export const SHARD_ID = defineSearchAttributeKey('ShardId', SearchAttributeType.KEYWORD);
+
+export const SEARCH_ATTRIBUTE_TYPES: Record<string, 'Keyword'> = { Ticker: 'Keyword', BarInterval: 'Keyword', ShardId: 'Keyword' };
+
+export const tickerWorkflowId = (ticker: string, interval: string): string => `ticker-${ticker}-${interval}`;
+export const shardReaderWorkflowId = (stream: string, shardId: string): string => `shard-reader-${stream}-${shardId}`;

@@ -3,11 +3,17 @@ import { GetRecordsCommand, GetShardIteratorCommand, type _Record } from '@aws-s
 import { WorkflowIdConflictPolicy } from '@temporalio/client';
 import { routeRecords, type SeriesBatch } from '../domain/route-records';
 import type { ReadShardInput, ReadShardResult, TickerRunOptions } from '../workflows/contracts';
+import type { TickflowConfig } from '../config/config';
 import { barsSignal, tickerWorkflow } from '../workflows/ticker';
 import { BAR_INTERVAL, TICKER, tickerWorkflowId } from '../workflows/search-attributes';
 import type { IngestDeps } from './deps';
 
 const SIGNAL_CONCURRENCY = 16;
+
+/** Ticker workflows take their settings from the worker that starts them. */
+function tickerRunOptions(config: TickflowConfig): TickerRunOptions {
+  return { maxBarsPerActivity: config.ingest.maxBarsPerBatch, batchesPerRun: config.ingest.batchesPerRun };
+}
 
 /**
  * Reads the next records of one shard (long-polling while it is empty), dead-letters the
@@ -53,14 +59,14 @@ async function deliver(deps: IngestDeps, input: ReadShardInput, records: _Record
   const { batches, rejected } = routeRecords(
     input.shardId,
     records.map((r) => ({ seq: r.SequenceNumber!, partitionKey: r.PartitionKey ?? '', data: r.Data ?? new Uint8Array(), arrivedAt: r.ApproximateArrivalTimestamp?.getTime() ?? Date.now() })),
-    input.tickerOptions.maxBarsPerActivity,
+    deps.config.ingest.maxBarsPerBatch,
   );
   if (rejected.length > 0) {
     const source = `kinesis/${input.streamName}/${input.shardId}`;
     const now = new Date().toISOString();
     await deps.deadLetters.put(rejected.map((r) => ({ source, seq: r.seq, partitionKey: r.partitionKey, reason: r.reason, raw: r.raw, arrivedAt: new Date(r.arrivedAt).toISOString(), deadLetteredAt: now })));
   }
-  await signalInOrder(deps, batches, input.tickerOptions);
+  await signalInOrder(deps, batches, tickerRunOptions(deps.config));
   return {
     afterSequence: records[records.length - 1]!.SequenceNumber,
     records: records.length,

@@ -1,13 +1,8 @@
 import { ListShardsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { WorkflowIdConflictPolicy, type Client } from '@temporalio/client';
 import type { TickflowConfig } from '../config/config';
-import type { TickerRunOptions } from '../workflows/contracts';
 import { shardReaderWorkflow } from '../workflows/shard-reader';
 import { SHARD_ID, shardReaderWorkflowId } from '../workflows/search-attributes';
-
-export function tickerRunOptions(config: TickflowConfig): TickerRunOptions {
-  return { maxBarsPerActivity: config.ingest.maxBarsPerBatch, batchesPerRun: config.ingest.batchesPerRun };
-}
 
 /** Ensures one reader workflow per open shard; an already running reader is left as it is. */
 export async function ensureShardReaders(config: TickflowConfig, kinesis: KinesisClient, temporal: Client): Promise<string[]> {
@@ -24,7 +19,7 @@ export async function ensureShardReaders(config: TickflowConfig, kinesis: Kinesi
     await temporal.workflow.start(shardReaderWorkflow, {
       workflowId: shardReaderWorkflowId(config.stream.name, shardId),
       taskQueue: config.temporal.taskQueue,
-      args: [{ streamName: config.stream.name, shardId, tickerOptions: tickerRunOptions(config) }],
+      args: [{ streamName: config.stream.name, shardId }],
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
       typedSearchAttributes: [{ key: SHARD_ID, value: shardId }],
     });

@@ -12,8 +12,6 @@ export interface ReadShardInput {
   shardId: string;
   /** Resume after this sequence number; absent reads from the oldest record kept. */
   afterSequence?: string;
-  /** Settings for ticker workflows the reader starts. */
-  tickerOptions: TickerRunOptions;
 }
 
 export interface ReadShardResult {
@@ -71,7 +69,6 @@ export interface ShardReaderInput {
   streamName: string;
   shardId: string;
   afterSequence?: string;
-  tickerOptions: TickerRunOptions;
   readsPerRun?: number;
 }
 

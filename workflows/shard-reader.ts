@@ -5,7 +5,7 @@ export const checkpointQuery = defineQuery<ShardCheckpoint>('checkpoint');
 
 const { readShard } = proxyActivities<IngestActivities>({
   startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: '30 seconds',
+  heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 
@@ -21,7 +21,7 @@ export async function shardReaderWorkflow(input: ShardReaderInput): Promise<void
   setHandler(checkpointQuery, () => checkpoint);
 
   for (let read = 0; read < readsPerRun; read++) {
-    const result = await readShard({ streamName: input.streamName, shardId: input.shardId, afterSequence: checkpoint.afterSequence, tickerOptions: input.tickerOptions });
+    const result = await readShard({ streamName: input.streamName, shardId: input.shardId, afterSequence: checkpoint.afterSequence });
     checkpoint.afterSequence = result.afterSequence;
     checkpoint.recordsRead += result.records;
     checkpoint.deadLettered += result.deadLettered;

@@ -6,7 +6,7 @@ export const barsSignal = defineSignal<[BarBatch]>('bars');
 export const progressQuery = defineQuery<TickerProgress>('progress');
 
 const { processBars } = proxyActivities<IngestActivities>({
-  startToCloseTimeout: '2 minutes',
+  startToCloseTimeout: '30 seconds',
   // Outages are retried until they end: a batch is never dropped.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });

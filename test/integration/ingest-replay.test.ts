@@ -1,0 +1,76 @@
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { parseYahooCsv } from '../../domain/yahoo-csv';
+import { produce } from '../../producer/produce';
+import { packagedDataset, replaySource } from '../../producer/sources/replay';
+import { BarsStore } from '../../store/bars-store';
+import { readStatus } from '../../cli/commands/read';
+import { tickerWorkflowId } from '../../workflows/search-attributes';
+import { firstMismatch, referenceIndicators } from '../reference/indicators';
+import { openContext, startWorker, waitForIngestion, type TestContext, type WorkerProcess } from './harness';
+
+// Small batches and short runs make the replay cross many activity and continueAsNew boundaries.
+const workerEnv = { TICKFLOW_MAX_BARS_PER_BATCH: '100', TICKFLOW_READ_LIMIT: '300', TICKFLOW_BATCHES_PER_RUN: '4' };
+Runtime.install({ logger: new DefaultLogger('WARN') });
+const aapl = parseYahooCsv(readFileSync(packagedDataset('aapl'), 'utf8'));
+
+describe('AAPL history through the real local stack', () => {
+  let context: TestContext;
+  let worker: WorkerProcess;
+
+  beforeAll(async () => {
+    context = await openContext(workerEnv);
+    worker = startWorker('replay', workerEnv);
+    const summary = await produce(context.aws.kinesis, replaySource({ file: packagedDataset('aapl'), ticker: 'AAPL', interval: '1d', speed: 'max' }), { streamName: context.config.stream.name });
+    expect(summary.sent).toBe(1260);
+    await waitForIngestion(context, summary.lastSequenceByShard, [{ ticker: 'AAPL', interval: '1d' }], worker);
+  });
+
+  afterAll(async () => {
+    await worker?.kill('SIGTERM');
+    await context?.close();
+  });
+
+  test('every bar is stored exactly once, in order, with indicators equal to an independent reference (≤ 1e-9)', async () => {
+    const stored = await new BarsStore(context.aws.documents, context.config.tables.bars).range('AAPL', '1d');
+    expect(stored).toHaveLength(aapl.length);
+    expect(stored.map((b) => b.t)).toEqual(aapl.map((b) => b.t));
+    const expected = referenceIndicators(aapl);
+    stored.forEach((bar, i) => {
+      expect({ o: bar.o, h: bar.h, l: bar.l, c: bar.c, v: bar.v }).toEqual({ o: aapl[i]!.o, h: aapl[i]!.h, l: aapl[i]!.l, c: aapl[i]!.c, v: aapl[i]!.v });
+      const mismatch = firstMismatch(bar as unknown as Record<string, unknown>, expected[i]!);
+      if (mismatch) throw new Error(`bar ${i} ${bar.time}: ${mismatch}`);
+    });
+  });
+
+  test('status reports 1,260 bars and no dead letters for AAPL', async () => {
+    const status = await readStatus(context.aws, context.config, 'AAPL', '1d');
+    expect(status.tickers).toEqual([expect.objectContaining({ ticker: 'AAPL', interval: '1d', bars: 1260, lastBarTime: '2018-05-11T00:00:00.000Z' })]);
+    expect(status.tickers[0]!.indicators.rsi14).toEqual(expect.any(Number));
+  });
+
+  test('the ticker workflow continued as new and is findable by its Ticker search attribute', async () => {
+    const runs = [];
+    for await (const run of context.temporal.workflow.list({ query: `WorkflowId = '${tickerWorkflowId('AAPL', '1d')}' AND Ticker = 'AAPL'` })) runs.push(run);
+    // 1,260 bars in batches of ≤ 100, 4 batches per run: at least 3 runs.
+    expect(runs.length).toBeGreaterThanOrEqual(3);
+  });
+
+  test('recorded histories replay without non-determinism', async () => {
+    const histories = [];
+    for await (const run of context.temporal.workflow.list({ query: `WorkflowId = '${tickerWorkflowId('AAPL', '1d')}'` })) {
+      const history = await context.temporal.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
+      histories.push({ workflowId: run.workflowId, history });
+    }
+    const results = [];
+    for await (const result of Worker.runReplayHistories({ workflowsPath: require.resolve('../../workflows') }, histories)) results.push(result);
+    expect(results.length).toBe(histories.length);
+    expect(results.filter((r) => r.error)).toEqual([]);
+    if (process.env.RECORD_HISTORIES === '1') {
+      const dir = path.join(__dirname, '..', 'histories');
+      mkdirSync(dir, { recursive: true });
+      histories.slice(0, 2).forEach(({ history }, i) => writeFileSync(path.join(dir, `ticker-aapl-run${i}.json`), JSON.stringify(history)));
+    }
+  });
+});

@@ -1,0 +1,22 @@
+import path from 'node:path';
+import { repoRoot } from '../../config/config';
+
+/**
+ * The integration suite's own stack: separate ports and data folder, so it never touches
+ * (or is touched by) a stack the developer has running.
+ */
+export const testEnv: Record<string, string> = {
+  TICKFLOW_STACK: 'local',
+  TICKFLOW_HOME: path.join(repoRoot, '.tickflow', 'test'),
+  TICKFLOW_TEMPORAL_PORT: '17233',
+  TICKFLOW_TEMPORAL_UI_PORT: '18233',
+  TICKFLOW_KINESIS_PORT: '14567',
+  TICKFLOW_DYNAMODB_PORT: '18000',
+  TICKFLOW_MOTO_PORT: '15000',
+  TICKFLOW_STREAM: 'tickflow-test',
+  TICKFLOW_SHARDS: '2',
+  TICKFLOW_LONG_POLL_MS: '2000',
+  TICKFLOW_POLL_INTERVAL_MS: '100',
+  TICKFLOW_LOG_LEVEL: 'warn',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};

@@ -7,6 +7,7 @@ const common = { transform, transformIgnorePatterns: ['/node_modules/(?!trading-
 module.exports = {
   // Integration hooks wait on a real pipeline; pure unit tests finish in milliseconds regardless.
   testTimeout: 300_000,
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {

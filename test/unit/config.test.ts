@@ -1,0 +1,39 @@
+import { ConfigError, loadConfig } from '../../config/config';
+
+describe('loadConfig', () => {
+  test('local defaults point every client at 127.0.0.1', () => {
+    const config = loadConfig({});
+    expect(config.stack).toBe('local');
+    expect(config.endpoints).toEqual({ kinesis: 'http://127.0.0.1:4567', dynamodb: 'http://127.0.0.1:8000', s3: 'http://127.0.0.1:5000', sns: 'http://127.0.0.1:5000' });
+    expect(config.temporal.address).toBe('127.0.0.1:7233');
+    expect(config.tables).toEqual({ bars: 'tickflow-bars', deadLetters: 'tickflow-dead-letters', tickers: 'tickflow-tickers' });
+  });
+
+  test('ports move the endpoints with them', () => {
+    const config = loadConfig({ TICKFLOW_KINESIS_PORT: '14567', TICKFLOW_TEMPORAL_PORT: '17233' });
+    expect(config.endpoints.kinesis).toBe('http://127.0.0.1:14567');
+    expect(config.temporal.address).toBe('127.0.0.1:17233');
+  });
+
+  test('aws uses SDK default endpoints and requires a Temporal address', () => {
+    expect(() => loadConfig({ TICKFLOW_STACK: 'aws' })).toThrow(/TEMPORAL_ADDRESS: required when TICKFLOW_STACK=aws/);
+    const config = loadConfig({ TICKFLOW_STACK: 'aws', TEMPORAL_ADDRESS: 'ns.tmprl.cloud:7233', AWS_REGION: 'eu-west-1' });
+    expect(config.endpoints).toEqual({});
+    expect(config.region).toBe('eu-west-1');
+  });
+
+  test('every bad value is named, with what was given', () => {
+    let error: unknown;
+    try {
+      loadConfig({ TICKFLOW_KINESIS_PORT: 'abc', TICKFLOW_SHARDS: '0', TICKFLOW_STACK: 'cloud', AWS_REGION: 'mars' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/TICKFLOW_KINESIS_PORT: .*\(got "abc"\)/);
+    expect(message).toMatch(/TICKFLOW_SHARDS: .*\(got "0"\)/);
+    expect(message).toMatch(/TICKFLOW_STACK: .*\(got "cloud"\)/);
+    expect(message).toMatch(/AWS_REGION: an AWS region such as us-east-1 \(got "mars"\)/);
+  });
+});

@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import { IndicatorSet } from '../domain/indicators';
 import type { ProcessBarsInput, ProcessBarsResult } from '../workflows/contracts';
 import type { IngestDeps } from './deps';
@@ -33,12 +34,16 @@ export function processBarsActivity(deps: IngestDeps, cache = new IndicatorCache
     if (!first || !last) throw new Error('processBars called without bars');
 
     // take() removes the entry: if this attempt fails half-way, the next one rebuilds from storage.
+    const heartbeat = () => Context.current().heartbeat();
+    heartbeat();
     const indicators =
       cache.take(key, input.previousBarTime) ??
       IndicatorSet.warmUp(await deps.bars.lastBefore(ticker, interval, first.t, deps.config.ingest.warmupBars));
     const time = (t: number) => new Date(t).toISOString();
     const rows = bars.map(({ t, o, h, l, c, v }) => ({ ticker, interval, time: time(t), t, o, h, l, c, v, ...indicators.add({ t, o, h, l, c, v }) }));
+    heartbeat();
     await deps.bars.put(rows);
+    heartbeat();
     await deps.series.advance({ ticker, interval, lastBarTime: last.t, lastArrivalAt: last.arrivedAt, lastStoredAt: Date.now() });
     cache.put(key, indicators);
     return { stored: rows.length, lastBarTime: last.t };

@@ -7,6 +7,8 @@ export const progressQuery = defineQuery<TickerProgress>('progress');
 
 const { processBars } = proxyActivities<IngestActivities>({
   startToCloseTimeout: '30 seconds',
+  // A worker that dies mid-batch is noticed after this, not after the whole timeout.
+  heartbeatTimeout: '10 seconds',
   // Outages are retried until they end: a batch is never dropped.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });

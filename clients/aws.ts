@@ -25,7 +25,14 @@ export function createAwsClients(config: TickflowConfig): AwsClients {
     ...(config.stack === 'local' ? { credentials: localCredentials } : {}),
     maxAttempts: 5,
   };
-  const dynamodb = new DynamoDBClient({ ...common, endpoint: config.endpoints.dynamodb });
+  // Sized for a worker's concurrent activities (TICKFLOW_ACTIVITY_SLOTS) each writing a couple
+  // of batches at once; the SDK's default pool of 50 would queue them.
+  const pool = { keepAlive: true, maxSockets: 2 * config.ingest.activitySlots };
+  const dynamodb = new DynamoDBClient({
+    ...common,
+    endpoint: config.endpoints.dynamodb,
+    requestHandler: new NodeHttpHandler({ httpAgent: pool, httpsAgent: pool, requestTimeout: 60_000 }),
+  });
   return {
     // Kinesis' default HTTP/2 handler fails against both emulators; HTTP/1.1 works everywhere.
     kinesis: new KinesisClient({

@@ -43,6 +43,7 @@ const envSchema = z.object({
   TICKFLOW_POLL_INTERVAL_MS: positiveInt(200),
   TICKFLOW_LONG_POLL_MS: positiveInt(10000),
   TICKFLOW_BATCHES_PER_RUN: positiveInt(200),
+  TICKFLOW_ACTIVITY_SLOTS: positiveInt(32).pipe(z.number().max(1000)),
   TICKFLOW_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -66,6 +67,7 @@ export interface TickflowConfig {
     pollIntervalMs: number;
     longPollMs: number;
     batchesPerRun: number;
+    activitySlots: number;
   };
   logLevel: Env['TICKFLOW_LOG_LEVEL'];
 }
@@ -132,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TickflowConfig
       pollIntervalMs: e.TICKFLOW_POLL_INTERVAL_MS,
       longPollMs: e.TICKFLOW_LONG_POLL_MS,
       batchesPerRun: e.TICKFLOW_BATCHES_PER_RUN,
+      activitySlots: e.TICKFLOW_ACTIVITY_SLOTS,
     },
     logLevel: e.TICKFLOW_LOG_LEVEL,
   };

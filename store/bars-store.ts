@@ -16,7 +16,7 @@ export class BarsStore {
   constructor(private readonly documents: DynamoDBDocumentClient, private readonly table: string) {}
 
   async put(bars: StoredBar[]): Promise<void> {
-    await putAll(this.documents, this.table, bars.map((bar) => ({ pk: seriesKey(bar.ticker, bar.interval), ...bar })));
+    await putAll(this.documents, this.table, bars.map((bar) => ({ pk: seriesKey(bar.ticker, bar.interval), ...bar })), 2);
   }
 
   /** Bars in [from, to] in time order, all pages. */

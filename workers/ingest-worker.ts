@@ -39,6 +39,7 @@ export async function runIngestWorker(config: TickflowConfig, options: IngestWor
         deadLetters: new DeadLetterStore(aws.documents, config.tables.deadLetters),
         series: new SeriesStore(aws.documents, config.tables.tickers),
       }),
+      maxConcurrentActivityTaskExecutions: config.ingest.activitySlots,
       shutdownGraceTime: '10s',
     });
     const shards = await ensureShardReaders(config, aws.kinesis, temporal);

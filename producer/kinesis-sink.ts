@@ -51,12 +51,13 @@ export class KinesisSink {
   }
 
   /** Sends everything buffered; resolves when all of it was accepted by the stream. */
-  async drain(): Promise<void> {
+  async drain(afterRequest?: () => void): Promise<void> {
     let failedRounds = 0;
     while (this.batcher.size > 0) {
       const batch = this.batcher.next();
       const accepted = await this.put(batch);
       this.batcher.settle(batch, accepted);
+      afterRequest?.();
       const rejected = accepted.filter((ok) => !ok).length;
       if (rejected === 0) {
         failedRounds = 0;

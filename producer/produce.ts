@@ -42,10 +42,9 @@ export async function produce(kinesis: KinesisClient, source: MarketSource, opti
       tickers.add(event.ticker);
       sink.push({ partitionKey: event.ticker, data: Buffer.from(encodeMarketEvent(barEvent(event.ticker, event.interval, event.bar))) });
       // Bound memory on huge ticks: drain in slices.
-      if (sink.buffered >= 50_000) await sink.drain();
+      if (sink.buffered >= 50_000) await sink.drain(report);
     }
-    await sink.drain();
-    report();
+    await sink.drain(report);
   }
   report(true);
   const durationMs = Date.now() - started;

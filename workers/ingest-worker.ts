@@ -26,6 +26,7 @@ export async function runIngestWorker(config: TickflowConfig, options: IngestWor
   const { client: temporal, connection: clientConnection } = await connectTemporal(config);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   try {
+    const shards = await ensureShardReaders(config, aws.kinesis, temporal);
     const worker = await Worker.create({
       connection,
       namespace: config.temporal.namespace,
@@ -42,7 +43,6 @@ export async function runIngestWorker(config: TickflowConfig, options: IngestWor
       maxConcurrentActivityTaskExecutions: config.ingest.activitySlots,
       shutdownGraceTime: '10s',
     });
-    const shards = await ensureShardReaders(config, aws.kinesis, temporal);
     log.info({ taskQueue: config.temporal.taskQueue, stream: config.stream.name, shards }, 'ingest worker running');
     await worker.run();
     log.info('ingest worker stopped');

@@ -4,12 +4,23 @@ import type { TickflowConfig } from '../config/config';
 import { shardReaderWorkflow } from '../workflows/shard-reader';
 import { SHARD_ID, shardReaderWorkflowId } from '../workflows/search-attributes';
 
+export class StreamMissingError extends Error {
+  override name = 'StreamMissingError';
+}
+
 /** Ensures one reader workflow per open shard; an already running reader is left as it is. */
 export async function ensureShardReaders(config: TickflowConfig, kinesis: KinesisClient, temporal: Client): Promise<string[]> {
   const shardIds: string[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await kinesis.send(new ListShardsCommand(nextToken ? { NextToken: nextToken } : { StreamName: config.stream.name }));
+    const page = await kinesis
+      .send(new ListShardsCommand(nextToken ? { NextToken: nextToken } : { StreamName: config.stream.name }))
+      .catch((error: Error) => {
+        if (error.name !== 'ResourceNotFoundException') throw error;
+        throw new StreamMissingError(
+          `Kinesis stream ${config.stream.name} does not exist: ${config.stack === 'local' ? 'run `tickflow stack up`' : 'deploy it with infra/ or set TICKFLOW_STREAM'}`,
+        );
+      });
     for (const shard of page.Shards ?? []) {
       if (!shard.SequenceNumberRange?.EndingSequenceNumber && shard.ShardId) shardIds.push(shard.ShardId);
     }

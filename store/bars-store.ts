@@ -2,6 +2,7 @@ import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
 import type { Bar } from '../domain/market-event';
 import type { IndicatorValues } from '../domain/indicators';
 import { putAll } from './batch-write';
+import { allItems, pages } from './pages';
 import { seriesKey } from './schema';
 
 export interface StoredBar extends Bar, IndicatorValues {
@@ -19,31 +20,26 @@ export class BarsStore {
     await putAll(this.documents, this.table, bars.map((bar) => ({ pk: seriesKey(bar.ticker, bar.interval), ...bar })), 2);
   }
 
-  /** Bars in [from, to] in time order, all pages. */
+  /** Bars in [from, to] in time order. */
   async range(ticker: string, interval: string, from = 0, to = Number.MAX_SAFE_INTEGER): Promise<StoredBar[]> {
-    const bars: StoredBar[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
+    const items = await allItems<BarItem>((start) =>
+      this.documents.send(
         new QueryCommand({
           TableName: this.table,
           KeyConditionExpression: 'pk = :pk AND t BETWEEN :from AND :to',
           ExpressionAttributeValues: { ':pk': seriesKey(ticker, interval), ':from': from, ':to': to },
           ExclusiveStartKey: start,
         }),
-      );
-      bars.push(...((page.Items ?? []) as BarItem[]).map(withoutKey));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return bars;
+      ),
+    );
+    return items.map(withoutKey);
   }
 
   /** The `limit` bars strictly before `before`, oldest first: the history an indicator warm-up replays. */
   async lastBefore(ticker: string, interval: string, before: number, limit: number): Promise<StoredBar[]> {
     const bars: StoredBar[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
+    const query = (start: Record<string, unknown> | undefined) =>
+      this.documents.send(
         new QueryCommand({
           TableName: this.table,
           KeyConditionExpression: 'pk = :pk AND t < :before',
@@ -53,9 +49,10 @@ export class BarsStore {
           ExclusiveStartKey: start,
         }),
       );
-      bars.push(...((page.Items ?? []) as BarItem[]).map(withoutKey));
-      start = page.LastEvaluatedKey;
-    } while (start && bars.length < limit);
+    for await (const page of pages(query)) {
+      bars.push(...((page.Items ?? []) as unknown as BarItem[]).map(withoutKey));
+      if (bars.length >= limit) break;
+    }
     return bars.reverse();
   }
 
@@ -65,9 +62,8 @@ export class BarsStore {
 
   async count(ticker: string, interval: string): Promise<number> {
     let total = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
+    const query = (start: Record<string, unknown> | undefined) =>
+      this.documents.send(
         new QueryCommand({
           TableName: this.table,
           KeyConditionExpression: 'pk = :pk',
@@ -76,9 +72,7 @@ export class BarsStore {
           ExclusiveStartKey: start,
         }),
       );
-      total += page.Count ?? 0;
-      start = page.LastEvaluatedKey;
-    } while (start);
+    for await (const page of pages(query)) total += page.Count ?? 0;
     return total;
   }
 }

@@ -1,6 +1,7 @@
 import { QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { compareSequence } from '../domain/sequence';
 import { putAll } from './batch-write';
+import { allItems } from './pages';
 
 /** A stream record that could not be processed, kept with the reason so nothing is lost silently. */
 export interface DeadLetter {
@@ -24,17 +25,13 @@ export class DeadLetterStore {
   }
 
   async list(source?: string): Promise<DeadLetter[]> {
-    const letters: DeadLetter[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
+    const letters = await allItems<DeadLetter>((start) =>
+      this.documents.send(
         source
           ? new QueryCommand({ TableName: this.table, KeyConditionExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'source' }, ExpressionAttributeValues: { ':s': source }, ExclusiveStartKey: start })
           : new ScanCommand({ TableName: this.table, ExclusiveStartKey: start }),
-      );
-      letters.push(...((page.Items ?? []) as DeadLetter[]));
-      start = page.LastEvaluatedKey;
-    } while (start);
+      ),
+    );
     return letters.sort((a, b) => a.source.localeCompare(b.source) || compareSequence(a.seq, b.seq));
   }
 }

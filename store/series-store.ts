@@ -1,5 +1,6 @@
 import { ScanCommand, UpdateCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { allItems } from './pages';
 import { seriesKey } from './schema';
 
 /** Ingestion progress of one ticker and interval. */
@@ -45,13 +46,7 @@ export class SeriesStore {
   }
 
   async list(): Promise<SeriesProgress[]> {
-    const all: SeriesProgress[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(new ScanCommand({ TableName: this.table, ExclusiveStartKey: start }));
-      all.push(...((page.Items ?? []) as SeriesProgress[]));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const all = await allItems<SeriesProgress>((start) => this.documents.send(new ScanCommand({ TableName: this.table, ExclusiveStartKey: start })));
     return all.sort((a, b) => a.ticker.localeCompare(b.ticker) || a.interval.localeCompare(b.interval));
   }
 }

@@ -26,6 +26,7 @@ export interface SeriesStatus {
   /** Stream arrival of the newest bar's record → that bar stored. */
   lagMs: number;
   lastStoredAt: string;
+  lastClose: number | null;
   indicators: Partial<StoredBar>;
 }
 
@@ -44,6 +45,7 @@ export async function readStatus(aws: AwsClients, config: ReturnType<typeof load
         lastBarTime: iso(s.lastBarTime),
         lagMs: s.lastStoredAt - s.lastArrivalAt,
         lastStoredAt: iso(s.lastStoredAt),
+        lastClose: latest?.c ?? null,
         indicators: Object.fromEntries(INDICATOR_NAMES.map((name) => [name, latest?.[name] ?? null])),
       };
     }),
@@ -65,7 +67,7 @@ export function registerReadCommands(program: Command): void {
         [
           table(status.tickers.map((s) => ({
             ticker: s.ticker, interval: s.interval, bars: s.bars, 'last bar': s.lastBarTime, 'lag ms': s.lagMs,
-            close: fixed(s.indicators.c, 2), ema20: fixed(s.indicators.ema20, 2), rsi14: fixed(s.indicators.rsi14, 1), macd: fixed(s.indicators.macd, 3), atr14: fixed(s.indicators.atr14, 2),
+            close: fixed(s.lastClose, 2), ema20: fixed(s.indicators.ema20, 2), rsi14: fixed(s.indicators.rsi14, 1), macd: fixed(s.indicators.macd, 3), atr14: fixed(s.indicators.atr14, 2),
           }))),
           `dead letters: ${status.deadLetters}`,
         ].join('\n'),

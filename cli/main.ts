@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config';
 import { registerDemoCommand } from './commands/demo';
+import { registerInfraCommands } from './commands/infra';
 import { registerProduceCommands } from './commands/produce';
 import { registerReadCommands } from './commands/read';
 import { registerStackCommands } from './commands/stack';
@@ -17,6 +18,7 @@ registerDemoCommand(program);
 registerWorkerCommand(program);
 registerProduceCommands(program);
 registerReadCommands(program);
+registerInfraCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) process.exit(error.exitCode);

@@ -31,6 +31,8 @@ const envSchema = z.object({
   TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'host:port').optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_UI_URL: url,
+  TEMPORAL_TLS_CERT: z.string().includes('BEGIN CERTIFICATE', { message: 'a PEM certificate' }).optional(),
+  TEMPORAL_TLS_KEY: z.string().includes('PRIVATE KEY', { message: 'a PEM private key' }).optional(),
   TICKFLOW_TASK_QUEUE: name('tickflow-ingest'),
   TICKFLOW_STREAM: name('tickflow-market-data'),
   TICKFLOW_SHARDS: positiveInt(2).pipe(z.number().max(50)),
@@ -55,7 +57,7 @@ export interface TickflowConfig {
   region: string;
   ports: { temporal: number; temporalUi: number; kinesis: number; dynamodb: number; moto: number };
   endpoints: { kinesis?: string; dynamodb?: string; s3?: string; sns?: string };
-  temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string };
+  temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string; tls?: { cert: string; key: string } };
   stream: { name: string; shards: number };
   tables: { bars: string; deadLetters: string; tickers: string };
   bucket: string;
@@ -95,6 +97,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TickflowConfig
   const loopback = (p: number) => (local ? `http://127.0.0.1:${p}` : undefined);
   const temporalAddress = e.TEMPORAL_ADDRESS ?? (local ? `127.0.0.1:${e.TICKFLOW_TEMPORAL_PORT}` : undefined);
   if (!temporalAddress) throw new ConfigError(['TEMPORAL_ADDRESS: required when TICKFLOW_STACK=aws']);
+  if (Boolean(e.TEMPORAL_TLS_CERT) !== Boolean(e.TEMPORAL_TLS_KEY)) {
+    throw new ConfigError([`${e.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT'}: required together with ${e.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_CERT' : 'TEMPORAL_TLS_KEY'} (mTLS)`]);
+  }
   const endpoints = {
     kinesis: e.TICKFLOW_KINESIS_ENDPOINT ?? loopback(e.TICKFLOW_KINESIS_PORT),
     dynamodb: e.TICKFLOW_DYNAMODB_ENDPOINT ?? loopback(e.TICKFLOW_DYNAMODB_PORT),
@@ -118,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TickflowConfig
       namespace: e.TEMPORAL_NAMESPACE,
       taskQueue: e.TICKFLOW_TASK_QUEUE,
       uiUrl: e.TEMPORAL_UI_URL ?? `http://127.0.0.1:${e.TICKFLOW_TEMPORAL_UI_PORT}`,
+      ...(e.TEMPORAL_TLS_CERT && e.TEMPORAL_TLS_KEY ? { tls: { cert: e.TEMPORAL_TLS_CERT, key: e.TEMPORAL_TLS_KEY } } : {}),
     },
     stream: { name: e.TICKFLOW_STREAM, shards: e.TICKFLOW_SHARDS },
     tables: {

@@ -1,7 +1,7 @@
 import { NativeConnection, Runtime, DefaultLogger, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { TickflowConfig } from '../config/config';
 import { createAwsClients, destroyAwsClients } from '../clients/aws';
-import { connectTemporal } from '../clients/temporal';
+import { connectTemporal, temporalTls } from '../clients/temporal';
 import { createIngestActivities } from '../activities';
 import { BarsStore } from '../store/bars-store';
 import { DeadLetterStore } from '../store/dead-letter-store';
@@ -24,7 +24,7 @@ export async function runIngestWorker(config: TickflowConfig, options: IngestWor
   Runtime.install({ logger: new DefaultLogger(config.logLevel === 'debug' ? 'DEBUG' : 'WARN') });
   const aws = createAwsClients(config);
   const { client: temporal, connection: clientConnection } = await connectTemporal(config);
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const connection = await NativeConnection.connect({ address: config.temporal.address, ...temporalTls(config) });
   try {
     const shards = await ensureShardReaders(config, aws.kinesis, temporal);
     const worker = await Worker.create({

@@ -1,0 +1,32 @@
+import { Construct } from 'constructs';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+
+export interface Statement {
+  Sid: string;
+  Effect: 'Allow';
+  Action: string[];
+  Resource: string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+/**
+ * Actions AWS does not let you scope to a resource; `Resource: "*"` is required for these and
+ * only these (the IAM test walks every policy with this list).
+ */
+export const UNSCOPABLE_ACTIONS = new Set(['ecr:GetAuthorizationToken', 'cloudwatch:PutMetricData']);
+
+export const policy = (statements: Statement[]): string => JSON.stringify({ Version: '2012-10-17', Statement: statements });
+
+/** A role for one AWS service principal with one inline policy. */
+export function serviceRole(scope: Construct, id: string, name: string, principal: string, statements: Statement[]): IamRole {
+  const role = new IamRole(scope, id, {
+    name,
+    assumeRolePolicy: JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: principal }, Action: 'sts:AssumeRole' }],
+    }),
+  });
+  new IamRolePolicy(scope, `${id}-policy`, { name: `${name}-policy`, role: role.id, policy: policy(statements) });
+  return role;
+}

@@ -1,0 +1,197 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Testing } from 'cdktf';
+import { loadConfig } from '../../config/config';
+import { buildApp } from '../../infra/app';
+import { UNSCOPABLE_ACTIONS } from '../../infra/iam';
+import { NetworkStack } from '../../infra/network-stack';
+import { awsEnvFromOutputs } from '../../infra/outputs';
+import { ServicesStack } from '../../infra/services-stack';
+import { loadInfraSettings, type InfraSettings } from '../../infra/settings';
+
+type Resources = Record<string, Record<string, Record<string, unknown>>>;
+interface Synth {
+  resource: Resources;
+  output: Record<string, { value: unknown }>;
+}
+
+function synth(overrides: Record<string, string> = {}): { settings: InfraSettings; network: Synth; services: Synth } {
+  const settings = loadInfraSettings(overrides);
+  const app = Testing.app();
+  const network = new NetworkStack(app, 'network', settings);
+  const services = new ServicesStack(app, 'services', settings, network);
+  return { settings, network: JSON.parse(Testing.synth(network)), services: JSON.parse(Testing.synth(services)) };
+}
+
+const all = (stack: Synth, type: string) => Object.values(stack.resource[type] ?? {});
+const { settings, network, services } = synth();
+
+test('a full app synth wires the services stack to the network stack through remote state', () => {
+  const out = mkdtempSync(path.join(os.tmpdir(), 'tickflow-synth-'));
+  buildApp(settings, out).app.synth();
+  const stack = JSON.parse(readFileSync(path.join(out, 'stacks', 'services', 'cdk.tf.json'), 'utf8'));
+  expect(Object.keys(stack.data.terraform_remote_state)).toEqual(['cross-stack-reference-input-network']);
+  expect(JSON.stringify(stack.resource.aws_ecs_service)).toMatch(/data\.terraform_remote_state\.cross-stack-reference-input-network\.outputs/);
+});
+
+describe('network stack', () => {
+  test('two zones of public and private subnets; nothing launches with a public IP', () => {
+    expect(all(network, 'aws_subnet')).toHaveLength(4);
+    expect(all(network, 'aws_subnet').every((s) => s.map_public_ip_on_launch === false)).toBe(true);
+    expect(all(network, 'aws_vpc')).toEqual([expect.objectContaining({ cidr_block: '10.42.0.0/16', enable_dns_hostnames: true })]);
+  });
+
+  test('one NAT gateway by default, one per zone when asked', () => {
+    expect(all(network, 'aws_nat_gateway')).toHaveLength(1);
+    expect(all(synth({ TICKFLOW_NAT: 'per-az', TICKFLOW_AZ_COUNT: '3' }).network, 'aws_nat_gateway')).toHaveLength(3);
+  });
+
+  test('S3 and DynamoDB gateway endpoints on the private route tables', () => {
+    const endpoints = all(network, 'aws_vpc_endpoint');
+    expect(endpoints.map((e) => e.service_name).sort()).toEqual(['com.amazonaws.us-east-1.dynamodb', 'com.amazonaws.us-east-1.s3']);
+    expect(endpoints.every((e) => e.vpc_endpoint_type === 'Gateway' && (e.route_table_ids as unknown[]).length === 2)).toBe(true);
+  });
+
+  test('task security group: no inbound rules, outbound only HTTPS and Temporal gRPC', () => {
+    expect(all(network, 'aws_vpc_security_group_ingress_rule')).toHaveLength(0);
+    expect(all(network, 'aws_security_group').every((g) => g.ingress === undefined)).toBe(true);
+    expect(all(network, 'aws_vpc_security_group_egress_rule').map((r) => r.from_port).sort()).toEqual([443, 7233]);
+  });
+});
+
+describe('services stack', () => {
+  test('KMS key with rotation encrypts the stream, tables, bucket, topics, images, secret and logs', () => {
+    expect(all(services, 'aws_kms_key')).toEqual([expect.objectContaining({ enable_key_rotation: true })]);
+    expect(all(services, 'aws_kinesis_stream')).toEqual([expect.objectContaining({ encryption_type: 'KMS', shard_count: 2 })]);
+    for (const table of all(services, 'aws_dynamodb_table')) {
+      expect(table).toMatchObject({ billing_mode: 'PAY_PER_REQUEST', server_side_encryption: { enabled: true }, point_in_time_recovery: { enabled: true } });
+    }
+    expect(all(services, 'aws_sns_topic').every((t) => typeof t.kms_master_key_id === 'string')).toBe(true);
+    expect(all(services, 'aws_ecr_repository').every((r) => (r.encryption_configuration as Array<{ encryption_type: string }>)[0]!.encryption_type === 'KMS')).toBe(true);
+    expect(all(services, 'aws_secretsmanager_secret').every((s) => typeof s.kms_key_id === 'string')).toBe(true);
+    expect(all(services, 'aws_s3_bucket_server_side_encryption_configuration')).toEqual([
+      expect.objectContaining({ rule: [expect.objectContaining({ apply_server_side_encryption_by_default: expect.objectContaining({ sse_algorithm: 'aws:kms' }) })] }),
+    ]);
+  });
+
+  test('the bucket blocks every kind of public access and is versioned with a lifecycle', () => {
+    expect(all(services, 'aws_s3_bucket_public_access_block')).toEqual([
+      expect.objectContaining({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true }),
+    ]);
+    expect(all(services, 'aws_s3_bucket_versioning')).toEqual([expect.objectContaining({ versioning_configuration: { status: 'Enabled' } })]);
+    expect((all(services, 'aws_s3_bucket_lifecycle_configuration')[0]!.rule as unknown[]).length).toBe(2);
+  });
+
+  test('every log group has a retention and a key', () => {
+    const groups = all(services, 'aws_cloudwatch_log_group');
+    expect(groups.length).toBeGreaterThanOrEqual(2);
+    expect(groups.every((g) => g.retention_in_days === 30 && typeof g.kms_key_id === 'string')).toBe(true);
+  });
+
+  test('the ingest service runs mostly on Fargate Spot, in private subnets, without public IPs', () => {
+    expect(all(services, 'aws_ecs_cluster_capacity_providers')[0]!.capacity_providers).toEqual(['FARGATE', 'FARGATE_SPOT']);
+    const [service] = all(services, 'aws_ecs_service');
+    expect(service!.capacity_provider_strategy).toEqual(expect.arrayContaining([expect.objectContaining({ capacity_provider: 'FARGATE_SPOT', weight: 4 })]));
+    expect(service!.network_configuration).toMatchObject({ assign_public_ip: false });
+    // The network stack's private subnets, and only those.
+    const subnets = (service!.network_configuration as { subnets: string[] }).subnets;
+    expect(subnets).toEqual(['${aws_subnet.private-0.id}', '${aws_subnet.private-1.id}']);
+  });
+
+  test('containers run as a non-root user and log to CloudWatch', () => {
+    for (const task of all(services, 'aws_ecs_task_definition')) {
+      const [container] = JSON.parse(task.container_definitions as string) as Array<Record<string, unknown>>;
+      expect(container).toMatchObject({ user: 'node', logConfiguration: { logDriver: 'awslogs' } });
+      expect(task).toMatchObject({ requires_compatibilities: ['FARGATE'], network_mode: 'awsvpc' });
+    }
+  });
+
+  test('tables are exactly the ones the pipeline uses', () => {
+    const config = loadConfig({ ...awsEnvFromOutputs(fakeOutputs()), TEMPORAL_ADDRESS: 'x.tmprl.cloud:7233' });
+    expect(all(services, 'aws_dynamodb_table').map((t) => t.name).sort()).toEqual(Object.values(config.tables).sort());
+  });
+});
+
+describe('IAM: least privilege', () => {
+  interface Statement { Action: string | string[]; Resource?: string | string[]; Principal?: unknown }
+  const documents = (): Array<{ where: string; kind: 'identity' | 'trust' | 'key'; statements: Statement[] }> => [
+    ...Object.entries(services.resource.aws_iam_role_policy ?? {}).map(([id, p]) => ({ where: `aws_iam_role_policy.${id}`, kind: 'identity' as const, statements: JSON.parse(p.policy as string).Statement })),
+    ...Object.entries(services.resource.aws_iam_role ?? {}).map(([id, r]) => ({ where: `aws_iam_role.${id}`, kind: 'trust' as const, statements: JSON.parse(r.assume_role_policy as string).Statement })),
+    ...Object.entries(services.resource.aws_kms_key ?? {}).map(([id, k]) => ({ where: `aws_kms_key.${id}`, kind: 'key' as const, statements: JSON.parse(k.policy as string).Statement })),
+  ];
+  const list = (x: string | string[] | undefined) => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
+
+  test('there are policies to check', () => {
+    expect(documents().filter((d) => d.kind === 'identity').length).toBeGreaterThanOrEqual(4);
+  });
+
+  test('no statement anywhere allows a wildcard action', () => {
+    const offenders = documents().flatMap((d) => d.statements.flatMap((s) => list(s.Action).filter((a) => a.includes('*')).map((a) => `${d.where}: ${a}`)));
+    expect(offenders).toEqual([]);
+  });
+
+  test('identity policies scope every resource, except the few actions AWS cannot scope', () => {
+    const offenders = documents()
+      .filter((d) => d.kind === 'identity')
+      .flatMap((d) => d.statements.filter((s) => list(s.Resource).includes('*') && !list(s.Action).every((a) => UNSCOPABLE_ACTIONS.has(a))).map((s) => `${d.where}: ${list(s.Action).join(',')}`));
+    expect(offenders).toEqual([]);
+  });
+
+  test('the walker catches a wildcard (it can fail)', () => {
+    const bad: Statement = { Action: 'dynamodb:*', Resource: '*' };
+    expect(list(bad.Action).some((a) => a.includes('*'))).toBe(true);
+    expect(list(bad.Resource).includes('*') && !list(bad.Action).every((a) => UNSCOPABLE_ACTIONS.has(a))).toBe(true);
+  });
+});
+
+function fakeOutputs() {
+  const names = { region: 'us-east-1', stream_name: 'tickflow-market-data', table_prefix: 'tickflow', bucket_name: 'tickflow-data-abc123', alerts_topic_name: 'tickflow-alerts', task_queue: 'tickflow-ingest' };
+  return Object.fromEntries(Object.entries(names).map(([k, value]) => [k, { value, type: 'string', sensitive: false }]));
+}
+
+describe('stack outputs → tickflow aws configuration', () => {
+  test('every output the mapping reads is one the services stack declares', () => {
+    expect(Object.keys(services.output)).toEqual(expect.arrayContaining(Object.keys(fakeOutputs())));
+  });
+
+  test('the mapped configuration addresses the deployed resources through AWS endpoints', () => {
+    const config = loadConfig({ ...awsEnvFromOutputs(fakeOutputs()), TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233' });
+    expect(config).toMatchObject({
+      stack: 'aws', region: 'us-east-1', endpoints: {}, bucket: 'tickflow-data-abc123',
+      stream: { name: 'tickflow-market-data' }, temporal: { address: 'ns.acct.tmprl.cloud:7233', taskQueue: 'tickflow-ingest' },
+    });
+    const stream = all(services, 'aws_kinesis_stream')[0]!;
+    expect(stream.name).toBe(config.stream.name);
+  });
+
+  test('malformed outputs are refused with the missing names', () => {
+    expect(() => awsEnvFromOutputs({ region: { value: 'us-east-1' } })).toThrow(/stream_name/);
+  });
+
+  test('infra settings name their bad values', () => {
+    expect(() => loadInfraSettings({ TICKFLOW_NAT: 'two', TICKFLOW_LOG_RETENTION_DAYS: '10' })).toThrow(/TICKFLOW_NAT: .*\(got "two"\)[\s\S]*TICKFLOW_LOG_RETENTION_DAYS/);
+  });
+});
+
+/** A provider mirror lets `terraform validate` run offline; the public registry is unreachable here. */
+function providerMirror(): string | undefined {
+  const candidates = [process.env.TICKFLOW_TF_PLUGIN_DIR, path.join(os.homedir(), '.terraform.d', 'plugins')].filter((d): d is string => Boolean(d));
+  return candidates.find((dir) => existsSync(path.join(dir, 'registry.terraform.io', 'hashicorp', 'aws')));
+}
+const terraform = spawnSync('terraform', ['version'], { encoding: 'utf8' }).status === 0;
+const mirror = providerMirror();
+const validateTitle = terraform && mirror
+  ? 'terraform validate accepts both synthesized stacks'
+  : `terraform validate — skipped: ${terraform ? 'no AWS provider mirror (set TICKFLOW_TF_PLUGIN_DIR or fill ~/.terraform.d/plugins)' : 'terraform is not installed'}`;
+
+(terraform && mirror ? test : test.skip)(validateTitle, () => {
+  const out = mkdtempSync(path.join(os.tmpdir(), 'tickflow-synth-'));
+  buildApp(settings, out).app.synth();
+  for (const stack of readdirSync(path.join(out, 'stacks'))) {
+    const dir = path.join(out, 'stacks', stack);
+    execFileSync('terraform', ['init', '-backend=false', '-input=false', `-plugin-dir=${mirror}`], { cwd: dir, stdio: 'pipe' });
+    execFileSync('terraform', ['validate', '-no-color'], { cwd: dir, stdio: 'pipe' });
+  }
+});

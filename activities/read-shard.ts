@@ -35,8 +35,8 @@ export function readShardActivity(deps: IngestDeps) {
     );
     let shardIterator = iterator.ShardIterator;
     const deadline = Date.now() + config.ingest.longPollMs;
-    const idle = (millisBehindLatest: number, shardClosed: boolean): ReadShardResult => ({
-      afterSequence: input.afterSequence, records: 0, deadLettered: 0, batches: 0, millisBehindLatest, shardClosed,
+    const nothingNew = (shardClosed: boolean): ReadShardResult => ({
+      afterSequence: input.afterSequence, records: 0, deadLettered: 0, batches: 0, millisBehindLatest: 0, shardClosed,
     });
 
     while (shardIterator) {
@@ -45,13 +45,11 @@ export function readShardActivity(deps: IngestDeps) {
       const records = page.Records ?? [];
       if (records.length > 0) return deliver(deps, input, records, page.MillisBehindLatest ?? 0);
       shardIterator = page.NextShardIterator;
-      if (Date.now() >= deadline || (page.MillisBehindLatest ?? 0) > 0) {
-        if ((page.MillisBehindLatest ?? 0) === 0) return idle(0, !shardIterator);
-        continue; // empty page but data further on: keep reading without sleeping
-      }
+      if ((page.MillisBehindLatest ?? 0) > 0) continue; // an empty page, but data further on: read on at once
+      if (Date.now() >= deadline) return nothingNew(!shardIterator);
       await context.sleep(config.ingest.pollIntervalMs);
     }
-    return idle(0, true);
+    return nothingNew(true);
   };
 }
 
@@ -82,7 +80,9 @@ async function signalInOrder(deps: IngestDeps, batches: SeriesBatch[], options: 
   const bySeries = new Map<string, SeriesBatch[]>();
   for (const b of batches) {
     const key = `${b.ticker}#${b.interval}`;
-    bySeries.set(key, [...(bySeries.get(key) ?? []), b]);
+    const queue = bySeries.get(key);
+    if (queue) queue.push(b);
+    else bySeries.set(key, [b]);
   }
   const queues = [...bySeries.values()];
   const worker = async () => {

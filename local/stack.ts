@@ -149,12 +149,3 @@ export async function stackDown(config: TickflowConfig): Promise<Array<{ name: s
 export async function stackStatus(config: TickflowConfig): Promise<ServiceReport[]> {
   return Promise.all(serviceSpecs(config).map((spec) => inspect(config, spec)));
 }
-
-/** Restarts one service (used by failure drills): stop it by pid, start it again on the same data. */
-export async function restartService(config: TickflowConfig, name: ServiceSpec['name']): Promise<ServiceReport> {
-  const spec = serviceSpecs(config).find((s) => s.name === name);
-  if (!spec) throw new StackError(`unknown service ${name}`);
-  const pid = ownPid(config, name);
-  if (pid) await stopPid(pid);
-  return start(config, spec, 90_000);
-}

@@ -69,7 +69,6 @@ export interface ShardReaderInput {
   streamName: string;
   shardId: string;
   afterSequence?: string;
-  readsPerRun?: number;
 }
 
 export interface ShardCheckpoint {

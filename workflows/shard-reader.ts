@@ -1,6 +1,9 @@
 import { continueAsNew, defineQuery, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { IngestActivities, ShardCheckpoint, ShardReaderInput } from './contracts';
 
+/** Reads per run before continueAsNew: ~6 history events each keeps a run far below 10K events. */
+const READS_PER_RUN = 100;
+
 export const checkpointQuery = defineQuery<ShardCheckpoint>('checkpoint');
 
 const { readShard } = proxyActivities<IngestActivities>({
@@ -16,11 +19,10 @@ const { readShard } = proxyActivities<IngestActivities>({
  * the same checkpoint; ticker workflows drop the bars they already have.
  */
 export async function shardReaderWorkflow(input: ShardReaderInput): Promise<void> {
-  const readsPerRun = input.readsPerRun ?? 100;
   const checkpoint: ShardCheckpoint = { shardId: input.shardId, afterSequence: input.afterSequence, recordsRead: 0, deadLettered: 0, millisBehindLatest: 0 };
   setHandler(checkpointQuery, () => checkpoint);
 
-  for (let read = 0; read < readsPerRun; read++) {
+  for (let read = 0; read < READS_PER_RUN; read++) {
     const result = await readShard({ streamName: input.streamName, shardId: input.shardId, afterSequence: checkpoint.afterSequence });
     checkpoint.afterSequence = result.afterSequence;
     checkpoint.recordsRead += result.records;

@@ -50,7 +50,7 @@ export async function readStatus(aws: AwsClients, config: ReturnType<typeof load
       };
     }),
   );
-  const deadLetters = (await new DeadLetterStore(aws.documents, config.tables.deadLetters).list()).length;
+  const deadLetters = await new DeadLetterStore(aws.documents, config.tables.deadLetters).count();
   return { tickers: statuses, deadLetters };
 }
 

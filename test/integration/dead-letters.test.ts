@@ -1,6 +1,7 @@
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { barEvent, encodeMarketEvent } from '../../domain/market-event';
 import { SyntheticMarket } from '../../domain/synthetic';
+import { readStatus } from '../../cli/commands/read';
 import { BarsStore } from '../../store/bars-store';
 import { DeadLetterStore } from '../../store/dead-letter-store';
 import { openContext, startWorker, waitForIngestion, type TestContext, type WorkerProcess } from './harness';
@@ -63,6 +64,10 @@ describe('malformed records among valid ones', () => {
       expect(letter!.raw.length).toBeGreaterThan(0);
       expect(letter!.source).toMatch(/^kinesis\/tickflow-test\/shardId-/);
     }
+  });
+
+  test('status counts exactly these dead letters (no other suite produces any)', async () => {
+    expect((await readStatus(context.aws, context.config)).deadLetters).toBe(badRecords.length);
   });
 
   test('every good record around them is stored', async () => {

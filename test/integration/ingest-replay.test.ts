@@ -45,7 +45,7 @@ describe('AAPL history through the real local stack', () => {
     });
   });
 
-  test('status reports 1,260 bars and no dead letters for AAPL', async () => {
+  test('status reports 1,260 AAPL bars with the last bar and its indicators', async () => {
     const status = await readStatus(context.aws, context.config, 'AAPL', '1d');
     expect(status.tickers).toEqual([expect.objectContaining({ ticker: 'AAPL', interval: '1d', bars: 1260, lastBarTime: '2018-05-11T00:00:00.000Z' })]);
     expect(status.tickers[0]!.indicators.rsi14).toEqual(expect.any(Number));

@@ -74,6 +74,11 @@ export interface TickflowConfig {
   logLevel: Env['TICKFLOW_LOG_LEVEL'];
 }
 
+export type TableNames = TickflowConfig['tables'];
+
+/** The pipeline's DynamoDB table names: one prefix, shared by the local stack and infra/. */
+export const tableNames = (prefix: string): TableNames => ({ bars: `${prefix}-bars`, deadLetters: `${prefix}-dead-letters`, tickers: `${prefix}-tickers` });
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid tickflow configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -126,11 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TickflowConfig
       ...(e.TEMPORAL_TLS_CERT && e.TEMPORAL_TLS_KEY ? { tls: { cert: e.TEMPORAL_TLS_CERT, key: e.TEMPORAL_TLS_KEY } } : {}),
     },
     stream: { name: e.TICKFLOW_STREAM, shards: e.TICKFLOW_SHARDS },
-    tables: {
-      bars: `${e.TICKFLOW_TABLE_PREFIX}-bars`,
-      deadLetters: `${e.TICKFLOW_TABLE_PREFIX}-dead-letters`,
-      tickers: `${e.TICKFLOW_TABLE_PREFIX}-tickers`,
-    },
+    tables: tableNames(e.TICKFLOW_TABLE_PREFIX),
     bucket: e.TICKFLOW_BUCKET,
     alertsTopic: e.TICKFLOW_ALERTS_TOPIC,
     ingest: {

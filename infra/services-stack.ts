@@ -21,7 +21,7 @@ import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
-import { loadConfig } from '../config/config';
+import { tableNames } from '../config/config';
 import { tableDefinitions } from '../store/schema';
 import { serviceRole, type Statement } from './iam';
 import type { NetworkStack } from './network-stack';
@@ -93,8 +93,7 @@ export class ServicesStack extends TerraformStack {
       streamModeDetails: { streamMode: 'PROVISIONED' },
     });
 
-    const config = loadConfig({ TICKFLOW_STACK: 'aws', TEMPORAL_ADDRESS: 'unused:7233', TICKFLOW_TABLE_PREFIX: names.tablePrefix });
-    const tables = tableDefinitions(config).map((definition) => {
+    const tables = tableDefinitions(tableNames(names.tablePrefix)).map((definition) => {
       const hashKey = definition.KeySchema!.find((k) => k.KeyType === 'HASH')!.AttributeName!;
       const rangeKey = definition.KeySchema!.find((k) => k.KeyType === 'RANGE')?.AttributeName;
       return new DynamodbTable(this, `table-${definition.TableName}`, {

@@ -19,7 +19,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export async function bootstrapResources(config: TickflowConfig, aws: AwsClients): Promise<BootstrapReport> {
   const [stream, tables, bucket, topic] = await Promise.all([
     ensureStream(config, aws),
-    Promise.all(tableDefinitions(config).map(async (definition) => {
+    Promise.all(tableDefinitions(config.tables).map(async (definition) => {
       try {
         await aws.dynamodb.send(new DescribeTableCommand({ TableName: definition.TableName }));
         return { name: definition.TableName!, created: false };

@@ -1,5 +1,5 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import type { TickflowConfig } from '../config/config';
+import type { TableNames } from '../config/config';
 
 /**
  * DynamoDB table design (documented in the README):
@@ -9,23 +9,23 @@ import type { TickflowConfig } from '../config/config';
  *                 The raw record (truncated to 8 KiB) and the reason it was rejected.
  * - tickers:      pk = "<TICKER>#<interval>". Ingestion progress per series: last bar, lag.
  */
-export function tableDefinitions(config: TickflowConfig): CreateTableCommandInput[] {
+export function tableDefinitions(tables: TableNames): CreateTableCommandInput[] {
   const onDemand = { BillingMode: 'PAY_PER_REQUEST' as const };
   return [
     {
-      TableName: config.tables.bars,
+      TableName: tables.bars,
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 't', KeyType: 'RANGE' }],
       AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 't', AttributeType: 'N' }],
       ...onDemand,
     },
     {
-      TableName: config.tables.deadLetters,
+      TableName: tables.deadLetters,
       KeySchema: [{ AttributeName: 'source', KeyType: 'HASH' }, { AttributeName: 'seq', KeyType: 'RANGE' }],
       AttributeDefinitions: [{ AttributeName: 'source', AttributeType: 'S' }, { AttributeName: 'seq', AttributeType: 'S' }],
       ...onDemand,
     },
     {
-      TableName: config.tables.tickers,
+      TableName: tables.tickers,
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
       AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
       ...onDemand,

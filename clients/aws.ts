@@ -3,6 +3,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { TickflowConfig } from '../config/config';
 
@@ -16,6 +18,8 @@ export interface AwsClients {
   documents: DynamoDBDocumentClient;
   s3: S3Client;
   sns: SNSClient;
+  sagemaker: SageMakerClient;
+  sagemakerRuntime: SageMakerRuntimeClient;
 }
 
 /** The only place AWS clients are built: endpoints and credentials are the sole difference between stacks. */
@@ -51,6 +55,10 @@ export function createAwsClients(config: TickflowConfig): AwsClients {
       responseChecksumValidation: 'WHEN_REQUIRED',
     }),
     sns: new SNSClient({ ...common, endpoint: config.endpoints.sns }),
+    sagemaker: new SageMakerClient({ ...common, endpoint: config.endpoints.sagemaker }),
+    // Predictions are retried by the workflow (with backoff, never dropped), so the SDK's own
+    // retries stay short: a down endpoint fails the attempt fast instead of holding a slot.
+    sagemakerRuntime: new SageMakerRuntimeClient({ ...common, maxAttempts: 2, endpoint: config.endpoints.sagemaker }),
   };
 }
 
@@ -59,4 +67,6 @@ export function destroyAwsClients(clients: AwsClients): void {
   clients.dynamodb.destroy();
   clients.s3.destroy();
   clients.sns.destroy();
+  clients.sagemaker.destroy();
+  clients.sagemakerRuntime.destroy();
 }

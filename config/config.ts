@@ -24,10 +24,12 @@ const envSchema = z.object({
   TICKFLOW_KINESIS_PORT: port(4567),
   TICKFLOW_DYNAMODB_PORT: port(8000),
   TICKFLOW_MOTO_PORT: port(5000),
+  TICKFLOW_SAGEMAKER_PORT: port(8086),
   TICKFLOW_KINESIS_ENDPOINT: url,
   TICKFLOW_DYNAMODB_ENDPOINT: url,
   TICKFLOW_S3_ENDPOINT: url,
   TICKFLOW_SNS_ENDPOINT: url,
+  TICKFLOW_SAGEMAKER_ENDPOINT: url,
   TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'host:port').optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_UI_URL: url,
@@ -46,6 +48,16 @@ const envSchema = z.object({
   TICKFLOW_LONG_POLL_MS: positiveInt(10000),
   TICKFLOW_BATCHES_PER_RUN: positiveInt(200),
   TICKFLOW_ACTIVITY_SLOTS: positiveInt(32).pipe(z.number().max(1000)),
+  TICKFLOW_TRAINING_TASK_QUEUE: name('tickflow-training'),
+  TICKFLOW_ENDPOINT_NAME: z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, 'a SageMaker endpoint name: letters, digits and single hyphens').default('tickflow-predictor'),
+  TICKFLOW_MODEL_IMAGE: z.string().min(1).optional(),
+  TICKFLOW_SAGEMAKER_ROLE_ARN: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN').optional(),
+  TICKFLOW_TRAINING_INSTANCE_TYPE: z.string().regex(/^ml\.[a-z0-9]+\.[a-z0-9]+$/, 'a SageMaker instance type such as ml.m5.large').default('ml.m5.large'),
+  TICKFLOW_ENDPOINT_INSTANCE_TYPE: z.string().regex(/^ml\.[a-z0-9]+\.[a-z0-9]+$/, 'a SageMaker instance type such as ml.t2.medium').default('ml.t2.medium'),
+  TICKFLOW_HORIZON: positiveInt(1).pipe(z.number().max(60)),
+  TICKFLOW_TRAINING_EVERY_HOURS: positiveInt(72),
+  TICKFLOW_PREDICT_RETRY_MAX_SECONDS: positiveInt(60).pipe(z.number().max(3600)),
+  TICKFLOW_SAGEMAKER_PING_TIMEOUT_MS: positiveInt(60_000),
   TICKFLOW_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -55,11 +67,11 @@ export interface TickflowConfig {
   stack: 'local' | 'aws';
   home: string;
   region: string;
-  ports: { temporal: number; temporalUi: number; kinesis: number; dynamodb: number; moto: number };
-  endpoints: { kinesis?: string; dynamodb?: string; s3?: string; sns?: string };
+  ports: { temporal: number; temporalUi: number; kinesis: number; dynamodb: number; moto: number; sagemaker: number };
+  endpoints: { kinesis?: string; dynamodb?: string; s3?: string; sns?: string; sagemaker?: string };
   temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string; tls?: { cert: string; key: string } };
   stream: { name: string; shards: number };
-  tables: { bars: string; deadLetters: string; tickers: string };
+  tables: { bars: string; deadLetters: string; tickers: string; predictions: string; models: string };
   bucket: string;
   alertsTopic: string;
   ingest: {
@@ -71,13 +83,34 @@ export interface TickflowConfig {
     batchesPerRun: number;
     activitySlots: number;
   };
+  sagemaker: {
+    endpointName: string;
+    modelImage: string;
+    roleArn: string;
+    trainingInstanceType: string;
+    endpointInstanceType: string;
+    pingTimeoutMs: number;
+  };
+  model: {
+    /** Bars ahead the model predicts. */
+    horizon: number;
+    trainingTaskQueue: string;
+    trainingEveryHours: number;
+    predictRetryMaxSeconds: number;
+  };
   logLevel: Env['TICKFLOW_LOG_LEVEL'];
 }
 
 export type TableNames = TickflowConfig['tables'];
 
 /** The pipeline's DynamoDB table names: one prefix, shared by the local stack and infra/. */
-export const tableNames = (prefix: string): TableNames => ({ bars: `${prefix}-bars`, deadLetters: `${prefix}-dead-letters`, tickers: `${prefix}-tickers` });
+export const tableNames = (prefix: string): TableNames => ({
+  bars: `${prefix}-bars`,
+  deadLetters: `${prefix}-dead-letters`,
+  tickers: `${prefix}-tickers`,
+  predictions: `${prefix}-predictions`,
+  models: `${prefix}-models`,
+});
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -102,6 +135,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TickflowConfig
   const loopback = (p: number) => (local ? `http://127.0.0.1:${p}` : undefined);
   const temporalAddress = e.TEMPORAL_ADDRESS ?? (local ? `127.0.0.1:${e.TICKFLOW_TEMPORAL_PORT}` : undefined);
   if (!temporalAddress) throw new ConfigError(['TEMPORAL_ADDRESS: required when TICKFLOW_STACK=aws']);
+  if (!local) {
+    const missing = (['TICKFLOW_MODEL_IMAGE', 'TICKFLOW_SAGEMAKER_ROLE_ARN'] as const).filter((key) => !e[key]);
+    if (missing.length) throw new ConfigError(missing.map((key) => `${key}: required when TICKFLOW_STACK=aws (see \`tickflow infra env\`)`));
+  }
   if (Boolean(e.TEMPORAL_TLS_CERT) !== Boolean(e.TEMPORAL_TLS_KEY)) {
     throw new ConfigError([`${e.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT'}: required together with ${e.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_CERT' : 'TEMPORAL_TLS_KEY'} (mTLS)`]);
   }
@@ -110,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TickflowConfig
     dynamodb: e.TICKFLOW_DYNAMODB_ENDPOINT ?? loopback(e.TICKFLOW_DYNAMODB_PORT),
     s3: e.TICKFLOW_S3_ENDPOINT ?? loopback(e.TICKFLOW_MOTO_PORT),
     sns: e.TICKFLOW_SNS_ENDPOINT ?? loopback(e.TICKFLOW_MOTO_PORT),
+    sagemaker: e.TICKFLOW_SAGEMAKER_ENDPOINT ?? loopback(e.TICKFLOW_SAGEMAKER_PORT),
   };
   return {
     stack: e.TICKFLOW_STACK,
@@ -121,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TickflowConfig
       kinesis: e.TICKFLOW_KINESIS_PORT,
       dynamodb: e.TICKFLOW_DYNAMODB_PORT,
       moto: e.TICKFLOW_MOTO_PORT,
+      sagemaker: e.TICKFLOW_SAGEMAKER_PORT,
     },
     endpoints: Object.fromEntries(Object.entries(endpoints).filter(([, v]) => v !== undefined)),
     temporal: {
@@ -142,6 +181,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TickflowConfig
       longPollMs: e.TICKFLOW_LONG_POLL_MS,
       batchesPerRun: e.TICKFLOW_BATCHES_PER_RUN,
       activitySlots: e.TICKFLOW_ACTIVITY_SLOTS,
+    },
+    sagemaker: {
+      endpointName: e.TICKFLOW_ENDPOINT_NAME,
+      // Locally every image is model/ run as a process; the name only labels it.
+      modelImage: e.TICKFLOW_MODEL_IMAGE ?? 'tickflow-model:local',
+      roleArn: e.TICKFLOW_SAGEMAKER_ROLE_ARN ?? 'arn:aws:iam::000000000000:role/tickflow-sagemaker-local',
+      trainingInstanceType: e.TICKFLOW_TRAINING_INSTANCE_TYPE,
+      endpointInstanceType: e.TICKFLOW_ENDPOINT_INSTANCE_TYPE,
+      pingTimeoutMs: e.TICKFLOW_SAGEMAKER_PING_TIMEOUT_MS,
+    },
+    model: {
+      horizon: e.TICKFLOW_HORIZON,
+      trainingTaskQueue: e.TICKFLOW_TRAINING_TASK_QUEUE,
+      trainingEveryHours: e.TICKFLOW_TRAINING_EVERY_HOURS,
+      predictRetryMaxSeconds: e.TICKFLOW_PREDICT_RETRY_MAX_SECONDS,
     },
     logLevel: e.TICKFLOW_LOG_LEVEL,
   };

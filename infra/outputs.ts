@@ -8,6 +8,9 @@ const outputsSchema = z.object({
   bucket_name: z.object({ value: z.string() }),
   alerts_topic_name: z.object({ value: z.string() }),
   task_queue: z.object({ value: z.string() }),
+  model_image: z.object({ value: z.string() }),
+  sagemaker_role_arn: z.object({ value: z.string() }),
+  endpoint_name: z.object({ value: z.string() }),
 });
 
 /**
@@ -29,5 +32,8 @@ export function awsEnvFromOutputs(outputs: unknown): Record<string, string> {
     TICKFLOW_BUCKET: o.bucket_name.value,
     TICKFLOW_ALERTS_TOPIC: o.alerts_topic_name.value,
     TICKFLOW_TASK_QUEUE: o.task_queue.value,
+    TICKFLOW_MODEL_IMAGE: o.model_image.value,
+    TICKFLOW_SAGEMAKER_ROLE_ARN: o.sagemaker_role_arn.value,
+    TICKFLOW_ENDPOINT_NAME: o.endpoint_name.value,
   };
 }

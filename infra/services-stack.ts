@@ -44,6 +44,7 @@ export const resourceNames = (env: string) => ({
   alertsTopic: `${env}-alerts`,
   cluster: env,
   taskQueue: 'tickflow-ingest',
+  endpoint: `${env}-predictor`,
 });
 
 /**
@@ -187,9 +188,11 @@ export class ServicesStack extends TerraformStack {
       defaultCapacityProviderStrategy: [{ capacityProvider: 'FARGATE', base: 1, weight: 1 }, { capacityProvider: 'FARGATE_SPOT', weight: 4 }],
     });
 
+    const modelImage = `${modelRepo.repositoryUrl}:${settings.imageTag}`;
     const environment = [
       ['TICKFLOW_STACK', 'aws'], ['AWS_REGION', settings.region], ['TICKFLOW_STREAM', names.stream], ['TICKFLOW_TABLE_PREFIX', names.tablePrefix],
       ['TICKFLOW_BUCKET', bucket.bucket], ['TICKFLOW_ALERTS_TOPIC', names.alertsTopic], ['TICKFLOW_TASK_QUEUE', names.taskQueue],
+      ['TICKFLOW_MODEL_IMAGE', modelImage], ['TICKFLOW_SAGEMAKER_ROLE_ARN', sagemakerRole.arn], ['TICKFLOW_ENDPOINT_NAME', names.endpoint],
       ['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true'],
     ].map(([n, value]) => ({ name: n, value }));
     const secrets = [['TEMPORAL_ADDRESS', 'address'], ['TEMPORAL_NAMESPACE', 'namespace'], ['TEMPORAL_TLS_CERT', 'tlsCert'], ['TEMPORAL_TLS_KEY', 'tlsKey']].map(([n, field]) => ({ name: n, valueFrom: `${temporalSecret.arn}:${field}::` }));
@@ -234,7 +237,7 @@ export class ServicesStack extends TerraformStack {
       region: settings.region, stream_name: stream.name, table_prefix: names.tablePrefix, bucket_name: bucket.bucket,
       alerts_topic_name: alertsTopic.name, alerts_topic_arn: alertsTopic.arn, task_queue: names.taskQueue, cluster_name: cluster.name,
       app_repository_url: appRepo.repositoryUrl, model_repository_url: modelRepo.repositoryUrl, temporal_secret_arn: temporalSecret.arn,
-      sagemaker_role_arn: sagemakerRole.arn, producer_task_definition: producerTask.arn, task_security_group_id: network.taskSecurityGroupId,
+      sagemaker_role_arn: sagemakerRole.arn, model_image: modelImage, endpoint_name: names.endpoint, producer_task_definition: producerTask.arn, task_security_group_id: network.taskSecurityGroupId,
     };
     for (const [output, value] of Object.entries(outputs)) new TerraformOutput(this, output, { value });
     new TerraformOutput(this, 'private_subnet_ids', { value: network.privateSubnetIds });

@@ -7,7 +7,7 @@ import { SEARCH_ATTRIBUTE_TYPES } from '../workflows/search-attributes';
 export const toolsDir = path.join(repoRoot, '.tickflow', 'tools');
 
 export interface ServiceSpec {
-  name: 'temporal' | 'kinesis' | 'dynamodb' | 'moto';
+  name: 'temporal' | 'kinesis' | 'dynamodb' | 'moto' | 'sagemaker';
   description: string;
   command: string;
   args: string[];
@@ -88,6 +88,16 @@ export function serviceSpecs(config: TickflowConfig): ServiceSpec[] {
       dataDirs: [],
       url: `http://127.0.0.1:${ports.moto}`,
       requires: { path: path.join(venvBin, 'moto_server'), hint: `moto is not installed: ${setupHint}` },
+    },
+    {
+      name: 'sagemaker',
+      description: 'SageMaker (tickflow\'s local control plane + runtime; runs model/ train and serve)',
+      command: process.execPath,
+      args: ['--import', 'tsx', path.join(repoRoot, 'local', 'sagemaker-server.ts'), String(ports.sagemaker), path.join(data, 'sagemaker')],
+      ports: [ports.sagemaker],
+      dataDirs: [path.join(data, 'sagemaker')],
+      url: `http://127.0.0.1:${ports.sagemaker}`,
+      requires: { path: path.join(venvBin, 'python'), hint: `the Python venv with XGBoost is not installed: ${setupHint}` },
     },
   ];
 }

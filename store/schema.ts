@@ -8,6 +8,11 @@ import type { TableNames } from '../config/config';
  * - dead-letters: pk source = "kinesis/<stream>/<shardId>", sk seq = Kinesis sequence number.
  *                 The raw record (truncated to 8 KiB) and the reason it was rejected.
  * - tickers:      pk = "<TICKER>#<interval>". Ingestion progress per series: last bar, lag.
+ * - predictions:  pk = "<TICKER>#<interval>", sk t = the bar the prediction was made at. Predicted
+ *                 return and price `horizon` bars ahead and the model version. Kept apart from
+ *                 bars so re-processing a bar never erases its prediction, and vice versa.
+ * - models:       pk version. The model registry: data range, hyperparameters, metrics,
+ *                 decision and reason, artifact; plus deployment records (pk "deployment#<time>").
  */
 export function tableDefinitions(tables: TableNames): CreateTableCommandInput[] {
   const onDemand = { BillingMode: 'PAY_PER_REQUEST' as const };
@@ -22,6 +27,18 @@ export function tableDefinitions(tables: TableNames): CreateTableCommandInput[] 
       TableName: tables.deadLetters,
       KeySchema: [{ AttributeName: 'source', KeyType: 'HASH' }, { AttributeName: 'seq', KeyType: 'RANGE' }],
       AttributeDefinitions: [{ AttributeName: 'source', AttributeType: 'S' }, { AttributeName: 'seq', AttributeType: 'S' }],
+      ...onDemand,
+    },
+    {
+      TableName: tables.predictions,
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 't', KeyType: 'RANGE' }],
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 't', AttributeType: 'N' }],
+      ...onDemand,
+    },
+    {
+      TableName: tables.models,
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
       ...onDemand,
     },
     {

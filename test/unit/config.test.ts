@@ -4,9 +4,13 @@ describe('loadConfig', () => {
   test('local defaults point every client at 127.0.0.1', () => {
     const config = loadConfig({});
     expect(config.stack).toBe('local');
-    expect(config.endpoints).toEqual({ kinesis: 'http://127.0.0.1:4567', dynamodb: 'http://127.0.0.1:8000', s3: 'http://127.0.0.1:5000', sns: 'http://127.0.0.1:5000' });
+    expect(config.endpoints).toEqual({
+      kinesis: 'http://127.0.0.1:4567', dynamodb: 'http://127.0.0.1:8000', s3: 'http://127.0.0.1:5000', sns: 'http://127.0.0.1:5000', sagemaker: 'http://127.0.0.1:8086',
+    });
     expect(config.temporal.address).toBe('127.0.0.1:7233');
-    expect(config.tables).toEqual({ bars: 'tickflow-bars', deadLetters: 'tickflow-dead-letters', tickers: 'tickflow-tickers' });
+    expect(config.tables).toEqual({
+      bars: 'tickflow-bars', deadLetters: 'tickflow-dead-letters', tickers: 'tickflow-tickers', predictions: 'tickflow-predictions', models: 'tickflow-models',
+    });
   });
 
   test('ports move the endpoints with them', () => {
@@ -17,7 +21,9 @@ describe('loadConfig', () => {
 
   test('aws uses SDK default endpoints and requires a Temporal address', () => {
     expect(() => loadConfig({ TICKFLOW_STACK: 'aws' })).toThrow(/TEMPORAL_ADDRESS: required when TICKFLOW_STACK=aws/);
-    const config = loadConfig({ TICKFLOW_STACK: 'aws', TEMPORAL_ADDRESS: 'ns.tmprl.cloud:7233', AWS_REGION: 'eu-west-1' });
+    const model = { TICKFLOW_MODEL_IMAGE: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/tickflow-model:1', TICKFLOW_SAGEMAKER_ROLE_ARN: 'arn:aws:iam::123456789012:role/sm' };
+    expect(() => loadConfig({ TICKFLOW_STACK: 'aws', TEMPORAL_ADDRESS: 'ns.tmprl.cloud:7233' })).toThrow(/TICKFLOW_MODEL_IMAGE: required[\s\S]*TICKFLOW_SAGEMAKER_ROLE_ARN: required/);
+    const config = loadConfig({ TICKFLOW_STACK: 'aws', TEMPORAL_ADDRESS: 'ns.tmprl.cloud:7233', AWS_REGION: 'eu-west-1', ...model });
     expect(config.endpoints).toEqual({});
     expect(config.region).toBe('eu-west-1');
   });

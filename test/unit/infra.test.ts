@@ -152,7 +152,8 @@ describe('IAM: least privilege', () => {
 });
 
 function fakeOutputs() {
-  const names = { region: 'us-east-1', stream_name: 'tickflow-market-data', table_prefix: 'tickflow', bucket_name: 'tickflow-data-abc123', alerts_topic_name: 'tickflow-alerts', task_queue: 'tickflow-ingest' };
+  const names = { region: 'us-east-1', stream_name: 'tickflow-market-data', table_prefix: 'tickflow', bucket_name: 'tickflow-data-abc123', alerts_topic_name: 'tickflow-alerts', task_queue: 'tickflow-ingest',
+    model_image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/tickflow-model:1', sagemaker_role_arn: 'arn:aws:iam::123456789012:role/tickflow-sagemaker', endpoint_name: 'tickflow-predictor' };
   return Object.fromEntries(Object.entries(names).map(([k, value]) => [k, { value, type: 'string', sensitive: false }]));
 }
 

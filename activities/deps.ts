@@ -1,8 +1,10 @@
 import type { Client } from '@temporalio/client';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import type { TickflowConfig } from '../config/config';
 import type { BarsStore } from '../store/bars-store';
 import type { DeadLetterStore } from '../store/dead-letter-store';
+import type { PredictionsStore } from '../store/predictions-store';
 import type { SeriesStore } from '../store/series-store';
 
 /** What the ingest activities need from the outside world, built once per worker process. */
@@ -13,4 +15,6 @@ export interface IngestDeps {
   bars: BarsStore;
   deadLetters: DeadLetterStore;
   series: SeriesStore;
+  predictions: PredictionsStore;
+  sagemakerRuntime: SageMakerRuntimeClient;
 }

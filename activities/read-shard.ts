@@ -12,7 +12,11 @@ const SIGNAL_CONCURRENCY = 16;
 
 /** Ticker workflows take their settings from the worker that starts them. */
 function tickerRunOptions(config: TickflowConfig): TickerRunOptions {
-  return { maxBarsPerActivity: config.ingest.maxBarsPerBatch, batchesPerRun: config.ingest.batchesPerRun };
+  return {
+    maxBarsPerActivity: config.ingest.maxBarsPerBatch,
+    batchesPerRun: config.ingest.batchesPerRun,
+    prediction: { interval: config.model.interval, horizon: config.model.horizon, retryMaxSeconds: config.model.predictRetryMaxSeconds },
+  };
 }
 
 /**

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config';
 import { registerDemoCommand } from './commands/demo';
 import { registerInfraCommands } from './commands/infra';
+import { registerModelCommands } from './commands/model';
 import { registerProduceCommands } from './commands/produce';
 import { registerReadCommands } from './commands/read';
 import { registerStackCommands } from './commands/stack';
@@ -18,6 +19,7 @@ registerDemoCommand(program);
 registerWorkerCommand(program);
 registerProduceCommands(program);
 registerReadCommands(program);
+registerModelCommands(program);
 registerInfraCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { INTERVALS } from '../domain/market-event';
 
 /**
  * One typed configuration for every process, read from environment variables.
@@ -54,6 +55,7 @@ const envSchema = z.object({
   TICKFLOW_SAGEMAKER_ROLE_ARN: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN').optional(),
   TICKFLOW_TRAINING_INSTANCE_TYPE: z.string().regex(/^ml\.[a-z0-9]+\.[a-z0-9]+$/, 'a SageMaker instance type such as ml.m5.large').default('ml.m5.large'),
   TICKFLOW_ENDPOINT_INSTANCE_TYPE: z.string().regex(/^ml\.[a-z0-9]+\.[a-z0-9]+$/, 'a SageMaker instance type such as ml.t2.medium').default('ml.t2.medium'),
+  TICKFLOW_TRAINING_INTERVAL: z.enum(INTERVALS).default('1d'),
   TICKFLOW_HORIZON: positiveInt(1).pipe(z.number().max(60)),
   TICKFLOW_TRAINING_EVERY_HOURS: positiveInt(72),
   TICKFLOW_PREDICT_RETRY_MAX_SECONDS: positiveInt(60).pipe(z.number().max(3600)),
@@ -95,6 +97,8 @@ export interface TickflowConfig {
     /** Bars ahead the model predicts. */
     horizon: number;
     trainingTaskQueue: string;
+    /** The bar interval the model is trained on and predicts. */
+    interval: (typeof INTERVALS)[number];
     trainingEveryHours: number;
     predictRetryMaxSeconds: number;
   };
@@ -194,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TickflowConfig
     model: {
       horizon: e.TICKFLOW_HORIZON,
       trainingTaskQueue: e.TICKFLOW_TRAINING_TASK_QUEUE,
+      interval: e.TICKFLOW_TRAINING_INTERVAL,
       trainingEveryHours: e.TICKFLOW_TRAINING_EVERY_HOURS,
       predictRetryMaxSeconds: e.TICKFLOW_PREDICT_RETRY_MAX_SECONDS,
     },

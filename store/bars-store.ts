@@ -2,7 +2,7 @@ import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
 import type { Bar } from '../domain/market-event';
 import type { IndicatorValues } from '../domain/indicators';
 import { putAll } from './batch-write';
-import { allItems, pages } from './pages';
+import { allItems, countAll, pages } from './pages';
 import { seriesKey } from './schema';
 
 export interface StoredBar extends Bar, IndicatorValues {
@@ -61,8 +61,7 @@ export class BarsStore {
   }
 
   async count(ticker: string, interval: string): Promise<number> {
-    let total = 0;
-    const query = (start: Record<string, unknown> | undefined) =>
+    return countAll((start) =>
       this.documents.send(
         new QueryCommand({
           TableName: this.table,
@@ -71,9 +70,8 @@ export class BarsStore {
           Select: 'COUNT',
           ExclusiveStartKey: start,
         }),
-      );
-    for await (const page of pages(query)) total += page.Count ?? 0;
-    return total;
+      ),
+    );
   }
 }
 

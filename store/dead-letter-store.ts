@@ -1,7 +1,7 @@
 import { QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { compareSequence } from '../domain/sequence';
 import { putAll } from './batch-write';
-import { allItems, pages } from './pages';
+import { allItems, countAll } from './pages';
 
 /** A stream record that could not be processed, kept with the reason so nothing is lost silently. */
 export interface DeadLetter {
@@ -37,8 +37,6 @@ export class DeadLetterStore {
 
   /** Counted by DynamoDB (Select COUNT), so the records' raw payloads never travel. */
   async count(): Promise<number> {
-    let total = 0;
-    for await (const page of pages((start) => this.documents.send(new ScanCommand({ TableName: this.table, Select: 'COUNT', ExclusiveStartKey: start })))) total += page.Count ?? 0;
-    return total;
+    return countAll((start) => this.documents.send(new ScanCommand({ TableName: this.table, Select: 'COUNT', ExclusiveStartKey: start })));
   }
 }

@@ -20,3 +20,10 @@ export async function allItems<T>(fetch: (start: Key | undefined) => Promise<Pag
   for await (const page of pages(fetch)) items.push(...((page.Items ?? []) as T[]));
   return items;
 }
+
+/** Sum of Count over every page of a `Select: 'COUNT'` Query or Scan. */
+export async function countAll(fetch: (start: Key | undefined) => Promise<Page>): Promise<number> {
+  let total = 0;
+  for await (const page of pages(fetch)) total += page.Count ?? 0;
+  return total;
+}

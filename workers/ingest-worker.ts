@@ -1,4 +1,4 @@
-import { NativeConnection, Runtime, DefaultLogger, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { TickflowConfig } from '../config/config';
 import { createAwsClients, destroyAwsClients } from '../clients/aws';
 import { connectTemporal, temporalTls } from '../clients/temporal';
@@ -6,6 +6,7 @@ import { createIngestActivities } from '../activities';
 import { BarsStore } from '../store/bars-store';
 import { DeadLetterStore } from '../store/dead-letter-store';
 import { SeriesStore } from '../store/series-store';
+import { PredictionsStore } from '../store/predictions-store';
 import { createLogger } from '../observability/logger';
 import { ensureShardReaders } from './shard-readers';
 
@@ -21,7 +22,6 @@ export interface IngestWorkerOptions {
  */
 export async function runIngestWorker(config: TickflowConfig, options: IngestWorkerOptions = {}): Promise<void> {
   const log = createLogger('ingest-worker', config.logLevel);
-  Runtime.install({ logger: new DefaultLogger(config.logLevel === 'debug' ? 'DEBUG' : 'WARN') });
   const aws = createAwsClients(config);
   const { client: temporal, connection: clientConnection } = await connectTemporal(config);
   const connection = await NativeConnection.connect({ address: config.temporal.address, ...temporalTls(config) });
@@ -39,6 +39,8 @@ export async function runIngestWorker(config: TickflowConfig, options: IngestWor
         bars: new BarsStore(aws.documents, config.tables.bars),
         deadLetters: new DeadLetterStore(aws.documents, config.tables.deadLetters),
         series: new SeriesStore(aws.documents, config.tables.tickers),
+        predictions: new PredictionsStore(aws.documents, config.tables.predictions),
+        sagemakerRuntime: aws.sagemakerRuntime,
       }),
       maxConcurrentActivityTaskExecutions: config.ingest.activitySlots,
       shutdownGraceTime: '10s',

@@ -5,6 +5,23 @@ import type { BarBatch, IngestBar } from '../domain/ingest-batch';
 export interface IngestActivities {
   readShard(input: ReadShardInput): Promise<ReadShardResult>;
   processBars(input: ProcessBarsInput): Promise<ProcessBarsResult>;
+  predictBars(input: PredictBarsInput): Promise<PredictBarsResult>;
+}
+
+export interface PredictBarsInput {
+  ticker: string;
+  interval: BarInterval;
+  /** Predict the stored bars after this time (null: from the first) up to `through`. */
+  after: number | null;
+  through: number;
+  horizon: number;
+}
+
+export interface PredictBarsResult {
+  predicted: number;
+  /** The last bar now carrying a prediction; may be before `through` when the backlog is long. */
+  predictedThrough: number;
+  modelVersion: string;
 }
 
 export interface ReadShardInput {
@@ -39,6 +56,8 @@ export interface ProcessBarsResult {
 export interface TickerRunOptions {
   maxBarsPerActivity: number;
   batchesPerRun: number;
+  /** Series of this interval get model predictions (the model is trained on one interval). */
+  prediction?: { interval: BarInterval; horizon: number; retryMaxSeconds: number };
 }
 
 export interface TickerStats {
@@ -55,6 +74,7 @@ export interface TickerWorkflowInput {
   /** Batches received but not yet processed when the previous run continued as new. */
   pending?: BarBatch[];
   stats?: TickerStats;
+  predictedThrough?: number | null;
 }
 
 export interface TickerProgress extends TickerStats {
@@ -63,6 +83,9 @@ export interface TickerProgress extends TickerStats {
   lastBarTime: number | null;
   pendingBatches: number;
   processing: boolean;
+  /** The newest bar with a stored prediction; null before the first (or when not predicted). */
+  predictedThrough: number | null;
+  predicting: boolean;
 }
 
 export interface ShardReaderInput {

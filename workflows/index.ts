@@ -1,3 +1,5 @@
 // The workflow bundle's entry point: every workflow the ingest worker runs.
 export { tickerWorkflow } from './ticker';
 export { shardReaderWorkflow } from './shard-reader';
+export { trainingWorkflow } from './training';
+export { deployModelWorkflow } from './deploy-model';

@@ -4,8 +4,11 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 export const TICKER = defineSearchAttributeKey('Ticker', SearchAttributeType.KEYWORD);
 export const BAR_INTERVAL = defineSearchAttributeKey('BarInterval', SearchAttributeType.KEYWORD);
 export const SHARD_ID = defineSearchAttributeKey('ShardId', SearchAttributeType.KEYWORD);
+export const MODEL_VERSION = defineSearchAttributeKey('ModelVersion', SearchAttributeType.KEYWORD);
 
-export const SEARCH_ATTRIBUTE_TYPES: Record<string, 'Keyword'> = { Ticker: 'Keyword', BarInterval: 'Keyword', ShardId: 'Keyword' };
+export const SEARCH_ATTRIBUTE_TYPES: Record<string, 'Keyword'> = { Ticker: 'Keyword', BarInterval: 'Keyword', ShardId: 'Keyword', ModelVersion: 'Keyword' };
 
 export const tickerWorkflowId = (ticker: string, interval: string): string => `ticker-${ticker}-${interval}`;
 export const shardReaderWorkflowId = (stream: string, shardId: string): string => `shard-reader-${stream}-${shardId}`;
+export const TRAINING_SCHEDULE_ID = 'tickflow-training';
+export const deployWorkflowId = (endpoint: string): string => `deploy-${endpoint}`;

@@ -16,21 +16,46 @@ const { processBars } = proxyActivities<IngestActivities>({
 /**
  * The entity workflow of one ticker and interval: receives that series' batches in stream
  * order and processes them one at a time, so bars and indicators are computed in order.
- * Continues as new before its history grows large, carrying unprocessed batches along.
+ * Predictions run beside it, never in its way: one predict activity at a time covers every
+ * stored bar not yet predicted, and while the endpoint is down or has no model it is retried
+ * (server-side, no history growth) while bars keep being stored. Continues as new before its
+ * history grows large, carrying unprocessed batches and the prediction watermark along.
  */
 export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> {
   const { ticker, interval, options } = input;
   const pending: BarBatch[] = [...(input.pending ?? [])];
   let lastBarTime = input.lastBarTime ?? null;
+  let predictedThrough = input.predictedThrough ?? null;
   const stats = { batches: 0, barsStored: 0, duplicatesSkipped: 0, ...input.stats };
   let batchesThisRun = 0;
   let processing = false;
+  let predicting = false;
+
+  const prediction = options.prediction?.interval === interval ? options.prediction : undefined;
+  const { predictBars } = proxyActivities<IngestActivities>({
+    startToCloseTimeout: '1 minute',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: `${prediction?.retryMaxSeconds ?? 60} seconds` },
+  });
+  const predictBacklog = (): void => {
+    if (!prediction || predicting || lastBarTime === null || (predictedThrough !== null && predictedThrough >= lastBarTime)) return;
+    predicting = true;
+    predictBars({ ticker, interval, after: predictedThrough, through: lastBarTime, horizon: prediction.horizon }).then(
+      (result) => {
+        predictedThrough = result.predictedThrough;
+        predicting = false;
+        predictBacklog();
+      },
+      // Only a non-retryable failure lands here; the next batch tries again.
+      () => (predicting = false),
+    );
+  };
 
   setHandler(barsSignal, (batch) => {
     pending.push(batch);
   });
-  setHandler(progressQuery, () => ({ ticker, interval, lastBarTime, pendingBatches: pending.length, processing, ...stats }));
+  setHandler(progressQuery, () => ({ ticker, interval, lastBarTime, pendingBatches: pending.length, processing, predictedThrough, predicting, ...stats }));
 
+  predictBacklog();
   for (;;) {
     await condition(() => pending.length > 0);
     processing = true;
@@ -40,7 +65,7 @@ export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> 
       const result = await processBars({ ticker, interval, previousBarTime: lastBarTime, bars: fresh });
       lastBarTime = result.lastBarTime;
       stats.barsStored += result.stored;
-      // Predictions (model issue) slot in here: predict(fresh) → store, with the same idempotent keys.
+      predictBacklog();
     }
     stats.batches += batches.length;
     stats.duplicatesSkipped += duplicates;
@@ -49,7 +74,8 @@ export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> 
 
     if (batchesThisRun >= options.batchesPerRun || workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof tickerWorkflow>({ ticker, interval, options, lastBarTime, pending, stats });
+      // An in-flight prediction is abandoned; the next run redoes it from the watermark (idempotent writes).
+      await continueAsNew<typeof tickerWorkflow>({ ticker, interval, options, lastBarTime, pending, stats, predictedThrough });
     }
   }
 }

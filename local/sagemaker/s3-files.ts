@@ -5,17 +5,16 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import * as tar from 'tar';
+import { parseS3Uri as parseUri, type S3Location } from '../../domain/s3-uri';
 import { validation } from './errors';
 
-export interface S3Location {
-  bucket: string;
-  key: string;
-}
-
+/** As the SageMaker API reports a bad S3 URI in a request. */
 export function parseS3Uri(uri: string): S3Location {
-  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
-  if (!match) throw validation(`"${uri}" is not an S3 URI (s3://bucket/key)`);
-  return { bucket: match[1]!, key: match[2]! };
+  try {
+    return parseUri(uri);
+  } catch (error) {
+    throw validation((error as Error).message);
+  }
 }
 
 /** Downloads every object under an S3 prefix into `folder`, keeping the paths below the prefix. */

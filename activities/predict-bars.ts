@@ -1,0 +1,34 @@
+import { FEATURE_LOOKBACK, featureRows } from '../domain/features';
+import type { PredictBarsInput, PredictBarsResult } from '../workflows/contracts';
+import type { IngestDeps } from './deps';
+import { invokeModel } from './invoke-model';
+
+/** Bars per activity: a long backlog (endpoint down for hours) is worked off in steps. */
+const MAX_BARS = 2000;
+
+/**
+ * Predicts stored bars that have no prediction yet: features by the same definition the model
+ * was trained with (history included), one batched InvokeEndpoint, predictions stored under
+ * the bars' own keys. Throws while the endpoint is down or has no model, so the workflow's
+ * retry policy waits it out.
+ */
+export function predictBarsActivity(deps: IngestDeps) {
+  return async function predictBars(input: PredictBarsInput): Promise<PredictBarsResult> {
+    const { ticker, interval, horizon } = input;
+    const bars = (await deps.bars.range(ticker, interval, (input.after ?? -1) + 1, input.through)).slice(0, MAX_BARS);
+    const first = bars[0];
+    const last = bars[bars.length - 1];
+    if (!first || !last) return { predicted: 0, predictedThrough: input.through, modelVersion: 'none' };
+    const history = await deps.bars.lastBefore(ticker, interval, first.t, FEATURE_LOOKBACK);
+    const rows = featureRows([...history, ...bars], horizon, history.length);
+    const answer = await invokeModel(deps.sagemakerRuntime, deps.config.sagemaker.endpointName, rows.map((r) => r.features));
+    const predictedAt = Date.now();
+    await deps.predictions.put(
+      rows.map((row, i) => {
+        const predictedReturn = answer.predictions[i]!;
+        return { ticker, interval, t: row.t, horizon, predictedReturn, predictedClose: row.close * Math.exp(predictedReturn), modelVersion: answer.modelVersion, predictedAt };
+      }),
+    );
+    return { predicted: rows.length, predictedThrough: last.t, modelVersion: answer.modelVersion };
+  };
+}

@@ -1,0 +1,23 @@
+import type { AwsClients } from '../../clients/aws';
+import type { TickflowConfig } from '../../config/config';
+import type { BarsStore } from '../../store/bars-store';
+import type { ModelRegistry } from '../../store/model-registry';
+import type { SeriesStore } from '../../store/series-store';
+
+/** What the training activities need from the outside world, built once per worker process. */
+export interface TrainingDeps {
+  config: TickflowConfig;
+  aws: Pick<AwsClients, 's3' | 'sagemaker' | 'sagemakerRuntime'>;
+  bars: BarsStore;
+  series: SeriesStore;
+  registry: ModelRegistry;
+}
+
+/** SageMaker resource names derived from a model version, so every retry addresses the same ones. */
+export const sagemakerNames = (config: TickflowConfig, version: string) => ({
+  trainingJob: `tickflow-${version}`,
+  model: `tickflow-${version}`,
+  endpointConfig: `${config.sagemaker.endpointName}-${version}`,
+  /** The variant is named after the version: InvokeEndpoint reports it with every answer. */
+  variant: version,
+});

@@ -1,0 +1,85 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Context } from '@temporalio/activity';
+import * as tar from 'tar';
+import { decidePromotion, forecastMetrics } from '../../domain/forecast-metrics';
+import { parseS3Uri } from '../../domain/s3-uri';
+import type { HoldoutPoint } from '../../store/model-registry';
+import type { EvaluateInput, Evaluation } from '../../workflows/training-contracts';
+import { invokeModel } from '../invoke-model';
+import type { TrainingDeps } from './deps';
+import { describeEndpoint } from './endpoint';
+
+const SAMPLE_POINTS = 300;
+
+/**
+ * Scores the candidate (its predictions on the test channel, made by the training job) and
+ * the model in service (asked through the endpoint, on the very same rows) with one metrics
+ * definition, and decides whether to promote.
+ */
+export function evaluateCandidateActivity(deps: TrainingDeps) {
+  return async function evaluateCandidate(input: EvaluateInput): Promise<Evaluation> {
+    const { s3 } = deps.aws;
+    const test = parseCsvRows(await readText(s3, `${input.dataset.prefix}/test/test.csv`));
+    const index = (await readText(s3, `${input.dataset.prefix}/holdout-index.csv`)).trim().split('\n').map((line) => line.split(','));
+    const candidate = await readCandidatePredictions(s3, `s3://${deps.config.bucket}/models/${input.jobName}/output/output.tar.gz`);
+    if (candidate.length !== test.length) throw new Error(`the training job predicted ${candidate.length} test rows, the dataset has ${test.length}`);
+    const actual = test.map((row) => row[0]!);
+    const metrics = forecastMetrics(actual, candidate, input.dataset.trainingNaiveMae);
+
+    Context.current().heartbeat('scoring the model in service');
+    const incumbent = await scoreIncumbent(deps, test.map((row) => row.slice(1)), actual, input.dataset.trainingNaiveMae);
+    let { promote, reason } = decidePromotion(metrics, incumbent);
+    if (incumbent) {
+      const record = await deps.registry.get(incumbent.version);
+      if (record?.dataset && record.dataset.trainEnd >= input.dataset.holdoutStart) {
+        reason += `; note: ${incumbent.version} was trained on data up to ${record.dataset.trainEnd}, overlapping this holdout (it is favoured, not the candidate)`;
+      }
+    }
+
+    // The portal's predicted-vs-actual chart: the most covered ticker's latest holdout rows.
+    const counts = new Map<string, number>();
+    for (const [ticker] of index) counts.set(ticker!, (counts.get(ticker!) ?? 0) + 1);
+    const shown = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+    const holdoutSample: HoldoutPoint[] = index
+      .map(([ticker, t], i) => ({ ticker: ticker!, t: Number(t), actual: actual[i]!, predicted: candidate[i]! }))
+      .filter((p) => p.ticker === shown)
+      .slice(-SAMPLE_POINTS);
+    return { metrics, ...(incumbent ? { incumbent } : {}), promote, reason, holdoutSample };
+  };
+}
+
+async function scoreIncumbent(deps: TrainingDeps, features: number[][], actual: number[], trainingNaiveMae: number) {
+  const endpointName = deps.config.sagemaker.endpointName;
+  const endpoint = await describeEndpoint(deps.aws.sagemaker, endpointName);
+  if (endpoint?.EndpointStatus !== 'InService' || !endpoint.ProductionVariants?.length) return null; // no model in service
+  const answer = await invokeModel(deps.aws.sagemakerRuntime, endpointName, features.map((row) => row.map((x) => (Number.isNaN(x) ? null : x))));
+  return { version: answer.modelVersion, metrics: forecastMetrics(actual, answer.predictions, trainingNaiveMae) };
+}
+
+async function readBytes(s3: S3Client, uri: string): Promise<Uint8Array> {
+  const { bucket, key } = parseS3Uri(uri);
+  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return object.Body!.transformToByteArray();
+}
+
+const readText = async (s3: S3Client, uri: string) => Buffer.from(await readBytes(s3, uri)).toString('utf8');
+
+/** CSV with empty fields as missing values (NaN). */
+function parseCsvRows(text: string): number[][] {
+  return text.trim().split('\n').map((line) => line.split(',').map((field) => (field === '' ? Number.NaN : Number(field))));
+}
+
+async function readCandidatePredictions(s3: S3Client, uri: string): Promise<number[]> {
+  const folder = await mkdtemp(path.join(os.tmpdir(), 'tickflow-eval-'));
+  try {
+    const archive = path.join(folder, 'output.tar.gz');
+    await writeFile(archive, await readBytes(s3, uri));
+    await tar.extract({ file: archive, cwd: folder });
+    return (await readFile(path.join(folder, 'test-predictions.csv'), 'utf8')).trim().split('\n').map(Number);
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+}

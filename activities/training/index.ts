@@ -1,0 +1,20 @@
+import type { TrainingActivities } from '../../workflows/training-contracts';
+import type { TrainingDeps } from './deps';
+import { awaitEndpointActivity, deployModelActivity, smokeTestEndpointActivity } from './endpoint';
+import { evaluateCandidateActivity } from './evaluate';
+import { exportDatasetActivity } from './export-dataset';
+import { registryActivities } from './registry';
+import { awaitTrainingJobActivity, startTrainingJobActivity } from './training-job';
+
+export function createTrainingActivities(deps: TrainingDeps): TrainingActivities {
+  return {
+    ...registryActivities(deps),
+    exportDataset: exportDatasetActivity(deps),
+    startTrainingJob: startTrainingJobActivity(deps),
+    awaitTrainingJob: awaitTrainingJobActivity(deps),
+    evaluateCandidate: evaluateCandidateActivity(deps),
+    deployModel: deployModelActivity(deps),
+    awaitEndpoint: awaitEndpointActivity(deps),
+    smokeTestEndpoint: smokeTestEndpointActivity(deps),
+  };
+}

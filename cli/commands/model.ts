@@ -1,0 +1,145 @@
+import type { Command } from 'commander';
+import type { WorkflowHandle } from '@temporalio/client';
+import { loadConfig, type TickflowConfig } from '../../config/config';
+import { createAwsClients, destroyAwsClients, type AwsClients } from '../../clients/aws';
+import { connectTemporal } from '../../clients/temporal';
+import { ModelRegistry } from '../../store/model-registry';
+import { versionInService } from '../../activities/training/endpoint';
+import type { TrainingResult } from '../../workflows/training-contracts';
+import { deployVersion, describeTrainingSchedule, modelSummary, rollbackTarget, startTraining } from '../model-operations';
+import { emit, table } from '../output';
+
+interface Context {
+  config: TickflowConfig;
+  aws: AwsClients;
+  temporal: Awaited<ReturnType<typeof connectTemporal>>['client'];
+  registry: ModelRegistry;
+}
+
+async function withContext<T>(work: (context: Context) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const aws = createAwsClients(config);
+  const { client, connection } = await connectTemporal(config);
+  try {
+    return await work({ config, aws, temporal: client, registry: new ModelRegistry(aws.documents, config.tables.models) });
+  } finally {
+    destroyAwsClients(aws);
+    await connection.close();
+  }
+}
+
+const workflowUrl = (config: TickflowConfig, workflowId: string) => `${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${encodeURIComponent(workflowId)}`;
+
+function parseHyperparameter(value: string, previous: Record<string, string> = {}): Record<string, string> {
+  const match = /^([a-z_]+)=(.+)$/.exec(value);
+  if (!match) throw new Error(`--hyperparameter expects name=value, got "${value}"`);
+  return { ...previous, [match[1]!]: match[2]! };
+}
+
+/** Prints the evaluation of a finished training run: the candidate, the incumbent and the random walk side by side. */
+export function evaluationTable(result: TrainingResult): string {
+  const rows = [
+    { model: `candidate ${result.version}`, m: result.metrics },
+    ...(result.incumbent ? [{ model: `in service ${result.incumbent.version}`, m: result.incumbent.metrics }] : []),
+  ].filter((r) => r.m);
+  const lines = rows.map(({ model, m }) => ({
+    model,
+    'holdout rows': m!.rows,
+    MAE: m!.mae.toFixed(5),
+    'MAE / random walk': m!.maeRatio.toFixed(4),
+    'RMSE / random walk': m!.rmseRatio.toFixed(4),
+    MASE: m!.mase.toFixed(4),
+    'hit rate': `${(m!.hitRate * 100).toFixed(1)}%`,
+    'up-move base rate': `${(m!.upRate * 100).toFixed(1)}%`,
+    'rank IC': m!.rankIc.toFixed(3),
+  }));
+  // The random walk's own row, derived from the candidate's ratios on the same holdout.
+  const c = rows[0]?.m;
+  const randomWalk = c
+    ? [{ model: 'random walk (baseline)', 'holdout rows': c.rows, MAE: (c.mae / c.maeRatio).toFixed(5), 'MAE / random walk': '1.0000', 'RMSE / random walk': '1.0000', MASE: (c.mase / c.maeRatio).toFixed(4), 'hit rate': '-', 'up-move base rate': `${(c.upRate * 100).toFixed(1)}%`, 'rank IC': '-' }]
+    : [];
+  return `${table([...lines, ...randomWalk])}\n\ndecision: ${result.decision} — ${result.reason}`;
+}
+
+export function registerModelCommands(program: Command): void {
+  program
+    .command('train')
+    .description('start a training run now (export → SageMaker training → evaluate → promote or reject), through the same workflow as the Schedule')
+    .option('--wait', 'wait for the run to finish and print its evaluation')
+    .option('--hyperparameter <name=value>', 'override a model hyperparameter (repeatable), e.g. --hyperparameter max_depth=4', parseHyperparameter)
+    .option('--json', 'print JSON')
+    .action(async (options: { wait?: boolean; hyperparameter?: Record<string, string>; json?: boolean }) => {
+      await withContext(async ({ config, temporal }) => {
+        const handle = await startTraining(temporal, config, { trigger: 'manual', ...(options.hyperparameter ? { hyperparameters: options.hyperparameter } : {}) });
+        process.stderr.write(`training run ${handle.workflowId} started: ${workflowUrl(config, handle.workflowId)}\n`);
+        if (!options.wait) return emit(options.json, { workflowId: handle.workflowId }, () => `follow it with: tickflow models`);
+        const result = await waitWithProgress(handle);
+        emit(options.json, result, () => evaluationTable(result));
+      });
+    });
+
+  program
+    .command('schedule')
+    .description('show the retraining Schedule: interval, next runs, recent runs and their results')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      await withContext(async ({ temporal, config }) => {
+        const schedule = await describeTrainingSchedule(temporal);
+        emit(options.json, schedule, () =>
+          [
+            `schedule ${schedule.id}: every ${schedule.every}${schedule.paused ? ' (paused)' : ''}`,
+            `next runs: ${schedule.nextRuns.join(', ') || '-'}`,
+            `recent runs:\n${table(schedule.recent.map((r) => ({ scheduled: r.scheduledAt, status: r.status ?? '?', workflow: workflowUrl(config, r.workflowId) })))}`,
+          ].join('\n'),
+        );
+      });
+    });
+
+  program
+    .command('models')
+    .description('list the model registry: versions, data ranges, holdout metrics vs the random walk, decisions and reasons')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      await withContext(async ({ config, aws, registry }) => {
+        const [models, inService] = await Promise.all([registry.list(), versionInService(aws.sagemaker, config.sagemaker.endpointName)]);
+        emit(options.json, { inService, models }, () =>
+          models.length === 0 ? 'no models yet: train one with `tickflow train --wait`' : `${table(models.map((m) => modelSummary(m, inService)))}\n\n● = serving on endpoint ${config.sagemaker.endpointName}`,
+        );
+      });
+    });
+
+  program
+    .command('promote <version>')
+    .description('put a registered model version behind the endpoint (blue/green), through the deployment workflow')
+    .action(async (version: string) => {
+      await withContext(async ({ config, temporal, registry }) => {
+        const handle = await deployVersion(temporal, config, registry, version, 'manual promotion (tickflow promote)');
+        process.stderr.write(`deploying ${version}: ${workflowUrl(config, handle.workflowId)}\n`);
+        const result = await handle.result();
+        process.stdout.write(`${result.version} is serving${result.previous ? ` (was ${result.previous})` : ''}\n`);
+      });
+    });
+
+  program
+    .command('rollback')
+    .description('put the previously deployed model version back behind the endpoint')
+    .action(async () => {
+      await withContext(async ({ config, temporal, registry }) => {
+        const { from, to } = await rollbackTarget(registry);
+        const handle = await deployVersion(temporal, config, registry, to, `rollback from ${from} (tickflow rollback)`);
+        process.stderr.write(`rolling back ${from} → ${to}: ${workflowUrl(config, handle.workflowId)}\n`);
+        await handle.result();
+        process.stdout.write(`${to} is serving again (was ${from})\n`);
+      });
+    });
+}
+
+async function waitWithProgress(handle: WorkflowHandle): Promise<TrainingResult> {
+  const started = Date.now();
+  const timer = setInterval(() => process.stderr.write(`  training… ${Math.round((Date.now() - started) / 1000)}s\n`), 10_000);
+  try {
+    return (await handle.result()) as TrainingResult;
+  } finally {
+    clearInterval(timer);
+  }
+}

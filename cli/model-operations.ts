@@ -1,0 +1,93 @@
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { TickflowConfig } from '../config/config';
+import type { ModelRecord, ModelRegistry } from '../store/model-registry';
+import { deployModelWorkflow } from '../workflows/deploy-model';
+import { deployWorkflowId, TRAINING_SCHEDULE_ID } from '../workflows/search-attributes';
+import { trainingWorkflow } from '../workflows/training';
+import { trainingWorkflowConfig } from '../workers/training-schedule';
+
+/** Model operations shared by the CLI (and the API): every change goes through a workflow. */
+
+export function startTraining(temporal: Client, config: TickflowConfig, options: { trigger: string; hyperparameters?: Record<string, string> }): Promise<WorkflowHandle<typeof trainingWorkflow>> {
+  return temporal.workflow.start(trainingWorkflow, {
+    workflowId: `training-${options.trigger}-${Date.now()}`,
+    taskQueue: config.model.trainingTaskQueue,
+    args: [{ trigger: options.trigger, ...(options.hyperparameters ? { hyperparameters: options.hyperparameters } : {}), config: trainingWorkflowConfig(config) }],
+  });
+}
+
+export class ModelOperationError extends Error {
+  override name = 'ModelOperationError';
+}
+
+/** Deploys a registered version through the same workflow a promotion uses; one deployment at a time. */
+export async function deployVersion(temporal: Client, config: TickflowConfig, registry: ModelRegistry, version: string, reason: string) {
+  const record = await registry.get(version);
+  if (!record) throw new ModelOperationError(`no model ${version} in the registry (see \`tickflow models\`)`);
+  if (!record.artifact) throw new ModelOperationError(`model ${version} has no artifact (its training ${record.decision === 'failed' ? 'failed' : 'is not finished'}); it cannot be deployed`);
+  try {
+    return await temporal.workflow.start(deployModelWorkflow, {
+      workflowId: deployWorkflowId(config.sagemaker.endpointName),
+      taskQueue: config.model.trainingTaskQueue,
+      args: [{ version, reason }],
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+    });
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) throw new ModelOperationError('a deployment is already running on this endpoint; wait for it to finish');
+    throw error;
+  }
+}
+
+/** The version that served before the current one, by the deployment log. */
+export async function rollbackTarget(registry: ModelRegistry): Promise<{ from: string; to: string }> {
+  const [current, ...earlier] = await registry.deployments();
+  if (!current) throw new ModelOperationError('nothing has been deployed yet, so there is nothing to roll back to');
+  const target = earlier.find((d) => d.version !== current.version);
+  if (!target) throw new ModelOperationError(`${current.version} is the only model ever deployed; there is nothing to roll back to`);
+  return { from: current.version, to: target.version };
+}
+
+export interface ScheduleSummary {
+  id: string;
+  every: string;
+  paused: boolean;
+  nextRuns: string[];
+  recent: Array<{ workflowId: string; scheduledAt: string; status?: string }>;
+}
+
+export async function describeTrainingSchedule(temporal: Client): Promise<ScheduleSummary> {
+  const description = await temporal.schedule.getHandle(TRAINING_SCHEDULE_ID).describe();
+  const interval = description.spec.intervals?.[0]?.every;
+  const recent = await Promise.all(
+    description.info.recentActions.map(async (action) => {
+      const workflowId = action.action.workflow.workflowId;
+      const status = await temporal.workflow.getHandle(workflowId, action.action.workflow.firstExecutionRunId).describe().then((d) => d.status.name, () => undefined);
+      return { workflowId, scheduledAt: action.scheduledAt.toISOString(), ...(status ? { status } : {}) };
+    }),
+  );
+  return {
+    id: TRAINING_SCHEDULE_ID,
+    every: typeof interval === 'number' ? `${interval / 3_600_000} hours` : String(interval),
+    paused: description.state.paused,
+    nextRuns: description.info.nextActionTimes.slice(0, 3).map((d) => d.toISOString()),
+    recent,
+  };
+}
+
+/** The registry row for humans: metrics as ratios to the random walk. */
+export function modelSummary(record: ModelRecord, inService: string | null) {
+  const m = record.metrics;
+  const f = (x: number | undefined, digits = 4) => (x === undefined ? '-' : x.toFixed(digits));
+  return {
+    version: record.version,
+    serving: record.version === inService ? '●' : '',
+    decision: record.decision,
+    data: record.dataset ? `${record.dataset.dataStart.slice(0, 10)}…${record.dataset.dataEnd.slice(0, 10)}` : '-',
+    'MAE/RW': f(m?.maeRatio),
+    'RMSE/RW': f(m?.rmseRatio),
+    MASE: f(m?.mase),
+    'hit rate': m ? `${(m.hitRate * 100).toFixed(1)}% (up ${(m.upRate * 100).toFixed(1)}%)` : '-',
+    'rank IC': f(m?.rankIc, 3),
+    reason: record.reason,
+  };
+}

@@ -1,0 +1,73 @@
+import { ApplicationFailure, executeChild, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { deployModelWorkflow } from './deploy-model';
+import { deployWorkflowId, MODEL_VERSION } from './search-attributes';
+import type { TrainingActivities, TrainingResult, TrainingWorkflowInput } from './training-contracts';
+
+const quick = proxyActivities<TrainingActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 10 },
+});
+const heavy = proxyActivities<TrainingActivities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '1 minute',
+  // Too little data (RangeError) will not improve by retrying.
+  retry: { initialInterval: '5 seconds', maximumInterval: '2 minutes', maximumAttempts: 5, nonRetryableErrorTypes: ['RangeError'] },
+});
+const waitForJob = proxyActivities<TrainingActivities>({ startToCloseTimeout: '2 hours', heartbeatTimeout: '30 seconds' });
+
+export interface TrainingWorkflowConfig {
+  endpointName: string;
+  interval: string;
+  horizon: number;
+}
+
+/** "v20261124-153012": sortable, and one per run start. */
+function versionOf(start: Date): string {
+  const iso = start.toISOString();
+  return `v${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}`;
+}
+
+/**
+ * One retraining: export the dataset from stored bars → SageMaker training job → evaluate
+ * the candidate and the model in service on the same walk-forward holdout → promote through
+ * the deployment workflow, or reject → every step recorded in the model registry.
+ */
+export async function trainingWorkflow(input: TrainingWorkflowInput & { config: TrainingWorkflowConfig }): Promise<TrainingResult> {
+  const info = workflowInfo();
+  const version = versionOf(info.runStartTime);
+  const { horizon, endpointName } = input.config;
+  const interval = input.interval ?? input.config.interval;
+  const hyperparameters = input.hyperparameters ?? {};
+  upsertSearchAttributes([{ key: MODEL_VERSION, value: version }]);
+  await quick.recordModel({
+    version, createdAt: info.runStartTime.toISOString(), workflowId: info.workflowId, trigger: input.trigger,
+    interval, horizon, decision: 'training', reason: 'training in progress', hyperparameters,
+  });
+
+  const fail = async (reason: string): Promise<never> => {
+    await quick.updateModel({ version, change: { decision: 'failed', reason } });
+    throw ApplicationFailure.nonRetryable(reason, 'TrainingFailed');
+  };
+
+  const dataset = await heavy.exportDataset({ version, interval, horizon, holdoutFraction: input.holdoutFraction ?? 0.2 }).catch((e: Error) => fail(`dataset export failed: ${e.message}`));
+  const jobName = await quick.startTrainingJob({ version, dataset, hyperparameters });
+  await quick.updateModel({ version, change: { trainingJob: jobName, dataset } });
+  const job = await waitForJob.awaitTrainingJob(jobName);
+  if (job.status !== 'Completed' || !job.artifact) return fail(`training job ${jobName} ${job.status}: ${job.failureReason ?? 'no model artifact'}`);
+
+  const evaluation = await heavy.evaluateCandidate({ version, jobName, dataset });
+  const evaluated = { metrics: evaluation.metrics, incumbent: evaluation.incumbent, holdoutSample: evaluation.holdoutSample, artifact: job.artifact };
+  if (!evaluation.promote) {
+    await quick.updateModel({ version, change: { ...evaluated, decision: 'rejected', reason: evaluation.reason } });
+    return { version, decision: 'rejected', reason: evaluation.reason, metrics: evaluation.metrics, incumbent: evaluation.incumbent };
+  }
+  await quick.updateModel({ version, change: { ...evaluated, reason: `${evaluation.reason}; deploying` } });
+  try {
+    await executeChild(deployModelWorkflow, { workflowId: deployWorkflowId(endpointName), args: [{ version, reason: `promotion: ${evaluation.reason}` }] });
+  } catch (error) {
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+    return fail(`${evaluation.reason}, but the deployment failed: ${cause}`);
+  }
+  await quick.updateModel({ version, change: { decision: 'promoted', reason: evaluation.reason } });
+  return { version, decision: 'promoted', reason: evaluation.reason, metrics: evaluation.metrics, incumbent: evaluation.incumbent };
+}

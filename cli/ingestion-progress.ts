@@ -13,7 +13,7 @@ export interface CatchUpTarget {
   series: Array<{ ticker: string; interval: string }>;
 }
 
-async function tickerProgress(client: Client, ticker: string, interval: string): Promise<TickerProgress | undefined> {
+export async function tickerProgress(client: Client, ticker: string, interval: string): Promise<TickerProgress | undefined> {
   try {
     return await client.workflow.getHandle(tickerWorkflowId(ticker, interval)).query(progressQuery);
   } catch (error) {
@@ -50,4 +50,10 @@ export async function waitUntilCaughtUp(
     await options.onWait?.();
     await new Promise((r) => setTimeout(r, options.pollMs ?? 500));
   }
+}
+
+/** True once every bar the ticker workflow stored carries a prediction. */
+export async function predictionsCaughtUp(client: Client, ticker: string, interval: string): Promise<boolean> {
+  const progress = await tickerProgress(client, ticker, interval);
+  return progress !== undefined && progress.lastBarTime !== null && progress.predictedThrough === progress.lastBarTime;
 }

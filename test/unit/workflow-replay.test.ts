@@ -12,9 +12,8 @@ describe('workflow determinism', () => {
   const dir = path.join(__dirname, '..', 'histories');
   const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
 
-  test('recorded histories exist for both workflows', () => {
-    expect(files.some((f) => f.startsWith('ticker-'))).toBe(true);
-    expect(files.some((f) => f.startsWith('shard-reader-'))).toBe(true);
+  test('recorded histories exist for every workflow', () => {
+    for (const prefix of ['ticker-', 'shard-reader-', 'training-', 'deploy-']) expect(files.some((f) => f.startsWith(prefix))).toBe(true);
   });
 
   test('every recorded history replays without a determinism error', async () => {

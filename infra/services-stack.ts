@@ -94,7 +94,8 @@ export class ServicesStack extends TerraformStack {
       streamModeDetails: { streamMode: 'PROVISIONED' },
     });
 
-    const tables = tableDefinitions(tableNames(names.tablePrefix)).map((definition) => {
+    const appTables = tableNames(names.tablePrefix);
+    const tables = tableDefinitions(appTables).map((definition) => {
       const hashKey = definition.KeySchema!.find((k) => k.KeyType === 'HASH')!.AttributeName!;
       const rangeKey = definition.KeySchema!.find((k) => k.KeyType === 'RANGE')?.AttributeName;
       return new DynamodbTable(this, `table-${definition.TableName}`, {
@@ -144,23 +145,27 @@ export class ServicesStack extends TerraformStack {
     const logGroup = (service: string) =>
       new CloudwatchLogGroup(this, `logs-${service}`, { name: `/${settings.env}/${service}`, retentionInDays: settings.logRetentionDays, kmsKeyId: key.arn });
     const ingestLogs = logGroup('ingest-worker');
+    const trainingLogs = logGroup('training-worker');
     const producerLogs = logGroup('producer');
 
     // --- roles ----------------------------------------------------------------------------
     const kmsUse = (sid: string, actions: string[]): Statement => ({ Sid: sid, Effect: 'Allow', Action: actions, Resource: [key.arn] });
-    const tableArns = tables.flatMap((t) => [t.arn, `${t.arn}/index/*`]);
+    const tableArn = (table: string) => `arn:aws:dynamodb:${settings.region}:${account.accountId}:table/${table}`;
 
     const executionRole = serviceRole(this, 'execution-role', name('task-execution'), 'ecs-tasks.amazonaws.com', [
       { Sid: 'EcrLogin', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: ['*'] },
       { Sid: 'PullAppImage', Effect: 'Allow', Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'], Resource: [appRepo.arn] },
-      { Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [`${ingestLogs.arn}:*`, `${producerLogs.arn}:*`] },
+      { Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [ingestLogs, trainingLogs, producerLogs].map((g) => `${g.arn}:*`) },
       { Sid: 'ReadTemporalSecret', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [temporalSecret.arn] },
       kmsUse('DecryptImagesAndSecret', ['kms:Decrypt']),
     ]);
 
+    const sagemakerArn = (type: string, resource: string) => `arn:aws:sagemaker:${settings.region}:${account.accountId}:${type}/${resource}`;
+    const endpointArn = sagemakerArn('endpoint', names.endpoint);
     const ingestRole = serviceRole(this, 'ingest-role', name('ingest-worker'), 'ecs-tasks.amazonaws.com', [
       { Sid: 'ReadStream', Effect: 'Allow', Action: ['kinesis:ListShards', 'kinesis:DescribeStreamSummary', 'kinesis:GetShardIterator', 'kinesis:GetRecords'], Resource: [stream.arn] },
-      { Sid: 'ReadWriteTables', Effect: 'Allow', Action: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:DescribeTable'], Resource: tableArns },
+      { Sid: 'ReadWriteTables', Effect: 'Allow', Action: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:DescribeTable'], Resource: [appTables.bars, appTables.deadLetters, appTables.tickers, appTables.predictions].map(tableArn) },
+      { Sid: 'Predict', Effect: 'Allow', Action: ['sagemaker:InvokeEndpoint'], Resource: [endpointArn] },
       kmsUse('EncryptedData', ['kms:Decrypt', 'kms:GenerateDataKey']),
     ]);
 
@@ -177,6 +182,20 @@ export class ServicesStack extends TerraformStack {
       { Sid: 'SageMakerLogs', Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], Resource: [`arn:aws:logs:${settings.region}:${account.accountId}:log-group:/aws/sagemaker/*`] },
       { Sid: 'Metrics', Effect: 'Allow', Action: ['cloudwatch:PutMetricData'], Resource: ['*'], Condition: { StringEquals: { 'cloudwatch:namespace': '/aws/sagemaker/TrainingJobs' } } },
       kmsUse('EncryptedArtifacts', ['kms:Decrypt', 'kms:GenerateDataKey']),
+    ]);
+
+    const trainingRole = serviceRole(this, 'training-role', name('training-worker'), 'ecs-tasks.amazonaws.com', [
+      { Sid: 'ReadHistory', Effect: 'Allow', Action: ['dynamodb:Query', 'dynamodb:Scan', 'dynamodb:GetItem'], Resource: [tableArn(appTables.bars), tableArn(appTables.tickers)] },
+      { Sid: 'ModelRegistry', Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem', 'dynamodb:Scan'], Resource: [tableArn(appTables.models)] },
+      { Sid: 'ListTrainingData', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [bucket.arn], Condition: { StringLike: { 's3:prefix': ['datasets/*', 'models/*'] } } },
+      { Sid: 'WriteDatasetsReadOutputs', Effect: 'Allow', Action: ['s3:PutObject', 's3:GetObject'], Resource: [`${bucket.arn}/datasets/*`] },
+      { Sid: 'ReadTrainingOutputs', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [`${bucket.arn}/models/*`] },
+      { Sid: 'TrainingJobs', Effect: 'Allow', Action: ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 'sagemaker:AddTags'], Resource: [sagemakerArn('training-job', 'tickflow-*')] },
+      { Sid: 'Models', Effect: 'Allow', Action: ['sagemaker:CreateModel', 'sagemaker:DescribeModel'], Resource: [sagemakerArn('model', 'tickflow-*')] },
+      { Sid: 'EndpointConfigs', Effect: 'Allow', Action: ['sagemaker:CreateEndpointConfig', 'sagemaker:DescribeEndpointConfig'], Resource: [sagemakerArn('endpoint-config', `${names.endpoint}-*`)] },
+      { Sid: 'Endpoint', Effect: 'Allow', Action: ['sagemaker:CreateEndpoint', 'sagemaker:UpdateEndpoint', 'sagemaker:DescribeEndpoint', 'sagemaker:InvokeEndpoint'], Resource: [endpointArn, sagemakerArn('endpoint-config', `${names.endpoint}-*`)] },
+      { Sid: 'PassSageMakerRole', Effect: 'Allow', Action: ['iam:PassRole'], Resource: [sagemakerRole.arn], Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } } },
+      kmsUse('EncryptedData', ['kms:Decrypt', 'kms:GenerateDataKey']),
     ]);
 
     // --- compute --------------------------------------------------------------------------
@@ -207,7 +226,8 @@ export class ServicesStack extends TerraformStack {
           logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': logs.name, 'awslogs-region': settings.region, 'awslogs-stream-prefix': id } },
         }]),
       });
-    const ingestTask = taskDefinition('ingest-worker', ingestRole.arn, ingestLogs, ['node', 'bin/tickflow.js', 'worker'], 1024, 2048);
+    const ingestTask = taskDefinition('ingest-worker', ingestRole.arn, ingestLogs, ['node', 'bin/tickflow.js', 'worker', '--role', 'ingest'], 1024, 2048);
+    const trainingTask = taskDefinition('training-worker', trainingRole.arn, trainingLogs, ['node', 'bin/tickflow.js', 'worker', '--role', 'training'], 1024, 4096);
     const producerTask = taskDefinition('producer', producerRole.arn, producerLogs, ['node', 'bin/tickflow.js', 'produce', 'replay'], 256, 512);
 
     new EcsService(this, 'ingest-service', {
@@ -218,7 +238,29 @@ export class ServicesStack extends TerraformStack {
       enableExecuteCommand: false,
     });
 
+    // The training worker mostly waits on SageMaker; Spot reclaims only delay a run (its
+    // workflow resumes on the replacement task), so it runs entirely on Spot.
+    new EcsService(this, 'training-service', {
+      name: 'training-worker', cluster: cluster.id, taskDefinition: trainingTask.arn, desiredCount: 1,
+      capacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }],
+      networkConfiguration: { subnets: network.privateSubnetIds, securityGroups: [network.taskSecurityGroupId], assignPublicIp: false },
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+      enableExecuteCommand: false,
+    });
+
     // --- alarms ---------------------------------------------------------------------------
+    // SageMaker publishes endpoint metrics per variant, and tickflow names a variant after each
+    // model version: Metrics Insights queries aggregate over whichever variant is serving.
+    const endpointAlarm = (id: string, description: string, metric: string, aggregate: string, threshold: number) =>
+      new CloudwatchMetricAlarm(this, id, {
+        alarmName: name(id.replace(/^alarm-/, '')), alarmDescription: description,
+        metricQuery: [{ id: 'q', returnData: true, period: 60, label: metric, expression: `SELECT ${aggregate}(${metric}) FROM SCHEMA("AWS/SageMaker", EndpointName, VariantName) WHERE EndpointName = '${names.endpoint}'` }],
+        evaluationPeriods: 5, threshold, comparisonOperator: 'GreaterThanThreshold', treatMissingData: 'notBreaching',
+        alarmActions: [alarmsTopic.arn], okActions: [alarmsTopic.arn],
+      });
+    endpointAlarm('alarm-endpoint-5xx', 'The prediction endpoint returns server errors', 'Invocation5XXErrors', 'SUM', 0);
+    endpointAlarm('alarm-endpoint-latency', 'Prediction latency above 1 s (ModelLatency is in microseconds)', 'ModelLatency', 'MAX', 1_000_000);
+
     new CloudwatchMetricAlarm(this, 'alarm-iterator-age', {
       alarmName: name('kinesis-iterator-age'), alarmDescription: 'Shard readers are falling behind the stream',
       namespace: 'AWS/Kinesis', metricName: 'GetRecords.IteratorAgeMilliseconds', dimensions: { StreamName: stream.name },

@@ -92,12 +92,26 @@ describe('services stack', () => {
 
   test('the ingest service runs mostly on Fargate Spot, in private subnets, without public IPs', () => {
     expect(all(services, 'aws_ecs_cluster_capacity_providers')[0]!.capacity_providers).toEqual(['FARGATE', 'FARGATE_SPOT']);
-    const [service] = all(services, 'aws_ecs_service');
+    const service = all(services, 'aws_ecs_service').find((s) => s.name === 'ingest-worker');
     expect(service!.capacity_provider_strategy).toEqual(expect.arrayContaining([expect.objectContaining({ capacity_provider: 'FARGATE_SPOT', weight: 4 })]));
     expect(service!.network_configuration).toMatchObject({ assign_public_ip: false });
     // The network stack's private subnets, and only those.
     const subnets = (service!.network_configuration as { subnets: string[] }).subnets;
     expect(subnets).toEqual(['${aws_subnet.private-0.id}', '${aws_subnet.private-1.id}']);
+  });
+
+  test('the training worker runs on Spot only, in private subnets, each worker task with its own role', () => {
+    const service = all(services, 'aws_ecs_service').find((s) => s.name === 'training-worker');
+    expect(service).toMatchObject({ capacity_provider_strategy: [{ capacity_provider: 'FARGATE_SPOT', weight: 1 }], network_configuration: { assign_public_ip: false } });
+    const commands = all(services, 'aws_ecs_task_definition').map((t) => (JSON.parse(t.container_definitions as string) as Array<{ command: string[] }>)[0]!.command.join(' '));
+    expect(commands).toEqual(expect.arrayContaining(['node bin/tickflow.js worker --role ingest', 'node bin/tickflow.js worker --role training']));
+    const roles = new Set(all(services, 'aws_ecs_task_definition').map((t) => t.task_role_arn));
+    expect(roles.size).toBe(all(services, 'aws_ecs_task_definition').length);
+  });
+
+  test('alarms watch the prediction endpoint (5xx, latency) across whichever variant serves', () => {
+    const queries = all(services, 'aws_cloudwatch_metric_alarm').flatMap((a) => ((a.metric_query as Array<{ expression?: string }>) ?? []).map((q) => q.expression ?? ''));
+    expect(queries).toEqual(expect.arrayContaining([expect.stringMatching(/SUM\(Invocation5XXErrors\).*EndpointName = 'tickflow-predictor'/), expect.stringMatching(/MAX\(ModelLatency\)/)]));
   });
 
   test('containers run as a non-root user and log to CloudWatch', () => {

@@ -3,11 +3,11 @@ import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dyn
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Puts items 25 at a time (DynamoDB's limit), re-sending unprocessed items with backoff until all land. */
-export async function putAll(documents: DynamoDBDocumentClient, table: string, items: Record<string, unknown>[], concurrency = 4): Promise<void> {
-  const chunks: Record<string, unknown>[][] = [];
+export async function putAll(documents: DynamoDBDocumentClient, table: string, items: readonly object[], concurrency = 4): Promise<void> {
+  const chunks: object[][] = [];
   for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
-  const writeChunk = async (chunk: Record<string, unknown>[]) => {
-    let requests = chunk.map((Item) => ({ PutRequest: { Item } }));
+  const writeChunk = async (chunk: object[]) => {
+    let requests = chunk.map((item) => ({ PutRequest: { Item: item as Record<string, unknown> } }));
     for (let attempt = 0; requests.length > 0; attempt++) {
       if (attempt > 0) await sleep(Math.min(2_000, 25 * 2 ** attempt));
       if (attempt > 10) throw new Error(`${table}: ${requests.length} item(s) still unprocessed after ${attempt} attempts`);

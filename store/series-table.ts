@@ -1,0 +1,79 @@
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { putAll } from './batch-write';
+import { allItems, countAll, pages } from './pages';
+import { seriesKey } from './schema';
+
+/** Anything stored per series and bar time: bars, predictions. */
+export interface SeriesRow {
+  ticker: string;
+  interval: string;
+  t: number;
+}
+
+/** A table keyed (ticker#interval, t): idempotent puts, time-range reads, counts. */
+export class SeriesTable<T extends SeriesRow> {
+  constructor(protected readonly documents: DynamoDBDocumentClient, protected readonly table: string) {}
+
+  /** Idempotent: an item is keyed by its series and time, so a retry overwrites it with the same values. */
+  async put(rows: T[]): Promise<void> {
+    await putAll(this.documents, this.table, rows.map((row) => ({ pk: seriesKey(row.ticker, row.interval), ...row })), 2);
+  }
+
+  /** Rows in [from, to] in time order. */
+  async range(ticker: string, interval: string, from = 0, to = Number.MAX_SAFE_INTEGER): Promise<T[]> {
+    const items = await allItems<T & { pk: string }>((start) =>
+      this.documents.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND t BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': seriesKey(ticker, interval), ':from': from, ':to': to },
+          ExclusiveStartKey: start,
+        }),
+      ),
+    );
+    return items.map(withoutKey);
+  }
+
+  /** The `limit` rows strictly before `before`, oldest first. */
+  async lastBefore(ticker: string, interval: string, before: number, limit: number): Promise<T[]> {
+    const rows: T[] = [];
+    const query = (start: Record<string, unknown> | undefined) =>
+      this.documents.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND t < :before',
+          ExpressionAttributeValues: { ':pk': seriesKey(ticker, interval), ':before': before },
+          ScanIndexForward: false,
+          Limit: limit - rows.length,
+          ExclusiveStartKey: start,
+        }),
+      );
+    for await (const page of pages(query)) {
+      rows.push(...((page.Items ?? []) as unknown as Array<T & { pk: string }>).map(withoutKey));
+      if (rows.length >= limit) break;
+    }
+    return rows.reverse();
+  }
+
+  async latest(ticker: string, interval: string): Promise<T | undefined> {
+    return (await this.lastBefore(ticker, interval, Number.MAX_SAFE_INTEGER, 1))[0];
+  }
+
+  async count(ticker: string, interval: string): Promise<number> {
+    return countAll((start) =>
+      this.documents.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': seriesKey(ticker, interval) },
+          Select: 'COUNT',
+          ExclusiveStartKey: start,
+        }),
+      ),
+    );
+  }
+}
+
+function withoutKey<T>({ pk: _pk, ...row }: T & { pk: string }): T {
+  return row as T;
+}

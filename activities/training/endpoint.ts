@@ -1,30 +1,12 @@
-import {
-  CreateEndpointCommand, CreateEndpointConfigCommand, CreateModelCommand, DescribeEndpointCommand, UpdateEndpointCommand,
-  type DescribeEndpointCommandOutput, type ProductionVariantInstanceType, type SageMakerClient,
-} from '@aws-sdk/client-sagemaker';
+import { CreateEndpointCommand, CreateEndpointConfigCommand, CreateModelCommand, UpdateEndpointCommand, type ProductionVariantInstanceType } from '@aws-sdk/client-sagemaker';
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { describeEndpoint } from '../../clients/sagemaker-endpoint';
 import { FEATURE_NAMES } from '../../domain/features';
 import type { DeployStarted } from '../../workflows/training-contracts';
 import { invokeModel } from '../invoke-model';
 import { sagemakerNames, type TrainingDeps } from './deps';
 
 const alreadyExists = (error: unknown) => (error as Error).name === 'ValidationException' && /already existing/.test((error as Error).message);
-
-/** The version the endpoint serves now, or null when there is no endpoint (or it serves nothing). */
-export async function versionInService(sagemaker: SageMakerClient, endpointName: string): Promise<string | null> {
-  const endpoint = await describeEndpoint(sagemaker, endpointName);
-  return endpoint?.ProductionVariants?.[0]?.VariantName ?? null;
-}
-
-/** DescribeEndpoint, with "no such endpoint" (a ValidationException on SageMaker) as null. */
-export async function describeEndpoint(sagemaker: SageMakerClient, endpointName: string): Promise<DescribeEndpointCommandOutput | null> {
-  try {
-    return await sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
-  } catch (error) {
-    if ((error as Error).name === 'ValidationException') return null;
-    throw error;
-  }
-}
 
 /**
  * Points the endpoint at a version: its SageMaker Model and EndpointConfig (created once,

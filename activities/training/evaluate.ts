@@ -4,13 +4,13 @@ import path from 'node:path';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Context } from '@temporalio/activity';
 import * as tar from 'tar';
+import { describeEndpoint } from '../../clients/sagemaker-endpoint';
 import { decidePromotion, forecastMetrics } from '../../domain/forecast-metrics';
 import { parseS3Uri } from '../../domain/s3-uri';
 import type { HoldoutPoint } from '../../store/model-registry';
 import type { EvaluateInput, Evaluation } from '../../workflows/training-contracts';
 import { invokeModel } from '../invoke-model';
 import type { TrainingDeps } from './deps';
-import { describeEndpoint } from './endpoint';
 
 const SAMPLE_POINTS = 300;
 

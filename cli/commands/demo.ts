@@ -13,7 +13,7 @@ import { startTraining } from '../model-operations';
 import { evaluationTable } from './model';
 import { ModelRegistry } from '../../store/model-registry';
 import { PredictionsStore } from '../../store/predictions-store';
-import { versionInService } from '../../activities/training/endpoint';
+import { versionInService } from '../../clients/sagemaker-endpoint';
 import { fixed, table } from '../output';
 import { runProducer } from './produce';
 import { readStatus } from './read';

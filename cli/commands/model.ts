@@ -4,7 +4,7 @@ import { loadConfig, type TickflowConfig } from '../../config/config';
 import { createAwsClients, destroyAwsClients, type AwsClients } from '../../clients/aws';
 import { connectTemporal } from '../../clients/temporal';
 import { ModelRegistry } from '../../store/model-registry';
-import { versionInService } from '../../activities/training/endpoint';
+import { versionInService } from '../../clients/sagemaker-endpoint';
 import type { TrainingResult } from '../../workflows/training-contracts';
 import { deployVersion, describeTrainingSchedule, modelSummary, rollbackTarget, startTraining } from '../model-operations';
 import { emit, table } from '../output';

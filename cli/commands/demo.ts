@@ -14,7 +14,7 @@ import { evaluationTable } from './model';
 import { ModelRegistry } from '../../store/model-registry';
 import { PredictionsStore } from '../../store/predictions-store';
 import { versionInService } from '../../clients/sagemaker-endpoint';
-import { fixed, table } from '../output';
+import { fixed, table, workflowsQueryUrl, workflowUrl } from '../output';
 import { runProducer } from './produce';
 import { readStatus } from './read';
 import { bringStackUp } from './stack';
@@ -71,7 +71,7 @@ export function registerDemoCommand(program: Command): void {
         if (!serving) {
           process.stderr.write('no model in service yet: training the first one from the stored history (SageMaker training job on the local stack)\n');
           const handle = await startTraining(client, config, { trigger: 'first-run' });
-          process.stderr.write(`training run: ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${handle.workflowId}\n`);
+          process.stderr.write(`training run: ${workflowUrl(config, handle.workflowId)}\n`);
           const result = await handle.result();
           process.stdout.write(`\nwalk-forward evaluation on the holdout (last 20% of the history):\n${evaluationTable(result)}\n`);
           serving = await versionInService(aws.sagemaker, config.sagemaker.endpointName);
@@ -105,8 +105,8 @@ export function registerDemoCommand(program: Command): void {
               'next close (predicted)': fixed(predicted.get(b.t)?.predictedClose, 2), model: predicted.get(b.t)?.modelVersion ?? '-',
             }))),
             '',
-            `Temporal Web UI, AAPL's workflow: ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${tickerWorkflowId('AAPL', '1d')}`,
-            `all AAPL runs:                     ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows?query=${encodeURIComponent('Ticker="AAPL"')}`,
+            `Temporal Web UI, AAPL's workflow: ${workflowUrl(config, tickerWorkflowId('AAPL', '1d'))}`,
+            `all AAPL runs:                     ${workflowsQueryUrl(config, 'Ticker="AAPL"')}`,
             `more: tickflow status --ticker AAPL   tickflow bars --ticker AAPL --limit 20`,
             `the stack keeps running; stop it with: npm run stack:down`,
           ].join('\n') + '\n',

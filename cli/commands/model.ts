@@ -7,7 +7,7 @@ import { ModelRegistry } from '../../store/model-registry';
 import { versionInService } from '../../clients/sagemaker-endpoint';
 import type { TrainingResult } from '../../workflows/training-contracts';
 import { deployVersion, describeTrainingSchedule, modelSummary, rollbackTarget, startTraining } from '../model-operations';
-import { emit, table } from '../output';
+import { emit, table, workflowUrl } from '../output';
 
 interface Context {
   config: TickflowConfig;
@@ -27,8 +27,6 @@ async function withContext<T>(work: (context: Context) => Promise<T>): Promise<T
     await connection.close();
   }
 }
-
-const workflowUrl = (config: TickflowConfig, workflowId: string) => `${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${encodeURIComponent(workflowId)}`;
 
 function parseHyperparameter(value: string, previous: Record<string, string> = {}): Record<string, string> {
   const match = /^([a-z_]+)=(.+)$/.exec(value);

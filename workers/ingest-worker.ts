@@ -1,56 +1,41 @@
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import type { TickflowConfig } from '../config/config';
-import { createAwsClients, destroyAwsClients } from '../clients/aws';
-import { connectTemporal, temporalTls } from '../clients/temporal';
 import { createIngestActivities } from '../activities';
 import { BarsStore } from '../store/bars-store';
 import { DeadLetterStore } from '../store/dead-letter-store';
 import { SeriesStore } from '../store/series-store';
 import { PredictionsStore } from '../store/predictions-store';
 import { createLogger } from '../observability/logger';
+import type { WorkerResources } from './runtime';
 import { ensureShardReaders } from './shard-readers';
-
-export interface IngestWorkerOptions {
-  /** A pre-built workflow bundle (tests build it once); otherwise the worker bundles workflows/ itself. */
-  workflowBundle?: WorkerOptions['workflowBundle'];
-}
 
 /**
  * The ingest worker: runs the shard-reader and ticker workflows and their activities, and
  * makes sure a reader exists for every shard. Stops gracefully on SIGINT/SIGTERM: in-flight
  * activities finish (or time out and are retried elsewhere), nothing is dropped.
  */
-export async function runIngestWorker(config: TickflowConfig, options: IngestWorkerOptions = {}): Promise<void> {
+export async function runIngestWorker(config: TickflowConfig, { aws, temporal, connection, workflowBundle }: WorkerResources): Promise<void> {
   const log = createLogger('ingest-worker', config.logLevel);
-  const aws = createAwsClients(config);
-  const { client: temporal, connection: clientConnection } = await connectTemporal(config);
-  const connection = await NativeConnection.connect({ address: config.temporal.address, ...temporalTls(config) });
-  try {
-    const shards = await ensureShardReaders(config, aws.kinesis, temporal);
-    const worker = await Worker.create({
-      connection,
-      namespace: config.temporal.namespace,
-      taskQueue: config.temporal.taskQueue,
-      ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
-      activities: createIngestActivities({
-        config,
-        kinesis: aws.kinesis,
-        temporal,
-        bars: new BarsStore(aws.documents, config.tables.bars),
-        deadLetters: new DeadLetterStore(aws.documents, config.tables.deadLetters),
-        series: new SeriesStore(aws.documents, config.tables.tickers),
-        predictions: new PredictionsStore(aws.documents, config.tables.predictions),
-        sagemakerRuntime: aws.sagemakerRuntime,
-      }),
-      maxConcurrentActivityTaskExecutions: config.ingest.activitySlots,
-      shutdownGraceTime: '10s',
-    });
-    log.info({ taskQueue: config.temporal.taskQueue, stream: config.stream.name, shards }, 'ingest worker running');
-    await worker.run();
-    log.info('ingest worker stopped');
-  } finally {
-    await connection.close();
-    await clientConnection.close();
-    destroyAwsClients(aws);
-  }
+  const shards = await ensureShardReaders(config, aws.kinesis, temporal);
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    workflowBundle,
+    activities: createIngestActivities({
+      config,
+      kinesis: aws.kinesis,
+      temporal,
+      bars: new BarsStore(aws.documents, config.tables.bars),
+      deadLetters: new DeadLetterStore(aws.documents, config.tables.deadLetters),
+      series: new SeriesStore(aws.documents, config.tables.tickers),
+      predictions: new PredictionsStore(aws.documents, config.tables.predictions),
+      sagemakerRuntime: aws.sagemakerRuntime,
+    }),
+    maxConcurrentActivityTaskExecutions: config.ingest.activitySlots,
+    shutdownGraceTime: '10s',
+  });
+  log.info({ taskQueue: config.temporal.taskQueue, stream: config.stream.name, shards }, 'ingest worker running');
+  await worker.run();
+  log.info('ingest worker stopped');
 }

@@ -1,7 +1,34 @@
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type WorkflowBundle } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import type { TickflowConfig } from '../config/config';
+import { createAwsClients, destroyAwsClients, type AwsClients } from '../clients/aws';
+import { connectTemporal, temporalTls } from '../clients/temporal';
 
-/** Once per process, before any worker or connection: the SDK core's own logging level. */
-export function installRuntime(config: TickflowConfig): void {
+/** What every worker in a process shares: one set of AWS clients, one Temporal client and worker connection, one workflow bundle. */
+export interface WorkerResources {
+  aws: AwsClients;
+  temporal: Client;
+  connection: NativeConnection;
+  workflowBundle: WorkflowBundle;
+}
+
+const quietBundler = { trace: () => {}, debug: () => {}, info: () => {}, warn: console.warn, error: console.error, log: () => {} };
+
+/**
+ * Sets up the process for its workers (SDK logging, connections, the bundle of workflows/,
+ * which takes seconds and is built once), runs them, and closes everything when they stop.
+ */
+export async function runWorkers(config: TickflowConfig, workers: Array<(resources: WorkerResources) => Promise<void>>): Promise<void> {
   Runtime.install({ logger: new DefaultLogger(config.logLevel === 'debug' ? 'DEBUG' : 'WARN') });
+  const aws = createAwsClients(config);
+  const { client: temporal, connection: clientConnection } = await connectTemporal(config);
+  const connection = await NativeConnection.connect({ address: config.temporal.address, ...temporalTls(config) });
+  try {
+    const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietBundler });
+    await Promise.all(workers.map((run) => run({ aws, temporal, connection, workflowBundle })));
+  } finally {
+    await connection.close();
+    await clientConnection.close();
+    destroyAwsClients(aws);
+  }
 }

@@ -1,12 +1,11 @@
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import type { TickflowConfig } from '../config/config';
-import { createAwsClients, destroyAwsClients } from '../clients/aws';
-import { connectTemporal, temporalTls } from '../clients/temporal';
 import { createTrainingActivities } from '../activities/training';
 import { BarsStore } from '../store/bars-store';
 import { ModelRegistry } from '../store/model-registry';
 import { SeriesStore } from '../store/series-store';
 import { createLogger } from '../observability/logger';
+import type { WorkerResources } from './runtime';
 import { ensureTrainingSchedule } from './training-schedule';
 
 /**
@@ -14,35 +13,25 @@ import { ensureTrainingSchedule } from './training-schedule';
  * S3 and registry activities on their own task queue (training is bursty and slow; it
  * must not take slots from ingestion), and keeps the 3-day retraining Schedule in place.
  */
-export async function runTrainingWorker(config: TickflowConfig, options: { workflowBundle?: WorkerOptions['workflowBundle']; signal?: AbortSignal } = {}): Promise<void> {
+export async function runTrainingWorker(config: TickflowConfig, { aws, temporal, connection, workflowBundle }: WorkerResources): Promise<void> {
   const log = createLogger('training-worker', config.logLevel);
-  const aws = createAwsClients(config);
-  const { client: temporal, connection: clientConnection } = await connectTemporal(config);
-  const connection = await NativeConnection.connect({ address: config.temporal.address, ...temporalTls(config) });
-  try {
-    const schedule = await ensureTrainingSchedule(config, temporal);
-    const worker = await Worker.create({
-      connection,
-      namespace: config.temporal.namespace,
-      taskQueue: config.model.trainingTaskQueue,
-      ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
-      activities: createTrainingActivities({
-        config,
-        aws,
-        bars: new BarsStore(aws.documents, config.tables.bars),
-        series: new SeriesStore(aws.documents, config.tables.tickers),
-        registry: new ModelRegistry(aws.documents, config.tables.models),
-      }),
-      maxConcurrentActivityTaskExecutions: 4,
-      shutdownGraceTime: '10s',
-    });
-    log.info({ taskQueue: config.model.trainingTaskQueue, schedule, everyHours: config.model.trainingEveryHours }, 'training worker running');
-    options.signal?.addEventListener('abort', () => worker.shutdown(), { once: true });
-    await worker.run();
-    log.info('training worker stopped');
-  } finally {
-    await connection.close();
-    await clientConnection.close();
-    destroyAwsClients(aws);
-  }
+  const schedule = await ensureTrainingSchedule(config, temporal);
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.model.trainingTaskQueue,
+    workflowBundle,
+    activities: createTrainingActivities({
+      config,
+      aws,
+      bars: new BarsStore(aws.documents, config.tables.bars),
+      series: new SeriesStore(aws.documents, config.tables.tickers),
+      registry: new ModelRegistry(aws.documents, config.tables.models),
+    }),
+    maxConcurrentActivityTaskExecutions: 4,
+    shutdownGraceTime: '10s',
+  });
+  log.info({ taskQueue: config.model.trainingTaskQueue, schedule, everyHours: config.model.trainingEveryHours }, 'training worker running');
+  await worker.run();
+  log.info('training worker stopped');
 }

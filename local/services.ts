@@ -20,6 +20,9 @@ export interface ServiceSpec {
   requires: { path: string; hint: string };
 }
 
+/** A service that is one of local/'s TypeScript entry points, run by this Node through tsx. */
+const nodeScript = (script: string, ...args: string[]) => ({ command: process.execPath, args: ['--import', 'tsx', path.join(repoRoot, 'local', script), ...args] });
+
 export function serviceSpecs(config: TickflowConfig): ServiceSpec[] {
   const data = path.join(config.home, 'data');
   const venvBin = path.join(toolsDir, 'venv', 'bin');
@@ -54,8 +57,7 @@ export function serviceSpecs(config: TickflowConfig): ServiceSpec[] {
     {
       name: 'kinesis',
       description: 'Kinesis (kinesalite, LevelDB-backed)',
-      command: process.execPath,
-      args: ['--import', 'tsx', path.join(repoRoot, 'local', 'kinesis-server.ts'), String(ports.kinesis), path.join(data, 'kinesis')],
+      ...nodeScript('kinesis-server.ts', String(ports.kinesis), path.join(data, 'kinesis')),
       ports: [ports.kinesis],
       dataDirs: [path.join(data, 'kinesis')],
       url: `http://127.0.0.1:${ports.kinesis}`,
@@ -92,8 +94,7 @@ export function serviceSpecs(config: TickflowConfig): ServiceSpec[] {
     {
       name: 'sagemaker',
       description: 'SageMaker (tickflow\'s local control plane + runtime; runs model/ train and serve)',
-      command: process.execPath,
-      args: ['--import', 'tsx', path.join(repoRoot, 'local', 'sagemaker-server.ts'), String(ports.sagemaker), path.join(data, 'sagemaker')],
+      ...nodeScript('sagemaker-server.ts', String(ports.sagemaker), path.join(data, 'sagemaker')),
       ports: [ports.sagemaker],
       dataDirs: [path.join(data, 'sagemaker')],
       url: `http://127.0.0.1:${ports.sagemaker}`,

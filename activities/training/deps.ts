@@ -16,6 +16,8 @@ export interface TrainingDeps {
 /** SageMaker resource names derived from a model version, so every retry addresses the same ones. */
 export const sagemakerNames = (config: TickflowConfig, version: string) => ({
   trainingJob: `tickflow-${version}`,
+  /** Where training jobs write: SageMaker puts <job>/output/{model,output}.tar.gz below it. */
+  trainingOutputPath: `s3://${config.bucket}/models`,
   model: `tickflow-${version}`,
   endpointConfig: `${config.sagemaker.endpointName}-${version}`,
   /** The variant is named after the version: InvokeEndpoint reports it with every answer. */

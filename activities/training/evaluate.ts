@@ -10,7 +10,7 @@ import { parseS3Uri } from '../../domain/s3-uri';
 import type { HoldoutPoint } from '../../store/model-registry';
 import type { EvaluateInput, Evaluation } from '../../workflows/training-contracts';
 import { invokeModel } from '../invoke-model';
-import type { TrainingDeps } from './deps';
+import { sagemakerNames, type TrainingDeps } from './deps';
 
 const SAMPLE_POINTS = 300;
 
@@ -23,10 +23,12 @@ export function evaluateCandidateActivity(deps: TrainingDeps) {
   return async function evaluateCandidate(input: EvaluateInput): Promise<Evaluation> {
     const { s3 } = deps.aws;
     const test = parseCsvRows(await readText(s3, `${input.dataset.prefix}/test/test.csv`));
+    const { trainingOutputPath } = sagemakerNames(deps.config, input.version);
     const index = (await readText(s3, `${input.dataset.prefix}/holdout-index.csv`)).trim().split('\n').map((line) => line.split(','));
-    const candidate = await readCandidatePredictions(s3, `s3://${deps.config.bucket}/models/${input.jobName}/output/output.tar.gz`);
+    const candidate = await readCandidatePredictions(s3, `${trainingOutputPath}/${input.jobName}/output/output.tar.gz`);
     if (candidate.length !== test.length) throw new Error(`the training job predicted ${candidate.length} test rows, the dataset has ${test.length}`);
-    const actual = test.map((row) => row[0]!);
+    // Every test row has a label (the export writes only labelled rows).
+    const actual = test.map((row) => row[0] as number);
     const metrics = forecastMetrics(actual, candidate, input.dataset.trainingNaiveMae);
 
     Context.current().heartbeat('scoring the model in service');
@@ -51,11 +53,11 @@ export function evaluateCandidateActivity(deps: TrainingDeps) {
   };
 }
 
-async function scoreIncumbent(deps: TrainingDeps, features: number[][], actual: number[], trainingNaiveMae: number) {
+async function scoreIncumbent(deps: TrainingDeps, features: (number | null)[][], actual: number[], trainingNaiveMae: number) {
   const endpointName = deps.config.sagemaker.endpointName;
   const endpoint = await describeEndpoint(deps.aws.sagemaker, endpointName);
   if (endpoint?.EndpointStatus !== 'InService' || !endpoint.ProductionVariants?.length) return null; // no model in service
-  const answer = await invokeModel(deps.aws.sagemakerRuntime, endpointName, features.map((row) => row.map((x) => (Number.isNaN(x) ? null : x))));
+  const answer = await invokeModel(deps.aws.sagemakerRuntime, endpointName, features);
   return { version: answer.modelVersion, metrics: forecastMetrics(actual, answer.predictions, trainingNaiveMae) };
 }
 
@@ -67,9 +69,9 @@ async function readBytes(s3: S3Client, uri: string): Promise<Uint8Array> {
 
 const readText = async (s3: S3Client, uri: string) => Buffer.from(await readBytes(s3, uri)).toString('utf8');
 
-/** CSV with empty fields as missing values (NaN). */
-function parseCsvRows(text: string): number[][] {
-  return text.trim().split('\n').map((line) => line.split(',').map((field) => (field === '' ? Number.NaN : Number(field))));
+/** The inverse of domain/features' csvLine: empty fields are missing values. */
+function parseCsvRows(text: string): (number | null)[][] {
+  return text.trim().split('\n').map((line) => line.split(',').map((field) => (field === '' ? null : Number(field))));
 }
 
 async function readCandidatePredictions(s3: S3Client, uri: string): Promise<number[]> {

@@ -8,7 +8,7 @@ import { sagemakerNames, type TrainingDeps } from './deps';
 export function startTrainingJobActivity(deps: TrainingDeps) {
   return async function startTrainingJob(input: StartTrainingJobInput): Promise<string> {
     const { config } = deps;
-    const name = sagemakerNames(config, input.version).trainingJob;
+    const { trainingJob: name, trainingOutputPath } = sagemakerNames(config, input.version);
     const channel = (ChannelName: string) => ({
       ChannelName,
       ContentType: 'text/csv',
@@ -22,7 +22,7 @@ export function startTrainingJobActivity(deps: TrainingDeps) {
           AlgorithmSpecification: { TrainingImage: config.sagemaker.modelImage, TrainingInputMode: 'File' },
           HyperParameters: { feature_names: FEATURE_NAMES.join(','), model_version: input.version, ...input.hyperparameters },
           InputDataConfig: [channel('train'), channel('test')],
-          OutputDataConfig: { S3OutputPath: `s3://${config.bucket}/models` },
+          OutputDataConfig: { S3OutputPath: trainingOutputPath },
           ResourceConfig: { InstanceType: config.sagemaker.trainingInstanceType as TrainingInstanceType, InstanceCount: 1, VolumeSizeInGB: 10 },
           StoppingCondition: { MaxRuntimeInSeconds: 3600 },
           Tags: [{ Key: 'tickflow:model-version', Value: input.version }],

@@ -138,14 +138,20 @@ export class EndpointHost {
     variant.child.once('exit', () => {
       if (variant.stopping || this.live.get(endpoint) !== variant) return;
       this.live.delete(endpoint);
-      setTimeout(() => {
-        void this.start(variant.name, root, model.PrimaryContainer.Environment ?? {}).then(async (replacement) => {
-          if (this.live.has(endpoint) || !(await this.passesPing(replacement))) return this.stop(replacement);
-          this.live.set(endpoint, replacement);
-          this.superviseLive(endpoint, replacement, root, model);
-        });
-      }, 1_000);
+      setTimeout(() => void this.replace(endpoint, variant.name, root, model), 1_000);
     });
+  }
+
+  private async replace(endpoint: string, name: string, root: string, model: Model): Promise<void> {
+    try {
+      const replacement = await this.start(name, root, model.PrimaryContainer.Environment ?? {});
+      if (this.live.has(endpoint) || !(await this.passesPing(replacement))) return await this.stop(replacement);
+      this.live.set(endpoint, replacement);
+      this.superviseLive(endpoint, replacement, root, model);
+    } catch (error) {
+      // The endpoint stays without an instance (invocations get ServiceUnavailable) until the next update.
+      console.error(`endpoint ${endpoint}: could not replace its ${name} instance: ${(error as Error).message}`);
+    }
   }
 
   private async drainAndStop(variant: Variant): Promise<void> {

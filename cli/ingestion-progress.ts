@@ -13,7 +13,7 @@ export interface CatchUpTarget {
   series: Array<{ ticker: string; interval: string }>;
 }
 
-export async function tickerProgress(client: Client, ticker: string, interval: string): Promise<TickerProgress | undefined> {
+async function tickerProgress(client: Client, ticker: string, interval: string): Promise<TickerProgress | undefined> {
   try {
     return await client.workflow.getHandle(tickerWorkflowId(ticker, interval)).query(progressQuery);
   } catch (error) {

@@ -20,8 +20,6 @@ export interface TrainingWorkflowInput {
   trigger: string;
   /** Overrides of the model container's hyperparameters (strings, as SageMaker passes them). */
   hyperparameters?: Record<string, string>;
-  interval?: string;
-  holdoutFraction?: number;
 }
 
 export interface TrainingResult {

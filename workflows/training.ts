@@ -15,6 +15,9 @@ const heavy = proxyActivities<TrainingActivities>({
 });
 const waitForJob = proxyActivities<TrainingActivities>({ startToCloseTimeout: '2 hours', heartbeatTimeout: '30 seconds' });
 
+/** The latest fifth of bar times is held out for evaluation (README: The model, measured honestly). */
+const HOLDOUT_FRACTION = 0.2;
+
 export interface TrainingWorkflowConfig {
   endpointName: string;
   interval: string;
@@ -35,8 +38,7 @@ function versionOf(start: Date): string {
 export async function trainingWorkflow(input: TrainingWorkflowInput & { config: TrainingWorkflowConfig }): Promise<TrainingResult> {
   const info = workflowInfo();
   const version = versionOf(info.runStartTime);
-  const { horizon, endpointName } = input.config;
-  const interval = input.interval ?? input.config.interval;
+  const { horizon, endpointName, interval } = input.config;
   const hyperparameters = input.hyperparameters ?? {};
   upsertSearchAttributes([{ key: MODEL_VERSION, value: version }]);
   await quick.recordModel({
@@ -49,7 +51,7 @@ export async function trainingWorkflow(input: TrainingWorkflowInput & { config: 
     throw ApplicationFailure.nonRetryable(reason, 'TrainingFailed');
   };
 
-  const dataset = await heavy.exportDataset({ version, interval, horizon, holdoutFraction: input.holdoutFraction ?? 0.2 }).catch((e: Error) => fail(`dataset export failed: ${e.message}`));
+  const dataset = await heavy.exportDataset({ version, interval, horizon, holdoutFraction: HOLDOUT_FRACTION }).catch((e: Error) => fail(`dataset export failed: ${e.message}`));
   const jobName = await quick.startTrainingJob({ version, dataset, hyperparameters });
   await quick.updateModel({ version, change: { trainingJob: jobName, dataset } });
   const job = await waitForJob.awaitTrainingJob(jobName);

@@ -1,9 +1,18 @@
 import type { IngestActivities } from '../workflows/contracts';
 import type { IngestDeps } from './deps';
 import { predictBarsActivity } from './predict-bars';
-import { processBarsActivity } from './process-bars';
+import { IndicatorCache, processBarsActivity } from './process-bars';
 import { readShardActivity } from './read-shard';
+import { readBatchesActivity, replayRangeActivity } from './replay';
 
 export function createIngestActivities(deps: IngestDeps): IngestActivities {
-  return { readShard: readShardActivity(deps), processBars: processBarsActivity(deps), predictBars: predictBarsActivity(deps) };
+  // Shared: a replay leaves the cache holding the state its recomputation ended with.
+  const cache = new IndicatorCache();
+  return {
+    readShard: readShardActivity(deps),
+    processBars: processBarsActivity(deps, cache),
+    predictBars: predictBarsActivity(deps),
+    readBatches: readBatchesActivity(deps),
+    replayRange: replayRangeActivity(deps, cache),
+  };
 }

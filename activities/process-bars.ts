@@ -1,7 +1,10 @@
 import { Context } from '@temporalio/activity';
 import { IndicatorSet } from '../domain/indicators';
+import type { Bar } from '../domain/market-event';
+import type { StoredBar } from '../store/bars-store';
 import type { ProcessBarsInput, ProcessBarsResult } from '../workflows/contracts';
 import type { IngestDeps } from './deps';
+import { failBatchUnlessTransient } from './failure-kind';
 
 /**
  * Indicator state per series, kept between batches so the common case needs no read. An
@@ -24,8 +27,16 @@ export class IndicatorCache {
   }
 }
 
-/** Computes every indicator for a series' new bars, in order, and stores bar + indicators idempotently. */
-export function processBarsActivity(deps: IngestDeps, cache = new IndicatorCache()) {
+/** Bars with their indicators, as stored: the indicator state advances over them in order. */
+export function indicatorRows(ticker: string, interval: string, bars: readonly Bar[], indicators: IndicatorSet): StoredBar[] {
+  return bars.map(({ t, o, h, l, c, v }) => ({ ticker, interval, time: new Date(t).toISOString(), t, o, h, l, c, v, ...indicators.add({ t, o, h, l, c, v }) }));
+}
+
+/**
+ * Computes every indicator for a series' new bars, in order, and stores bar + indicators
+ * idempotently. An outage is retried; any other error fails the batch (see failure-kind).
+ */
+export function processBarsActivity(deps: IngestDeps, cache: IndicatorCache) {
   return async function processBars(input: ProcessBarsInput): Promise<ProcessBarsResult> {
     const { ticker, interval, bars } = input;
     const key = `${ticker}#${interval}`;
@@ -33,19 +44,20 @@ export function processBarsActivity(deps: IngestDeps, cache = new IndicatorCache
     const last = bars[bars.length - 1];
     if (!first || !last) throw new Error('processBars called without bars');
 
-    // take() removes the entry: if this attempt fails half-way, the next one rebuilds from storage.
-    const heartbeat = () => Context.current().heartbeat();
-    heartbeat();
-    const indicators =
-      cache.take(key, input.previousBarTime) ??
-      IndicatorSet.warmUp(await deps.bars.lastBefore(ticker, interval, first.t, deps.config.ingest.warmupBars));
-    const time = (t: number) => new Date(t).toISOString();
-    const rows = bars.map(({ t, o, h, l, c, v }) => ({ ticker, interval, time: time(t), t, o, h, l, c, v, ...indicators.add({ t, o, h, l, c, v }) }));
-    heartbeat();
-    await deps.bars.put(rows);
-    heartbeat();
-    await deps.series.advance({ ticker, interval, lastBarTime: last.t, lastArrivalAt: last.arrivedAt, lastStoredAt: Date.now() });
-    cache.put(key, indicators);
-    return { stored: rows.length, lastBarTime: last.t };
+    return failBatchUnlessTransient(async () => {
+      // take() removes the entry: if this attempt fails half-way, the next one rebuilds from storage.
+      const heartbeat = () => Context.current().heartbeat();
+      heartbeat();
+      const indicators =
+        cache.take(key, input.previousBarTime) ??
+        IndicatorSet.warmUp(await deps.bars.lastBefore(ticker, interval, first.t, deps.config.ingest.warmupBars));
+      const rows = indicatorRows(ticker, interval, bars, indicators);
+      heartbeat();
+      await deps.bars.put(rows);
+      heartbeat();
+      await deps.series.advance({ ticker, interval, lastBarTime: last.t, lastArrivalAt: last.arrivedAt, lastStoredAt: Date.now() });
+      cache.put(key, indicators);
+      return { stored: rows.length, lastBarTime: last.t };
+    });
   };
 }

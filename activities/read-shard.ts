@@ -7,6 +7,7 @@ import type { TickflowConfig } from '../config/config';
 import { barsSignal, tickerWorkflow } from '../workflows/ticker';
 import { BAR_INTERVAL, TICKER, tickerWorkflowId } from '../workflows/search-attributes';
 import type { IngestDeps } from './deps';
+import { toStreamRecord } from './stream-history';
 
 const SIGNAL_CONCURRENCY = 16;
 
@@ -60,7 +61,7 @@ export function readShardActivity(deps: IngestDeps) {
 async function deliver(deps: IngestDeps, input: ReadShardInput, records: _Record[], millisBehindLatest: number): Promise<ReadShardResult> {
   const { batches, rejected } = routeRecords(
     input.shardId,
-    records.map((r) => ({ seq: r.SequenceNumber!, partitionKey: r.PartitionKey ?? '', data: r.Data ?? new Uint8Array(), arrivedAt: r.ApproximateArrivalTimestamp?.getTime() ?? Date.now() })),
+    records.map(toStreamRecord),
     deps.config.ingest.maxBarsPerBatch,
   );
   if (rejected.length > 0) {

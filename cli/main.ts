@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config';
+import { registerBatchCommands } from './commands/batches';
 import { registerDemoCommand } from './commands/demo';
 import { registerInfraCommands } from './commands/infra';
 import { registerModelCommands } from './commands/model';
@@ -19,6 +20,7 @@ registerDemoCommand(program);
 registerWorkerCommand(program);
 registerProduceCommands(program);
 registerReadCommands(program);
+registerBatchCommands(program);
 registerModelCommands(program);
 registerInfraCommands(program);
 

@@ -13,6 +13,16 @@ export interface BarBatch {
   bars: IngestBar[];
 }
 
+/** A batch id is "<shardId>:<first sequence>-<last sequence>": enough to read the batch again from the stream. */
+export function batchIdOf(shardId: string, firstSeq: string, lastSeq: string): string {
+  return `${shardId}:${firstSeq}-${lastSeq}`;
+}
+
+export function parseBatchId(batchId: string): { shardId: string; firstSeq: string; lastSeq: string } | undefined {
+  const match = /^([^:]+):(\d+)-(\d+)$/.exec(batchId);
+  return match ? { shardId: match[1]!, firstSeq: match[2]!, lastSeq: match[3]! } : undefined;
+}
+
 /**
  * Keeps the bars newer than everything already processed, in order. Older or equal bar times
  * are redeliveries (a re-read after a crash, a producer retry) and are counted, not reprocessed.

@@ -1,5 +1,5 @@
 import { parseMarketEvent, toBar, type BarInterval } from './market-event';
-import type { BarBatch, IngestBar } from './ingest-batch';
+import { batchIdOf, type BarBatch, type IngestBar } from './ingest-batch';
 
 export interface StreamRecordIn {
   seq: string;
@@ -51,7 +51,7 @@ export function routeRecords(shardId: string, records: readonly StreamRecordIn[]
   for (const { ticker, interval, bars } of series.values()) {
     for (let i = 0; i < bars.length; i += maxBarsPerBatch) {
       const slice = bars.slice(i, i + maxBarsPerBatch);
-      batches.push({ ticker, interval, batch: { batchId: `${shardId}:${slice[0]!.seq}-${slice[slice.length - 1]!.seq}`, bars: slice } });
+      batches.push({ ticker, interval, batch: { batchId: batchIdOf(shardId, slice[0]!.seq, slice[slice.length - 1]!.seq), bars: slice } });
     }
   }
   return { batches, rejected };

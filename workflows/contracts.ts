@@ -6,6 +6,48 @@ export interface IngestActivities {
   readShard(input: ReadShardInput): Promise<ReadShardResult>;
   processBars(input: ProcessBarsInput): Promise<ProcessBarsResult>;
   predictBars(input: PredictBarsInput): Promise<PredictBarsResult>;
+  readBatches(input: ReadBatchesInput): Promise<BarBatch[]>;
+  replayRange(input: ReplayRangeInput): Promise<ReplayRangeResult>;
+}
+
+/** The failure type of a batch that cannot succeed (a client fault or a bug, not an outage). */
+export const BATCH_FAILED = 'BatchFailed';
+
+/** A batch whose processing failed for good; its ticker holds later batches until it is replayed. */
+export interface FailedBatch {
+  batchIds: string[];
+  bars: number;
+  firstBarTime: number;
+  lastBarTime: number;
+  reason: string;
+  failedAt: number;
+}
+
+export interface ReadBatchesInput {
+  ticker: string;
+  interval: BarInterval;
+  batchIds: string[];
+}
+
+export interface ReplayRangeRequest {
+  /** Bar times (epoch ms), inclusive. */
+  from: number;
+  to: number;
+}
+
+export interface ReplayRangeInput extends ReplayRangeRequest {
+  ticker: string;
+  interval: BarInterval;
+  /** The newest stored bar: bars after `to` are recomputed too, so the indicator chain stays whole. */
+  through: number;
+}
+
+export interface ReplayRangeResult {
+  /** Bars read again from the stream in [from, to]. */
+  replayed: number;
+  /** Rows written: the replayed bars and every stored bar after them. */
+  rewritten: number;
+  firstBarTime: number | null;
 }
 
 export interface PredictBarsInput {
@@ -75,6 +117,7 @@ export interface TickerWorkflowInput {
   pending?: BarBatch[];
   stats?: TickerStats;
   predictedThrough?: number | null;
+  failure?: FailedBatch | null;
 }
 
 export interface TickerProgress extends TickerStats {
@@ -86,6 +129,8 @@ export interface TickerProgress extends TickerStats {
   /** The newest bar with a stored prediction; null before the first (or when not predicted). */
   predictedThrough: number | null;
   predicting: boolean;
+  /** The batch this ticker is halted on, until it is replayed. */
+  failure: FailedBatch | null;
 }
 
 export interface ShardReaderInput {

@@ -5,8 +5,10 @@ export const TICKER = defineSearchAttributeKey('Ticker', SearchAttributeType.KEY
 export const BAR_INTERVAL = defineSearchAttributeKey('BarInterval', SearchAttributeType.KEYWORD);
 export const SHARD_ID = defineSearchAttributeKey('ShardId', SearchAttributeType.KEYWORD);
 export const MODEL_VERSION = defineSearchAttributeKey('ModelVersion', SearchAttributeType.KEYWORD);
+/** Set on a ticker workflow once a batch fails for good ("Failed"), and back to "Ok" when it is replayed. */
+export const BATCH_STATUS = defineSearchAttributeKey('BatchStatus', SearchAttributeType.KEYWORD);
 
-export const SEARCH_ATTRIBUTE_TYPES: Record<string, 'Keyword'> = { Ticker: 'Keyword', BarInterval: 'Keyword', ShardId: 'Keyword', ModelVersion: 'Keyword' };
+export const SEARCH_ATTRIBUTE_TYPES: Record<string, 'Keyword'> = { Ticker: 'Keyword', BarInterval: 'Keyword', ShardId: 'Keyword', ModelVersion: 'Keyword', BatchStatus: 'Keyword' };
 
 export const tickerWorkflowId = (ticker: string, interval: string): string => `ticker-${ticker}-${interval}`;
 export const shardReaderWorkflowId = (stream: string, shardId: string): string => `shard-reader-${stream}-${shardId}`;

@@ -1,32 +1,16 @@
 import type { Command } from 'commander';
 import type { WorkflowHandle } from '@temporalio/client';
-import { loadConfig, type TickflowConfig } from '../../config/config';
-import { createAwsClients, destroyAwsClients, type AwsClients } from '../../clients/aws';
-import { connectTemporal } from '../../clients/temporal';
+import { withContext, type CliContext } from '../context';
 import { ModelRegistry } from '../../store/model-registry';
 import { versionInService } from '../../clients/sagemaker-endpoint';
 import type { TrainingResult } from '../../workflows/training-contracts';
 import { deployVersion, describeTrainingSchedule, modelSummary, rollbackTarget, startTraining } from '../model-operations';
 import { emit, table, workflowUrl } from '../output';
 
-interface Context {
-  config: TickflowConfig;
-  aws: AwsClients;
-  temporal: Awaited<ReturnType<typeof connectTemporal>>['client'];
-  registry: ModelRegistry;
-}
+type Context = CliContext & { registry: ModelRegistry };
 
-async function withContext<T>(work: (context: Context) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const aws = createAwsClients(config);
-  const { client, connection } = await connectTemporal(config);
-  try {
-    return await work({ config, aws, temporal: client, registry: new ModelRegistry(aws.documents, config.tables.models) });
-  } finally {
-    destroyAwsClients(aws);
-    await connection.close();
-  }
-}
+const withRegistry = <T>(work: (context: Context) => Promise<T>): Promise<T> =>
+  withContext((context) => work({ ...context, registry: new ModelRegistry(context.aws.documents, context.config.tables.models) }));
 
 function parseHyperparameter(value: string, previous: Record<string, string> = {}): Record<string, string> {
   const match = /^([a-z_]+)=(.+)$/.exec(value);
@@ -67,7 +51,7 @@ export function registerModelCommands(program: Command): void {
     .option('--hyperparameter <name=value>', 'override a model hyperparameter (repeatable), e.g. --hyperparameter max_depth=4', parseHyperparameter)
     .option('--json', 'print JSON')
     .action(async (options: { wait?: boolean; hyperparameter?: Record<string, string>; json?: boolean }) => {
-      await withContext(async ({ config, temporal }) => {
+      await withRegistry(async ({ config, temporal }) => {
         const handle = await startTraining(temporal, config, { trigger: 'manual', ...(options.hyperparameter ? { hyperparameters: options.hyperparameter } : {}) });
         process.stderr.write(`training run ${handle.workflowId} started: ${workflowUrl(config, handle.workflowId)}\n`);
         if (!options.wait) return emit(options.json, { workflowId: handle.workflowId }, () => `follow it with: tickflow models`);
@@ -81,7 +65,7 @@ export function registerModelCommands(program: Command): void {
     .description('show the retraining Schedule: interval, next runs, recent runs and their results')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      await withContext(async ({ temporal, config }) => {
+      await withRegistry(async ({ temporal, config }) => {
         const schedule = await describeTrainingSchedule(temporal);
         emit(options.json, schedule, () =>
           [
@@ -98,7 +82,7 @@ export function registerModelCommands(program: Command): void {
     .description('list the model registry: versions, data ranges, holdout metrics vs the random walk, decisions and reasons')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      await withContext(async ({ config, aws, registry }) => {
+      await withRegistry(async ({ config, aws, registry }) => {
         const [models, inService] = await Promise.all([registry.list(), versionInService(aws.sagemaker, config.sagemaker.endpointName)]);
         emit(options.json, { inService, models }, () =>
           models.length === 0 ? 'no models yet: train one with `tickflow train --wait`' : `${table(models.map((m) => modelSummary(m, inService)))}\n\n● = serving on endpoint ${config.sagemaker.endpointName}`,
@@ -110,7 +94,7 @@ export function registerModelCommands(program: Command): void {
     .command('promote <version>')
     .description('put a registered model version behind the endpoint (blue/green), through the deployment workflow')
     .action(async (version: string) => {
-      await withContext(async ({ config, temporal, registry }) => {
+      await withRegistry(async ({ config, temporal, registry }) => {
         const handle = await deployVersion(temporal, config, registry, version, 'manual promotion (tickflow promote)');
         process.stderr.write(`deploying ${version}: ${workflowUrl(config, handle.workflowId)}\n`);
         const result = await handle.result();
@@ -122,7 +106,7 @@ export function registerModelCommands(program: Command): void {
     .command('rollback')
     .description('put the previously deployed model version back behind the endpoint')
     .action(async () => {
-      await withContext(async ({ config, temporal, registry }) => {
+      await withRegistry(async ({ config, temporal, registry }) => {
         const { from, to } = await rollbackTarget(registry);
         const handle = await deployVersion(temporal, config, registry, to, `rollback from ${from} (tickflow rollback)`);
         process.stderr.write(`rolling back ${from} → ${to}: ${workflowUrl(config, handle.workflowId)}\n`);

@@ -1,4 +1,4 @@
-import { selectNewBars, takeBatches, type BarBatch, type IngestBar } from '../../domain/ingest-batch';
+import { batchIdOf, parseBatchId, selectNewBars, takeBatches, type BarBatch, type IngestBar } from '../../domain/ingest-batch';
 import { routeRecords } from '../../domain/route-records';
 import { barEvent, encodeMarketEvent } from '../../domain/market-event';
 
@@ -50,5 +50,17 @@ describe('takeBatches', () => {
     expect(queue.map((b) => b.batchId)).toEqual(['c']);
     const big = [batch(10, 'x')];
     expect(takeBatches(big, 5).map((b) => b.batchId)).toEqual(['x']);
+  });
+});
+
+describe('batch ids', () => {
+  test('name the shard and sequence range, and parse back', () => {
+    const id = batchIdOf('shardId-000000000001', '4959', '4961');
+    expect(id).toBe('shardId-000000000001:4959-4961');
+    expect(parseBatchId(id)).toEqual({ shardId: 'shardId-000000000001', firstSeq: '4959', lastSeq: '4961' });
+  });
+
+  test.each(['', 'shardId-0', 'shardId-0:12', 'shardId-0:a-b', 'x:1-2:3'])('%j is not a batch id', (id) => {
+    expect(parseBatchId(id)).toBeUndefined();
   });
 });

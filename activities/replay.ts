@@ -1,0 +1,77 @@
+import { Context } from '@temporalio/activity';
+import { listShards, shardsOwningKey } from '../clients/kinesis-shards';
+import { IndicatorSet } from '../domain/indicators';
+import { parseBatchId, selectNewBars, type BarBatch, type IngestBar } from '../domain/ingest-batch';
+import type { BarInterval } from '../domain/market-event';
+import { routeRecords, type StreamRecordIn } from '../domain/route-records';
+import type { ReadBatchesInput, ReplayRangeInput, ReplayRangeResult } from '../workflows/contracts';
+import type { IngestDeps } from './deps';
+import { failBatchUnlessTransient } from './failure-kind';
+import { indicatorRows, type IndicatorCache } from './process-bars';
+import { readShardHistory, type ShardStart } from './stream-history';
+
+/** One series' bars among stream records, in stream order. */
+function seriesBars(shardId: string, records: StreamRecordIn[], ticker: string, interval: BarInterval): IngestBar[] {
+  return routeRecords(shardId, records, Number.MAX_SAFE_INTEGER)
+    .batches.filter((b) => b.ticker === ticker && b.interval === interval)
+    .flatMap((b) => b.batch.bars);
+}
+
+async function readSeries(deps: IngestDeps, shardId: string, start: ShardStart, ticker: string, interval: BarInterval, lastSequence?: string): Promise<IngestBar[]> {
+  const bars: IngestBar[] = [];
+  const onPage = () => Context.current().heartbeat();
+  for await (const page of readShardHistory(deps.kinesis, deps.config.stream.name, shardId, start, { lastSequence, pageLimit: deps.config.ingest.readLimit, onPage })) {
+    bars.push(...seriesBars(shardId, page, ticker, interval));
+  }
+  return bars;
+}
+
+/** Reads failed batches again from the stream, by the shard and sequence range their ids name. */
+export function readBatchesActivity(deps: IngestDeps) {
+  return async function readBatches({ ticker, interval, batchIds }: ReadBatchesInput): Promise<BarBatch[]> {
+    return failBatchUnlessTransient(async () => {
+      const batches: BarBatch[] = [];
+      for (const batchId of batchIds) {
+        const range = parseBatchId(batchId);
+        if (!range) throw new Error(`malformed batch id ${JSON.stringify(batchId)}`);
+        const bars = await readSeries(deps, range.shardId, { atSequence: range.firstSeq }, ticker, interval, range.lastSeq);
+        if (bars.length === 0) throw new Error(`batch ${batchId} is no longer in stream ${deps.config.stream.name} (past its retention?)`);
+        batches.push({ batchId, bars });
+      }
+      return batches;
+    });
+  };
+}
+
+/**
+ * Recomputes a series from `from` on: the bars in [from, to] as the stream has them (every
+ * shard that owns the ticker, oldest record first, later redeliveries dropped as the live path
+ * drops them), then every stored bar after `to`, with indicators warmed up from the stored
+ * bars before `from`. Rows are idempotent puts, so the result is what an uninterrupted run
+ * over the same stream would have stored. Alerts are not re-sent.
+ */
+export function replayRangeActivity(deps: IngestDeps, cache: IndicatorCache) {
+  return async function replayRange({ ticker, interval, from, to, through }: ReplayRangeInput): Promise<ReplayRangeResult> {
+    return failBatchUnlessTransient(async () => {
+      const heartbeat = () => Context.current().heartbeat();
+      const streamBars: IngestBar[] = [];
+      for (const shard of shardsOwningKey(await listShards(deps.kinesis, deps.config.stream.name), ticker)) {
+        streamBars.push(...(await readSeries(deps, shard.ShardId!, 'oldest', ticker, interval)));
+      }
+      const last = Math.min(to, through);
+      const replayed = selectNewBars(streamBars, null).fresh.filter((b) => b.t >= from && b.t <= last);
+      const after = last < through ? await deps.bars.range(ticker, interval, last + 1, through) : [];
+      const bars = [...replayed, ...after];
+      if (bars.length === 0) return { replayed: 0, rewritten: 0, firstBarTime: null };
+      heartbeat();
+      const indicators = IndicatorSet.warmUp(await deps.bars.lastBefore(ticker, interval, bars[0]!.t, deps.config.ingest.warmupBars));
+      const rows = indicatorRows(ticker, interval, bars, indicators);
+      for (let i = 0; i < rows.length; i += 1000) {
+        heartbeat();
+        await deps.bars.put(rows.slice(i, i + 1000));
+      }
+      cache.put(`${ticker}#${interval}`, indicators);
+      return { replayed: replayed.length, rewritten: rows.length, firstBarTime: bars[0]!.t };
+    });
+  };
+}

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import type { TickflowConfig } from '../config/config';
+import type { AlertDispatcher } from './alerts';
 import type { BarsStore } from '../store/bars-store';
 import type { DeadLetterStore } from '../store/dead-letter-store';
 import type { PredictionsStore } from '../store/predictions-store';
@@ -17,4 +18,5 @@ export interface IngestDeps {
   series: SeriesStore;
   predictions: PredictionsStore;
   sagemakerRuntime: SageMakerRuntimeClient;
+  alerts: AlertDispatcher;
 }

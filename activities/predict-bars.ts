@@ -23,12 +23,12 @@ export function predictBarsActivity(deps: IngestDeps) {
     const rows = featureRows([...history, ...bars], horizon, history.length);
     const answer = await invokeModel(deps.sagemakerRuntime, deps.config.sagemaker.endpointName, rows.map((r) => r.features));
     const predictedAt = Date.now();
-    await deps.predictions.put(
-      rows.map((row, i) => {
-        const predictedReturn = answer.predictions[i]!;
-        return { ticker, interval, t: row.t, horizon, predictedReturn, predictedClose: row.close * Math.exp(predictedReturn), modelVersion: answer.modelVersion, predictedAt };
-      }),
-    );
+    const predictions = rows.map((row, i) => {
+      const predictedReturn = answer.predictions[i]!;
+      return { ticker, interval, t: row.t, horizon, predictedReturn, predictedClose: row.close * Math.exp(predictedReturn), modelVersion: answer.modelVersion, predictedAt };
+    });
+    await deps.predictions.put(predictions);
+    await deps.alerts.afterPredictions(ticker, interval, predictions);
     return { predicted: rows.length, predictedThrough: last.t, modelVersion: answer.modelVersion };
   };
 }

@@ -56,6 +56,8 @@ export function processBarsActivity(deps: IngestDeps, cache: IndicatorCache) {
       await deps.bars.put(rows);
       heartbeat();
       await deps.series.advance({ ticker, interval, lastBarTime: last.t, lastArrivalAt: last.arrivedAt, lastStoredAt: Date.now() });
+      heartbeat();
+      await deps.alerts.afterBars(ticker, interval, rows);
       cache.put(key, indicators);
       return { stored: rows.length, lastBarTime: last.t };
     });

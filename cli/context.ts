@@ -24,3 +24,14 @@ export async function withContext<T>(work: (context: CliContext) => Promise<T>):
     destroyAwsClients(aws);
   }
 }
+
+/** For commands that need only AWS (no Temporal connection). */
+export async function withAws<T>(work: (aws: AwsClients, config: TickflowConfig) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const aws = createAwsClients(config);
+  try {
+    return await work(aws, config);
+  } finally {
+    destroyAwsClients(aws);
+  }
+}

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config';
+import { registerAlertCommands } from './commands/alerts';
 import { registerBatchCommands } from './commands/batches';
 import { registerDemoCommand } from './commands/demo';
 import { registerInfraCommands } from './commands/infra';
@@ -21,6 +22,7 @@ registerWorkerCommand(program);
 registerProduceCommands(program);
 registerReadCommands(program);
 registerBatchCommands(program);
+registerAlertCommands(program);
 registerModelCommands(program);
 registerInfraCommands(program);
 

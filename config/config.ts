@@ -42,6 +42,7 @@ const envSchema = z.object({
   TICKFLOW_TABLE_PREFIX: name('tickflow'),
   TICKFLOW_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{2,62}$/, 'an S3 bucket name').default('tickflow-data'),
   TICKFLOW_ALERTS_TOPIC: name('tickflow-alerts'),
+  TICKFLOW_ALERTS_TOPIC_ARN: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/, 'an SNS topic ARN').optional(),
   TICKFLOW_READ_LIMIT: positiveInt(2000).pipe(z.number().max(10000)),
   TICKFLOW_MAX_BARS_PER_BATCH: positiveInt(500).pipe(z.number().max(2000)),
   TICKFLOW_WARMUP_BARS: positiveInt(1000).pipe(z.number().min(100)),
@@ -73,9 +74,11 @@ export interface TickflowConfig {
   endpoints: { kinesis?: string; dynamodb?: string; s3?: string; sns?: string; sagemaker?: string };
   temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string; tls?: { cert: string; key: string } };
   stream: { name: string; shards: number };
-  tables: { bars: string; deadLetters: string; tickers: string; predictions: string; models: string };
+  tables: { bars: string; deadLetters: string; tickers: string; predictions: string; models: string; alertRules: string; alerts: string };
   bucket: string;
   alertsTopic: string;
+  /** Set on AWS (stack output alerts_topic_arn); locally resolved from the topic name. */
+  alertsTopicArn?: string;
   ingest: {
     readLimit: number;
     maxBarsPerBatch: number;
@@ -114,6 +117,8 @@ export const tableNames = (prefix: string): TableNames => ({
   tickers: `${prefix}-tickers`,
   predictions: `${prefix}-predictions`,
   models: `${prefix}-models`,
+  alertRules: `${prefix}-alert-rules`,
+  alerts: `${prefix}-alerts`,
 });
 
 export class ConfigError extends Error {
@@ -177,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TickflowConfig
     tables: tableNames(e.TICKFLOW_TABLE_PREFIX),
     bucket: e.TICKFLOW_BUCKET,
     alertsTopic: e.TICKFLOW_ALERTS_TOPIC,
+    alertsTopicArn: e.TICKFLOW_ALERTS_TOPIC_ARN,
     ingest: {
       readLimit: e.TICKFLOW_READ_LIMIT,
       maxBarsPerBatch: e.TICKFLOW_MAX_BARS_PER_BATCH,

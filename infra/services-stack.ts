@@ -164,7 +164,9 @@ export class ServicesStack extends TerraformStack {
     const endpointArn = sagemakerArn('endpoint', names.endpoint);
     const ingestRole = serviceRole(this, 'ingest-role', name('ingest-worker'), 'ecs-tasks.amazonaws.com', [
       { Sid: 'ReadStream', Effect: 'Allow', Action: ['kinesis:ListShards', 'kinesis:DescribeStreamSummary', 'kinesis:GetShardIterator', 'kinesis:GetRecords'], Resource: [stream.arn] },
-      { Sid: 'ReadWriteTables', Effect: 'Allow', Action: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:DescribeTable'], Resource: [appTables.bars, appTables.deadLetters, appTables.tickers, appTables.predictions].map(tableArn) },
+      { Sid: 'ReadWriteTables', Effect: 'Allow', Action: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:DescribeTable'], Resource: [appTables.bars, appTables.deadLetters, appTables.tickers, appTables.predictions, appTables.alerts].map(tableArn) },
+      { Sid: 'ReadAlertRules', Effect: 'Allow', Action: ['dynamodb:Scan'], Resource: [tableArn(appTables.alertRules)] },
+      { Sid: 'PublishAlerts', Effect: 'Allow', Action: ['sns:Publish'], Resource: [alertsTopic.arn] },
       { Sid: 'Predict', Effect: 'Allow', Action: ['sagemaker:InvokeEndpoint'], Resource: [endpointArn] },
       kmsUse('EncryptedData', ['kms:Decrypt', 'kms:GenerateDataKey']),
     ]);
@@ -210,7 +212,7 @@ export class ServicesStack extends TerraformStack {
     const modelImage = `${modelRepo.repositoryUrl}:${settings.imageTag}`;
     const environment = [
       ['TICKFLOW_STACK', 'aws'], ['AWS_REGION', settings.region], ['TICKFLOW_STREAM', names.stream], ['TICKFLOW_TABLE_PREFIX', names.tablePrefix],
-      ['TICKFLOW_BUCKET', bucket.bucket], ['TICKFLOW_ALERTS_TOPIC', names.alertsTopic], ['TICKFLOW_TASK_QUEUE', names.taskQueue],
+      ['TICKFLOW_BUCKET', bucket.bucket], ['TICKFLOW_ALERTS_TOPIC', names.alertsTopic], ['TICKFLOW_ALERTS_TOPIC_ARN', alertsTopic.arn], ['TICKFLOW_TASK_QUEUE', names.taskQueue],
       ['TICKFLOW_MODEL_IMAGE', modelImage], ['TICKFLOW_SAGEMAKER_ROLE_ARN', sagemakerRole.arn], ['TICKFLOW_ENDPOINT_NAME', names.endpoint],
       ['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true'],
     ].map(([n, value]) => ({ name: n, value }));

@@ -13,6 +13,9 @@ import type { TableNames } from '../config/config';
  *                 bars so re-processing a bar never erases its prediction, and vice versa.
  * - models:       pk version. The model registry: data range, hyperparameters, metrics,
  *                 decision and reason, artifact; plus deployment records (pk "deployment#<time>").
+ * - alert-rules:  pk id. Price alert rules (domain/alert-rules.ts).
+ * - alerts:       pk ruleId, sk t = the bar that crossed. One item per alert, written once
+ *                 (conditional put), with publishedAt once SNS accepted it.
  */
 export function tableDefinitions(tables: TableNames): CreateTableCommandInput[] {
   const onDemand = { BillingMode: 'PAY_PER_REQUEST' as const };
@@ -39,6 +42,18 @@ export function tableDefinitions(tables: TableNames): CreateTableCommandInput[] 
       TableName: tables.models,
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
       AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      ...onDemand,
+    },
+    {
+      TableName: tables.alertRules,
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      ...onDemand,
+    },
+    {
+      TableName: tables.alerts,
+      KeySchema: [{ AttributeName: 'ruleId', KeyType: 'HASH' }, { AttributeName: 't', KeyType: 'RANGE' }],
+      AttributeDefinitions: [{ AttributeName: 'ruleId', AttributeType: 'S' }, { AttributeName: 't', AttributeType: 'N' }],
       ...onDemand,
     },
     {

@@ -6,6 +6,10 @@ import { DeadLetterStore } from '../store/dead-letter-store';
 import { SeriesStore } from '../store/series-store';
 import { PredictionsStore } from '../store/predictions-store';
 import { createLogger } from '../observability/logger';
+import { AlertDispatcher } from '../activities/alerts';
+import { alertsTopicArn } from '../clients/alerts-topic';
+import { AlertRulesStore, CachedAlertRules } from '../store/alert-rules-store';
+import { AlertsStore } from '../store/alerts-store';
 import type { WorkerResources } from './runtime';
 import { ensureShardReaders } from './shard-readers';
 
@@ -17,6 +21,8 @@ import { ensureShardReaders } from './shard-readers';
 export async function runIngestWorker(config: TickflowConfig, { aws, temporal, connection, workflowBundle }: WorkerResources): Promise<void> {
   const log = createLogger('ingest-worker', config.logLevel);
   const shards = await ensureShardReaders(config, aws.kinesis, temporal);
+  const bars = new BarsStore(aws.documents, config.tables.bars);
+  const predictions = new PredictionsStore(aws.documents, config.tables.predictions);
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
@@ -26,11 +32,19 @@ export async function runIngestWorker(config: TickflowConfig, { aws, temporal, c
       config,
       kinesis: aws.kinesis,
       temporal,
-      bars: new BarsStore(aws.documents, config.tables.bars),
+      bars,
       deadLetters: new DeadLetterStore(aws.documents, config.tables.deadLetters),
       series: new SeriesStore(aws.documents, config.tables.tickers),
-      predictions: new PredictionsStore(aws.documents, config.tables.predictions),
+      predictions,
       sagemakerRuntime: aws.sagemakerRuntime,
+      alerts: new AlertDispatcher({
+        rules: new CachedAlertRules(new AlertRulesStore(aws.documents, config.tables.alertRules)),
+        alerts: new AlertsStore(aws.documents, config.tables.alerts),
+        bars,
+        predictions,
+        sns: aws.sns,
+        topicArn: alertsTopicArn(aws.sns, config),
+      }),
     }),
     maxConcurrentActivityTaskExecutions: config.ingest.activitySlots,
     shutdownGraceTime: '10s',

@@ -1,22 +1,13 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/config';
-import { createAwsClients, destroyAwsClients, type AwsClients } from '../../clients/aws';
+import type { AwsClients } from '../../clients/aws';
+import { withAws } from '../context';
 import { INDICATOR_NAMES } from '../../domain/indicators';
 import { BarsStore, type StoredBar } from '../../store/bars-store';
 import { DeadLetterStore } from '../../store/dead-letter-store';
 import { SeriesStore } from '../../store/series-store';
 import { emit, fixed, iso, table } from '../output';
 import { parseInterval, parseTicker, parseTime } from './produce';
-
-async function withClients<T>(work: (aws: AwsClients, config: ReturnType<typeof loadConfig>) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const aws = createAwsClients(config);
-  try {
-    return await work(aws, config);
-  } finally {
-    destroyAwsClients(aws);
-  }
-}
 
 export interface SeriesStatus {
   ticker: string;
@@ -62,7 +53,7 @@ export function registerReadCommands(program: Command): void {
     .option('--interval <interval>', 'only this interval', parseInterval)
     .option('--json', 'print machine-readable output')
     .action(async (options: { ticker?: string; interval?: string; json?: boolean }) => {
-      const status = await withClients((aws, config) => readStatus(aws, config, options.ticker, options.interval));
+      const status = await withAws((aws, config) => readStatus(aws, config, options.ticker, options.interval));
       emit(options.json, status, () =>
         [
           table(status.tickers.map((s) => ({
@@ -83,7 +74,7 @@ export function registerReadCommands(program: Command): void {
     .option('--limit <n>', 'print only the last n bars', (v) => Number(v))
     .option('--json', 'print machine-readable output')
     .action(async (options: { ticker: string; interval: string; from?: number; to?: number; limit?: number; json?: boolean }) => {
-      let bars = await withClients((aws, config) => new BarsStore(aws.documents, config.tables.bars).range(options.ticker, options.interval, options.from, options.to));
+      let bars = await withAws((aws, config) => new BarsStore(aws.documents, config.tables.bars).range(options.ticker, options.interval, options.from, options.to));
       if (options.limit && options.limit > 0) bars = bars.slice(-options.limit);
       emit(options.json, bars, () =>
         table(bars.map((b) => ({ time: b.time, open: fixed(b.o, 2), high: fixed(b.h, 2), low: fixed(b.l, 2), close: fixed(b.c, 2), volume: b.v, sma20: fixed(b.sma20, 2), ema50: fixed(b.ema50, 2), rsi14: fixed(b.rsi14, 1), macd: fixed(b.macd, 3), bbUpper: fixed(b.bbUpper, 2), atr14: fixed(b.atr14, 2), obv: b.obv ?? '-' }))),
@@ -94,7 +85,7 @@ export function registerReadCommands(program: Command): void {
     .description('records that could not be processed, with the reason')
     .option('--json', 'print machine-readable output')
     .action(async (options: { json?: boolean }) => {
-      const letters = await withClients((aws, config) => new DeadLetterStore(aws.documents, config.tables.deadLetters).list());
+      const letters = await withAws((aws, config) => new DeadLetterStore(aws.documents, config.tables.deadLetters).list());
       emit(options.json, letters, () => table(letters.map((l) => ({ source: l.source, seq: l.seq, key: l.partitionKey, reason: l.reason }))));
     });
 }

@@ -166,7 +166,7 @@ describe('IAM: least privilege', () => {
 });
 
 function fakeOutputs() {
-  const names = { region: 'us-east-1', stream_name: 'tickflow-market-data', table_prefix: 'tickflow', bucket_name: 'tickflow-data-abc123', alerts_topic_name: 'tickflow-alerts', task_queue: 'tickflow-ingest',
+  const names = { region: 'us-east-1', stream_name: 'tickflow-market-data', table_prefix: 'tickflow', bucket_name: 'tickflow-data-abc123', alerts_topic_name: 'tickflow-alerts', alerts_topic_arn: 'arn:aws:sns:us-east-1:123456789012:tickflow-alerts', task_queue: 'tickflow-ingest',
     model_image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/tickflow-model:1', sagemaker_role_arn: 'arn:aws:iam::123456789012:role/tickflow-sagemaker', endpoint_name: 'tickflow-predictor' };
   return Object.fromEntries(Object.entries(names).map(([k, value]) => [k, { value, type: 'string', sensitive: false }]));
 }
@@ -179,7 +179,7 @@ describe('stack outputs → tickflow aws configuration', () => {
   test('the mapped configuration addresses the deployed resources through AWS endpoints', () => {
     const config = loadConfig({ ...awsEnvFromOutputs(fakeOutputs()), TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233' });
     expect(config).toMatchObject({
-      stack: 'aws', region: 'us-east-1', endpoints: {}, bucket: 'tickflow-data-abc123',
+      stack: 'aws', region: 'us-east-1', endpoints: {}, bucket: 'tickflow-data-abc123', alertsTopicArn: 'arn:aws:sns:us-east-1:123456789012:tickflow-alerts',
       stream: { name: 'tickflow-market-data' }, temporal: { address: 'ns.acct.tmprl.cloud:7233', taskQueue: 'tickflow-ingest' },
     });
     const stream = all(services, 'aws_kinesis_stream')[0]!;

@@ -9,7 +9,7 @@ describe('loadConfig', () => {
     });
     expect(config.temporal.address).toBe('127.0.0.1:7233');
     expect(config.tables).toEqual({
-      bars: 'tickflow-bars', deadLetters: 'tickflow-dead-letters', tickers: 'tickflow-tickers', predictions: 'tickflow-predictions', models: 'tickflow-models',
+      bars: 'tickflow-bars', deadLetters: 'tickflow-dead-letters', tickers: 'tickflow-tickers', predictions: 'tickflow-predictions', models: 'tickflow-models', alertRules: 'tickflow-alert-rules', alerts: 'tickflow-alerts',
     });
   });
 

@@ -3,6 +3,7 @@ import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import type { TickflowConfig } from '../config/config';
 import type { AlertDispatcher } from './alerts';
+import type { OffboardedSeries } from './registry-view';
 import type { BarsStore } from '../store/bars-store';
 import type { DeadLetterStore } from '../store/dead-letter-store';
 import type { PredictionsStore } from '../store/predictions-store';
@@ -19,4 +20,5 @@ export interface IngestDeps {
   predictions: PredictionsStore;
   sagemakerRuntime: SageMakerRuntimeClient;
   alerts: AlertDispatcher;
+  offboarded: OffboardedSeries;
 }

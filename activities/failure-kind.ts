@@ -30,15 +30,16 @@ export function isTransient(error: unknown): boolean {
 }
 
 /**
- * Runs a batch step: transient errors are rethrown for the retry policy to wait out; any other
- * becomes a non-retryable BatchFailed, so the batch is parked as failed instead of retried forever.
+ * Runs a step: transient errors are rethrown for the retry policy to wait out; any other
+ * becomes non-retryable (by default a BatchFailed, so the batch is parked as failed instead
+ * of retried forever).
  */
-export async function failBatchUnlessTransient<T>(step: () => Promise<T>): Promise<T> {
+export async function failUnlessTransient<T>(step: () => Promise<T>, type = BATCH_FAILED): Promise<T> {
   try {
     return await step();
   } catch (error) {
     if (isTransient(error)) throw error;
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    throw ApplicationFailure.create({ type: BATCH_FAILED, message, nonRetryable: true, cause: error instanceof Error ? error : undefined });
+    throw ApplicationFailure.create({ type, message, nonRetryable: true, cause: error instanceof Error ? error : undefined });
   }
 }

@@ -4,7 +4,7 @@ import type { Bar } from '../domain/market-event';
 import type { StoredBar } from '../store/bars-store';
 import type { ProcessBarsInput, ProcessBarsResult } from '../workflows/contracts';
 import type { IngestDeps } from './deps';
-import { failBatchUnlessTransient } from './failure-kind';
+import { failUnlessTransient } from './failure-kind';
 
 /**
  * Indicator state per series, kept between batches so the common case needs no read. An
@@ -44,7 +44,7 @@ export function processBarsActivity(deps: IngestDeps, cache: IndicatorCache) {
     const last = bars[bars.length - 1];
     if (!first || !last) throw new Error('processBars called without bars');
 
-    return failBatchUnlessTransient(async () => {
+    return failUnlessTransient(async () => {
       // take() removes the entry: if this attempt fails half-way, the next one rebuilds from storage.
       const heartbeat = () => Context.current().heartbeat();
       heartbeat();

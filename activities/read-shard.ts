@@ -59,10 +59,9 @@ export function readShardActivity(deps: IngestDeps) {
 }
 
 async function deliver(deps: IngestDeps, input: ReadShardInput, records: _Record[], millisBehindLatest: number): Promise<ReadShardResult> {
-  const { batches, rejected } = routeRecords(
-    input.shardId,
-    records.map(toStreamRecord),
-    deps.config.ingest.maxBarsPerBatch,
+  const offboarded = await deps.offboarded.current();
+  const { batches, rejected } = routeRecords(input.shardId, records.map(toStreamRecord), deps.config.ingest.maxBarsPerBatch, (ticker, interval) =>
+    offboarded.has(`${ticker}#${interval}`) ? `${ticker} ${interval} is offboarded (tickflow onboard ${ticker} to take it back)` : undefined,
   );
   if (rejected.length > 0) {
     const source = `kinesis/${input.streamName}/${input.shardId}`;

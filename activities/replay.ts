@@ -6,7 +6,7 @@ import type { BarInterval } from '../domain/market-event';
 import { routeRecords, type StreamRecordIn } from '../domain/route-records';
 import type { ReadBatchesInput, ReplayRangeInput, ReplayRangeResult } from '../workflows/contracts';
 import type { IngestDeps } from './deps';
-import { failBatchUnlessTransient } from './failure-kind';
+import { failUnlessTransient } from './failure-kind';
 import { indicatorRows, type IndicatorCache } from './process-bars';
 import { readShardHistory, type ShardStart } from './stream-history';
 
@@ -29,7 +29,7 @@ async function readSeries(deps: IngestDeps, shardId: string, start: ShardStart, 
 /** Reads failed batches again from the stream, by the shard and sequence range their ids name. */
 export function readBatchesActivity(deps: IngestDeps) {
   return async function readBatches({ ticker, interval, batchIds }: ReadBatchesInput): Promise<BarBatch[]> {
-    return failBatchUnlessTransient(async () => {
+    return failUnlessTransient(async () => {
       const batches: BarBatch[] = [];
       for (const batchId of batchIds) {
         const range = parseBatchId(batchId);
@@ -52,7 +52,7 @@ export function readBatchesActivity(deps: IngestDeps) {
  */
 export function replayRangeActivity(deps: IngestDeps, cache: IndicatorCache) {
   return async function replayRange({ ticker, interval, from, to, through }: ReplayRangeInput): Promise<ReplayRangeResult> {
-    return failBatchUnlessTransient(async () => {
+    return failUnlessTransient(async () => {
       const heartbeat = () => Context.current().heartbeat();
       const streamBars: IngestBar[] = [];
       for (const shard of shardsOwningKey(await listShards(deps.kinesis, deps.config.stream.name), ticker)) {

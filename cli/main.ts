@@ -8,6 +8,7 @@ import { registerModelCommands } from './commands/model';
 import { registerProduceCommands } from './commands/produce';
 import { registerReadCommands } from './commands/read';
 import { registerStackCommands } from './commands/stack';
+import { registerTickerCommands } from './commands/tickers';
 import { registerWorkerCommand } from './commands/worker';
 
 const program = new Command()
@@ -21,6 +22,7 @@ registerDemoCommand(program);
 registerWorkerCommand(program);
 registerProduceCommands(program);
 registerReadCommands(program);
+registerTickerCommands(program);
 registerBatchCommands(program);
 registerAlertCommands(program);
 registerModelCommands(program);

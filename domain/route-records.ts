@@ -27,7 +27,13 @@ export interface SeriesBatch {
  * A record whose partition key is not its ticker is rejected too: per-ticker ordering rests
  * on every bar of a ticker travelling through the same shard.
  */
-export function routeRecords(shardId: string, records: readonly StreamRecordIn[], maxBarsPerBatch: number): { batches: SeriesBatch[]; rejected: RejectedRecord[] } {
+export function routeRecords(
+  shardId: string,
+  records: readonly StreamRecordIn[],
+  maxBarsPerBatch: number,
+  /** The reason a valid series is refused (an offboarded ticker), or undefined to accept it. */
+  refuse: (ticker: string, interval: BarInterval) => string | undefined = () => undefined,
+): { batches: SeriesBatch[]; rejected: RejectedRecord[] } {
   const series = new Map<string, { ticker: string; interval: BarInterval; bars: IngestBar[] }>();
   const rejected: RejectedRecord[] = [];
   for (const record of records) {
@@ -36,7 +42,7 @@ export function routeRecords(shardId: string, records: readonly StreamRecordIn[]
       ? parsed.reason
       : parsed.event.ticker !== record.partitionKey
         ? `partition key ${JSON.stringify(record.partitionKey)} does not match ticker ${parsed.event.ticker}`
-        : undefined;
+        : refuse(parsed.event.ticker, parsed.event.interval);
     if (reason !== undefined || !parsed.ok) {
       rejected.push({ seq: record.seq, partitionKey: record.partitionKey, reason: reason ?? 'invalid', raw: Buffer.from(record.data).toString('utf8'), arrivedAt: record.arrivedAt });
       continue;

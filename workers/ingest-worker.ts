@@ -12,6 +12,9 @@ import { AlertRulesStore, CachedAlertRules } from '../store/alert-rules-store';
 import { AlertsStore } from '../store/alerts-store';
 import type { WorkerResources } from './runtime';
 import { ensureShardReaders } from './shard-readers';
+import { ensureTickerRegistry } from './ticker-registry';
+import { createOnboardingActivities } from '../activities/onboarding';
+import { OffboardedSeries } from '../activities/registry-view';
 
 /**
  * The ingest worker: runs the shard-reader and ticker workflows and their activities, and
@@ -21,31 +24,36 @@ import { ensureShardReaders } from './shard-readers';
 export async function runIngestWorker(config: TickflowConfig, { aws, temporal, connection, workflowBundle }: WorkerResources): Promise<void> {
   const log = createLogger('ingest-worker', config.logLevel);
   const shards = await ensureShardReaders(config, aws.kinesis, temporal);
+  await ensureTickerRegistry(config, temporal);
   const bars = new BarsStore(aws.documents, config.tables.bars);
+  const series = new SeriesStore(aws.documents, config.tables.tickers);
   const predictions = new PredictionsStore(aws.documents, config.tables.predictions);
+  const ingestActivities = createIngestActivities({
+    config,
+    kinesis: aws.kinesis,
+    temporal,
+    bars,
+    deadLetters: new DeadLetterStore(aws.documents, config.tables.deadLetters),
+    series,
+    offboarded: new OffboardedSeries(temporal),
+    predictions,
+    sagemakerRuntime: aws.sagemakerRuntime,
+    alerts: new AlertDispatcher({
+      rules: new CachedAlertRules(new AlertRulesStore(aws.documents, config.tables.alertRules)),
+      alerts: new AlertsStore(aws.documents, config.tables.alerts),
+      bars,
+      predictions,
+      sns: aws.sns,
+      topicArn: alertsTopicArn(aws.sns, config),
+    }),
+  });
+  const onboardingActivities = createOnboardingActivities({ config, kinesis: aws.kinesis, s3: aws.s3, series });
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     workflowBundle,
-    activities: createIngestActivities({
-      config,
-      kinesis: aws.kinesis,
-      temporal,
-      bars,
-      deadLetters: new DeadLetterStore(aws.documents, config.tables.deadLetters),
-      series: new SeriesStore(aws.documents, config.tables.tickers),
-      predictions,
-      sagemakerRuntime: aws.sagemakerRuntime,
-      alerts: new AlertDispatcher({
-        rules: new CachedAlertRules(new AlertRulesStore(aws.documents, config.tables.alertRules)),
-        alerts: new AlertsStore(aws.documents, config.tables.alerts),
-        bars,
-        predictions,
-        sns: aws.sns,
-        topicArn: alertsTopicArn(aws.sns, config),
-      }),
-    }),
+    activities: { ...ingestActivities, ...onboardingActivities },
     maxConcurrentActivityTaskExecutions: config.ingest.activitySlots,
     shutdownGraceTime: '10s',
   });

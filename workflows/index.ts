@@ -3,3 +3,4 @@ export { tickerWorkflow } from './ticker';
 export { shardReaderWorkflow } from './shard-reader';
 export { trainingWorkflow } from './training';
 export { deployModelWorkflow } from './deploy-model';
+export { tickerRegistryWorkflow, onboardingWorkflow } from './registry';

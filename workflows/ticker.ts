@@ -8,6 +8,8 @@ import { BATCH_STATUS } from './search-attributes';
 
 export const barsSignal = defineSignal<[BarBatch]>('bars');
 export const progressQuery = defineQuery<TickerProgress>('progress');
+/** Offboarding: finish what was received, then end (the data stays). */
+export const stopSignal = defineSignal('stop');
 /** Reads the failed batch (named by any of its ids) again from the stream and resumes the ticker with it. */
 export const replayFailedBatchUpdate = defineUpdate<{ batchIds: string[]; bars: number }, [string]>('replayFailedBatch');
 /** Recomputes the stored series from `from` on, from the stream; answers when done. */
@@ -53,6 +55,7 @@ export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> 
   let processing = false;
   let predicting = false;
   let replayingFailure = false;
+  let stopping = false;
 
   const prediction = options.prediction?.interval === interval ? options.prediction : undefined;
   const { predictBars } = proxyActivities<IngestActivities>({
@@ -75,6 +78,9 @@ export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> 
 
   setHandler(barsSignal, (batch) => {
     pending.push(batch);
+  });
+  setHandler(stopSignal, () => {
+    stopping = true;
   });
   setHandler(progressQuery, () => ({ ticker, interval, lastBarTime, pendingBatches: pending.length, processing, predictedThrough, predicting, failure, ...stats }));
   setHandler(
@@ -157,11 +163,17 @@ export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> 
 
   predictBacklog();
   for (;;) {
-    await condition(() => replays.length > 0 || (failure === null && pending.length > 0) || workflowInfo().continueAsNewSuggested);
+    const drained = () => replays.length === 0 && (failure !== null || pending.length === 0);
+    await condition(() => !drained() || stopping || workflowInfo().continueAsNewSuggested);
     processing = true;
     if (replays.length > 0) await runReplay(replays.shift()!);
     else if (failure === null && pending.length > 0) await processNextBatches();
     processing = false;
+    if (stopping && drained()) {
+      // An in-flight prediction is abandoned, as at continueAsNew; onboarding again redoes it from the stored bars.
+      await condition(allHandlersFinished);
+      return;
+    }
 
     if ((batchesThisRun >= options.batchesPerRun || workflowInfo().continueAsNewSuggested) && replays.length === 0) {
       await condition(allHandlersFinished);

@@ -1,24 +1,9 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { BarInterval } from '../../domain/market-event';
 import { FAILED_QUERY, listFailedBatches, replayFailedBatch, replaySeriesRange } from '../batch-operations';
-import { withContext } from '../context';
+import { refusalsAsErrors, withContext } from '../context';
 import { emit, iso, table, workflowsQueryUrl, workflowUrl } from '../output';
 import { parseInterval, parseTicker, parseTime } from './produce';
-
-/** An update the workflow refused (validator or handler) is the user's answer, not a crash. */
-class ReplayRefusedError extends Error {
-  override name = 'ReplayRefusedError';
-}
-
-async function refusalsAsErrors<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError) throw new ReplayRefusedError(`replay refused: ${error.cause?.message ?? error.message}`);
-    throw error;
-  }
-}
 
 export function registerBatchCommands(program: Command): void {
   program
@@ -56,12 +41,12 @@ export function registerBatchCommands(program: Command): void {
       }
       await withContext(async ({ temporal }) => {
         if (batchId !== undefined) {
-          const { series, bars } = await refusalsAsErrors(() => replayFailedBatch(temporal, batchId));
+          const { series, bars } = await refusalsAsErrors(() => replayFailedBatch(temporal, batchId), 'replay refused: ');
           emit(options.json, { ticker: series.ticker, interval: series.interval, batchIds: series.batchIds, bars }, () =>
             `${series.ticker} ${series.interval}: read ${bars} bars of ${series.batchIds.join(', ')} again from the stream; the ticker resumes with them and the ${series.heldBatches} held batches`);
           return;
         }
-        const result = await refusalsAsErrors(() => replaySeriesRange(temporal, options.ticker!, options.interval, options.from!, options.to!));
+        const result = await refusalsAsErrors(() => replaySeriesRange(temporal, options.ticker!, options.interval, options.from!, options.to!), 'replay refused: ');
         emit(options.json, result, () =>
           `${options.ticker} ${options.interval}: ${result.replayed} bars read again from the stream, ${result.rewritten} rows recomputed from ${iso(result.firstBarTime)}`);
       });

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { failBatchUnlessTransient, isTransient } from '../../activities/failure-kind';
+import { failUnlessTransient, isTransient } from '../../activities/failure-kind';
 import { BATCH_FAILED } from '../../workflows/contracts';
 
 /** Errors shaped as the AWS SDK v3 throws them. */
@@ -27,15 +27,15 @@ describe('isTransient', () => {
   ])('%s is not', (_, error) => expect(isTransient(error)).toBe(false));
 });
 
-describe('failBatchUnlessTransient', () => {
+describe('failUnlessTransient', () => {
   test('passes results and transient errors through unchanged', async () => {
-    await expect(failBatchUnlessTransient(async () => 7)).resolves.toBe(7);
+    await expect(failUnlessTransient(async () => 7)).resolves.toBe(7);
     const outage = awsError('ThrottlingException', 400, 'client');
-    await expect(failBatchUnlessTransient(async () => { throw outage; })).rejects.toBe(outage);
+    await expect(failUnlessTransient(async () => { throw outage; })).rejects.toBe(outage);
   });
 
   test('turns any other error into a non-retryable BatchFailed naming the cause', async () => {
-    const failure = await failBatchUnlessTransient(async () => { throw awsError('ResourceNotFoundException', 400, 'client'); }).catch((e: unknown) => e);
+    const failure = await failUnlessTransient(async () => { throw awsError('ResourceNotFoundException', 400, 'client'); }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ApplicationFailure);
     expect(failure).toMatchObject({ type: BATCH_FAILED, nonRetryable: true, message: 'ResourceNotFoundException: ResourceNotFoundException happened' });
   });

@@ -75,6 +75,9 @@ export function serviceSpecs(config: TickflowConfig): ServiceSpec[] {
         '-port', String(ports.dynamodb),
         '-dbPath', path.join(data, 'dynamodb'),
         '-sharedDb',
+        // Otherwise it tries to send telemetry (nothing may reach the network at run time) and
+        // writes dynamodb-local-metadata.json into its working directory, the repository.
+        '-disableTelemetry',
       ],
       ports: [ports.dynamodb],
       dataDirs: [path.join(data, 'dynamodb')],

@@ -1,5 +1,6 @@
 import { DeleteCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AlertRule } from '../domain/alert-rules';
+import { cachedFor } from '../clients/cached';
 import { allItems } from './pages';
 
 export class AlertRulesStore {
@@ -26,16 +27,12 @@ export class AlertRulesStore {
  * batch costs no read. A rule added or removed takes effect within that time.
  */
 export class CachedAlertRules {
-  private loaded: { at: number; rules: Promise<AlertRule[]> } | undefined;
-  constructor(private readonly store: AlertRulesStore, private readonly ttlMs = 5_000) {}
+  private readonly all: () => Promise<AlertRule[]>;
+  constructor(store: AlertRulesStore, ttlMs = 5_000) {
+    this.all = cachedFor(ttlMs, () => store.list());
+  }
 
   async forSeries(ticker: string, interval: string): Promise<AlertRule[]> {
-    const now = Date.now();
-    if (!this.loaded || now - this.loaded.at > this.ttlMs) {
-      const rules = this.store.list();
-      this.loaded = { at: now, rules };
-      rules.catch(() => (this.loaded = undefined));
-    }
-    return (await this.loaded.rules).filter((r) => r.ticker === ticker && r.interval === interval);
+    return (await this.all()).filter((r) => r.ticker === ticker && r.interval === interval);
   }
 }

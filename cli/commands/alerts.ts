@@ -7,7 +7,7 @@ import { AlertRulesStore } from '../../store/alert-rules-store';
 import { AlertsStore } from '../../store/alerts-store';
 import { withAws } from '../context';
 import { emit, iso, table } from '../output';
-import { parseTicker } from './produce';
+import { parsePositiveInt, parseTicker } from './produce';
 
 class AlertRuleError extends Error {
   override name = 'AlertRuleError';
@@ -38,7 +38,7 @@ export function registerAlertCommands(program: Command): void {
     .requiredOption('--kind <kind>', ALERT_KINDS.join(' | '))
     .requiredOption('--level <n>', 'price, RSI value, or percent (move-pct, predicted-move)', number('--level'))
     .option('--interval <interval>', 'bar interval', '1d')
-    .option('--window <bars>', 'move-pct: bars the move is measured over', number('--window'))
+    .option('--window <bars>', 'move-pct: bars the move is measured over', parsePositiveInt)
     .option('--cooldown <minutes>', 'bar-time minutes a rule stays quiet after firing', number('--cooldown'), 60)
     .option('--json', 'print the rule as JSON')
     .action(async (options: { ticker: string; kind: string; level: number; interval: string; window?: number; cooldown: number; json?: boolean }) => {
@@ -69,7 +69,7 @@ export function registerAlertCommands(program: Command): void {
     .command('log')
     .description('alerts fired, newest first, and whether SNS accepted them')
     .option('--ticker <symbol>', 'only this ticker', parseTicker)
-    .option('--limit <n>', 'at most this many', number('--limit'), 50)
+    .option('--limit <n>', 'at most this many', parsePositiveInt, 50)
     .option('--json', 'print machine-readable output')
     .action(async (options: { ticker?: string; limit: number; json?: boolean }) => {
       const log = await withAws((aws, config) => new AlertsStore(aws.documents, config.tables.alerts).list({ ticker: options.ticker, limit: options.limit }));

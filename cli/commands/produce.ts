@@ -87,4 +87,4 @@ export function registerProduceCommands(program: Command): void {
     });
 }
 
-export { parseInterval, parseTicker, parseTime };
+export { parseInterval, parsePositiveInt, parseTicker, parseTime };

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import type { TickflowConfig } from '../config/config';
+import type { PipelineMetrics } from '../observability/metrics';
 import type { AlertDispatcher } from './alerts';
 import type { OffboardedSeries } from './registry-view';
 import type { BarsStore } from '../store/bars-store';
@@ -21,4 +22,5 @@ export interface IngestDeps {
   sagemakerRuntime: SageMakerRuntimeClient;
   alerts: AlertDispatcher;
   offboarded: OffboardedSeries;
+  metrics: PipelineMetrics;
 }

@@ -1,4 +1,5 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { PipelineMetrics } from '../observability/metrics';
 import { BATCH_FAILED } from '../workflows/contracts';
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'UND_ERR_SOCKET']);
@@ -42,4 +43,9 @@ export async function failUnlessTransient<T>(step: () => Promise<T>, type = BATC
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     throw ApplicationFailure.create({ type, message, nonRetryable: true, cause: error instanceof Error ? error : undefined });
   }
+}
+
+/** Counts an attempt after the first: the one before it failed, usually on an outage. */
+export function countRetry(deps: { metrics: PipelineMetrics }, activity: string): void {
+  if (Context.current().info.attempt > 1) deps.metrics.retry(activity);
 }

@@ -1,7 +1,8 @@
 import { FEATURE_LOOKBACK, featureRows } from '../domain/features';
 import type { PredictBarsInput, PredictBarsResult } from '../workflows/contracts';
 import type { IngestDeps } from './deps';
-import { invokeModel } from './invoke-model';
+import { countRetry } from './failure-kind';
+import { invokeModel, type ModelAnswer } from './invoke-model';
 
 /** Bars per activity: a long backlog (endpoint down for hours) is worked off in steps. */
 const MAX_BARS = 2000;
@@ -14,6 +15,7 @@ const MAX_BARS = 2000;
  */
 export function predictBarsActivity(deps: IngestDeps) {
   return async function predictBars(input: PredictBarsInput): Promise<PredictBarsResult> {
+    countRetry(deps, 'predictBars');
     const { ticker, interval, horizon } = input;
     const bars = (await deps.bars.range(ticker, interval, (input.after ?? -1) + 1, input.through)).slice(0, MAX_BARS);
     const first = bars[0];
@@ -21,7 +23,7 @@ export function predictBarsActivity(deps: IngestDeps) {
     if (!first || !last) return { predicted: 0, predictedThrough: input.through, modelVersion: 'none' };
     const history = await deps.bars.lastBefore(ticker, interval, first.t, FEATURE_LOOKBACK);
     const rows = featureRows([...history, ...bars], horizon, history.length);
-    const answer = await invokeModel(deps.sagemakerRuntime, deps.config.sagemaker.endpointName, rows.map((r) => r.features));
+    const answer = await timedInvoke(deps, rows.map((r) => r.features));
     const predictedAt = Date.now();
     const predictions = rows.map((row, i) => {
       const predictedReturn = answer.predictions[i]!;
@@ -31,4 +33,17 @@ export function predictBarsActivity(deps: IngestDeps) {
     await deps.alerts.afterPredictions(ticker, interval, predictions);
     return { predicted: rows.length, predictedThrough: last.t, modelVersion: answer.modelVersion };
   };
+}
+
+async function timedInvoke(deps: IngestDeps, rows: Parameters<typeof invokeModel>[2]): Promise<ModelAnswer> {
+  const endpoint = deps.config.sagemaker.endpointName;
+  const started = performance.now();
+  try {
+    const answer = await invokeModel(deps.sagemakerRuntime, endpoint, rows);
+    deps.metrics.endpointCall(endpoint, performance.now() - started, true);
+    return answer;
+  } catch (error) {
+    deps.metrics.endpointCall(endpoint, performance.now() - started, false);
+    throw error;
+  }
 }

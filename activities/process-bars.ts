@@ -1,10 +1,10 @@
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { IndicatorSet } from '../domain/indicators';
 import type { Bar } from '../domain/market-event';
 import type { StoredBar } from '../store/bars-store';
 import type { ProcessBarsInput, ProcessBarsResult } from '../workflows/contracts';
 import type { IngestDeps } from './deps';
-import { failUnlessTransient } from './failure-kind';
+import { countRetry, failUnlessTransient } from './failure-kind';
 
 /**
  * Indicator state per series, kept between batches so the common case needs no read. An
@@ -44,7 +44,8 @@ export function processBarsActivity(deps: IngestDeps, cache: IndicatorCache) {
     const last = bars[bars.length - 1];
     if (!first || !last) throw new Error('processBars called without bars');
 
-    return failUnlessTransient(async () => {
+    countRetry(deps, 'processBars');
+    const result = await failUnlessTransient(async () => {
       // take() removes the entry: if this attempt fails half-way, the next one rebuilds from storage.
       const heartbeat = () => Context.current().heartbeat();
       heartbeat();
@@ -60,6 +61,11 @@ export function processBarsActivity(deps: IngestDeps, cache: IndicatorCache) {
       await deps.alerts.afterBars(ticker, interval, rows);
       cache.put(key, indicators);
       return { stored: rows.length, lastBarTime: last.t };
+    }).catch((error: unknown) => {
+      if (error instanceof ApplicationFailure && error.nonRetryable) deps.metrics.batchFailed(ticker, interval);
+      throw error;
     });
+    deps.metrics.barsStored(ticker, interval, result.stored, last.arrivedAt, Date.now());
+    return result;
   };
 }

@@ -40,9 +40,10 @@ export function readShardActivity(deps: IngestDeps) {
     );
     let shardIterator = iterator.ShardIterator;
     const deadline = Date.now() + config.ingest.longPollMs;
-    const nothingNew = (shardClosed: boolean): ReadShardResult => ({
-      afterSequence: input.afterSequence, records: 0, deadLettered: 0, batches: 0, millisBehindLatest: 0, shardClosed,
-    });
+    const nothingNew = (shardClosed: boolean): ReadShardResult => {
+      deps.metrics.shardRead(input.shardId, 0, 0);
+      return { afterSequence: input.afterSequence, records: 0, deadLettered: 0, batches: 0, millisBehindLatest: 0, shardClosed };
+    };
 
     while (shardIterator) {
       context.heartbeat();
@@ -69,6 +70,7 @@ async function deliver(deps: IngestDeps, input: ReadShardInput, records: _Record
     await deps.deadLetters.put(rejected.map((r) => ({ source, seq: r.seq, partitionKey: r.partitionKey, reason: r.reason, raw: r.raw, arrivedAt: new Date(r.arrivedAt).toISOString(), deadLetteredAt: now })));
   }
   await signalInOrder(deps, batches, tickerRunOptions(deps.config));
+  deps.metrics.shardRead(input.shardId, millisBehindLatest, rejected.length);
   return {
     afterSequence: records[records.length - 1]!.SequenceNumber,
     records: records.length,

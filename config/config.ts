@@ -62,6 +62,12 @@ const envSchema = z.object({
   TICKFLOW_PREDICT_RETRY_MAX_SECONDS: positiveInt(60).pipe(z.number().max(3600)),
   TICKFLOW_SAGEMAKER_PING_TIMEOUT_MS: positiveInt(60_000),
   TICKFLOW_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  TICKFLOW_METRICS_ADDRESS: z.union([z.literal('off'), z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'host:port to serve /metrics on, or "off"')]).optional(),
+  TICKFLOW_METRICS_URLS: z
+    .string()
+    .transform((list) => list.split(',').map((u) => u.trim()).filter(Boolean))
+    .pipe(z.array(z.url('a comma-separated list of http://host:port/metrics URLs')))
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -106,6 +112,12 @@ export interface TickflowConfig {
     predictRetryMaxSeconds: number;
   };
   logLevel: Env['TICKFLOW_LOG_LEVEL'];
+  metrics: {
+    /** Where a worker process serves Prometheus metrics (host:port), or undefined when off. */
+    bindAddress?: string;
+    /** The workers' /metrics pages `tickflow status` reads. */
+    scrapeUrls: string[];
+  };
 }
 
 export type TableNames = TickflowConfig['tables'];
@@ -209,5 +221,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TickflowConfig
       predictRetryMaxSeconds: e.TICKFLOW_PREDICT_RETRY_MAX_SECONDS,
     },
     logLevel: e.TICKFLOW_LOG_LEVEL,
+    metrics: metricsConfig(local, e.TICKFLOW_METRICS_ADDRESS, e.TICKFLOW_METRICS_URLS),
   };
+}
+
+/** Locally the one worker process serves on 127.0.0.1:9464; on AWS every task serves on its own address. */
+function metricsConfig(local: boolean, address: string | undefined, urls: string[] | undefined): TickflowConfig['metrics'] {
+  const bindAddress = address === 'off' ? undefined : (address ?? (local ? '127.0.0.1:9464' : '0.0.0.0:9464'));
+  const ownUrl = bindAddress && local ? [`http://${bindAddress.replace(/^0\.0\.0\.0:/, '127.0.0.1:')}/metrics`] : [];
+  return { ...(bindAddress ? { bindAddress } : {}), scrapeUrls: urls ?? ownUrl };
 }

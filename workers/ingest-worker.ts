@@ -21,7 +21,7 @@ import { OffboardedSeries } from '../activities/registry-view';
  * makes sure a reader exists for every shard. Stops gracefully on SIGINT/SIGTERM: in-flight
  * activities finish (or time out and are retried elsewhere), nothing is dropped.
  */
-export async function runIngestWorker(config: TickflowConfig, { aws, temporal, connection, workflowBundle }: WorkerResources): Promise<void> {
+export async function runIngestWorker(config: TickflowConfig, { aws, temporal, connection, workflowBundle, metrics }: WorkerResources): Promise<void> {
   const log = createLogger('ingest-worker', config.logLevel);
   const shards = await ensureShardReaders(config, aws.kinesis, temporal);
   await ensureTickerRegistry(config, temporal);
@@ -36,6 +36,7 @@ export async function runIngestWorker(config: TickflowConfig, { aws, temporal, c
     deadLetters: new DeadLetterStore(aws.documents, config.tables.deadLetters),
     series,
     offboarded: new OffboardedSeries(temporal),
+    metrics,
     predictions,
     sagemakerRuntime: aws.sagemakerRuntime,
     alerts: new AlertDispatcher({

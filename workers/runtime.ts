@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { TickflowConfig } from '../config/config';
 import { createAwsClients, destroyAwsClients, type AwsClients } from '../clients/aws';
 import { connectTemporal, temporalTls } from '../clients/temporal';
+import { pipelineMetrics, prometheusTelemetry, type PipelineMetrics } from '../observability/metrics';
 
 /** What every worker in a process shares: one set of AWS clients, one Temporal client and worker connection, one workflow bundle. */
 export interface WorkerResources {
@@ -10,6 +11,7 @@ export interface WorkerResources {
   temporal: Client;
   connection: NativeConnection;
   workflowBundle: WorkflowBundle;
+  metrics: PipelineMetrics;
 }
 
 const quietBundler = { trace: () => {}, debug: () => {}, info: () => {}, warn: console.warn, error: console.error, log: () => {} };
@@ -19,16 +21,30 @@ const quietBundler = { trace: () => {}, debug: () => {}, info: () => {}, warn: c
  * which takes seconds and is built once), runs them, and closes everything when they stop.
  */
 export async function runWorkers(config: TickflowConfig, workers: Array<(resources: WorkerResources) => Promise<void>>): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger(config.logLevel === 'debug' ? 'DEBUG' : 'WARN') });
+  installRuntime(config);
+  const metrics = pipelineMetrics(Runtime.instance().metricMeter);
   const aws = createAwsClients(config);
   const { client: temporal, connection: clientConnection } = await connectTemporal(config);
   const connection = await NativeConnection.connect({ address: config.temporal.address, ...temporalTls(config) });
   try {
     const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietBundler });
-    await Promise.all(workers.map((run) => run({ aws, temporal, connection, workflowBundle })));
+    await Promise.all(workers.map((run) => run({ aws, temporal, connection, workflowBundle, metrics })));
   } finally {
     await connection.close();
     await clientConnection.close();
     destroyAwsClients(aws);
+  }
+}
+
+/** SDK logging, and the Prometheus endpoint when metrics are on; a taken port names the setting to change. */
+function installRuntime(config: TickflowConfig): void {
+  const { bindAddress } = config.metrics;
+  try {
+    Runtime.install({
+      logger: new DefaultLogger(config.logLevel === 'debug' ? 'DEBUG' : 'WARN'),
+      ...(bindAddress ? { telemetryOptions: prometheusTelemetry(bindAddress) } : {}),
+    });
+  } catch (error) {
+    throw new Error(`cannot serve metrics on ${bindAddress} (TICKFLOW_METRICS_ADDRESS: another worker may be using it; set another host:port or "off"): ${(error as Error).message}`);
   }
 }

@@ -8,6 +8,7 @@ import { DeadLetterStore } from '../../store/dead-letter-store';
 import { SeriesStore } from '../../store/series-store';
 import { emit, fixed, iso, table } from '../output';
 import { parseInterval, parseTicker, parseTime } from './produce';
+import { readWorkerMetrics, type WorkerMetrics } from '../worker-metrics';
 
 export interface SeriesStatus {
   ticker: string;
@@ -48,12 +49,15 @@ export async function readStatus(aws: AwsClients, config: ReturnType<typeof load
 export function registerReadCommands(program: Command): void {
   program
     .command('status')
-    .description('per ticker: bars stored, last bar, latest indicators, ingestion lag; dead-letter count')
+    .description("per ticker: bars stored, last bar, latest indicators, ingestion lag; dead-letter count; the workers' metrics (TICKFLOW_METRICS_URLS) summarised")
     .option('--ticker <symbol>', 'only this ticker', parseTicker)
     .option('--interval <interval>', 'only this interval', parseInterval)
     .option('--json', 'print machine-readable output')
     .action(async (options: { ticker?: string; interval?: string; json?: boolean }) => {
-      const status = await withAws((aws, config) => readStatus(aws, config, options.ticker, options.interval));
+      const status = await withAws(async (aws, config) => ({
+        ...(await readStatus(aws, config, options.ticker, options.interval)),
+        metrics: await readWorkerMetrics(config.metrics.scrapeUrls),
+      }));
       emit(options.json, status, () =>
         [
           table(status.tickers.map((s) => ({
@@ -61,6 +65,7 @@ export function registerReadCommands(program: Command): void {
             close: fixed(s.lastClose, 2), ema20: fixed(s.indicators.ema20, 2), rsi14: fixed(s.indicators.rsi14, 1), macd: fixed(s.indicators.macd, 3), atr14: fixed(s.indicators.atr14, 2),
           }))),
           `dead letters: ${status.deadLetters}`,
+          renderMetrics(status.metrics),
         ].join('\n'),
       );
     });
@@ -88,4 +93,26 @@ export function registerReadCommands(program: Command): void {
       const letters = await withAws((aws, config) => new DeadLetterStore(aws.documents, config.tables.deadLetters).list());
       emit(options.json, letters, () => table(letters.map((l) => ({ source: l.source, seq: l.seq, key: l.partitionKey, reason: l.reason }))));
     });
+}
+
+const ms = (n: number | null) => (n === null ? '-' : `${n < 10 ? n.toFixed(1) : Math.round(n)} ms`);
+
+function renderMetrics({ reached, unreachable, summary }: WorkerMetrics): string {
+  const lines = [`\nworker metrics: ${reached.length} of ${reached.length + unreachable.length} reached${unreachable.map((u) => `\n  unreachable ${u.url}: ${u.error}`).join('')}`];
+  if (reached.length + unreachable.length === 0) lines.push('  (no metrics URLs: set TICKFLOW_METRICS_URLS)');
+  if (!summary) return lines.join('\n');
+  const { endpoint, lag, temporal } = summary;
+  const retries = Object.entries(summary.batchRetries);
+  const behind = Object.entries(summary.shardBehindMs);
+  lines.push(
+    `  bars stored          ${summary.barsStored}`,
+    `  dead-lettered        ${summary.deadLettered}`,
+    `  batch retries        ${retries.reduce((t, [, n]) => t + n, 0)}${retries.length ? ` (${retries.map(([a, n]) => `${a} ${n}`).join(', ')})` : ''}`,
+    `  failed batches       ${summary.batchesFailed}`,
+    `  endpoint             ${endpoint.calls} calls, ${endpoint.errors} errors, p50 ${ms(endpoint.p50Ms)}, p95 ${ms(endpoint.p95Ms)}, p99 ${ms(endpoint.p99Ms)}`,
+    `  shard behind latest  ${behind.length ? behind.map(([shard, n]) => `${shard} ${n} ms`).join(', ') : '-'}`,
+    `  lag (arrival→stored) ${lag.series} series, median ${lag.medianSeconds === null ? '-' : `${lag.medianSeconds.toFixed(2)} s`}${lag.worst.length ? `; worst ${lag.worst.map((w) => `${w.ticker} ${w.interval} ${w.seconds.toFixed(2)} s`).join(', ')}` : ''}`,
+    `  temporal worker      ${temporal.activityFailures} activity failures, ${temporal.workflowTaskFailures} workflow task failures, activity schedule-to-start p95 ${ms(temporal.activityScheduleToStartP95Ms)}, activity slots free ${temporal.activitySlotsAvailable ?? '-'}`,
+  );
+  return lines.join('\n');
 }

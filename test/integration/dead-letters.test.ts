@@ -2,6 +2,7 @@ import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { barEvent, encodeMarketEvent } from '../../domain/market-event';
 import { SyntheticMarket } from '../../domain/synthetic';
 import { readStatus } from '../../cli/commands/read';
+import { readWorkerMetrics } from '../../cli/worker-metrics';
 import { BarsStore } from '../../store/bars-store';
 import { DeadLetterStore } from '../../store/dead-letter-store';
 import { openContext, startWorker, waitForIngestion, type TestContext, type WorkerProcess } from './harness';
@@ -76,5 +77,18 @@ describe('malformed records among valid ones', () => {
     const stored = await new BarsStore(context.aws.documents, context.config.tables.bars).range(TICKER, '1m');
     expect(stored.map((b) => b.t)).toEqual(goodBars.map((b) => b.t));
     expect(stored.map((b) => b.c)).toEqual(goodBars.map((b) => b.c));
+  });
+
+  test('the worker serves Prometheus metrics counting what it stored and dead-lettered, and status sums them up', async () => {
+    // This suite's worker started fresh, so its counters cover exactly this suite's records.
+    const [url] = context.config.metrics.scrapeUrls;
+    const page = await (await fetch(url!)).text();
+    expect(page).toMatch(/^temporal_worker_task_slots_available\{/m); // the SDK's own worker metrics, same page
+    const { reached, summary } = await readWorkerMetrics([url!, 'http://127.0.0.1:9/metrics']);
+    expect(reached).toEqual([url]);
+    expect(summary!.barsStored).toBe(goodBars.length);
+    expect(summary!.deadLettered).toBe(badRecords.length);
+    expect(summary!.batchesFailed).toBe(0);
+    expect(summary!.lag.worst.find((l) => l.ticker === TICKER)?.seconds).toBeGreaterThanOrEqual(0);
   });
 });

@@ -21,5 +21,7 @@ export const testEnv: Record<string, string> = {
   TICKFLOW_LONG_POLL_MS: '2000',
   TICKFLOW_POLL_INTERVAL_MS: '100',
   TICKFLOW_LOG_LEVEL: 'warn',
+  // One test worker runs at a time; each serves its metrics here.
+  TICKFLOW_METRICS_ADDRESS: '127.0.0.1:19464',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };

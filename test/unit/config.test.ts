@@ -13,6 +13,15 @@ describe('loadConfig', () => {
     });
   });
 
+  test('metrics: served on loopback locally and read back by status; off, moved, or listed explicitly', () => {
+    expect(loadConfig({}).metrics).toEqual({ bindAddress: '127.0.0.1:9464', scrapeUrls: ['http://127.0.0.1:9464/metrics'] });
+    expect(loadConfig({ TICKFLOW_METRICS_ADDRESS: 'off' }).metrics).toEqual({ scrapeUrls: [] });
+    expect(loadConfig({ TICKFLOW_METRICS_ADDRESS: '0.0.0.0:9100' }).metrics.scrapeUrls).toEqual(['http://127.0.0.1:9100/metrics']);
+    expect(loadConfig({ TICKFLOW_METRICS_URLS: 'http://10.0.1.5:9464/metrics, http://10.0.2.7:9464/metrics' }).metrics.scrapeUrls).toHaveLength(2);
+    expect(() => loadConfig({ TICKFLOW_METRICS_ADDRESS: '9464' })).toThrow(/TICKFLOW_METRICS_ADDRESS: host:port to serve \/metrics on, or "off" \(got "9464"\)/);
+    expect(() => loadConfig({ TICKFLOW_METRICS_URLS: 'http://ok/metrics,not a url' })).toThrow(/TICKFLOW_METRICS_URLS/);
+  });
+
   test('ports move the endpoints with them', () => {
     const config = loadConfig({ TICKFLOW_KINESIS_PORT: '14567', TICKFLOW_TEMPORAL_PORT: '17233' });
     expect(config.endpoints.kinesis).toBe('http://127.0.0.1:14567');

@@ -1,0 +1,87 @@
+import type { MetricMeter } from '@temporalio/common';
+import type { TelemetryOptions } from '@temporalio/worker';
+import type { SummaryNames } from '../domain/metrics-summary';
+
+/** Names as exported (counters get Prometheus' `_total`); `tickflow status` reads them back. */
+export const METRIC = {
+  barsStored: 'tickflow_bars_stored',
+  tickerLag: 'tickflow_ticker_lag_seconds',
+  shardBehind: 'tickflow_shard_behind_latest_ms',
+  deadLettered: 'tickflow_dead_lettered',
+  endpointLatency: 'tickflow_endpoint_latency_ms',
+  endpointErrors: 'tickflow_endpoint_errors',
+  batchRetries: 'tickflow_batch_retries',
+  batchesFailed: 'tickflow_batches_failed',
+} as const;
+
+const ENDPOINT_LATENCY_BUCKETS_MS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000];
+
+/**
+ * The pipeline's own metrics. They are recorded on the Temporal runtime's meter, so one
+ * Prometheus endpoint per worker process carries them beside the SDK's worker metrics
+ * (task slots, poll and schedule-to-start latencies, failures).
+ */
+export interface PipelineMetrics {
+  barsStored(ticker: string, interval: string, count: number, arrivedAt: number, storedAt: number): void;
+  shardRead(shardId: string, millisBehindLatest: number, deadLettered: number): void;
+  endpointCall(endpointName: string, millis: number, ok: boolean): void;
+  /** An activity attempt after the first: the previous one failed (usually an outage). */
+  retry(activity: string): void;
+  batchFailed(ticker: string, interval: string): void;
+}
+
+export function pipelineMetrics(meter: MetricMeter): PipelineMetrics {
+  const barsStored = meter.createCounter(METRIC.barsStored, 'bars', 'Bars stored with their indicators');
+  const tickerLag = meter.createGauge(METRIC.tickerLag, 'float', 's', 'Seconds from the newest stored bar reaching Kinesis to it being stored, per series');
+  const shardBehind = meter.createGauge(METRIC.shardBehind, 'int', 'ms', 'How far the shard reader is behind the tip of its shard (Kinesis MillisBehindLatest)');
+  const deadLettered = meter.createCounter(METRIC.deadLettered, 'records', 'Stream records written to the dead-letter table');
+  const endpointLatency = meter.createHistogram(METRIC.endpointLatency, 'float', 'ms', 'InvokeEndpoint round trip');
+  const endpointErrors = meter.createCounter(METRIC.endpointErrors, 'requests', 'InvokeEndpoint calls that failed');
+  const retries = meter.createCounter(METRIC.batchRetries, 'attempts', 'Activity attempts after the first');
+  const failed = meter.createCounter(METRIC.batchesFailed, 'batches', 'Batches that failed for good and halted their ticker');
+  return {
+    barsStored(ticker, interval, count, arrivedAt, storedAt) {
+      barsStored.add(count, { interval });
+      tickerLag.set(Math.max(0, (storedAt - arrivedAt) / 1000), { ticker, interval });
+    },
+    shardRead(shardId, millisBehindLatest, count) {
+      shardBehind.set(millisBehindLatest, { shard: shardId });
+      if (count > 0) deadLettered.add(count, { shard: shardId });
+    },
+    endpointCall(endpointName, millis, ok) {
+      endpointLatency.record(millis, { endpoint: endpointName });
+      if (!ok) endpointErrors.add(1, { endpoint: endpointName });
+    },
+    retry(activity) {
+      retries.add(1, { activity });
+    },
+    batchFailed(ticker, interval) {
+      failed.add(1, { ticker, interval });
+    },
+  };
+}
+
+/** Temporal runtime telemetry that serves every metric above (and the SDK's) at http://<address>/metrics. */
+export function prometheusTelemetry(bindAddress: string): TelemetryOptions {
+  return {
+    metrics: {
+      prometheus: {
+        bindAddress,
+        countersTotalSuffix: true,
+        histogramBucketOverrides: { [METRIC.endpointLatency]: ENDPOINT_LATENCY_BUCKETS_MS },
+      },
+    },
+  };
+}
+
+/** The names as the Prometheus endpoint serves them (counters with `_total`), for readers of the page. */
+export const SERVED_METRIC_NAMES = {
+  barsStored: `${METRIC.barsStored}_total`,
+  tickerLag: METRIC.tickerLag,
+  shardBehind: METRIC.shardBehind,
+  deadLettered: `${METRIC.deadLettered}_total`,
+  endpointLatency: METRIC.endpointLatency,
+  endpointErrors: `${METRIC.endpointErrors}_total`,
+  batchRetries: `${METRIC.batchRetries}_total`,
+  batchesFailed: `${METRIC.batchesFailed}_total`,
+} satisfies SummaryNames;

@@ -7,6 +7,7 @@ import { packagedDataset, replaySource } from '../../producer/sources/replay';
 import { syntheticSource } from '../../producer/sources/synthetic';
 import type { MarketSource } from '../../producer/sources/source';
 import { emit } from '../output';
+import { registerLiveSources } from './live';
 
 export const parseSpeed = (value: string): number | 'max' => {
   if (value === 'max') return 'max';
@@ -85,6 +86,7 @@ export function registerProduceCommands(program: Command): void {
       const summary = await runProducer(syntheticSource({ ...options, startTime: options.start }), options.json);
       emit(options.json, summary, () => renderSummary(summary));
     });
+  registerLiveSources(producer);
 }
 
 export { parseInterval, parsePositiveInt, parseTicker, parseTime };

@@ -146,6 +146,17 @@ export async function stackDown(config: TickflowConfig): Promise<Array<{ name: s
   );
 }
 
+/** Stops one service this stack started and starts it again on the same data (the drills' outage). */
+export async function restartService(config: TickflowConfig, name: ServiceSpec['name'], options: { downMs?: number } = {}): Promise<ServiceReport> {
+  const spec = serviceSpecs(config).find((s) => s.name === name)!;
+  const pid = ownPid(config, name);
+  if (!pid) throw new StackError(`${name} is not running under this stack (${config.home}); start it with tickflow stack up`);
+  await stopPid(pid);
+  rmSync(pidFile(config, name), { force: true });
+  if (options.downMs) await new Promise((r) => setTimeout(r, options.downMs));
+  return start(config, spec, 90_000);
+}
+
 export async function stackStatus(config: TickflowConfig): Promise<ServiceReport[]> {
   return Promise.all(serviceSpecs(config).map((spec) => inspect(config, spec)));
 }

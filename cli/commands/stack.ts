@@ -1,8 +1,9 @@
-import type { Command } from 'commander';
+import { Argument, InvalidArgumentError, type Command } from 'commander';
 import { loadConfig } from '../../config/config';
 import { createAwsClients, destroyAwsClients } from '../../clients/aws';
 import { bootstrapResources } from '../../local/bootstrap';
-import { stackDown, stackStatus, stackUp, type ServiceReport } from '../../local/stack';
+import { restartService, stackDown, stackStatus, stackUp, type ServiceReport } from '../../local/stack';
+import type { ServiceSpec } from '../../local/services';
 import { emit, table } from '../output';
 
 const render = (reports: ServiceReport[]) =>
@@ -21,6 +22,12 @@ export async function bringStackUp(json = false) {
     destroyAwsClients(aws);
   }
 }
+
+const parseSeconds = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 600) throw new InvalidArgumentError('expected seconds between 0 and 600');
+  return n;
+};
 
 export function registerStackCommands(program: Command): void {
   const stack = program.command('stack').description('start, stop and inspect the offline local stack (Temporal, Kinesis, DynamoDB, S3/SNS)');
@@ -49,6 +56,16 @@ export function registerStackCommands(program: Command): void {
     .action(async (options: { json?: boolean }) => {
       const stopped = await stackDown(loadConfig());
       emit(options.json, stopped, () => stopped.map((s) => `${s.name}: ${s.stopped ? 'stopped' : 'was not running'}`).join('\n'));
+    });
+  stack
+    .command('restart')
+    .description('stop one service and start it again on the same data (an outage drill: workers retry through it)')
+    .addArgument(new Argument('<service>', 'which service').choices(['temporal', 'kinesis', 'dynamodb', 'moto', 'sagemaker']))
+    .option('--down <seconds>', 'stay down this long before starting again', parseSeconds, 0)
+    .option('--json', 'print machine-readable output')
+    .action(async (service: ServiceSpec['name'], options: { down: number; json?: boolean }) => {
+      const report = await restartService(loadConfig(), service, { downMs: options.down * 1000 });
+      emit(options.json, report, () => render([report]));
     });
   stack
     .command('status')

@@ -1,0 +1,181 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { IndicatorSet } from '../../domain/indicators';
+import { barEvent, encodeMarketEvent, type Bar, type BarEvent } from '../../domain/market-event';
+import { SyntheticMarket } from '../../domain/synthetic';
+import { restartService } from '../../local/stack';
+import { KinesisSink } from '../../producer/kinesis-sink';
+import { BarsStore } from '../../store/bars-store';
+import { DeadLetterStore } from '../../store/dead-letter-store';
+import { progressQuery } from '../../workflows/ticker';
+import { tickerWorkflowId } from '../../workflows/search-attributes';
+import { firstMismatch } from '../reference/indicators';
+import { fuzzRecords } from '../support/fuzz-records';
+import { openContext, startWorker, waitFor, waitForIngestion, type TestContext, type WorkerProcess } from './harness';
+
+/**
+ * Drills: the pipeline under the failures it must survive, each ending with every expected bar
+ * stored exactly once with the indicators of an uninterrupted run.
+ */
+
+const series = (prefix: string, tickers: number, bars: number, seed: number) => {
+  const market = new SyntheticMarket({ tickers, seed, startTime: Date.parse('2024-06-03T14:30:00Z'), stepMs: 60_000 });
+  const steps = Array.from({ length: bars }, () => market.next().map(({ ticker, bar }) => ({ ticker: `${prefix}${ticker.slice(-1)}`, bar })));
+  const byTicker = new Map<string, Bar[]>();
+  for (const { ticker, bar } of steps.flat()) byTicker.set(ticker, [...(byTicker.get(ticker) ?? []), bar]);
+  return { steps, byTicker };
+};
+
+async function send(context: TestContext, records: Array<{ partitionKey: string; data: Buffer }>) {
+  const sink = new KinesisSink(context.aws.kinesis, { streamName: context.config.stream.name });
+  for (const record of records) sink.push(record);
+  await sink.drain();
+  return sink.stats.lastSequenceByShard;
+}
+
+const record = (event: BarEvent) => ({ partitionKey: event.ticker, data: Buffer.from(encodeMarketEvent(event)) });
+
+async function expectExactlyOnce(context: TestContext, byTicker: Map<string, Bar[]>) {
+  const store = new BarsStore(context.aws.documents, context.config.tables.bars);
+  for (const [ticker, expected] of byTicker) {
+    const stored = await store.range(ticker, '1m');
+    expect({ ticker, times: stored.map((b) => b.t) }).toEqual({ ticker, times: expected.map((b) => b.t) });
+    const uninterrupted = IndicatorSet.empty();
+    stored.forEach((bar, i) => {
+      expect(bar.c).toBe(expected[i]!.c);
+      const mismatch = firstMismatch(bar as unknown as Record<string, unknown>, uninterrupted.add(expected[i]!) as unknown as Record<string, number | null>);
+      if (mismatch) throw new Error(`${ticker} bar ${i}: ${mismatch}`);
+    });
+  }
+}
+
+const seriesOf = (byTicker: Map<string, Bar[]>) => [...byTicker.keys()].map((ticker) => ({ ticker, interval: '1m' }));
+
+describe('drill: worker SIGKILLed every few seconds during a multi-ticker replay', () => {
+  // Tiny batches and short runs: many activities and continueAsNew, so kills land everywhere.
+  const env = { TICKFLOW_MAX_BARS_PER_BATCH: '10', TICKFLOW_READ_LIMIT: '40', TICKFLOW_BATCHES_PER_RUN: '8' };
+  const { steps, byTicker } = series('KIL', 8, 120, 71);
+  let context: TestContext;
+  const kills: number[] = [];
+  let survivor: WorkerProcess | undefined;
+
+  beforeAll(async () => {
+    context = await openContext(env);
+    const last = await send(context, steps.flat().map(({ ticker, bar }) => record(barEvent(ticker, '1m', bar))));
+    const store = new BarsStore(context.aws.documents, context.config.tables.bars);
+    const stored = async () => (await Promise.all([...byTicker.keys()].map((t) => store.count(t, '1m')))).reduce((a, b) => a + b, 0);
+    const total = steps.length * 8;
+    for (let round = 0; round < 12; round++) {
+      const before = await stored();
+      if (before >= total * 0.85) break;
+      const worker = startWorker(`drill-kill-${round}`, env);
+      // Kill once it is visibly working, a random moment into it.
+      await waitFor('progress', async () => (await stored()) > before, 120_000, 100);
+      await sleep(500 + Math.random() * 2000);
+      await worker.kill('SIGKILL');
+      kills.push(await stored());
+    }
+    survivor = startWorker('drill-kill-survivor', env);
+    await waitForIngestion(context, last, seriesOf(byTicker), survivor);
+  });
+
+  afterAll(async () => {
+    await survivor?.kill('SIGTERM');
+    await context?.close();
+  });
+
+  test('several kills landed mid-replay', () => {
+    expect(kills.length).toBeGreaterThanOrEqual(3);
+    expect(kills.every((n) => n < steps.length * 8)).toBe(true);
+  });
+
+  test('every bar of every ticker exactly once, indicators as if uninterrupted', async () => {
+    await expectExactlyOnce(context, byTicker);
+  });
+});
+
+describe('drill: Temporal server and DynamoDB Local restarted mid-run', () => {
+  const { steps, byTicker } = series('OUT', 6, 150, 72);
+  let context: TestContext;
+  let worker: WorkerProcess;
+  const restarted: string[] = [];
+
+  beforeAll(async () => {
+    context = await openContext();
+    worker = startWorker('drill-outages');
+    const events = steps.map((step) => step.map(({ ticker, bar }) => record(barEvent(ticker, '1m', bar))));
+    // Paced in thirds, one outage between each: the worker is mid-stream when each service goes away.
+    const third = Math.ceil(events.length / 3);
+    let last = await send(context, events.slice(0, third).flat());
+    await sleep(1500);
+    await restartService(context.config, 'temporal', { downMs: 3000 });
+    restarted.push('temporal');
+    last = { ...last, ...(await send(context, events.slice(third, 2 * third).flat())) };
+    await sleep(1500);
+    await restartService(context.config, 'dynamodb', { downMs: 3000 });
+    restarted.push('dynamodb');
+    last = { ...last, ...(await send(context, events.slice(2 * third).flat())) };
+    await waitForIngestion(context, last, seriesOf(byTicker), worker);
+  });
+
+  afterAll(async () => {
+    await worker?.kill('SIGTERM');
+    await context?.close();
+  });
+
+  test('the same worker rode out both outages', () => {
+    expect(restarted).toEqual(['temporal', 'dynamodb']);
+    expect(worker.child.exitCode).toBeNull();
+  });
+
+  test('every bar of every ticker exactly once, indicators as if uninterrupted', async () => {
+    await expectExactlyOnce(context, byTicker);
+  });
+});
+
+describe('drill: duplicate records and 10,000 fuzzed bad records mixed into the stream', () => {
+  const { steps, byTicker } = series('FZ', 4, 100, 73);
+  const FUZZED = 10_000;
+  let context: TestContext;
+  let worker: WorkerProcess;
+  let duplicates = 0;
+  let sent = 0;
+
+  beforeAll(async () => {
+    context = await openContext();
+    worker = startWorker('drill-fuzz');
+    const valid = steps.flat().map(({ ticker, bar }) => barEvent(ticker, '1m', bar));
+    const fuzz = fuzzRecords(valid, FUZZED, 74);
+    const records: Array<{ partitionKey: string; data: Buffer }> = [];
+    let f = 0;
+    valid.forEach((event, i) => {
+      records.push(record(event));
+      // A producer retry re-sends a record: sometimes right away, sometimes a few bars later.
+      if (i % 3 === 0) (records.push(record(event)), duplicates++);
+      if (i % 7 === 0 && i >= 28) (records.push(record(valid[i - 28]!)), duplicates++);
+      while (f < ((i + 1) * FUZZED) / valid.length) records.push(fuzz[f++]!);
+    });
+    sent = records.length;
+    const last = await send(context, records);
+    await waitForIngestion(context, last, seriesOf(byTicker), worker);
+  });
+
+  afterAll(async () => {
+    await worker?.kill('SIGTERM');
+    await context?.close();
+  });
+
+  test('every valid bar exactly once, indicators as if uninterrupted', async () => {
+    await expectExactlyOnce(context, byTicker);
+  });
+
+  test('every record accounted for: in = stored + dead-lettered + duplicates skipped', async () => {
+    const letters = (await new DeadLetterStore(context.aws.documents, context.config.tables.deadLetters).list()).filter((l) => l.partitionKey.startsWith('FZ'));
+    expect(letters).toHaveLength(FUZZED);
+    expect(letters.every((l) => l.reason.length > 0)).toBe(true);
+    const progress = await Promise.all([...byTicker.keys()].map((t) => context.temporal.workflow.getHandle(tickerWorkflowId(t, '1m')).query(progressQuery)));
+    const stored = progress.reduce((n, p) => n + p.barsStored, 0);
+    const skipped = progress.reduce((n, p) => n + p.duplicatesSkipped, 0);
+    expect({ stored, skipped }).toEqual({ stored: steps.length * 4, skipped: duplicates });
+    expect(stored + letters.length + skipped).toBe(sent);
+  });
+});

@@ -5,6 +5,7 @@ import { INTERVALS, tickerSchema, type BarInterval } from '../../domain/market-e
 import { produce, type ProduceSummary } from '../../producer/produce';
 import { packagedDataset, replaySource } from '../../producer/sources/replay';
 import { syntheticSource } from '../../producer/sources/synthetic';
+import { datasetsSource, realDatasets } from '../../producer/sources/datasets';
 import type { MarketSource } from '../../producer/sources/source';
 import { emit } from '../output';
 import { registerLiveSources } from './live';
@@ -84,6 +85,14 @@ export function registerProduceCommands(program: Command): void {
     .option('--json', 'print the summary as JSON')
     .action(async (options: { tickers: number; bars: number; seed: number; interval: BarInterval; rate: number | 'max'; start: number; json?: boolean }) => {
       const summary = await runProducer(syntheticSource({ ...options, startTime: options.start }), options.json);
+      emit(options.json, summary, () => renderSummary(summary));
+    });
+  producer
+    .command('datasets')
+    .description('replay every real daily series available offline, together: AAPL 2013-2018 (npm), IBM and MSFT 2000-2013, GOOG 2004-2013, FB 2012-2013 (PyPI bokeh-sampledata, split-adjusted)')
+    .option('--json', 'print the summary as JSON')
+    .action(async (options: { json?: boolean }) => {
+      const summary = await runProducer(datasetsSource(realDatasets()), options.json);
       emit(options.json, summary, () => renderSummary(summary));
     });
   registerLiveSources(producer);

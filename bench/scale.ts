@@ -1,0 +1,139 @@
+/**
+ * Scale run: 500 synthetic tickers (1-minute bars) and every real daily dataset, produced
+ * together into one stream and processed by one ingest worker, on a stack of its own
+ * (.tickflow/bench, its own ports). Verifies that every series is stored completely, then
+ * records throughput, lag and the worker's peak memory in bench/RESULTS.md.
+ *
+ *   npm run bench:scale -- [--tickers 500] [--bars 60]
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig, repoRoot } from '../config/config';
+import { createAwsClients, destroyAwsClients } from '../clients/aws';
+import { bootstrapResources } from '../local/bootstrap';
+import { stackDown, stackUp } from '../local/stack';
+import { produce } from '../producer/produce';
+import { datasetsSource, realDatasets } from '../producer/sources/datasets';
+import { syntheticSource } from '../producer/sources/synthetic';
+import { syntheticTickerName } from '../domain/synthetic';
+import { BarsStore } from '../store/bars-store';
+import { SeriesStore } from '../store/series-store';
+import { readWorkerMetrics } from '../cli/worker-metrics';
+import { recordResults } from './results';
+
+const { values } = parseArgs({ options: { tickers: { type: 'string', default: '500' }, bars: { type: 'string', default: '60' }, help: { type: 'boolean' } } });
+if (values.help) {
+  process.stdout.write('usage: npm run bench:scale -- [--tickers N] [--bars N]\n');
+  process.exit(0);
+}
+const tickers = Number(values.tickers);
+const barsPerTicker = Number(values.bars);
+if (!Number.isInteger(tickers) || tickers < 1 || !Number.isInteger(barsPerTicker) || barsPerTicker < 1) throw new Error('--tickers and --bars must be positive integers');
+
+const env: Record<string, string> = {
+  TICKFLOW_STACK: 'local',
+  TICKFLOW_HOME: path.join(repoRoot, '.tickflow', 'bench'),
+  TICKFLOW_TEMPORAL_PORT: '27233',
+  TICKFLOW_TEMPORAL_UI_PORT: '28233',
+  TICKFLOW_KINESIS_PORT: '24567',
+  TICKFLOW_DYNAMODB_PORT: '28001',
+  TICKFLOW_MOTO_PORT: '25000',
+  TICKFLOW_SAGEMAKER_PORT: '28086',
+  TICKFLOW_METRICS_ADDRESS: '127.0.0.1:29464',
+  TICKFLOW_STREAM: 'tickflow-bench',
+  // No model is trained here: keep predictions off every interval the run uses.
+  TICKFLOW_TRAINING_INTERVAL: '1h',
+  TICKFLOW_LOG_LEVEL: 'warn',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+const say = (line: string) => process.stderr.write(`[bench:scale] ${line}\n`);
+
+async function main(): Promise<void> {
+  Object.assign(process.env, env);
+  const config = loadConfig();
+  await stackDown(config);
+  rmSync(path.join(config.home, 'data'), { recursive: true, force: true });
+  say(`starting a fresh stack in ${config.home}`);
+  await stackUp(config);
+  const aws = createAwsClients(config);
+  await bootstrapResources(config, aws);
+  mkdirSync(path.join(config.home, 'logs'), { recursive: true });
+  const logFile = path.join(config.home, 'logs', 'bench-worker.log');
+  const out = openSync(logFile, 'w');
+  const worker = spawn(process.execPath, [path.join(repoRoot, 'bin', 'tickflow.js'), 'worker', '--role', 'ingest'], { env: process.env, stdio: ['ignore', out, out] });
+  closeSync(out);
+  let peakRssKb = 0;
+  const sampler = setInterval(() => {
+    const status = readFileSync(`/proc/${worker.pid}/status`, 'utf8');
+    peakRssKb = Math.max(peakRssKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
+  }, 1000);
+  try {
+    const datasets = realDatasets();
+    const expected = new Map<string, { interval: string; count: number; last: number }>();
+    const startTime = Date.parse('2024-01-02T14:30:00Z');
+    for (let i = 0; i < tickers; i++) expected.set(`${syntheticTickerName(i)}#1m`, { interval: '1m', count: barsPerTicker, last: startTime + (barsPerTicker - 1) * 60_000 });
+    for (const d of datasets) expected.set(`${d.ticker}#1d`, { interval: '1d', count: d.bars.length, last: d.bars.at(-1)!.t });
+    const totalBars = [...expected.values()].reduce((n, e) => n + e.count, 0);
+
+    say(`producing ${tickers} synthetic tickers × ${barsPerTicker} bars and ${datasets.length} real series (${totalBars} bars) together`);
+    const started = Date.now();
+    const [synthetic, real] = await Promise.all([
+      produce(aws.kinesis, syntheticSource({ tickers, bars: barsPerTicker, seed: 42, interval: '1m', rate: 'max', startTime }), { streamName: config.stream.name }),
+      produce(aws.kinesis, datasetsSource(datasets), { streamName: config.stream.name }),
+    ]);
+    const producedMs = Date.now() - started;
+    say(`produced ${synthetic.sent + real.sent} records in ${(producedMs / 1000).toFixed(1)} s; waiting for the pipeline`);
+
+    const seriesStore = new SeriesStore(aws.documents, config.tables.tickers);
+    let done = 0;
+    for (let lastReport = 0; done < expected.size; ) {
+      if (worker.exitCode !== null) throw new Error(`the worker exited; see ${logFile}`);
+      if (Date.now() - started > 30 * 60_000) throw new Error('not caught up within 30 minutes');
+      const stored = await seriesStore.list();
+      done = stored.filter((s) => expected.get(`${s.ticker}#${s.interval}`)?.last === s.lastBarTime).length;
+      if (Date.now() - lastReport > 5000) (say(`${done}/${expected.size} series complete, ${((Date.now() - started) / 1000).toFixed(0)} s`), (lastReport = Date.now()));
+      if (done < expected.size) await new Promise((r) => setTimeout(r, 500));
+    }
+    const elapsedMs = Date.now() - started;
+    const metrics = await readWorkerMetrics(config.metrics.scrapeUrls);
+
+    say('verifying every series is stored completely');
+    const barsStore = new BarsStore(aws.documents, config.tables.bars);
+    const incomplete: string[] = [];
+    for (const [key, e] of expected) {
+      const [ticker] = key.split('#');
+      const count = await barsStore.count(ticker!, e.interval);
+      if (count !== e.count) incomplete.push(`${key}: ${count} of ${e.count}`);
+    }
+    if (incomplete.length) throw new Error(`incomplete series:\n${incomplete.slice(0, 20).join('\n')}`);
+
+    const summary = metrics.summary;
+    const rows: Array<[string, string]> = [
+      ['series', `${expected.size} (${tickers} synthetic 1m × ${barsPerTicker} bars; ${datasets.map((d) => `${d.ticker} ${d.bars.length}`).join(', ')} daily)`],
+      ['bars', String(totalBars)],
+      ['produce (PutRecords, 2 producers)', `${(producedMs / 1000).toFixed(1)} s`],
+      ['produce start → last series complete', `${(elapsedMs / 1000).toFixed(1)} s`],
+      ['end-to-end throughput', `${(totalBars / (elapsedMs / 1000)).toFixed(0)} bars/s`],
+      ['bars stored (worker metric)', String(summary?.barsStored ?? '-')],
+      ['lag arrival → stored, median / worst series', `${summary?.lag.medianSeconds?.toFixed(1) ?? '-'} s / ${summary?.lag.worst[0]?.seconds.toFixed(1) ?? '-'} s`],
+      ['batch retries / failed batches', `${Object.values(summary?.batchRetries ?? {}).reduce((a, b) => a + b, 0)} / ${summary?.batchesFailed ?? '-'}`],
+      ['worker peak RSS', `${(peakRssKb / 1024).toFixed(0)} MiB`],
+      ['every series complete (counted in DynamoDB)', 'yes'],
+    ];
+    recordResults('scale', 'Scale: 500 tickers and the real datasets together', `npm run bench:scale -- --tickers ${tickers} --bars ${barsPerTicker}`, rows);
+    for (const [k, v] of rows) process.stdout.write(`${k.padEnd(46)} ${v}\n`);
+  } finally {
+    clearInterval(sampler);
+    worker.kill('SIGTERM');
+    await new Promise((r) => worker.once('exit', r));
+    destroyAwsClients(aws);
+    await stackDown(config);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:scale failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -70,7 +70,7 @@ describe('drill: worker SIGKILLed every few seconds during a multi-ticker replay
       const worker = startWorker(`drill-kill-${round}`, env);
       // Kill once it is visibly working, a random moment into it.
       await waitFor('progress', async () => (await stored()) > before, 120_000, 100);
-      await sleep(500 + Math.random() * 2000);
+      await sleep(300 + Math.random() * 1200);
       await worker.kill('SIGKILL');
       kills.push(await stored());
     }
@@ -84,8 +84,8 @@ describe('drill: worker SIGKILLed every few seconds during a multi-ticker replay
   });
 
   test('several kills landed mid-replay', () => {
-    expect(kills.length).toBeGreaterThanOrEqual(3);
-    expect(kills.every((n) => n < steps.length * 8)).toBe(true);
+    // A kill that lands after the last bar (a fast round on a quiet machine) does not count.
+    expect(kills.filter((n) => n < steps.length * 8).length).toBeGreaterThanOrEqual(3);
   });
 
   test('every bar of every ticker exactly once, indicators as if uninterrupted', async () => {

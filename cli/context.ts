@@ -1,4 +1,4 @@
-import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { loadConfig, type TickflowConfig } from '../config/config';
 import { createAwsClients, destroyAwsClients, type AwsClients } from '../clients/aws';
 import { connectTemporal } from '../clients/temporal';
@@ -33,19 +33,5 @@ export async function withAws<T>(work: (aws: AwsClients, config: TickflowConfig)
     return await work(aws, config);
   } finally {
     destroyAwsClients(aws);
-  }
-}
-
-/** A workflow refused an update (its validator or handler said no): the user's answer, not a crash. */
-export class UpdateRefusedError extends Error {
-  override name = 'UpdateRefusedError';
-}
-
-export async function refusalsAsErrors<T>(work: () => Promise<T>, prefix = ''): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError) throw new UpdateRefusedError(`${prefix}${error.cause?.message ?? error.message}`);
-    throw error;
   }
 }

@@ -8,6 +8,7 @@ import { registerModelCommands } from './commands/model';
 import { registerProduceCommands } from './commands/produce';
 import { registerReadCommands } from './commands/read';
 import { registerStackCommands } from './commands/stack';
+import { registerApiCommand } from './commands/api';
 import { registerTickerCommands } from './commands/tickers';
 import { registerWorkerCommand } from './commands/worker';
 
@@ -27,6 +28,7 @@ registerBatchCommands(program);
 registerAlertCommands(program);
 registerModelCommands(program);
 registerInfraCommands(program);
+registerApiCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) process.exit(error.exitCode);

@@ -1,4 +1,3 @@
-import type { TickflowConfig } from '../config/config';
 /** Prints `data` as JSON when asked, else the human rendering. */
 export function emit(json: boolean | undefined, data: unknown, human: () => string): void {
   process.stdout.write(json ? `${JSON.stringify(data, null, 2)}\n` : `${human()}\n`);
@@ -15,9 +14,3 @@ export function table(rows: Array<Record<string, string | number>>): string {
 }
 
 export const fixed = (n: number | null | undefined, digits = 4): string => (n === null || n === undefined ? '-' : n.toFixed(digits));
-
-/** Links into the Temporal Web UI: one workflow, or the workflow list filtered by a visibility query. */
-export const workflowUrl = (config: TickflowConfig, workflowId: string): string =>
-  `${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${encodeURIComponent(workflowId)}`;
-export const workflowsQueryUrl = (config: TickflowConfig, query: string): string =>
-  `${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows?query=${encodeURIComponent(query)}`;

@@ -62,6 +62,9 @@ const envSchema = z.object({
   TICKFLOW_PREDICT_RETRY_MAX_SECONDS: positiveInt(60).pipe(z.number().max(3600)),
   TICKFLOW_SAGEMAKER_PING_TIMEOUT_MS: positiveInt(60_000),
   TICKFLOW_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  TICKFLOW_API_PORT: port(8787),
+  TICKFLOW_API_HOST: z.string().regex(/^[0-9a-fA-F.:]+$|^localhost$/, 'an IP address to listen on, such as 127.0.0.1 or 0.0.0.0').default('127.0.0.1'),
+  TICKFLOW_API_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   TICKFLOW_METRICS_ADDRESS: z.union([z.literal('off'), z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'host:port to serve /metrics on, or "off"')]).optional(),
   TICKFLOW_METRICS_URLS: z
     .string()
@@ -112,6 +115,12 @@ export interface TickflowConfig {
     predictRetryMaxSeconds: number;
   };
   logLevel: Env['TICKFLOW_LOG_LEVEL'];
+  api: {
+    host: string;
+    port: number;
+    /** Bearer token for mutations; unset → `tickflow api` makes one up and prints it. */
+    token?: string;
+  };
   metrics: {
     /** Where a worker process serves Prometheus metrics (host:port), or undefined when off. */
     bindAddress?: string;
@@ -221,6 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TickflowConfig
       predictRetryMaxSeconds: e.TICKFLOW_PREDICT_RETRY_MAX_SECONDS,
     },
     logLevel: e.TICKFLOW_LOG_LEVEL,
+    api: { host: e.TICKFLOW_API_HOST, port: e.TICKFLOW_API_PORT, ...(e.TICKFLOW_API_TOKEN ? { token: e.TICKFLOW_API_TOKEN } : {}) },
     metrics: metricsConfig(local, e.TICKFLOW_METRICS_ADDRESS, e.TICKFLOW_METRICS_URLS),
   };
 }

@@ -1,8 +1,10 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { BarInterval } from '../../domain/market-event';
-import { FAILED_QUERY, listFailedBatches, replayFailedBatch, replaySeriesRange } from '../batch-operations';
-import { refusalsAsErrors, withContext } from '../context';
-import { emit, iso, table, workflowsQueryUrl, workflowUrl } from '../output';
+import { FAILED_QUERY, listFailedBatches, replayFailedBatch, replaySeriesRange } from '../../operations/batches';
+import { withContext } from '../context';
+import { refusalsAsErrors } from '../../operations/refusals';
+import { emit, iso, table } from '../output';
+import { workflowsQueryUrl, workflowUrl } from '../../clients/temporal-ui';
 import { parseInterval, parseTicker, parseTime } from './produce';
 
 export function registerBatchCommands(program: Command): void {

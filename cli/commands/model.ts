@@ -4,8 +4,9 @@ import { withContext, type CliContext } from '../context';
 import { ModelRegistry } from '../../store/model-registry';
 import { versionInService } from '../../clients/sagemaker-endpoint';
 import type { TrainingResult } from '../../workflows/training-contracts';
-import { deployVersion, describeTrainingSchedule, modelSummary, rollbackTarget, startTraining } from '../model-operations';
-import { emit, table, workflowUrl } from '../output';
+import { deployVersion, describeTrainingSchedule, modelSummary, rollbackTarget, startTraining } from '../../operations/models';
+import { emit, table } from '../output';
+import { workflowUrl } from '../../clients/temporal-ui';
 
 type Context = CliContext & { registry: ModelRegistry };
 

@@ -3,12 +3,14 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { Client } from '@temporalio/client';
 import type { BarInterval } from '../../domain/market-event';
 import { packagedDataset } from '../../producer/sources/replay';
-import { ensureTickerRegistry } from '../../workers/ticker-registry';
-import { offboardUpdate, onboardingProgressQuery, onboardUpdate, tickersQuery } from '../../workflows/registry';
+import { onboardingProgressQuery, tickersQuery } from '../../workflows/registry';
+import { offboardTicker, onboardTicker, registryEntries } from '../../operations/tickers';
 import type { HistorySource, RegistryEntry } from '../../workflows/registry-contracts';
 import { onboardingWorkflowId, REGISTRY_WORKFLOW_ID } from '../../workflows/search-attributes';
-import { refusalsAsErrors, UpdateRefusedError, withContext } from '../context';
-import { emit, iso, table, workflowUrl } from '../output';
+import { withContext } from '../context';
+import { UpdateRefusedError } from '../../operations/refusals';
+import { emit, iso, table } from '../output';
+import { workflowUrl } from '../../clients/temporal-ui';
 import { parseInterval, parseTicker, parseTime } from './produce';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -52,9 +54,7 @@ export function registerTickerCommands(program: Command): void {
             ? { kind: 's3', uri: options.s3 }
             : { kind: 'none' };
       await withContext(async ({ config, temporal }) => {
-        await ensureTickerRegistry(config, temporal);
-        const registry = temporal.workflow.getHandle(REGISTRY_WORKFLOW_ID);
-        let entry = await refusalsAsErrors(() => registry.executeUpdate(onboardUpdate, { args: [{ ticker, interval: options.interval, source, from: options.from }] }));
+        let entry = await onboardTicker(temporal, config, { ticker, interval: options.interval, source, from: options.from });
         if (!options.json) process.stderr.write(`onboarding ${ticker} ${options.interval}: ${workflowUrl(config, onboardingWorkflowId(ticker, options.interval))}\n`);
         if (options.wait) entry = await waitUntilOnboarded(temporal, ticker, options.interval);
         if (entry.status === 'failed') throw new UpdateRefusedError(`onboarding ${ticker} ${options.interval} failed: ${entry.reason}`);
@@ -69,8 +69,7 @@ export function registerTickerCommands(program: Command): void {
     .action(async (rawTicker: string, options: { interval: BarInterval }) => {
       const ticker = parseTicker(rawTicker);
       await withContext(async ({ config, temporal }) => {
-        await ensureTickerRegistry(config, temporal);
-        await refusalsAsErrors(() => temporal.workflow.getHandle(REGISTRY_WORKFLOW_ID).executeUpdate(offboardUpdate, { args: [{ ticker, interval: options.interval }] }));
+        await offboardTicker(temporal, config, ticker, options.interval);
         process.stdout.write(`${ticker} ${options.interval}: offboarded (data kept)\n`);
       });
     });
@@ -81,8 +80,7 @@ export function registerTickerCommands(program: Command): void {
     .option('--json', 'print machine-readable output')
     .action(async (options: { json?: boolean }) => {
       await withContext(async ({ config, temporal }) => {
-        await ensureTickerRegistry(config, temporal);
-        const entries = await temporal.workflow.getHandle(REGISTRY_WORKFLOW_ID).query(tickersQuery);
+        const entries = await registryEntries(temporal, config);
         emit(options.json, entries, () => table(entries.map((e) => ({
           ticker: e.ticker, interval: e.interval, status: e.status, backfilled: e.backfilledBars ?? '-', source: e.source.kind === 'csv' ? e.source.path : e.source.kind === 's3' ? e.source.uri : '-', updated: iso(e.updatedAt), reason: e.reason ?? '',
         }))));

@@ -11,7 +11,7 @@ import { SyntheticMarket } from '../../domain/synthetic';
 import { bootstrapResources } from '../../local/bootstrap';
 import { BarsStore } from '../../store/bars-store';
 import { seriesKey } from '../../store/schema';
-import { listFailedBatches, type FailedSeries } from '../../cli/batch-operations';
+import { listFailedBatches, type FailedSeries } from '../../operations/batches';
 import { tickerWorkflowId } from '../../workflows/search-attributes';
 import { progressQuery } from '../../workflows/ticker';
 import { firstMismatch } from '../reference/indicators';

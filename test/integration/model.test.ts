@@ -10,7 +10,7 @@ import type { MarketSource } from '../../producer/sources/source';
 import { BarsStore } from '../../store/bars-store';
 import { ModelRegistry } from '../../store/model-registry';
 import { PredictionsStore } from '../../store/predictions-store';
-import { deployVersion, startTraining } from '../../cli/model-operations';
+import { deployVersion, startTraining } from '../../operations/models';
 import { predictionsCaughtUp } from '../../cli/ingestion-progress';
 import { tickerWorkflowId, TRAINING_SCHEDULE_ID } from '../../workflows/search-attributes';
 import type { TrainingResult } from '../../workflows/training-contracts';

@@ -1,0 +1,36 @@
+import type { Client } from '@temporalio/client';
+import type { TickflowConfig } from '../config/config';
+import type { AwsClients } from '../clients/aws';
+import { AlertsStore } from '../store/alerts-store';
+import { BarsStore } from '../store/bars-store';
+import { ModelRegistry } from '../store/model-registry';
+import { PredictionsStore } from '../store/predictions-store';
+import { SeriesStore } from '../store/series-store';
+
+/** What the API's handlers use, built once per server. */
+export interface ApiContext {
+  config: TickflowConfig;
+  aws: AwsClients;
+  temporal: Client;
+  /** Bearer token every mutating request must carry. */
+  token: string;
+  bars: BarsStore;
+  predictions: PredictionsStore;
+  series: SeriesStore;
+  alerts: AlertsStore;
+  models: ModelRegistry;
+}
+
+export function apiContext(config: TickflowConfig, aws: AwsClients, temporal: Client, token: string): ApiContext {
+  return {
+    config,
+    aws,
+    temporal,
+    token,
+    bars: new BarsStore(aws.documents, config.tables.bars),
+    predictions: new PredictionsStore(aws.documents, config.tables.predictions),
+    series: new SeriesStore(aws.documents, config.tables.tickers),
+    alerts: new AlertsStore(aws.documents, config.tables.alerts),
+    models: new ModelRegistry(aws.documents, config.tables.models),
+  };
+}

@@ -1,0 +1,146 @@
+// The dashboard: one series at a time, drawn from /api/bars and kept live by /api/events.
+const { createChart, CandlestickSeries, HistogramSeries, LineSeries, CrosshairMode } = window.LightweightCharts;
+const $ = (id) => document.getElementById(id);
+const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+const seconds = (t) => Math.floor(t / 1000);
+const INTERVAL_MS = { '1m': 60e3, '5m': 300e3, '15m': 900e3, '1h': 3600e3, '1d': 86400e3 };
+
+/** What the page shows, exposed for the browser tests (they assert on data, not only on the DOM). */
+const state = (window.tickflow = { ticker: null, interval: null, bars: [], lastTime: null, lastClose: null, modelVersion: null, updates: 0 });
+
+let chart;
+let series = {};
+let events;
+
+async function getJson(url) {
+  const response = await fetch(url);
+  const body = await response.json();
+  if (!response.ok) throw new Error(body.error ?? `HTTP ${response.status}`);
+  return body;
+}
+
+function buildChart() {
+  chart?.remove();
+  chart = createChart($('chart'), {
+    autoSize: true,
+    layout: { background: { color: css('--bg') }, textColor: css('--fg'), panes: { separatorColor: css('--line') } },
+    grid: { vertLines: { color: css('--line') }, horzLines: { color: css('--line') } },
+    crosshair: { mode: CrosshairMode.Normal },
+    timeScale: { timeVisible: true, secondsVisible: false },
+  });
+  const line = (color, pane = 0, extra = {}) => chart.addSeries(LineSeries, { color, lineWidth: 1, priceLineVisible: false, lastValueVisible: false, ...extra }, pane);
+  series = {
+    candles: chart.addSeries(CandlestickSeries, { upColor: css('--up'), downColor: css('--down'), wickUpColor: css('--up'), wickDownColor: css('--down'), borderVisible: false }, 0),
+    volume: chart.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, priceScaleId: 'volume', color: css('--muted') }, 0),
+    ema20: line('#e3a008'),
+    sma50: line('#8250df'),
+    bbUpper: line(css('--muted'), 0, { lineStyle: 2 }),
+    bbLower: line(css('--muted'), 0, { lineStyle: 2 }),
+    predicted: line(css('--accent'), 0, { lineWidth: 2, lineStyle: 1, title: 'predicted' }),
+    rsi: line('#bf3989', 1, { lastValueVisible: true }),
+    macd: line(css('--accent'), 2),
+    macdSignal: line('#e3a008', 2),
+    macdHistogram: chart.addSeries(HistogramSeries, { color: css('--muted'), priceLineVisible: false }, 2),
+  };
+  chart.priceScale('volume').applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
+  // Price and volume take most of the height; RSI and MACD a fifth each.
+  chart.panes().forEach((pane, i) => pane.setStretchFactor(i === 0 ? 3 : 1));
+}
+
+/** The predicted close of bar t is for `horizon` bars later: drawn at that bar's time, against what happened there. */
+function predictedPoints(bars) {
+  const step = INTERVAL_MS[state.interval] ?? 86400e3;
+  return bars.filter((b) => b.prediction).map((b, i, all) => {
+    const later = state.bars[state.bars.indexOf(b) + b.prediction.horizon];
+    return { time: seconds(later ? later.t : b.t + b.prediction.horizon * step), value: b.prediction.predictedClose };
+  });
+}
+
+function points(bars, field) {
+  return bars.filter((b) => b[field] !== null && b[field] !== undefined).map((b) => ({ time: seconds(b.t), value: b[field] }));
+}
+
+function draw() {
+  const bars = state.bars;
+  series.candles.setData(bars.map((b) => ({ time: seconds(b.t), open: b.o, high: b.h, low: b.l, close: b.c })));
+  series.volume.setData(bars.map((b) => ({ time: seconds(b.t), value: b.v, color: b.c >= b.o ? css('--up') + '66' : css('--down') + '66' })));
+  for (const name of ['ema20', 'sma50', 'bbUpper', 'bbLower', 'macd', 'macdSignal']) series[name].setData(points(bars, name));
+  series.rsi.setData(points(bars, 'rsi14'));
+  series.macdHistogram.setData(points(bars, 'macdHistogram'));
+  const predicted = predictedPoints(bars).sort((a, b) => a.time - b.time).filter((p, i, all) => i === 0 || p.time !== all[i - 1].time);
+  series.predicted.setData(predicted);
+  const last = bars.at(-1);
+  const withPrediction = bars.filter((b) => b.prediction).at(-1);
+  Object.assign(state, { lastTime: last?.t ?? null, lastClose: last?.c ?? null, modelVersion: withPrediction?.prediction.modelVersion ?? null });
+  $('legend').innerHTML = last
+    ? `<span><b>${state.ticker}</b> ${state.interval}</span><span data-testid="bar-count">${bars.length} bars</span><span>last ${new Date(last.t).toISOString().slice(0, 16).replace('T', ' ')}</span>` +
+      `<span>close <b data-testid="last-close">${last.c.toFixed(2)}</b></span><span style="color:#e3a008">EMA 20</span><span style="color:#8250df">SMA 50</span><span>Bollinger 20/2</span>` +
+      `<span style="color:${css('--accent')}">predicted close ${withPrediction ? `(model <b data-testid="model-version">${withPrediction.prediction.modelVersion}</b>)` : '(no model yet — train one in the portal)'}</span>`
+    : '';
+  $('latest').innerHTML = last
+    ? `close ${last.c.toFixed(2)} · RSI ${last.rsi14?.toFixed(1) ?? '–'} · MACD ${last.macd?.toFixed(3) ?? '–'} · ATR ${last.atr14?.toFixed(2) ?? '–'}` +
+      (withPrediction ? `<br>next ${withPrediction.prediction.horizon} bar(s): ${withPrediction.prediction.predictedClose.toFixed(2)} (${(withPrediction.prediction.predictedReturn * 100).toFixed(2)} %)` : '')
+    : '–';
+}
+
+function merge(rows) {
+  const byTime = new Map(state.bars.map((b) => [b.t, b]));
+  for (const row of rows) byTime.set(row.t, row);
+  state.bars = [...byTime.values()].sort((a, b) => a.t - b.t);
+}
+
+async function loadAlerts() {
+  const alerts = await getJson(`/api/alerts?ticker=${state.ticker}&limit=30`);
+  $('alerts').innerHTML = alerts.length
+    ? alerts.map((a) => `<li><b>${a.ticker}</b> ${a.message}<br><span class="status">${new Date(a.t).toISOString().slice(0, 16).replace('T', ' ')}${a.publishedAt ? ' · sent via SNS' : ''}</span></li>`).join('')
+    : '<li class="status">none yet — add a rule: tickflow alerts add …</li>';
+}
+
+async function show(key) {
+  const [ticker, interval] = key.split(' ');
+  Object.assign(state, { ticker, interval, bars: [], updates: 0 });
+  events?.close();
+  $('status').textContent = `loading ${ticker} ${interval}…`;
+  const option = [...$('series').options].find((o) => o.value === key);
+  $('workflow').href = option?.dataset.workflow ?? '#';
+  merge(await getJson(`/api/bars?ticker=${ticker}&interval=${interval}&limit=5000`));
+  buildChart();
+  draw();
+  chart.timeScale().fitContent();
+  $('status').textContent = 'live';
+  loadAlerts().catch(() => {});
+  events = new EventSource(`/api/events?ticker=${ticker}&interval=${interval}&after=${state.lastTime ?? 0}`);
+  events.addEventListener('bars', (event) => {
+    merge(JSON.parse(event.data));
+    state.updates++;
+    draw();
+    loadAlerts().catch(() => {});
+  });
+  events.onerror = () => ($('status').textContent = 'reconnecting…');
+  events.onopen = () => ($('status').textContent = 'live');
+}
+
+async function start() {
+  try {
+    const all = await getJson('/api/series');
+    if (!all.length) {
+      $('chart').hidden = true;
+      $('empty').hidden = false;
+      $('empty').innerHTML = 'No bars stored yet. Start the pipeline with <code>npm run demo</code>, or produce data: <code>tickflow produce replay</code>. This page refreshes in 5 s.';
+      $('status').textContent = 'no data';
+      setTimeout(start, 5000);
+      return;
+    }
+    $('chart').hidden = false;
+    $('empty').hidden = true;
+    const wanted = new URLSearchParams(location.search).get('series');
+    $('series').innerHTML = all.map((s) => `<option value="${s.ticker} ${s.interval}" data-workflow="${s.workflowUrl}">${s.ticker} ${s.interval}</option>`).join('');
+    $('series').value = wanted && all.some((s) => `${s.ticker} ${s.interval}` === wanted) ? wanted : $('series').options[0].value;
+    $('series').onchange = () => show($('series').value);
+    await show($('series').value);
+  } catch (error) {
+    $('status').textContent = `error: ${error.message}`;
+  }
+}
+
+start();

@@ -34,3 +34,14 @@ if [ ! -f "$tools/dynamodb/.installed" ] || [ local/dynamodb/pom.xml -nt "$tools
   mvn -q -B -Dstyle.color=never -f local/dynamodb/pom.xml dependency:copy-dependencies -DoutputDirectory="$PWD/$tools/dynamodb/lib"
   touch "$tools/dynamodb/.installed"
 fi
+
+# Debian's Chromium drives the browser tests (playwright-core launches it by path; no browser download).
+if [ ! -x "${TICKFLOW_CHROMIUM:-/usr/bin/chromium}" ]; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    say "installing Debian's chromium for the browser tests (apt-get)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -q chromium >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }
+  else
+    say "no Chromium at ${TICKFLOW_CHROMIUM:-/usr/bin/chromium}: the browser tests need it (as root: apt-get install chromium; or set TICKFLOW_CHROMIUM)"
+  fi
+fi

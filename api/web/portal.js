@@ -26,7 +26,7 @@ const pct = (x) => (typeof x === 'number' ? `${(x * 100).toFixed(1)} %` : '–')
 
 let holdoutChart;
 function showHoldout(model) {
-  $('holdout-title').textContent = `Holdout ${model.version}: predicted vs actual`;
+  $('holdout-title').textContent = `Holdout ${model.version}: predicted vs actual forward return`;
   holdoutChart?.remove();
   holdoutChart = createChart($('holdout'), { autoSize: true, layout: { background: { color: css('--bg') }, textColor: css('--fg') }, grid: { vertLines: { color: css('--line') }, horzLines: { color: css('--line') } } });
   const ticker = model.holdoutSample[0]?.ticker;

@@ -19,6 +19,7 @@ import { workflowsQueryUrl, workflowUrl } from '../../clients/temporal-ui';
 import { runProducer } from './produce';
 import { readStatus } from './read';
 import { bringStackUp } from './stack';
+import { startApi } from '../../api/server';
 
 function startWorker(logFile: string): { child: ChildProcess; exited: Promise<number | null> } {
   const out = openSync(logFile, 'a');
@@ -32,7 +33,8 @@ export function registerDemoCommand(program: Command): void {
     .command('demo')
     .description('the main job on the local stack: stack up, start the workers, replay AAPL daily history, train the first model if none serves, report bars, indicators and predictions')
     .option('--timeout <seconds>', 'give up waiting for ingestion after this long', (v) => Number(v), 600)
-    .action(async (options: { timeout: number }) => {
+    .option('--serve', 'afterwards keep the workers, dashboard and API running until Ctrl-C')
+    .action(async (options: { timeout: number; serve?: boolean }) => {
       const step = (text: string) => process.stderr.write(`\n▶ ${text}\n`);
       step('local stack');
       const { config, services } = await bringStackUp();
@@ -44,6 +46,11 @@ export function registerDemoCommand(program: Command): void {
       let workerDied = false;
       void worker.exited.then(() => (workerDied = true));
       process.stderr.write(`started (pid ${worker.child.pid}), logs in ${workerLog}\n`);
+
+      step('dashboard, training portal and API');
+      // The dashboard is a convenience here: a taken port must not stop the main job.
+      const api = await startApi(config).catch((error: Error) => (process.stderr.write(`not started: ${error.message}\n`), undefined));
+      if (api) process.stderr.write(`dashboard ${api.url}/   training portal ${api.url}/portal#token=${api.token}\n`);
 
       const { client, connection } = await connectTemporal(config);
       const aws = createAwsClients(config);
@@ -108,11 +115,19 @@ export function registerDemoCommand(program: Command): void {
             '',
             `Temporal Web UI, AAPL's workflow: ${workflowUrl(config, tickerWorkflowId('AAPL', '1d'))}`,
             `all AAPL runs:                     ${workflowsQueryUrl(config, 'Ticker="AAPL"')}`,
+            ...(api ? [`dashboard:                         ${api.url}/?series=AAPL%201d`, `training portal:                   ${api.url}/portal#token=${api.token}`] : []),
             `more: tickflow status --ticker AAPL   tickflow bars --ticker AAPL --limit 20`,
-            `the stack keeps running; stop it with: npm run stack:down`,
+            options.serve ? 'workers, dashboard and API keep running: Ctrl-C stops them (the stack stays up)' : 'the stack keeps running (stop it with: npm run stack:down); `tickflow demo --serve` keeps the dashboard up too',
           ].join('\n') + '\n',
         );
+        if (options.serve) {
+          await new Promise<void>((resolve) => {
+            process.once('SIGINT', resolve);
+            process.once('SIGTERM', resolve);
+          });
+        }
       } finally {
+        await api?.close();
         destroyAwsClients(aws);
         await connection.close();
         worker.child.kill('SIGTERM');

@@ -65,6 +65,7 @@ const envSchema = z.object({
   TICKFLOW_API_PORT: port(8787),
   TICKFLOW_API_HOST: z.string().regex(/^[0-9a-fA-F.:]+$|^localhost$/, 'an IP address to listen on, such as 127.0.0.1 or 0.0.0.0').default('127.0.0.1'),
   TICKFLOW_API_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  TICKFLOW_CLOUDWATCH_NAMESPACE: z.string().regex(/^[A-Za-z0-9/_.#:-]{1,255}$/, 'a CloudWatch namespace such as tickflow/prod').optional(),
   TICKFLOW_METRICS_ADDRESS: z.union([z.literal('off'), z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'host:port to serve /metrics on, or "off"')]).optional(),
   TICKFLOW_METRICS_URLS: z
     .string()
@@ -126,6 +127,8 @@ export interface TickflowConfig {
     bindAddress?: string;
     /** The workers' /metrics pages `tickflow status` reads. */
     scrapeUrls: string[];
+    /** On AWS: also log the alarmed counters as CloudWatch embedded metrics in this namespace. */
+    cloudwatchNamespace?: string;
   };
 }
 
@@ -231,7 +234,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TickflowConfig
     },
     logLevel: e.TICKFLOW_LOG_LEVEL,
     api: { host: e.TICKFLOW_API_HOST, port: e.TICKFLOW_API_PORT, ...(e.TICKFLOW_API_TOKEN ? { token: e.TICKFLOW_API_TOKEN } : {}) },
-    metrics: metricsConfig(local, e.TICKFLOW_METRICS_ADDRESS, e.TICKFLOW_METRICS_URLS),
+    metrics: { ...metricsConfig(local, e.TICKFLOW_METRICS_ADDRESS, e.TICKFLOW_METRICS_URLS), ...(e.TICKFLOW_CLOUDWATCH_NAMESPACE ? { cloudwatchNamespace: e.TICKFLOW_CLOUDWATCH_NAMESPACE } : {}) },
   };
 }
 

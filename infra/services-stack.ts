@@ -26,6 +26,8 @@ import { tableDefinitions } from '../store/schema';
 import { serviceRole, type Statement } from './iam';
 import type { NetworkStack } from './network-stack';
 import { useBackend } from './backend';
+import { ApiService } from './api-service';
+import { EMF_METRIC } from '../observability/emf';
 import type { InfraSettings } from './settings';
 
 const KEY_ADMIN_AND_USE = [
@@ -210,13 +212,15 @@ export class ServicesStack extends TerraformStack {
     });
 
     const modelImage = `${modelRepo.repositoryUrl}:${settings.imageTag}`;
+    // Workers log the alarmed counters as CloudWatch embedded metrics in this namespace.
+    const metricsNamespace = `tickflow/${settings.env}`;
     const environment = [
       ['TICKFLOW_STACK', 'aws'], ['AWS_REGION', settings.region], ['TICKFLOW_STREAM', names.stream], ['TICKFLOW_TABLE_PREFIX', names.tablePrefix],
       ['TICKFLOW_BUCKET', bucket.bucket], ['TICKFLOW_ALERTS_TOPIC', names.alertsTopic], ['TICKFLOW_ALERTS_TOPIC_ARN', alertsTopic.arn], ['TICKFLOW_TASK_QUEUE', names.taskQueue],
       ['TICKFLOW_MODEL_IMAGE', modelImage], ['TICKFLOW_SAGEMAKER_ROLE_ARN', sagemakerRole.arn], ['TICKFLOW_ENDPOINT_NAME', names.endpoint],
-      ['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true'],
-    ].map(([n, value]) => ({ name: n, value }));
-    const secrets = [['TEMPORAL_ADDRESS', 'address'], ['TEMPORAL_NAMESPACE', 'namespace'], ['TEMPORAL_TLS_CERT', 'tlsCert'], ['TEMPORAL_TLS_KEY', 'tlsKey']].map(([n, field]) => ({ name: n, valueFrom: `${temporalSecret.arn}:${field}::` }));
+      ['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true'], ['TICKFLOW_CLOUDWATCH_NAMESPACE', metricsNamespace],
+    ].map(([n, value]) => ({ name: n!, value: value! }));
+    const secrets = [['TEMPORAL_ADDRESS', 'address'], ['TEMPORAL_NAMESPACE', 'namespace'], ['TEMPORAL_TLS_CERT', 'tlsCert'], ['TEMPORAL_TLS_KEY', 'tlsKey']].map(([n, field]) => ({ name: n!, valueFrom: `${temporalSecret.arn}:${field}::` }));
     const taskDefinition = (id: string, role: string, logs: CloudwatchLogGroup, command: string[], cpu: number, memory: number) =>
       new EcsTaskDefinition(this, `task-${id}`, {
         family: name(id), requiresCompatibilities: ['FARGATE'], networkMode: 'awsvpc', cpu: String(cpu), memory: String(memory),
@@ -250,6 +254,12 @@ export class ServicesStack extends TerraformStack {
       enableExecuteCommand: false,
     });
 
+    new ApiService(this, 'api', {
+      settings, name, vpcId: network.vpcId, publicSubnetIds: network.publicSubnetIds, privateSubnetIds: network.privateSubnetIds, clusterId: cluster.id,
+      keyArn: key.arn, image: `${appRepo.repositoryUrl}:${settings.imageTag}`, imageRepositoryArn: appRepo.arn, temporalSecretArn: temporalSecret.arn, environment, secrets,
+      readTableArns: [appTables.bars, appTables.predictions, appTables.tickers, appTables.alerts, appTables.models].map(tableArn), endpointArn,
+    });
+
     // --- alarms ---------------------------------------------------------------------------
     // SageMaker publishes endpoint metrics per variant, and tickflow names a variant after each
     // model version: Metrics Insights queries aggregate over whichever variant is serving.
@@ -275,6 +285,15 @@ export class ServicesStack extends TerraformStack {
       statistic: 'Sum', period: 300, evaluationPeriods: 1, threshold: 0, comparisonOperator: 'GreaterThanThreshold',
       treatMissingData: 'notBreaching', alarmActions: [alarmsTopic.arn],
     });
+
+    const pipelineAlarm = (id: string, description: string, metric: string) =>
+      new CloudwatchMetricAlarm(this, id, {
+        alarmName: name(id.replace(/^alarm-/, '')), alarmDescription: description,
+        namespace: metricsNamespace, metricName: metric, statistic: 'Sum', period: 300, evaluationPeriods: 1, threshold: 0, comparisonOperator: 'GreaterThanThreshold',
+        treatMissingData: 'notBreaching', alarmActions: [alarmsTopic.arn], okActions: [alarmsTopic.arn],
+      });
+    pipelineAlarm('alarm-dead-letters', 'Records were dead-lettered: see tickflow dead-letters', EMF_METRIC.deadLettered);
+    pipelineAlarm('alarm-failed-batches', 'A batch failed for good and halted its ticker: see tickflow failed, then tickflow replay', EMF_METRIC.batchesFailed);
 
     // --- outputs: `tickflow infra env` turns these into tickflow's aws configuration -----
     const outputs: Record<string, string> = {

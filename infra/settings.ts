@@ -12,6 +12,12 @@ const schema = z.object({
   TICKFLOW_INGEST_WORKERS: z.coerce.number().int().min(0).max(100).default(2),
   TICKFLOW_LOG_RETENTION_DAYS: z.coerce.number().int().refine((d) => [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365].includes(d), 'one of CloudWatch retention values (1, 3, 5, 7, 14, 30, 60, 90, …, 365)').default(30),
   TICKFLOW_ALARM_EMAIL: z.email().optional(),
+  TICKFLOW_API_ALLOWED_CIDRS: z
+    .string()
+    .transform((list) => list.split(',').map((c) => c.trim()).filter(Boolean))
+    .pipe(z.array(z.cidrv4('a comma-separated list of IPv4 CIDR ranges such as 203.0.113.0/24')))
+    .default([]),
+  TICKFLOW_API_CERTIFICATE_ARN: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/, 'an ACM certificate ARN').optional(),
   TICKFLOW_TF_STATE_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{2,62}$/, 'an S3 bucket name').optional(),
 });
 
@@ -27,6 +33,10 @@ export type InfraSettings = {
   logRetentionDays: number;
   alarmEmail?: string;
   stateBucket?: string;
+  /** Who may reach the API's load balancer; none by default (closed until you say who). */
+  apiAllowedCidrs: string[];
+  /** HTTPS on the load balancer with this ACM certificate; plain HTTP without one. */
+  apiCertificateArn?: string;
 };
 
 export function loadInfraSettings(env: NodeJS.ProcessEnv = process.env): InfraSettings {
@@ -47,5 +57,7 @@ export function loadInfraSettings(env: NodeJS.ProcessEnv = process.env): InfraSe
     logRetentionDays: e.TICKFLOW_LOG_RETENTION_DAYS,
     ...(e.TICKFLOW_ALARM_EMAIL ? { alarmEmail: e.TICKFLOW_ALARM_EMAIL } : {}),
     ...(e.TICKFLOW_TF_STATE_BUCKET ? { stateBucket: e.TICKFLOW_TF_STATE_BUCKET } : {}),
+    apiAllowedCidrs: e.TICKFLOW_API_ALLOWED_CIDRS,
+    ...(e.TICKFLOW_API_CERTIFICATE_ARN ? { apiCertificateArn: e.TICKFLOW_API_CERTIFICATE_ARN } : {}),
   };
 }

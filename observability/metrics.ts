@@ -1,6 +1,7 @@
 import type { MetricMeter } from '@temporalio/common';
 import type { TelemetryOptions } from '@temporalio/worker';
 import type { SummaryNames } from '../domain/metrics-summary';
+import { EMF_METRIC, type EmfCounters } from './emf';
 
 /** Names as exported (counters get Prometheus' `_total`); `tickflow status` reads them back. */
 export const METRIC = {
@@ -30,7 +31,8 @@ export interface PipelineMetrics {
   batchFailed(ticker: string, interval: string): void;
 }
 
-export function pipelineMetrics(meter: MetricMeter): PipelineMetrics {
+/** `emf`, when given (on AWS), also receives the counts the CloudWatch alarms watch. */
+export function pipelineMetrics(meter: MetricMeter, emf?: EmfCounters): PipelineMetrics {
   const barsStored = meter.createCounter(METRIC.barsStored, 'bars', 'Bars stored with their indicators');
   const tickerLag = meter.createGauge(METRIC.tickerLag, 'float', 's', 'Seconds from the newest stored bar reaching Kinesis to it being stored, per series');
   const shardBehind = meter.createGauge(METRIC.shardBehind, 'int', 'ms', 'How far the shard reader is behind the tip of its shard (Kinesis MillisBehindLatest)');
@@ -42,11 +44,13 @@ export function pipelineMetrics(meter: MetricMeter): PipelineMetrics {
   return {
     barsStored(ticker, interval, count, arrivedAt, storedAt) {
       barsStored.add(count, { interval });
+      emf?.add(EMF_METRIC.barsStored, count);
       tickerLag.set(Math.max(0, (storedAt - arrivedAt) / 1000), { ticker, interval });
     },
     shardRead(shardId, millisBehindLatest, count) {
       shardBehind.set(millisBehindLatest, { shard: shardId });
       if (count > 0) deadLettered.add(count, { shard: shardId });
+      if (count > 0) emf?.add(EMF_METRIC.deadLettered, count);
     },
     endpointCall(endpointName, millis, ok) {
       endpointLatency.record(millis, { endpoint: endpointName });
@@ -57,6 +61,7 @@ export function pipelineMetrics(meter: MetricMeter): PipelineMetrics {
     },
     batchFailed(ticker, interval) {
       failed.add(1, { ticker, interval });
+      emf?.add(EMF_METRIC.batchesFailed, 1);
     },
   };
 }

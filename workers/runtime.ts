@@ -4,6 +4,7 @@ import type { TickflowConfig } from '../config/config';
 import { createAwsClients, destroyAwsClients, type AwsClients } from '../clients/aws';
 import { connectTemporal, temporalTls } from '../clients/temporal';
 import { pipelineMetrics, prometheusTelemetry, type PipelineMetrics } from '../observability/metrics';
+import { EmfCounters } from '../observability/emf';
 
 /** What every worker in a process shares: one set of AWS clients, one Temporal client and worker connection, one workflow bundle. */
 export interface WorkerResources {
@@ -22,7 +23,9 @@ const quietBundler = { trace: () => {}, debug: () => {}, info: () => {}, warn: c
  */
 export async function runWorkers(config: TickflowConfig, workers: Array<(resources: WorkerResources) => Promise<void>>): Promise<void> {
   installRuntime(config);
-  const metrics = pipelineMetrics(Runtime.instance().metricMeter);
+  const emf = config.metrics.cloudwatchNamespace ? new EmfCounters(config.metrics.cloudwatchNamespace) : undefined;
+  emf?.start();
+  const metrics = pipelineMetrics(Runtime.instance().metricMeter, emf);
   const aws = createAwsClients(config);
   const { client: temporal, connection: clientConnection } = await connectTemporal(config);
   const connection = await NativeConnection.connect({ address: config.temporal.address, ...temporalTls(config) });
@@ -30,6 +33,7 @@ export async function runWorkers(config: TickflowConfig, workers: Array<(resourc
     const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietBundler });
     await Promise.all(workers.map((run) => run({ aws, temporal, connection, workflowBundle, metrics })));
   } finally {
+    emf?.stop();
     await connection.close();
     await clientConnection.close();
     destroyAwsClients(aws);

@@ -10,6 +10,7 @@ import { NetworkStack } from '../../infra/network-stack';
 import { awsEnvFromOutputs } from '../../infra/outputs';
 import { ServicesStack } from '../../infra/services-stack';
 import { loadInfraSettings, type InfraSettings } from '../../infra/settings';
+import { EMF_METRIC } from '../../observability/emf';
 
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
 interface Synth {
@@ -120,6 +121,42 @@ describe('services stack', () => {
       expect(container).toMatchObject({ user: 'node', logConfiguration: { logDriver: 'awslogs' } });
       expect(task).toMatchObject({ requires_compatibilities: ['FARGATE'], network_mode: 'awsvpc' });
     }
+  });
+
+  test('pipeline alarms: dead letters and failed batches, on the embedded metrics the workers log', () => {
+    const alarms = all(services, 'aws_cloudwatch_metric_alarm').filter((a) => a.namespace === 'tickflow/tickflow');
+    expect(alarms.map((a) => a.metric_name).sort()).toEqual([EMF_METRIC.batchesFailed, EMF_METRIC.deadLettered].sort());
+    for (const alarm of alarms) expect(alarm).toMatchObject({ statistic: 'Sum', threshold: 0, comparison_operator: 'GreaterThanThreshold' });
+    const worker = all(services, 'aws_ecs_task_definition').find((t) => String(t.family).endsWith('ingest-worker'))!;
+    const [container] = JSON.parse(worker.container_definitions as string) as Array<{ environment: Array<{ name: string; value: string }> }>;
+    expect(container!.environment).toContainEqual({ name: 'TICKFLOW_CLOUDWATCH_NAMESPACE', value: 'tickflow/tickflow' });
+  });
+
+  test('the API sits behind an ALB reachable from no one until CIDR ranges are given; tasks take traffic from the ALB only', () => {
+    expect(all(services, 'aws_vpc_security_group_ingress_rule').filter((r) => r.cidr_ipv4)).toEqual([]);
+    const api = all(services, 'aws_ecs_service').find((s) => s.name === 'api')!;
+    expect(api).toMatchObject({ network_configuration: { assign_public_ip: false }, load_balancer: [{ container_name: 'api', container_port: 8787 }] });
+    expect((api.network_configuration as { subnets: string[] }).subnets).toEqual(['${aws_subnet.private-0.id}', '${aws_subnet.private-1.id}']);
+    expect(all(services, 'aws_lb')[0]).toMatchObject({ load_balancer_type: 'application', internal: false, drop_invalid_header_fields: true, subnets: ['${aws_subnet.public-0.id}', '${aws_subnet.public-1.id}'] });
+    const toTasks = all(services, 'aws_vpc_security_group_ingress_rule').filter((r) => r.from_port === 8787);
+    expect(toTasks).toHaveLength(1);
+    expect(toTasks[0]!.referenced_security_group_id).toMatch(/aws_security_group\.api_alb-sg_/);
+    expect(all(services, 'aws_lb_listener')[0]).toMatchObject({ port: 80, protocol: 'HTTP' });
+  });
+
+  test('given CIDR ranges and a certificate, the ALB listens on HTTPS (TLS 1.2+) for those ranges alone', () => {
+    const { services: withTls } = synth({ TICKFLOW_API_ALLOWED_CIDRS: '203.0.113.0/24, 198.51.100.7/32', TICKFLOW_API_CERTIFICATE_ARN: 'arn:aws:acm:us-east-1:123456789012:certificate/0b6c1e4a-1111-2222-3333-444455556666' });
+    const open = all(withTls, 'aws_vpc_security_group_ingress_rule').filter((r) => r.cidr_ipv4);
+    expect(open.map((r) => [r.cidr_ipv4, r.from_port, r.to_port])).toEqual([['203.0.113.0/24', 443, 443], ['198.51.100.7/32', 443, 443]]);
+    expect(all(withTls, 'aws_lb_listener')[0]).toMatchObject({ port: 443, protocol: 'HTTPS', ssl_policy: 'ELBSecurityPolicy-TLS13-1-2-2021-06', certificate_arn: expect.stringMatching(/^arn:aws:acm:/) });
+    expect(withTls.output.api_url).toMatchObject({ value: expect.stringMatching(/^https:\/\//) });
+    expect(() => loadInfraSettings({ TICKFLOW_API_ALLOWED_CIDRS: '0.0.0.0/0,nonsense' })).toThrow(/TICKFLOW_API_ALLOWED_CIDRS/);
+  });
+
+  test('the API task role only reads: tables, the endpoint description, the key', () => {
+    const role = all(services, 'aws_iam_role_policy').find((p) => String(p.name) === 'tickflow-api-policy')!;
+    const actions = (JSON.parse(role.policy as string) as { Statement: Array<{ Action: string[] }> }).Statement.flatMap((st) => st.Action);
+    expect(actions.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'kms:Decrypt', 'sagemaker:DescribeEndpoint']);
   });
 
   test('tables are exactly the ones the pipeline uses', () => {

@@ -236,6 +236,40 @@ export class ServicesStack extends TerraformStack {
     const trainingTask = taskDefinition('training-worker', trainingRole.arn, trainingLogs, ['node', 'bin/tickflow.js', 'worker', '--role', 'training'], 1024, 4096);
     const producerTask = taskDefinition('producer', producerRole.arn, producerLogs, ['node', 'bin/tickflow.js', 'produce', 'replay'], 256, 512);
 
+    // Live market data: one on-demand task (a Spot reclaim would cost the minutes until the
+    // replacement connects) streaming the registry's active tickers from the chosen provider.
+    const liveCredentials = { alpaca: ['APCA_API_KEY_ID', 'APCA_API_SECRET_KEY'], finnhub: ['FINNHUB_TOKEN'], none: [] }[settings.liveSource];
+    if (settings.liveSource !== 'none') {
+      const providerSecret = new SecretsmanagerSecret(this, 'provider', { name: name(`${settings.liveSource}-credentials`), kmsKeyId: key.arn, description: `${settings.liveSource} credentials: JSON {${liveCredentials.join(', ')}}` });
+      const liveExecutionRole = serviceRole(this, 'live-execution-role', name('live-producer-execution'), 'ecs-tasks.amazonaws.com', [
+        { Sid: 'EcrLogin', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: ['*'] },
+        { Sid: 'PullAppImage', Effect: 'Allow', Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'], Resource: [appRepo.arn] },
+        { Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [`${producerLogs.arn}:*`] },
+        { Sid: 'ReadSecrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [temporalSecret.arn, providerSecret.arn] },
+        kmsUse('DecryptImagesAndSecrets', ['kms:Decrypt']),
+      ]);
+      const liveTask = new EcsTaskDefinition(this, 'task-live-producer', {
+        family: name('live-producer'), requiresCompatibilities: ['FARGATE'], networkMode: 'awsvpc', cpu: '256', memory: '512',
+        executionRoleArn: liveExecutionRole.arn, taskRoleArn: producerRole.arn,
+        runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
+        containerDefinitions: JSON.stringify([{
+          name: 'live-producer', image: `${appRepo.repositoryUrl}:${settings.imageTag}`, essential: true, command: ['node', 'bin/tickflow.js', 'produce', settings.liveSource],
+          environment, secrets: [...secrets, ...liveCredentials.map((key_) => ({ name: key_, valueFrom: `${providerSecret.arn}:${key_}::` }))], user: 'node', stopTimeout: 30,
+          logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': producerLogs.name, 'awslogs-region': settings.region, 'awslogs-stream-prefix': 'live-producer' } },
+        }]),
+      });
+      new EcsService(this, 'live-producer-service', {
+        name: 'live-producer', cluster: cluster.id, taskDefinition: liveTask.arn, desiredCount: 1,
+        capacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1 }],
+        networkConfiguration: { subnets: network.privateSubnetIds, securityGroups: [network.taskSecurityGroupId], assignPublicIp: false },
+        deploymentCircuitBreaker: { enable: true, rollback: true },
+        // One connection per account at Alpaca: never run two while deploying.
+        deploymentMaximumPercent: 100, deploymentMinimumHealthyPercent: 0,
+        enableExecuteCommand: false,
+      });
+      new TerraformOutput(this, 'provider_secret_arn', { value: providerSecret.arn });
+    }
+
     new EcsService(this, 'ingest-service', {
       name: 'ingest-worker', cluster: cluster.id, taskDefinition: ingestTask.arn, desiredCount: settings.ingestWorkers,
       capacityProviderStrategy: [{ capacityProvider: 'FARGATE', base: 1, weight: 1 }, { capacityProvider: 'FARGATE_SPOT', weight: 4 }],

@@ -18,6 +18,7 @@ const schema = z.object({
     .pipe(z.array(z.cidrv4('a comma-separated list of IPv4 CIDR ranges such as 203.0.113.0/24')))
     .default([]),
   TICKFLOW_API_CERTIFICATE_ARN: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/, 'an ACM certificate ARN').optional(),
+  TICKFLOW_LIVE_SOURCE: z.enum(['none', 'alpaca', 'finnhub']).default('none'),
   TICKFLOW_TF_STATE_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{2,62}$/, 'an S3 bucket name').optional(),
 });
 
@@ -33,6 +34,8 @@ export type InfraSettings = {
   logRetentionDays: number;
   alarmEmail?: string;
   stateBucket?: string;
+  /** A producer service streaming this provider's live bars into Kinesis (credentials from a secret), or none. */
+  liveSource: 'none' | 'alpaca' | 'finnhub';
   /** Who may reach the API's load balancer; none by default (closed until you say who). */
   apiAllowedCidrs: string[];
   /** HTTPS on the load balancer with this ACM certificate; plain HTTP without one. */
@@ -57,6 +60,7 @@ export function loadInfraSettings(env: NodeJS.ProcessEnv = process.env): InfraSe
     logRetentionDays: e.TICKFLOW_LOG_RETENTION_DAYS,
     ...(e.TICKFLOW_ALARM_EMAIL ? { alarmEmail: e.TICKFLOW_ALARM_EMAIL } : {}),
     ...(e.TICKFLOW_TF_STATE_BUCKET ? { stateBucket: e.TICKFLOW_TF_STATE_BUCKET } : {}),
+    liveSource: e.TICKFLOW_LIVE_SOURCE,
     apiAllowedCidrs: e.TICKFLOW_API_ALLOWED_CIDRS,
     ...(e.TICKFLOW_API_CERTIFICATE_ARN ? { apiCertificateArn: e.TICKFLOW_API_CERTIFICATE_ARN } : {}),
   };

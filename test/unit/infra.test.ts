@@ -28,6 +28,8 @@ function synth(overrides: Record<string, string> = {}): { settings: InfraSetting
 
 const all = (stack: Synth, type: string) => Object.values(stack.resource[type] ?? {});
 const { settings, network, services } = synth();
+/** Every optional part switched on: the IAM checks walk this one too. */
+const everything = synth({ TICKFLOW_LIVE_SOURCE: 'alpaca', TICKFLOW_API_ALLOWED_CIDRS: '203.0.113.0/24', TICKFLOW_API_CERTIFICATE_ARN: 'arn:aws:acm:us-east-1:123456789012:certificate/0b6c1e4a-1111-2222-3333-444455556666' }).services;
 
 test('a full app synth wires the services stack to the network stack through remote state', () => {
   const out = mkdtempSync(path.join(os.tmpdir(), 'tickflow-synth-'));
@@ -159,6 +161,18 @@ describe('services stack', () => {
     expect(actions.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'kms:Decrypt', 'sagemaker:DescribeEndpoint']);
   });
 
+  test('a live producer service only when a provider is chosen: on-demand, private, credentials from its own secret', () => {
+    expect(all(services, 'aws_ecs_service').some((svc) => svc.name === 'live-producer')).toBe(false);
+    const live = all(everything, 'aws_ecs_service').find((svc) => svc.name === 'live-producer')!;
+    expect(live).toMatchObject({ capacity_provider_strategy: [{ capacity_provider: 'FARGATE', weight: 1 }], network_configuration: { assign_public_ip: false }, deployment_maximum_percent: 100 });
+    const task = all(everything, 'aws_ecs_task_definition').find((t) => String(t.family).endsWith('live-producer'))!;
+    const [container] = JSON.parse(task.container_definitions as string) as Array<{ command: string[]; secrets: Array<{ name: string; valueFrom: string }> }>;
+    expect(container!.command).toEqual(['node', 'bin/tickflow.js', 'produce', 'alpaca']);
+    expect(container!.secrets.filter((x) => x.name.startsWith('APCA_')).map((x) => x.valueFrom)).toEqual([
+      expect.stringMatching(/aws_secretsmanager_secret\.provider\.arn.*:APCA_API_KEY_ID::$/), expect.stringMatching(/:APCA_API_SECRET_KEY::$/),
+    ]);
+  });
+
   test('tables are exactly the ones the pipeline uses', () => {
     const config = loadConfig({ ...awsEnvFromOutputs(fakeOutputs()), TEMPORAL_ADDRESS: 'x.tmprl.cloud:7233' });
     expect(all(services, 'aws_dynamodb_table').map((t) => t.name).sort()).toEqual(Object.values(config.tables).sort());
@@ -167,11 +181,12 @@ describe('services stack', () => {
 
 describe('IAM: least privilege', () => {
   interface Statement { Action: string | string[]; Resource?: string | string[]; Principal?: unknown }
-  const documents = (): Array<{ where: string; kind: 'identity' | 'trust' | 'key'; statements: Statement[] }> => [
-    ...Object.entries(services.resource.aws_iam_role_policy ?? {}).map(([id, p]) => ({ where: `aws_iam_role_policy.${id}`, kind: 'identity' as const, statements: JSON.parse(p.policy as string).Statement })),
-    ...Object.entries(services.resource.aws_iam_role ?? {}).map(([id, r]) => ({ where: `aws_iam_role.${id}`, kind: 'trust' as const, statements: JSON.parse(r.assume_role_policy as string).Statement })),
-    ...Object.entries(services.resource.aws_kms_key ?? {}).map(([id, k]) => ({ where: `aws_kms_key.${id}`, kind: 'key' as const, statements: JSON.parse(k.policy as string).Statement })),
-  ];
+  const documents = (): Array<{ where: string; kind: 'identity' | 'trust' | 'key'; statements: Statement[] }> =>
+    [services, everything].flatMap((stack) => [
+      ...Object.entries(stack.resource.aws_iam_role_policy ?? {}).map(([id, p]) => ({ where: `aws_iam_role_policy.${id}`, kind: 'identity' as const, statements: JSON.parse(p.policy as string).Statement })),
+      ...Object.entries(stack.resource.aws_iam_role ?? {}).map(([id, r]) => ({ where: `aws_iam_role.${id}`, kind: 'trust' as const, statements: JSON.parse(r.assume_role_policy as string).Statement })),
+      ...Object.entries(stack.resource.aws_kms_key ?? {}).map(([id, k]) => ({ where: `aws_kms_key.${id}`, kind: 'key' as const, statements: JSON.parse(k.policy as string).Statement })),
+    ]);
   const list = (x: string | string[] | undefined) => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
 
   test('there are policies to check', () => {

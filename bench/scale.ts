@@ -6,14 +6,8 @@
  *
  *   npm run bench:scale -- [--tickers 500] [--bars 60]
  */
-import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig, repoRoot } from '../config/config';
-import { createAwsClients, destroyAwsClients } from '../clients/aws';
-import { bootstrapResources } from '../local/bootstrap';
-import { stackDown, stackUp } from '../local/stack';
 import { produce } from '../producer/produce';
 import { datasetsSource, realDatasets } from '../producer/sources/datasets';
 import { syntheticSource } from '../producer/sources/synthetic';
@@ -22,6 +16,7 @@ import { BarsStore } from '../store/bars-store';
 import { SeriesStore } from '../store/series-store';
 import { readWorkerMetrics } from '../cli/worker-metrics';
 import { recordResults } from './results';
+import { withBenchStack } from './bench-stack';
 
 const { values } = parseArgs({ options: { tickers: { type: 'string', default: '500' }, bars: { type: 'string', default: '60' }, help: { type: 'boolean' } } });
 if (values.help) {
@@ -32,44 +27,10 @@ const tickers = Number(values.tickers);
 const barsPerTicker = Number(values.bars);
 if (!Number.isInteger(tickers) || tickers < 1 || !Number.isInteger(barsPerTicker) || barsPerTicker < 1) throw new Error('--tickers and --bars must be positive integers');
 
-const env: Record<string, string> = {
-  TICKFLOW_STACK: 'local',
-  TICKFLOW_HOME: path.join(repoRoot, '.tickflow', 'bench'),
-  TICKFLOW_TEMPORAL_PORT: '27233',
-  TICKFLOW_TEMPORAL_UI_PORT: '28233',
-  TICKFLOW_KINESIS_PORT: '24567',
-  TICKFLOW_DYNAMODB_PORT: '28001',
-  TICKFLOW_MOTO_PORT: '25000',
-  TICKFLOW_SAGEMAKER_PORT: '28086',
-  TICKFLOW_METRICS_ADDRESS: '127.0.0.1:29464',
-  TICKFLOW_STREAM: 'tickflow-bench',
-  // No model is trained here: keep predictions off every interval the run uses.
-  TICKFLOW_TRAINING_INTERVAL: '1h',
-  TICKFLOW_LOG_LEVEL: 'warn',
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-};
 const say = (line: string) => process.stderr.write(`[bench:scale] ${line}\n`);
 
 async function main(): Promise<void> {
-  Object.assign(process.env, env);
-  const config = loadConfig();
-  await stackDown(config);
-  rmSync(path.join(config.home, 'data'), { recursive: true, force: true });
-  say(`starting a fresh stack in ${config.home}`);
-  await stackUp(config);
-  const aws = createAwsClients(config);
-  await bootstrapResources(config, aws);
-  mkdirSync(path.join(config.home, 'logs'), { recursive: true });
-  const logFile = path.join(config.home, 'logs', 'bench-worker.log');
-  const out = openSync(logFile, 'w');
-  const worker = spawn(process.execPath, [path.join(repoRoot, 'bin', 'tickflow.js'), 'worker', '--role', 'ingest'], { env: process.env, stdio: ['ignore', out, out] });
-  closeSync(out);
-  let peakRssKb = 0;
-  const sampler = setInterval(() => {
-    const status = readFileSync(`/proc/${worker.pid}/status`, 'utf8');
-    peakRssKb = Math.max(peakRssKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
-  }, 1000);
-  try {
+  await withBenchStack(say, async ({ config, aws, worker, workerLog: logFile, peakRssKb }) => {
     const datasets = realDatasets();
     const expected = new Map<string, { interval: string; count: number; last: number }>();
     const startTime = Date.parse('2024-01-02T14:30:00Z');
@@ -119,18 +80,12 @@ async function main(): Promise<void> {
       ['bars stored (worker metric)', String(summary?.barsStored ?? '-')],
       ['lag arrival → stored, median / worst series', `${summary?.lag.medianSeconds?.toFixed(1) ?? '-'} s / ${summary?.lag.worst[0]?.seconds.toFixed(1) ?? '-'} s`],
       ['batch retries / failed batches', `${Object.values(summary?.batchRetries ?? {}).reduce((a, b) => a + b, 0)} / ${summary?.batchesFailed ?? '-'}`],
-      ['worker peak RSS', `${(peakRssKb / 1024).toFixed(0)} MiB`],
+      ['worker peak RSS', `${(peakRssKb() / 1024).toFixed(0)} MiB`],
       ['every series complete (counted in DynamoDB)', 'yes'],
     ];
     recordResults('scale', 'Scale: 500 tickers and the real datasets together', `npm run bench:scale -- --tickers ${tickers} --bars ${barsPerTicker}`, rows);
     for (const [k, v] of rows) process.stdout.write(`${k.padEnd(46)} ${v}\n`);
-  } finally {
-    clearInterval(sampler);
-    worker.kill('SIGTERM');
-    await new Promise((r) => worker.once('exit', r));
-    destroyAwsClients(aws);
-    await stackDown(config);
-  }
+  });
 }
 
 main().catch((error: unknown) => {

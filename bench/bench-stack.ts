@@ -1,0 +1,65 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig, repoRoot, type TickflowConfig } from '../config/config';
+import { createAwsClients, destroyAwsClients, type AwsClients } from '../clients/aws';
+import { bootstrapResources } from '../local/bootstrap';
+import { stackDown, stackUp } from '../local/stack';
+
+/** The benchmarks' own stack: its own data folder and ports, so a developer's stack is never touched. */
+export const benchEnv: Record<string, string> = {
+  TICKFLOW_STACK: 'local',
+  TICKFLOW_HOME: path.join(repoRoot, '.tickflow', 'bench'),
+  TICKFLOW_TEMPORAL_PORT: '27233',
+  TICKFLOW_TEMPORAL_UI_PORT: '28233',
+  TICKFLOW_KINESIS_PORT: '24567',
+  TICKFLOW_DYNAMODB_PORT: '28001',
+  TICKFLOW_MOTO_PORT: '25000',
+  TICKFLOW_SAGEMAKER_PORT: '28086',
+  TICKFLOW_METRICS_ADDRESS: '127.0.0.1:29464',
+  TICKFLOW_STREAM: 'tickflow-bench',
+  // No model is trained here: keep predictions off every interval the runs use.
+  TICKFLOW_TRAINING_INTERVAL: '1h',
+  TICKFLOW_LOG_LEVEL: 'warn',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+
+export interface BenchStack {
+  config: TickflowConfig;
+  aws: AwsClients;
+  worker: ChildProcess;
+  workerLog: string;
+  /** Highest resident memory of the worker so far (sampled every second), KiB. */
+  peakRssKb(): number;
+}
+
+/** Starts a fresh bench stack and one ingest worker, runs `work`, and tears everything down. */
+export async function withBenchStack<T>(say: (line: string) => void, work: (stack: BenchStack) => Promise<T>): Promise<T> {
+  Object.assign(process.env, benchEnv);
+  const config = loadConfig();
+  await stackDown(config);
+  rmSync(path.join(config.home, 'data'), { recursive: true, force: true });
+  say(`starting a fresh stack in ${config.home}`);
+  await stackUp(config);
+  const aws = createAwsClients(config);
+  await bootstrapResources(config, aws);
+  mkdirSync(path.join(config.home, 'logs'), { recursive: true });
+  const workerLog = path.join(config.home, 'logs', 'bench-worker.log');
+  const out = openSync(workerLog, 'w');
+  const worker = spawn(process.execPath, [path.join(repoRoot, 'bin', 'tickflow.js'), 'worker', '--role', 'ingest'], { env: process.env, stdio: ['ignore', out, out] });
+  closeSync(out);
+  let peak = 0;
+  const sampler = setInterval(() => {
+    const status = readFileSync(`/proc/${worker.pid}/status`, 'utf8');
+    peak = Math.max(peak, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
+  }, 1000);
+  try {
+    return await work({ config, aws, worker, workerLog, peakRssKb: () => peak });
+  } finally {
+    clearInterval(sampler);
+    worker.kill('SIGTERM');
+    await new Promise((r) => worker.once('exit', r));
+    destroyAwsClients(aws);
+    await stackDown(config);
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Temporal cost: live-shaped 1-minute bars (every ticker's next bar arrives on its own, as in
+ * market hours) through the pipeline, then the billable actions counted from the real workflow
+ * histories, per bar and per ticker-month at Temporal Cloud's list price.
+ *
+ *   npm run bench:temporal-cost -- [--tickers 20] [--steps 30]
+ */
+import { parseArgs } from 'node:util';
+import type { Client } from '@temporalio/client';
+import { temporal as proto } from '@temporalio/proto';
+import { connectTemporal } from '../clients/temporal';
+import { produce } from '../producer/produce';
+import { syntheticSource } from '../producer/sources/synthetic';
+import { syntheticTickerName } from '../domain/synthetic';
+import { SeriesStore } from '../store/series-store';
+import { withBenchStack } from './bench-stack';
+import { recordResults } from './results';
+
+const { values } = parseArgs({ options: { tickers: { type: 'string', default: '20' }, steps: { type: 'string', default: '30' }, help: { type: 'boolean' } } });
+if (values.help) {
+  process.stdout.write('usage: npm run bench:temporal-cost -- [--tickers N] [--steps N]\n');
+  process.exit(0);
+}
+const TICKERS = Number(values.tickers);
+const STEPS = Number(values.steps);
+/** Temporal Cloud's first volume tier, USD per action (list price "starting around $50 per million"; check temporal.io/pricing). */
+const USD_PER_ACTION = 50 / 1_000_000;
+/** US market hours: 390 one-minute bars a day, 21 trading days a month. */
+const BARS_PER_MONTH = 390 * 21;
+const say = (line: string) => process.stderr.write(`[bench:temporal-cost] ${line}\n`);
+
+const EventType = proto.api.enums.v1.EventType;
+/**
+ * History events that are billable actions (Temporal Cloud "Actions"): starts (including
+ * continue-as-new runs), signals, activities (each attempt), timers, search-attribute upserts,
+ * markers, child starts, external signals, accepted updates. Heartbeats and queries are billed
+ * too but do not appear in histories; the pipeline queries nothing in steady state.
+ */
+function billableActions(events: proto.api.history.v1.IHistoryEvent[]): number {
+  let actions = 0;
+  for (const e of events) {
+    switch (e.eventType) {
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
+      case EventType.EVENT_TYPE_TIMER_STARTED:
+      case EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
+      case EventType.EVENT_TYPE_MARKER_RECORDED:
+      case EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED:
+      case EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED:
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
+        actions++;
+        break;
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED:
+        actions += e.activityTaskStartedEventAttributes?.attempt ?? 1; // the first attempt plus every retry
+        break;
+      default:
+    }
+  }
+  return actions;
+}
+
+async function historiesOf(client: Client, query: string) {
+  const out: Array<{ workflowId: string; events: proto.api.history.v1.IHistoryEvent[] }> = [];
+  for await (const run of client.workflow.list({ query })) {
+    const history = await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
+    out.push({ workflowId: run.workflowId, events: history.events ?? [] });
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  await withBenchStack(say, async ({ config, aws }) => {
+    const { client, connection } = await connectTemporal(config);
+    try {
+      const startTime = Date.parse('2024-01-02T14:30:00Z');
+      const series = new SeriesStore(aws.documents, config.tables.tickers);
+      const lastBar = startTime + (STEPS - 1) * 60_000;
+      say(`${TICKERS} tickers × ${STEPS} one-minute bars, one step every 2 s (each bar its own batch, as live)`);
+      const started = Date.now();
+      await produce(aws.kinesis, syntheticSource({ tickers: TICKERS, bars: STEPS, seed: 42, interval: '1m', rate: 0.5, startTime }), { streamName: config.stream.name });
+      for (;;) {
+        const done = (await series.list()).filter((s) => s.lastBarTime === lastBar).length;
+        if (done === TICKERS) break;
+        if (Date.now() - started > 10 * 60_000) throw new Error(`only ${done} of ${TICKERS} series complete after 10 minutes`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      const minutes = (Date.now() - started) / 60_000;
+      const tickerRuns = await historiesOf(client, 'WorkflowType = "tickerWorkflow"');
+      const readerRuns = await historiesOf(client, 'WorkflowType = "shardReaderWorkflow"');
+      const bars = TICKERS * STEPS;
+      const tickerActions = tickerRuns.reduce((n, r) => n + billableActions(r.events), 0);
+      const readerActions = readerRuns.reduce((n, r) => n + billableActions(r.events), 0);
+      const tickerEvents = tickerRuns.reduce((n, r) => n + r.events.length, 0);
+      const batches = tickerRuns.reduce((n, r) => n + r.events.filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).length, 0);
+      const perBar = tickerActions / bars;
+      // Shard readers poll whether or not data flows: a fixed cost per shard, spread over the tickers it serves.
+      const readerPerShardMinute = readerActions / config.stream.shards / minutes;
+      const readerPerShardMonth = readerPerShardMinute * 60 * 24 * 30;
+      const rows: Array<[string, string]> = [
+        ['run', `${TICKERS} tickers × ${STEPS} bars, one bar per ticker every 2 s; ${tickerRuns.length} ticker workflow runs, ${readerRuns.length} shard reader runs`],
+        ['ticker workflow actions per bar', `${perBar.toFixed(2)} (signal-with-start/signal, processBars, continue-as-new share)`],
+        ['history events per batch (ticker workflow)', (tickerEvents / batches).toFixed(1)],
+        ['shard reader actions per shard-minute (polling, with or without data)', readerPerShardMinute.toFixed(1)],
+        ['cost per ticker-month, 1-minute bars in market hours (390 × 21)', `$${(perBar * BARS_PER_MONTH * USD_PER_ACTION).toFixed(3)} at $50 per million actions — target < $0.50`],
+        ['+ with predictions on that interval', `+1 predictBars activity per batch: $${(BARS_PER_MONTH * USD_PER_ACTION).toFixed(3)} more`],
+        ['fixed: shard readers per shard-month', `$${(readerPerShardMonth * USD_PER_ACTION).toFixed(2)} (${Math.round(readerPerShardMonth).toLocaleString()} actions)`],
+      ];
+      recordResults('temporal-cost', 'Temporal cost per bar and per ticker-month', `npm run bench:temporal-cost -- --tickers ${TICKERS} --steps ${STEPS}`, rows);
+      for (const [k, v] of rows) process.stdout.write(`${k.padEnd(70)} ${v}\n`);
+    } finally {
+      await connection.close();
+    }
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:temporal-cost failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

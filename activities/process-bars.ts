@@ -65,7 +65,7 @@ export function processBarsActivity(deps: IngestDeps, cache: IndicatorCache) {
       if (error instanceof ApplicationFailure && error.nonRetryable) deps.metrics.batchFailed(ticker, interval);
       throw error;
     });
-    deps.metrics.barsStored(ticker, interval, result.stored, last.arrivedAt, Date.now());
+    deps.metrics.barsStored(ticker, interval, bars.map((b) => b.arrivedAt), Date.now());
     return result;
   };
 }

@@ -4,6 +4,7 @@ import type { Sample } from './prometheus-text';
 export interface SummaryNames {
   barsStored: string;
   tickerLag: string;
+  freshness: string;
   shardBehind: string;
   deadLettered: string;
   endpointLatency: string;
@@ -26,6 +27,8 @@ export interface MetricsSummary {
   endpoint: { calls: number; errors: number; p50Ms: number | null; p95Ms: number | null; p99Ms: number | null };
   shardBehindMs: Record<string, number>;
   lag: { series: number; medianSeconds: number | null; worst: SeriesLag[] };
+  /** Per bar, Kinesis arrival → stored, from the histogram (bucket-interpolated). */
+  freshnessMs: { bars: number; p50: number | null; p95: number | null; p99: number | null };
   temporal: { activityFailures: number; workflowTaskFailures: number; activityScheduleToStartP95Ms: number | null; activitySlotsAvailable: number | null };
 }
 
@@ -96,6 +99,12 @@ export function summarizeMetrics(samples: readonly Sample[], names: SummaryNames
       p99Ms: histogramQuantile(samples, names.endpointLatency, 0.99),
     },
     shardBehindMs,
+    freshnessMs: {
+      bars: sum(samples, `${names.freshness}_count`),
+      p50: histogramQuantile(samples, names.freshness, 0.5),
+      p95: histogramQuantile(samples, names.freshness, 0.95),
+      p99: histogramQuantile(samples, names.freshness, 0.99),
+    },
     lag: { series: lags.length, medianSeconds: sortedSeconds.length ? sortedSeconds[Math.floor((sortedSeconds.length - 1) / 2)]! : null, worst: lags.slice(0, worstCount) },
     temporal: {
       activityFailures: sum(samples, TEMPORAL.activityFailures),

@@ -7,6 +7,7 @@ import { EMF_METRIC, type EmfCounters } from './emf';
 export const METRIC = {
   barsStored: 'tickflow_bars_stored',
   tickerLag: 'tickflow_ticker_lag_seconds',
+  freshness: 'tickflow_bar_freshness_ms',
   shardBehind: 'tickflow_shard_behind_latest_ms',
   deadLettered: 'tickflow_dead_lettered',
   endpointLatency: 'tickflow_endpoint_latency_ms',
@@ -16,6 +17,7 @@ export const METRIC = {
 } as const;
 
 const ENDPOINT_LATENCY_BUCKETS_MS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000];
+const FRESHNESS_BUCKETS_MS = [10, 25, 50, 100, 250, 500, 750, 1000, 1500, 2500, 5000, 10000, 30000, 60000, 120000, 300000];
 
 /**
  * The pipeline's own metrics. They are recorded on the Temporal runtime's meter, so one
@@ -23,7 +25,7 @@ const ENDPOINT_LATENCY_BUCKETS_MS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2
  * (task slots, poll and schedule-to-start latencies, failures).
  */
 export interface PipelineMetrics {
-  barsStored(ticker: string, interval: string, count: number, arrivedAt: number, storedAt: number): void;
+  barsStored(ticker: string, interval: string, arrivals: readonly number[], storedAt: number): void;
   shardRead(shardId: string, millisBehindLatest: number, deadLettered: number): void;
   endpointCall(endpointName: string, millis: number, ok: boolean): void;
   /** An activity attempt after the first: the previous one failed (usually an outage). */
@@ -34,6 +36,7 @@ export interface PipelineMetrics {
 /** `emf`, when given (on AWS), also receives the counts the CloudWatch alarms watch. */
 export function pipelineMetrics(meter: MetricMeter, emf?: EmfCounters): PipelineMetrics {
   const barsStored = meter.createCounter(METRIC.barsStored, 'bars', 'Bars stored with their indicators');
+  const freshness = meter.createHistogram(METRIC.freshness, 'float', 'ms', 'Per bar: its record reaching Kinesis → the bar stored with its indicators');
   const tickerLag = meter.createGauge(METRIC.tickerLag, 'float', 's', 'Seconds from the newest stored bar reaching Kinesis to it being stored, per series');
   const shardBehind = meter.createGauge(METRIC.shardBehind, 'int', 'ms', 'How far the shard reader is behind the tip of its shard (Kinesis MillisBehindLatest)');
   const deadLettered = meter.createCounter(METRIC.deadLettered, 'records', 'Stream records written to the dead-letter table');
@@ -42,10 +45,11 @@ export function pipelineMetrics(meter: MetricMeter, emf?: EmfCounters): Pipeline
   const retries = meter.createCounter(METRIC.batchRetries, 'attempts', 'Activity attempts after the first');
   const failed = meter.createCounter(METRIC.batchesFailed, 'batches', 'Batches that failed for good and halted their ticker');
   return {
-    barsStored(ticker, interval, count, arrivedAt, storedAt) {
-      barsStored.add(count, { interval });
-      emf?.add(EMF_METRIC.barsStored, count);
-      tickerLag.set(Math.max(0, (storedAt - arrivedAt) / 1000), { ticker, interval });
+    barsStored(ticker, interval, arrivals, storedAt) {
+      barsStored.add(arrivals.length, { interval });
+      emf?.add(EMF_METRIC.barsStored, arrivals.length);
+      for (const arrivedAt of arrivals) freshness.record(Math.max(0, storedAt - arrivedAt), { interval });
+      tickerLag.set(Math.max(0, (storedAt - arrivals[arrivals.length - 1]!) / 1000), { ticker, interval });
     },
     shardRead(shardId, millisBehindLatest, count) {
       shardBehind.set(millisBehindLatest, { shard: shardId });
@@ -73,7 +77,7 @@ export function prometheusTelemetry(bindAddress: string): TelemetryOptions {
       prometheus: {
         bindAddress,
         countersTotalSuffix: true,
-        histogramBucketOverrides: { [METRIC.endpointLatency]: ENDPOINT_LATENCY_BUCKETS_MS },
+        histogramBucketOverrides: { [METRIC.endpointLatency]: ENDPOINT_LATENCY_BUCKETS_MS, [METRIC.freshness]: FRESHNESS_BUCKETS_MS },
       },
     },
   };
@@ -83,6 +87,7 @@ export function prometheusTelemetry(bindAddress: string): TelemetryOptions {
 export const SERVED_METRIC_NAMES = {
   barsStored: `${METRIC.barsStored}_total`,
   tickerLag: METRIC.tickerLag,
+  freshness: METRIC.freshness,
   shardBehind: METRIC.shardBehind,
   deadLettered: `${METRIC.deadLettered}_total`,
   endpointLatency: METRIC.endpointLatency,

@@ -111,6 +111,7 @@ function renderMetrics({ reached, unreachable, summary }: WorkerMetrics): string
     `  failed batches       ${summary.batchesFailed}`,
     `  endpoint             ${endpoint.calls} calls, ${endpoint.errors} errors, p50 ${ms(endpoint.p50Ms)}, p95 ${ms(endpoint.p95Ms)}, p99 ${ms(endpoint.p99Ms)}`,
     `  shard behind latest  ${behind.length ? behind.map(([shard, n]) => `${shard} ${n} ms`).join(', ') : '-'}`,
+    `  freshness per bar    p50 ${ms(summary.freshnessMs.p50)}, p95 ${ms(summary.freshnessMs.p95)}, p99 ${ms(summary.freshnessMs.p99)} (${summary.freshnessMs.bars} bars)`,
     `  lag (arrival→stored) ${lag.series} series, median ${lag.medianSeconds === null ? '-' : `${lag.medianSeconds.toFixed(2)} s`}${lag.worst.length ? `; worst ${lag.worst.map((w) => `${w.ticker} ${w.interval} ${w.seconds.toFixed(2)} s`).join(', ')}` : ''}`,
     `  temporal worker      ${temporal.activityFailures} activity failures, ${temporal.workflowTaskFailures} workflow task failures, activity schedule-to-start p95 ${ms(temporal.activityScheduleToStartP95Ms)}, activity slots free ${temporal.activitySlotsAvailable ?? '-'}`,
   );

@@ -21,6 +21,10 @@ tickflow_endpoint_latency_ms_bucket{endpoint="p",le="+Inf"} 100
 tickflow_endpoint_latency_ms_sum{endpoint="p"} 1000
 tickflow_endpoint_latency_ms_count{endpoint="p"} 100
 tickflow_endpoint_errors_total{endpoint="p"} 4
+tickflow_bar_freshness_ms_bucket{interval="1m",le="100"} 80
+tickflow_bar_freshness_ms_bucket{interval="1m",le="1000"} 100
+tickflow_bar_freshness_ms_bucket{interval="1m",le="+Inf"} 100
+tickflow_bar_freshness_ms_count{interval="1m"} 100
 temporal_worker_task_slots_available{worker_type="ActivityWorker",task_queue="q"} 30
 temporal_worker_task_slots_available{worker_type="WorkflowWorker",task_queue="q"} 100
 temporal_activity_execution_failed_total{activity_type="processBars"} 5
@@ -30,7 +34,7 @@ label_escapes{path="a\\"b\\\\c",empty=""} 1e3
 describe('Prometheus text format', () => {
   test('reads names, labels (escapes included) and values', () => {
     const samples = parsePrometheusText(page);
-    expect(samples).toHaveLength(20);
+    expect(samples).toHaveLength(24);
     expect(samples[0]).toEqual({ name: 'tickflow_bars_stored_total', labels: { interval: '1d', service_name: 'temporal-core-sdk' }, value: 90 });
     expect(samples.at(-1)).toEqual({ name: 'label_escapes', labels: { path: 'a"b\\c', empty: '' }, value: 1000 });
     expect(parsePrometheusText('up 1 1700000000000\nnan_metric NaN\ninf{le="+Inf"} +Inf').map((s) => s.value)).toEqual([1, NaN, Infinity]);
@@ -69,6 +73,9 @@ describe('metrics summary', () => {
       { ticker: 'TSLA', interval: '1d', seconds: 4.5 },
     ]);
     expect(summary.temporal).toMatchObject({ activityFailures: 10, workflowTaskFailures: 0, activitySlotsAvailable: 60 });
+    expect(summary.freshnessMs.bars).toBe(200);
+    expect(summary.freshnessMs.p50).toBeCloseTo(62.5); // 50 % of 160 in the first bucket: 100 × 100/160
+    expect(summary.freshnessMs.p99).toBeCloseTo(955);
   });
 
   test('a worker that has recorded nothing yet summarises to zeros and nulls', () => {

@@ -1,0 +1,104 @@
+/**
+ * Throughput and freshness: N synthetic tickers through the whole pipeline on a fresh stack.
+ * Phase 1, backlog: `--backlog` bars per ticker sent at once; sustained bars/s = bars / time
+ * until every series is stored. Phase 2, live: one bar per ticker every `1 / --rate` seconds
+ * for `--seconds`; per-bar freshness (Kinesis arrival → stored) from the worker's histogram,
+ * and whether the lag grew over the phase.
+ *
+ *   npm run bench:throughput -- [--tickers 100,1000] [--backlog 20] [--rate 1] [--seconds 30]
+ */
+import { parseArgs } from 'node:util';
+import { histogramQuantile } from '../domain/metrics-summary';
+import { parsePrometheusText, type Sample } from '../domain/prometheus-text';
+import { METRIC } from '../observability/metrics';
+import { produce } from '../producer/produce';
+import { syntheticSource } from '../producer/sources/synthetic';
+import { SeriesStore } from '../store/series-store';
+import { withBenchStack, type BenchStack } from './bench-stack';
+import { recordResults } from './results';
+
+const { values } = parseArgs({
+  options: { tickers: { type: 'string', default: '100,1000' }, backlog: { type: 'string', default: '20' }, rate: { type: 'string', default: '1' }, seconds: { type: 'string', default: '30' }, help: { type: 'boolean' } },
+});
+if (values.help) {
+  process.stdout.write('usage: npm run bench:throughput -- [--tickers 100,1000] [--backlog N] [--rate steps/s] [--seconds N]\n');
+  process.exit(0);
+}
+const SIZES = values.tickers!.split(',').map(Number);
+const BACKLOG = Number(values.backlog);
+const RATE = Number(values.rate);
+const SECONDS = Number(values.seconds);
+const say = (line: string) => process.stderr.write(`[bench:throughput] ${line}\n`);
+const MINUTE = 60_000;
+
+/** Waits until every ticker's series ends at `lastBar`; returns when that happened. */
+async function untilStored(stack: BenchStack, tickers: number, lastBar: number, limitMs: number): Promise<number> {
+  const series = new SeriesStore(stack.aws.documents, stack.config.tables.tickers);
+  const deadline = Date.now() + limitMs;
+  for (let report = 0; ; ) {
+    const done = (await series.list()).filter((s) => s.lastBarTime >= lastBar).length;
+    if (done === tickers) return Date.now();
+    if (stack.worker.exitCode !== null) throw new Error(`the worker exited; see ${stack.workerLog}`);
+    if (Date.now() > deadline) throw new Error(`${done} of ${tickers} series complete after ${limitMs / 1000} s`);
+    if (Date.now() - report > 10_000) (say(`  ${done}/${tickers} series complete`), (report = Date.now()));
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function freshnessBuckets(url: string): Promise<Sample[]> {
+  const page = await (await fetch(url)).text();
+  return parsePrometheusText(page).filter((s) => s.name === `${METRIC.freshness}_bucket`);
+}
+
+/** The histogram of what happened between two scrapes: cumulative bucket counts subtract. */
+function between(before: Sample[], after: Sample[]): Sample[] {
+  const key = (s: Sample) => JSON.stringify(s.labels);
+  const earlier = new Map(before.map((s) => [key(s), s.value]));
+  return after.map((s) => ({ ...s, value: s.value - (earlier.get(key(s)) ?? 0) }));
+}
+
+async function measure(tickers: number): Promise<Array<[string, string]>> {
+  return withBenchStack(say, async (stack) => {
+    const { config, aws } = stack;
+    const start = Date.parse('2024-01-02T14:30:00Z');
+    const stream = { streamName: config.stream.name };
+    say(`${tickers} tickers: backlog of ${BACKLOG} bars each`);
+    const t0 = Date.now();
+    await produce(aws.kinesis, syntheticSource({ tickers, bars: BACKLOG, seed: 42, interval: '1m', rate: 'max', startTime: start }), stream);
+    const backlogDone = await untilStored(stack, tickers, start + (BACKLOG - 1) * MINUTE, 30 * MINUTE);
+    const backlogRate = (tickers * BACKLOG) / ((backlogDone - t0) / 1000);
+    const url = config.metrics.scrapeUrls[0]!;
+    const before = await freshnessBuckets(url);
+
+    const steps = Math.max(1, Math.round(SECONDS * RATE));
+    say(`${tickers} tickers: live, ${RATE} bar(s) per ticker per second for ${steps / RATE} s`);
+    const t1 = Date.now();
+    const liveStart = start + BACKLOG * MINUTE;
+    await produce(aws.kinesis, syntheticSource({ tickers, bars: steps, seed: 43, interval: '1m', rate: RATE, startTime: liveStart }), stream);
+    const producedMs = Date.now() - t1;
+    const liveDone = await untilStored(stack, tickers, liveStart + (steps - 1) * MINUTE, 30 * MINUTE);
+    const live = between(before, await freshnessBuckets(url));
+    const q = (p: number) => histogramQuantile(live, METRIC.freshness, p)?.toFixed(0) ?? '-';
+    const drainMs = liveDone - t1 - producedMs;
+    const offered = (tickers * steps) / (producedMs / 1000);
+    return [
+      [`${tickers} tickers: backlog throughput`, `${backlogRate.toFixed(0)} bars/s (${tickers * BACKLOG} bars in ${((backlogDone - t0) / 1000).toFixed(1)} s)`],
+      [`${tickers} tickers: live, offered`, `${offered.toFixed(0)} bars/s for ${(producedMs / 1000).toFixed(0)} s`],
+      [`${tickers} tickers: live, kept up?`, drainMs < 5000 ? `yes (last bar stored ${(drainMs / 1000).toFixed(1)} s after the producer finished)` : `no: the backlog took another ${(drainMs / 1000).toFixed(0)} s to drain (lag grew)`],
+      [`${tickers} tickers: live freshness p50 / p95 / p99 (arrival → stored)`, `${q(0.5)} / ${q(0.95)} / ${q(0.99)} ms (target p99 < 1000 ms)`],
+      [`${tickers} tickers: worker peak RSS`, `${(stack.peakRssKb() / 1024).toFixed(0)} MiB`],
+    ];
+  });
+}
+
+async function main(): Promise<void> {
+  const rows: Array<[string, string]> = [];
+  for (const size of SIZES) rows.push(...(await measure(size)));
+  recordResults('throughput', 'Throughput, freshness and memory by ticker count', `npm run bench:throughput -- --tickers ${SIZES.join(',')} --backlog ${BACKLOG} --rate ${RATE} --seconds ${SECONDS}`, rows);
+  for (const [k, v] of rows) process.stdout.write(`${k.padEnd(50)} ${v}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:throughput failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

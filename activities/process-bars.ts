@@ -47,11 +47,7 @@ export function processBarsActivity(deps: IngestDeps, cache: IndicatorCache) {
     countRetry(deps, 'processBars');
     const result = await failUnlessTransient(async () => {
       // take() removes the entry: if this attempt fails half-way, the next one rebuilds from storage.
-      // A local activity has no heartbeat: the workflow task's timeout covers it.
-      const context = Context.current();
-      const heartbeat = () => {
-        if (!context.info.isLocal) context.heartbeat();
-      };
+      const heartbeat = () => Context.current().heartbeat();
       heartbeat();
       const indicators =
         cache.take(key, input.previousBarTime) ??

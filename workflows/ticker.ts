@@ -1,6 +1,6 @@
 import {
-  ActivityFailure, allHandlersFinished, ApplicationFailure, condition, continueAsNew, defineQuery, defineSignal, defineUpdate, patched, proxyActivities,
-  proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo,
+  ActivityFailure, allHandlersFinished, ApplicationFailure, condition, continueAsNew, defineQuery, defineSignal, defineUpdate, proxyActivities,
+  setHandler, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import { selectNewBars, takeBatches, type BarBatch } from '../domain/ingest-batch';
 import { BATCH_FAILED, type FailedBatch, type IngestActivities, type ReplayRangeRequest, type ReplayRangeResult, type TickerProgress, type TickerWorkflowInput } from './contracts';
@@ -14,18 +14,6 @@ export const stopSignal = defineSignal('stop');
 export const replayFailedBatchUpdate = defineUpdate<{ batchIds: string[]; bars: number }, [string]>('replayFailedBatch');
 /** Recomputes the stored series from `from` on, from the stream; answers when done. */
 export const replayRangeUpdate = defineUpdate<ReplayRangeResult, [ReplayRangeRequest]>('replayRange');
-
-/**
- * The common case runs in the worker that holds the workflow, as a local activity: no activity
- * task travels through the server, which halves the server round trips per batch (bench/).
- * A few quick attempts only: an outage falls back to the regular activity below, whose retries
- * wait on the server without growing the history.
- */
-const { processBars: processBarsLocally } = proxyLocalActivities<IngestActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumAttempts: 3 },
-});
-const LOCAL_PROCESSING_PATCH = 'process-bars-locally';
 
 const { processBars } = proxyActivities<IngestActivities>({
   startToCloseTimeout: '30 seconds',
@@ -44,18 +32,6 @@ const { readBatches, replayRange } = proxyActivities<IngestActivities>({
 
 const failureOf = (error: unknown): string | undefined =>
   error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === BATCH_FAILED ? error.cause.message : undefined;
-
-/** Locally first; a batch that fails there for a transient reason is retried as a regular activity. */
-async function processBatch(input: Parameters<IngestActivities['processBars']>[0]): ReturnType<IngestActivities['processBars']> {
-  // Histories recorded before local processing replay with the regular activity alone.
-  if (!patched(LOCAL_PROCESSING_PATCH)) return processBars(input);
-  try {
-    return await processBarsLocally(input);
-  } catch (error) {
-    if (failureOf(error) !== undefined) throw error;
-    return processBars(input);
-  }
-}
 
 /**
  * The entity workflow of one ticker and interval: receives that series' batches in stream
@@ -156,7 +132,7 @@ export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> 
     const { fresh, duplicates } = selectNewBars(batches.flatMap((b) => b.bars), lastBarTime);
     if (fresh.length > 0) {
       try {
-        const result = await processBatch({ ticker, interval, previousBarTime: lastBarTime, bars: fresh });
+        const result = await processBars({ ticker, interval, previousBarTime: lastBarTime, bars: fresh });
         lastBarTime = result.lastBarTime;
         stats.barsStored += result.stored;
         predictBacklog();

@@ -33,9 +33,16 @@ export interface BenchStack {
   peakRssKb(): number;
 }
 
-/** Starts a fresh bench stack and one ingest worker, runs `work`, and tears everything down. */
-export async function withBenchStack<T>(say: (line: string) => void, work: (stack: BenchStack) => Promise<T>): Promise<T> {
-  Object.assign(process.env, benchEnv);
+export interface BenchStackOptions {
+  /** Which workers run: ingestion only (default) or ingestion and training. */
+  role?: 'ingest' | 'all';
+  /** Settings on top of benchEnv, e.g. the interval predictions run on. */
+  env?: Record<string, string>;
+}
+
+/** Starts a fresh bench stack and one worker process, runs `work`, and tears everything down. */
+export async function withBenchStack<T>(say: (line: string) => void, work: (stack: BenchStack) => Promise<T>, options: BenchStackOptions = {}): Promise<T> {
+  Object.assign(process.env, benchEnv, options.env);
   const config = loadConfig();
   await stackDown(config);
   rmSync(path.join(config.home, 'data'), { recursive: true, force: true });
@@ -46,7 +53,7 @@ export async function withBenchStack<T>(say: (line: string) => void, work: (stac
   mkdirSync(path.join(config.home, 'logs'), { recursive: true });
   const workerLog = path.join(config.home, 'logs', 'bench-worker.log');
   const out = openSync(workerLog, 'w');
-  const worker = spawn(process.execPath, [path.join(repoRoot, 'bin', 'tickflow.js'), 'worker', '--role', 'ingest'], { env: process.env, stdio: ['ignore', out, out] });
+  const worker = spawn(process.execPath, [path.join(repoRoot, 'bin', 'tickflow.js'), 'worker', '--role', options.role ?? 'ingest'], { env: process.env, stdio: ['ignore', out, out] });
   closeSync(out);
   let peak = 0;
   const sampler = setInterval(() => {

@@ -80,10 +80,10 @@ async function measure(tickers: number): Promise<Array<[string, string]>> {
     const live = between(before, await freshnessBuckets(url));
     const q = (p: number) => histogramQuantile(live, METRIC.freshness, p)?.toFixed(0) ?? '-';
     const drainMs = liveDone - t1 - producedMs;
-    const offered = (tickers * steps) / (producedMs / 1000);
+
     return [
       [`${tickers} tickers: backlog throughput`, `${backlogRate.toFixed(0)} bars/s (${tickers * BACKLOG} bars in ${((backlogDone - t0) / 1000).toFixed(1)} s)`],
-      [`${tickers} tickers: live, offered`, `${offered.toFixed(0)} bars/s for ${(producedMs / 1000).toFixed(0)} s`],
+      [`${tickers} tickers: live, offered`, `${(tickers * RATE).toFixed(0)} bars/s on average: a bar for every ticker every ${(1 / RATE).toFixed(0)} s, ${steps} times`],
       [`${tickers} tickers: live, kept up?`, drainMs < 5000 ? `yes (last bar stored ${(drainMs / 1000).toFixed(1)} s after the producer finished)` : `no: the backlog took another ${(drainMs / 1000).toFixed(0)} s to drain (lag grew)`],
       [`${tickers} tickers: live freshness p50 / p95 / p99 (arrival → stored)`, `${q(0.5)} / ${q(0.95)} / ${q(0.99)} ms (target p99 < 1000 ms)`],
       [`${tickers} tickers: worker peak RSS`, `${(stack.peakRssKb() / 1024).toFixed(0)} MiB`],
@@ -94,7 +94,7 @@ async function measure(tickers: number): Promise<Array<[string, string]>> {
 async function main(): Promise<void> {
   const rows: Array<[string, string]> = [];
   for (const size of SIZES) rows.push(...(await measure(size)));
-  recordResults('throughput', 'Throughput, freshness and memory by ticker count', `npm run bench:throughput -- --tickers ${SIZES.join(',')} --backlog ${BACKLOG} --rate ${RATE} --seconds ${SECONDS}`, rows);
+  recordResults(`throughput-${SIZES.join('-')}`, `Throughput, freshness and memory: ${SIZES.map((n) => n.toLocaleString()).join(' and ')} tickers`, `npm run bench:throughput -- --tickers ${SIZES.join(',')} --backlog ${BACKLOG} --rate ${RATE} --seconds ${SECONDS}`, rows);
   for (const [k, v] of rows) process.stdout.write(`${k.padEnd(50)} ${v}\n`);
 }
 

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config';
 import { registerAlertCommands } from './commands/alerts';
 import { registerBatchCommands } from './commands/batches';
+import { registerBenchCommand } from './commands/bench';
 import { registerDemoCommand } from './commands/demo';
 import { registerInfraCommands } from './commands/infra';
 import { registerModelCommands } from './commands/model';
@@ -29,6 +30,7 @@ registerAlertCommands(program);
 registerModelCommands(program);
 registerInfraCommands(program);
 registerApiCommand(program);
+registerBenchCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) process.exit(error.exitCode);

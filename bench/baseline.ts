@@ -1,0 +1,115 @@
+/**
+ * tickflow against the seed's design, side by side on one stack, same data, predictions on:
+ * a model is trained and deployed first, then N fresh tickers × B daily bars go (a) through
+ * tickflow — Kinesis → shard readers → ticker workflows → indicators → predictions → DynamoDB —
+ * and (b) through a seed-style per-record handler on a stream and table of its own
+ * (bench/seed-style-handler.ts). Each side's time runs from the first record sent until the
+ * last bar is stored with its prediction.
+ *
+ *   npm run bench:baseline -- [--tickers 100] [--bars 30]
+ */
+import { CreateStreamCommand, DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { parseArgs } from 'node:util';
+import { connectTemporal } from '../clients/temporal';
+import { syntheticTickerName } from '../domain/synthetic';
+import { produce } from '../producer/produce';
+import { syntheticSource } from '../producer/sources/synthetic';
+import { PredictionsStore } from '../store/predictions-store';
+import { tableDefinitions } from '../store/schema';
+import { seedDailyHistory, trainAndDeploy } from './bench-model';
+import { withBenchStack, type BenchStack } from './bench-stack';
+import { recordResults } from './results';
+import { consumeSeedStyle } from './seed-style-handler';
+import { quantile } from './stats';
+
+const { values } = parseArgs({ options: { tickers: { type: 'string', default: '100' }, bars: { type: 'string', default: '30' }, help: { type: 'boolean' } } });
+if (values.help) {
+  process.stdout.write('usage: npm run bench:baseline -- [--tickers 100] [--bars 30]\n');
+  process.exit(0);
+}
+const TICKERS = Number(values.tickers);
+const BARS = Number(values.bars);
+const DAY = 86_400_000;
+const START = Date.parse('2025-01-02T00:00:00Z');
+const LAST_BAR = START + (BARS - 1) * DAY;
+const say = (line: string) => process.stderr.write(`[bench:baseline] ${line}\n`);
+const source = () => syntheticSource({ tickers: TICKERS, bars: BARS, seed: 11, interval: '1d', rate: 'max', startTime: START });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Until every synthetic ticker has its last bar predicted (predictions are written after the bar). */
+async function untilPredicted(stack: BenchStack, tickers: string[]): Promise<void> {
+  const predictions = new PredictionsStore(stack.aws.documents, stack.config.tables.predictions);
+  const deadline = Date.now() + 30 * 60_000;
+  let waiting = tickers;
+  for (let report = Date.now(); waiting.length > 0; await sleep(250)) {
+    const latest = await Promise.all(waiting.map((t) => predictions.latest(t, '1d')));
+    waiting = waiting.filter((_, i) => (latest[i]?.t ?? 0) < LAST_BAR);
+    if (stack.worker.exitCode !== null) throw new Error(`the worker exited; see ${stack.workerLog}`);
+    if (Date.now() > deadline) throw new Error(`${waiting.length} tickers still without their last prediction after 30 minutes`);
+    if (Date.now() - report > 10_000) (say(`  tickflow: ${tickers.length - waiting.length}/${tickers.length} tickers predicted through their last bar`), (report = Date.now()));
+  }
+}
+
+async function seedStyleResources(stack: BenchStack): Promise<{ streamName: string; table: string }> {
+  const streamName = `${stack.config.stream.name}-seed-style`;
+  const table = `${stack.config.tables.bars}-seed-style`;
+  await stack.aws.kinesis.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: stack.config.stream.shards }));
+  await stack.aws.dynamodb.send(new CreateTableCommand({ ...tableDefinitions(stack.config.tables)[0]!, TableName: table }));
+  while ((await stack.aws.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: streamName }))).StreamDescriptionSummary?.StreamStatus !== 'ACTIVE') await sleep(100);
+  return { streamName, table };
+}
+
+async function main(): Promise<void> {
+  const rows = await withBenchStack(
+    say,
+    async (stack) => {
+      const { config, aws } = stack;
+      const { client, connection } = await connectTemporal(config);
+      try {
+        say('training a model to serve both sides (100 tickers × 1 year of daily history)');
+        await seedDailyHistory(stack, 100, 1, say);
+        const trained = await trainAndDeploy(stack, client);
+        say(`model ${trained.result.version} in service`);
+        const tickers = Array.from({ length: TICKERS }, (_, i) => syntheticTickerName(i));
+        const total = TICKERS * BARS;
+
+        say(`tickflow: ${TICKERS} tickers × ${BARS} daily bars`);
+        const t0 = Date.now();
+        await produce(aws.kinesis, source(), { streamName: config.stream.name });
+        await untilPredicted(stack, tickers);
+        const tickflowMs = Date.now() - t0;
+
+        say(`seed-style handler: the same ${total} bars`);
+        const seed = await seedStyleResources(stack);
+        const t1 = Date.now();
+        await produce(aws.kinesis, source(), { streamName: seed.streamName });
+        const latencies = await consumeSeedStyle(
+          { kinesis: aws.kinesis, documents: aws.documents, runtime: aws.sagemakerRuntime, table: seed.table, endpointName: config.sagemaker.endpointName, horizon: config.model.horizon },
+          seed.streamName,
+          total,
+        );
+        const seedMs = Date.now() - t1;
+        const rate = (ms: number) => total / (ms / 1000);
+        const ratio = rate(tickflowMs) / rate(seedMs);
+        return [
+          ['data', `${TICKERS} fresh tickers × ${BARS} daily bars = ${total} bars, sent at once; predictions on (model ${trained.result.version})`],
+          ['tickflow: first record sent → every bar stored and predicted', `${(tickflowMs / 1000).toFixed(1)} s = ${rate(tickflowMs).toFixed(0)} bars/s`],
+          ['seed-style per-record handler (history query, indicators, 1 InvokeEndpoint, 1 PutItem per record; one invocation per shard at a time)', `${(seedMs / 1000).toFixed(1)} s = ${rate(seedMs).toFixed(0)} bars/s`],
+          ['seed-style handler time per record p50 / p99', `${quantile(latencies, 0.5).toFixed(1)} / ${quantile(latencies, 0.99).toFixed(1)} ms`],
+          ['tickflow / seed-style throughput (target ≥ 10×)', `${ratio.toFixed(1)}× — ${ratio >= 10 ? 'met' : 'missed'}`],
+        ] as Array<[string, string]>;
+      } finally {
+        await connection.close();
+      }
+    },
+    { role: 'all', env: { TICKFLOW_TRAINING_INTERVAL: '1d' } },
+  );
+  recordResults('baseline', 'Side by side with the seed-style design', `npm run bench:baseline -- --tickers ${TICKERS} --bars ${BARS}`, rows);
+  for (const [k, v] of rows) process.stdout.write(`${k.padEnd(50)} ${v}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:baseline failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

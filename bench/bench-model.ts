@@ -1,0 +1,72 @@
+import { DescribeTrainingJobCommand } from '@aws-sdk/client-sagemaker';
+import type { Client } from '@temporalio/client';
+import { IndicatorSet } from '../domain/indicators';
+import { SyntheticMarket } from '../domain/synthetic';
+import { deployVersion, startTraining } from '../operations/models';
+import { BarsStore, type StoredBar } from '../store/bars-store';
+import { ModelRegistry } from '../store/model-registry';
+import { SeriesStore } from '../store/series-store';
+import type { TrainingResult } from '../workflows/training-contracts';
+import type { BenchStack } from './bench-stack';
+
+const DAY = 86_400_000;
+/** Trading days per year: the history is a sequence of daily bars without calendar gaps. */
+const DAYS_PER_YEAR = 252;
+export const HISTORY_START = Date.parse('2019-01-02T00:00:00Z');
+
+/** History tickers are named apart from the producer's synthetic ones (SYN0000…), which stay fresh for pipeline runs. */
+const historyTicker = (index: number) => `HIS${String(index).padStart(4, '0')}`;
+
+/**
+ * Daily history written straight to the bars table, indicators included, as the pipeline
+ * would have stored it: the model benchmark measures training, not ingestion.
+ */
+export async function seedDailyHistory(stack: BenchStack, tickers: number, years: number, say: (line: string) => void): Promise<{ bars: number; tickers: string[] }> {
+  const bars = new BarsStore(stack.aws.documents, stack.config.tables.bars);
+  const series = new SeriesStore(stack.aws.documents, stack.config.tables.tickers);
+  const steps = Math.round(years * DAYS_PER_YEAR);
+  const market = new SyntheticMarket({ tickers, seed: 7, startTime: HISTORY_START, stepMs: DAY });
+  const sets = Array.from({ length: tickers }, () => IndicatorSet.empty());
+  const rows: StoredBar[][] = Array.from({ length: tickers }, () => []);
+  for (let step = 0; step < steps; step++) {
+    market.next().forEach(({ bar }, i) => rows[i]!.push({ ticker: historyTicker(i), interval: '1d', time: new Date(bar.t).toISOString(), ...bar, ...sets[i]!.add(bar) }));
+  }
+  const lastBarTime = HISTORY_START + (steps - 1) * DAY;
+  for (let i = 0; i < tickers; i++) {
+    await bars.put(rows[i]!);
+    await series.advance({ ticker: historyTicker(i), interval: '1d', lastBarTime, lastArrivalAt: Date.now(), lastStoredAt: Date.now() });
+    if ((i + 1) % 50 === 0 || i + 1 === tickers) say(`  history stored for ${i + 1}/${tickers} tickers`);
+  }
+  return { bars: tickers * steps, tickers: Array.from({ length: tickers }, (_, i) => historyTicker(i)) };
+}
+
+export interface TrainedModel {
+  result: TrainingResult;
+  wallMs: number;
+  /** The SageMaker training job's own start → end. */
+  jobMs: number | null;
+  /** Whether the benchmark deployed a candidate the evaluation had rejected, to measure serving. */
+  deployedAnyway: boolean;
+}
+
+/**
+ * One training run through the training workflow. Synthetic prices are random walks, so an
+ * honest evaluation may reject the model; the endpoint still needs one to be measured, so a
+ * rejected candidate is then deployed through the deployment workflow, and the report says so.
+ */
+export async function trainAndDeploy(stack: BenchStack, temporal: Client, hyperparameters: Record<string, string> = {}): Promise<TrainedModel> {
+  const started = Date.now();
+  const handle = await startTraining(temporal, stack.config, { trigger: 'bench', hyperparameters });
+  const result = (await handle.result()) as TrainingResult;
+  const wallMs = Date.now() - started;
+  const registry = new ModelRegistry(stack.aws.documents, stack.config.tables.models);
+  const record = await registry.get(result.version);
+  let jobMs: number | null = null;
+  if (record?.trainingJob) {
+    const job = await stack.aws.sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: record.trainingJob }));
+    if (job.TrainingStartTime && job.TrainingEndTime) jobMs = job.TrainingEndTime.getTime() - job.TrainingStartTime.getTime();
+  }
+  const deployedAnyway = result.decision !== 'promoted';
+  if (deployedAnyway) await (await deployVersion(temporal, stack.config, registry, result.version, 'benchmark: serving latency needs a model')).result();
+  return { result, wallMs, jobMs, deployedAnyway };
+}

@@ -10,7 +10,7 @@
 import { parseArgs } from 'node:util';
 import { histogramQuantile } from '../domain/metrics-summary';
 import { parsePrometheusText, type Sample } from '../domain/prometheus-text';
-import { METRIC } from '../observability/metrics';
+import { FRESHNESS_BUCKETS_MS, METRIC } from '../observability/metrics';
 import { produce } from '../producer/produce';
 import { syntheticSource } from '../producer/sources/synthetic';
 import { SeriesStore } from '../store/series-store';
@@ -71,14 +71,19 @@ async function measure(tickers: number): Promise<Array<[string, string]>> {
     const before = await freshnessBuckets(url);
 
     const steps = Math.max(1, Math.round(SECONDS * RATE));
-    say(`${tickers} tickers: live, ${RATE} bar(s) per ticker per second for ${steps / RATE} s`);
+    say(`${tickers} tickers: live, ${RATE} bar(s) per ticker per second for ${(steps / RATE).toFixed(0)} s`);
     const t1 = Date.now();
     const liveStart = start + BACKLOG * MINUTE;
     await produce(aws.kinesis, syntheticSource({ tickers, bars: steps, seed: 43, interval: '1m', rate: RATE, startTime: liveStart }), stream);
     const producedMs = Date.now() - t1;
     const liveDone = await untilStored(stack, tickers, liveStart + (steps - 1) * MINUTE, 30 * MINUTE);
     const live = between(before, await freshnessBuckets(url));
-    const q = (p: number) => histogramQuantile(live, METRIC.freshness, p)?.toFixed(0) ?? '-';
+    const top = FRESHNESS_BUCKETS_MS.at(-1)!;
+    const q = (p: number) => {
+      const value = histogramQuantile(live, METRIC.freshness, p);
+      // Beyond the last finite bucket the histogram knows only that bound.
+      return value === null ? '-' : value >= top ? `≥ ${top}` : value.toFixed(0);
+    };
     const drainMs = liveDone - t1 - producedMs;
 
     return [

@@ -17,7 +17,7 @@ export const METRIC = {
 } as const;
 
 const ENDPOINT_LATENCY_BUCKETS_MS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000];
-const FRESHNESS_BUCKETS_MS = [10, 25, 50, 100, 250, 500, 750, 1000, 1500, 2500, 5000, 10000, 30000, 60000, 120000, 300000];
+export const FRESHNESS_BUCKETS_MS = [10, 25, 50, 100, 250, 500, 750, 1000, 1500, 2500, 5000, 10000, 30000, 60000, 120000, 300000, 600000, 1800000];
 
 /**
  * The pipeline's own metrics. They are recorded on the Temporal runtime's meter, so one

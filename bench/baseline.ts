@@ -8,10 +8,10 @@
  *
  *   npm run bench:baseline -- [--tickers 100] [--bars 30]
  */
-import { CreateStreamCommand, DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
+import { CreateStreamCommand } from '@aws-sdk/client-kinesis';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import { parseArgs } from 'node:util';
 import { connectTemporal } from '../clients/temporal';
+import { untilStreamActive } from '../local/bootstrap';
 import { syntheticTickerName } from '../domain/synthetic';
 import { produce } from '../producer/produce';
 import { syntheticSource } from '../producer/sources/synthetic';
@@ -22,14 +22,9 @@ import { withBenchStack, type BenchStack } from './bench-stack';
 import { recordResults } from './results';
 import { consumeSeedStyle } from './seed-style-handler';
 import { quantile } from './stats';
+import { benchOptions } from './options';
 
-const { values } = parseArgs({ options: { tickers: { type: 'string', default: '100' }, bars: { type: 'string', default: '30' }, help: { type: 'boolean' } } });
-if (values.help) {
-  process.stdout.write('usage: npm run bench:baseline -- [--tickers 100] [--bars 30]\n');
-  process.exit(0);
-}
-const TICKERS = Number(values.tickers);
-const BARS = Number(values.bars);
+const { tickers: TICKERS, bars: BARS } = benchOptions('baseline', { tickers: 100, bars: 30 });
 const DAY = 86_400_000;
 const START = Date.parse('2025-01-02T00:00:00Z');
 const LAST_BAR = START + (BARS - 1) * DAY;
@@ -56,7 +51,7 @@ async function seedStyleResources(stack: BenchStack): Promise<{ streamName: stri
   const table = `${stack.config.tables.bars}-seed-style`;
   await stack.aws.kinesis.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: stack.config.stream.shards }));
   await stack.aws.dynamodb.send(new CreateTableCommand({ ...tableDefinitions(stack.config.tables)[0]!, TableName: table }));
-  while ((await stack.aws.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: streamName }))).StreamDescriptionSummary?.StreamStatus !== 'ACTIVE') await sleep(100);
+  await untilStreamActive(stack.aws.kinesis, streamName);
   return { streamName, table };
 }
 

@@ -9,21 +9,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import * as talib from 'talib';
 import * as ti from 'technicalindicators';
 import { IndicatorSet, INDICATOR_NAMES, type IndicatorValues } from '../domain/indicators';
 import type { Bar } from '../domain/market-event';
 import { SyntheticMarket } from '../domain/synthetic';
 import { recordResults } from './results';
+import { benchOptions } from './options';
 
-const { values } = parseArgs({ options: { bars: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '5' }, help: { type: 'boolean' } } });
-if (values.help) {
-  process.stdout.write('usage: npm run bench:indicators -- [--bars N] [--runs N]\n');
-  process.exit(0);
-}
-const N = Number(values.bars);
-const RUNS = Number(values.runs);
+const { bars: N, runs: RUNS } = benchOptions('indicators', { bars: 1_000_000, runs: 5 });
 /** technicalindicators' streaming API is far slower: it gets a tenth of the bars. */
 const N_TI = Math.max(1000, Math.floor(N / 10));
 /** What a streaming user of a batch library must do per new bar: recompute over a window long enough for the slowest EMA to settle. */

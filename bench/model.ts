@@ -6,7 +6,6 @@
  *   npm run bench:model -- [--tickers 500] [--years 5] [--calls 200]
  */
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { connectTemporal } from '../clients/temporal';
 import { featureRows } from '../domain/features';
 import { invokeModel } from '../activities/invoke-model';
@@ -15,17 +14,9 @@ import { seedDailyHistory, trainAndDeploy } from './bench-model';
 import { withBenchStack } from './bench-stack';
 import { recordResults } from './results';
 import { quantile, timed } from './stats';
+import { benchOptions } from './options';
 
-const { values } = parseArgs({
-  options: { tickers: { type: 'string', default: '500' }, years: { type: 'string', default: '5' }, calls: { type: 'string', default: '200' }, help: { type: 'boolean' } },
-});
-if (values.help) {
-  process.stdout.write('usage: npm run bench:model -- [--tickers 500] [--years 5] [--calls 200]\n');
-  process.exit(0);
-}
-const TICKERS = Number(values.tickers);
-const YEARS = Number(values.years);
-const CALLS = Number(values.calls);
+const { tickers: TICKERS, years: YEARS, calls: CALLS } = benchOptions('model', { tickers: 500, years: 5, calls: 200 });
 const say = (line: string) => process.stderr.write(`[bench:model] ${line}\n`);
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 

@@ -7,7 +7,6 @@
  *   npm run bench:scale -- [--tickers 500] [--bars 60]
  */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { produce } from '../producer/produce';
 import { datasetsSource, realDatasets } from '../producer/sources/datasets';
 import { syntheticSource } from '../producer/sources/synthetic';
@@ -17,14 +16,9 @@ import { SeriesStore } from '../store/series-store';
 import { readWorkerMetrics } from '../cli/worker-metrics';
 import { recordResults } from './results';
 import { withBenchStack } from './bench-stack';
+import { benchOptions } from './options';
 
-const { values } = parseArgs({ options: { tickers: { type: 'string', default: '500' }, bars: { type: 'string', default: '60' }, help: { type: 'boolean' } } });
-if (values.help) {
-  process.stdout.write('usage: npm run bench:scale -- [--tickers N] [--bars N]\n');
-  process.exit(0);
-}
-const tickers = Number(values.tickers);
-const barsPerTicker = Number(values.bars);
+const { tickers, bars: barsPerTicker } = benchOptions('scale', { tickers: 500, bars: 60 });
 if (!Number.isInteger(tickers) || tickers < 1 || !Number.isInteger(barsPerTicker) || barsPerTicker < 1) throw new Error('--tickers and --bars must be positive integers');
 
 const say = (line: string) => process.stderr.write(`[bench:scale] ${line}\n`);

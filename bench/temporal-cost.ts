@@ -5,7 +5,6 @@
  *
  *   npm run bench:temporal-cost -- [--tickers 20] [--steps 30]
  */
-import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
 import { connectTemporal } from '../clients/temporal';
@@ -15,14 +14,9 @@ import { syntheticTickerName } from '../domain/synthetic';
 import { SeriesStore } from '../store/series-store';
 import { withBenchStack } from './bench-stack';
 import { recordResults } from './results';
+import { benchOptions } from './options';
 
-const { values } = parseArgs({ options: { tickers: { type: 'string', default: '20' }, steps: { type: 'string', default: '30' }, help: { type: 'boolean' } } });
-if (values.help) {
-  process.stdout.write('usage: npm run bench:temporal-cost -- [--tickers N] [--steps N]\n');
-  process.exit(0);
-}
-const TICKERS = Number(values.tickers);
-const STEPS = Number(values.steps);
+const { tickers: TICKERS, steps: STEPS } = benchOptions('temporal-cost', { tickers: 20, steps: 30 });
 /** Temporal Cloud's first volume tier, USD per action (list price "starting around $50 per million"; check temporal.io/pricing). */
 const USD_PER_ACTION = 50 / 1_000_000;
 /** US market hours: 390 one-minute bars a day, 21 trading days a month. */

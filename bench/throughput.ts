@@ -7,7 +7,6 @@
  *
  *   npm run bench:throughput -- [--tickers 100,1000] [--backlog 20] [--rate 1] [--seconds 30]
  */
-import { parseArgs } from 'node:util';
 import { histogramQuantile } from '../domain/metrics-summary';
 import { parsePrometheusText, type Sample } from '../domain/prometheus-text';
 import { FRESHNESS_BUCKETS_MS, METRIC } from '../observability/metrics';
@@ -16,18 +15,9 @@ import { syntheticSource } from '../producer/sources/synthetic';
 import { SeriesStore } from '../store/series-store';
 import { withBenchStack, type BenchStack } from './bench-stack';
 import { recordResults } from './results';
+import { benchOptions } from './options';
 
-const { values } = parseArgs({
-  options: { tickers: { type: 'string', default: '100,1000' }, backlog: { type: 'string', default: '20' }, rate: { type: 'string', default: '1' }, seconds: { type: 'string', default: '30' }, help: { type: 'boolean' } },
-});
-if (values.help) {
-  process.stdout.write('usage: npm run bench:throughput -- [--tickers 100,1000] [--backlog N] [--rate steps/s] [--seconds N]\n');
-  process.exit(0);
-}
-const SIZES = values.tickers!.split(',').map(Number);
-const BACKLOG = Number(values.backlog);
-const RATE = Number(values.rate);
-const SECONDS = Number(values.seconds);
+const { tickers: SIZES, backlog: BACKLOG, rate: RATE, seconds: SECONDS } = benchOptions('throughput', { tickers: [100, 1000], backlog: 20, rate: 1, seconds: 30 });
 const say = (line: string) => process.stderr.write(`[bench:throughput] ${line}\n`);
 const MINUTE = 60_000;
 

@@ -1,4 +1,4 @@
-import { CreateStreamCommand, DescribeStreamSummaryCommand, ResourceNotFoundException as KinesisNotFound } from '@aws-sdk/client-kinesis';
+import { CreateStreamCommand, DescribeStreamSummaryCommand, ResourceNotFoundException as KinesisNotFound, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException as TableNotFound } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
@@ -53,10 +53,15 @@ async function ensureStream(config: TickflowConfig, aws: AwsClients): Promise<Bo
     await aws.kinesis.send(new CreateStreamCommand({ StreamName: config.stream.name, ShardCount: config.stream.shards }));
     created = true;
   }
+  return { name: config.stream.name, shards: await untilStreamActive(aws.kinesis, config.stream.name), created };
+}
+
+/** Waits (up to 10 s) until a stream just created is ACTIVE; answers its open shard count. */
+export async function untilStreamActive(kinesis: KinesisClient, streamName: string): Promise<number> {
   for (let i = 0; i < 100; i++) {
-    const { StreamDescriptionSummary: summary } = await describe();
-    if (summary?.StreamStatus === 'ACTIVE') return { name: config.stream.name, shards: summary.OpenShardCount ?? 0, created };
+    const { StreamDescriptionSummary: summary } = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
+    if (summary?.StreamStatus === 'ACTIVE') return summary.OpenShardCount ?? 0;
     await sleep(100);
   }
-  throw new Error(`stream ${config.stream.name} did not become ACTIVE`);
+  throw new Error(`stream ${streamName} did not become ACTIVE`);
 }

@@ -5,6 +5,7 @@ import { createAwsClients, destroyAwsClients, type AwsClients } from '../clients
 import { connectTemporal, temporalTls } from '../clients/temporal';
 import { pipelineMetrics, prometheusTelemetry, type PipelineMetrics } from '../observability/metrics';
 import { EmfCounters } from '../observability/emf';
+import { createLogger } from '../observability/logger';
 
 /** What every worker in a process shares: one set of AWS clients, one Temporal client and worker connection, one workflow bundle. */
 export interface WorkerResources {
@@ -27,8 +28,7 @@ export async function runWorkers(config: TickflowConfig, workers: Array<(resourc
   emf?.start();
   const metrics = pipelineMetrics(Runtime.instance().metricMeter, emf);
   const aws = createAwsClients(config);
-  const { client: temporal, connection: clientConnection } = await connectTemporal(config);
-  const connection = await NativeConnection.connect({ address: config.temporal.address, ...temporalTls(config) });
+  const { temporal, clientConnection, connection } = await connectWhenUp(config);
   try {
     const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietBundler });
     await Promise.all(workers.map((run) => run({ aws, temporal, connection, workflowBundle, metrics })));
@@ -37,6 +37,31 @@ export async function runWorkers(config: TickflowConfig, workers: Array<(resourc
     await connection.close();
     await clientConnection.close();
     destroyAwsClients(aws);
+  }
+}
+
+const TEMPORAL_WAIT_MS = 60_000;
+
+/**
+ * A worker that starts while Temporal restarts (a deploy, a crashed dev server) waits for it,
+ * saying so, rather than exiting; after a minute it gives up with connectTemporal's clear error.
+ */
+async function connectWhenUp(config: TickflowConfig) {
+  const log = createLogger('worker');
+  const deadline = Date.now() + TEMPORAL_WAIT_MS;
+  for (let delayMs = 500; ; delayMs = Math.min(delayMs * 2, 5000)) {
+    try {
+      const { client: temporal, connection: clientConnection } = await connectTemporal(config);
+      const connection = await NativeConnection.connect({ address: config.temporal.address, ...temporalTls(config) }).catch(async (error: unknown) => {
+        await clientConnection.close();
+        throw error;
+      });
+      return { temporal, clientConnection, connection };
+    } catch (error) {
+      if (Date.now() + delayMs > deadline) throw error;
+      log.warn({ address: config.temporal.address, retryInMs: delayMs, err: (error as Error).message }, 'waiting for Temporal');
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
   }
 }
 

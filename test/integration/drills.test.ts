@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { IndicatorSet } from '../../domain/indicators';
 import { barEvent, encodeMarketEvent, type Bar, type BarEvent } from '../../domain/market-event';
@@ -97,17 +98,23 @@ describe('drill: Temporal server and DynamoDB Local restarted mid-run', () => {
   const { steps, byTicker } = series('OUT', 6, 150, 72);
   let context: TestContext;
   let worker: WorkerProcess;
+  let lateStarter: WorkerProcess | undefined;
   const restarted: string[] = [];
 
   beforeAll(async () => {
     context = await openContext();
     worker = startWorker('drill-outages');
+    const store = new BarsStore(context.aws.documents, context.config.tables.bars);
     const events = steps.map((step) => step.map(({ ticker, bar }) => record(barEvent(ticker, '1m', bar))));
     // Paced in thirds, one outage between each: the worker is mid-stream when each service goes away.
     const third = Math.ceil(events.length / 3);
     let last = await send(context, events.slice(0, third).flat());
-    await sleep(1500);
-    await restartService(context.config, 'temporal', { downMs: 3000 });
+    await waitFor('the worker to store its first bars', async () => (await store.count('OUT0', '1m')) > 0, 120_000);
+    const temporalRestart = restartService(context.config, 'temporal', { downMs: 4000 });
+    // A second worker (another ECS task, say) starting while Temporal is away waits for it.
+    await sleep(1000);
+    lateStarter = startWorker('drill-outages-late', { TICKFLOW_METRICS_ADDRESS: 'off' });
+    await temporalRestart;
     restarted.push('temporal');
     last = { ...last, ...(await send(context, events.slice(third, 2 * third).flat())) };
     await sleep(1500);
@@ -118,13 +125,20 @@ describe('drill: Temporal server and DynamoDB Local restarted mid-run', () => {
   });
 
   afterAll(async () => {
-    await worker?.kill('SIGTERM');
+    await Promise.all([worker?.kill('SIGTERM'), lateStarter?.kill('SIGTERM')]);
     await context?.close();
   });
 
   test('the same worker rode out both outages', () => {
     expect(restarted).toEqual(['temporal', 'dynamodb']);
     expect(worker.child.exitCode).toBeNull();
+  });
+
+  test('a worker started during the Temporal outage waited for it and kept running', () => {
+    expect(lateStarter!.child.exitCode).toBeNull();
+    // The log file is appended across runs: look for this process's own line.
+    const waited = readFileSync(lateStarter!.logFile, 'utf8').split('\n').some((line) => line.includes(`"pid":${lateStarter!.child.pid},`) && line.includes('waiting for Temporal'));
+    expect(waited).toBe(true);
   });
 
   test('every bar of every ticker exactly once, indicators as if uninterrupted', async () => {

@@ -1,5 +1,5 @@
 import { GetRecordsCommand, GetShardIteratorCommand, type GetShardIteratorCommandInput, type KinesisClient, type _Record } from '@aws-sdk/client-kinesis';
-import { compareSequence } from '../clients/kinesis-shards';
+import { compareSequence } from '../domain/sequence';
 import type { StreamRecordIn } from '../domain/route-records';
 
 export function toStreamRecord(record: _Record): StreamRecordIn {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ListShardsCommand, type KinesisClient, type Shard } from '@aws-sdk/client-kinesis';
+import { compareSequence } from '../domain/sequence';
 
 /** Every shard of the stream, open and closed, oldest first. */
 export async function listShards(kinesis: KinesisClient, streamName: string): Promise<Shard[]> {
@@ -24,11 +25,4 @@ export function shardsOwningKey(shards: readonly Shard[], partitionKey: string):
     const range = s.HashKeyRange;
     return range?.StartingHashKey !== undefined && range.EndingHashKey !== undefined && BigInt(range.StartingHashKey) <= hash && hash <= BigInt(range.EndingHashKey);
   });
-}
-
-/** Kinesis sequence numbers are decimal strings of varying length: compare them as numbers. */
-export function compareSequence(a: string, b: string): number {
-  const x = BigInt(a);
-  const y = BigInt(b);
-  return x < y ? -1 : x > y ? 1 : 0;
 }

@@ -1,5 +1,6 @@
 // Imported by workflow code: keep this module free of I/O, clocks and heavy dependencies.
 import type { Bar } from './market-event';
+import { compareSequence } from './sequence';
 
 /** A bar on its way through ingestion, with where and when it entered the stream. */
 export interface IngestBar extends Bar {
@@ -23,20 +24,39 @@ export function parseBatchId(batchId: string): { shardId: string; firstSeq: stri
   return match ? { shardId: match[1]!, firstSeq: match[2]!, lastSeq: match[3]! } : undefined;
 }
 
+export interface NewBars {
+  fresh: IngestBar[];
+  /** Records re-sent by a producer: a new stream record for a bar time already processed. */
+  duplicates: number;
+  /** Records handed over again (a shard read retried after a crash): sequence numbers already seen. */
+  redelivered: number;
+  /** The highest sequence number among the bars, or the one given. */
+  lastSeq: string | null;
+}
+
 /**
- * Keeps the bars newer than everything already processed, in order. Older or equal bar times
- * are redeliveries (a re-read after a crash, a producer retry) and are counted, not reprocessed.
+ * Keeps the bars newer than everything already processed, in order, and tells apart the two
+ * kinds of repeat it drops: a record seen before (its sequence number is not above `lastSeq`;
+ * a series lives in one shard, where a key's sequence numbers only grow) and a new record for
+ * an old bar time (a producer retry).
  */
-export function selectNewBars(bars: readonly IngestBar[], lastBarTime: number | null): { fresh: IngestBar[]; duplicates: number } {
+export function selectNewBars(bars: readonly IngestBar[], lastBarTime: number | null, lastSeq: string | null = null): NewBars {
   const fresh: IngestBar[] = [];
   let newest = lastBarTime ?? Number.NEGATIVE_INFINITY;
+  let highest = lastSeq;
+  let redelivered = 0;
   for (const bar of bars) {
+    if (highest !== null && compareSequence(bar.seq, highest) <= 0) {
+      redelivered++;
+      continue;
+    }
+    highest = bar.seq;
     if (bar.t > newest) {
       fresh.push(bar);
       newest = bar.t;
     }
   }
-  return { fresh, duplicates: bars.length - fresh.length };
+  return { fresh, duplicates: bars.length - fresh.length - redelivered, redelivered, lastSeq: highest };
 }
 
 /** Takes whole batches off the front of the queue until `maxBars` would be exceeded (always at least one). */

@@ -146,15 +146,21 @@ export async function stackDown(config: TickflowConfig): Promise<Array<{ name: s
   );
 }
 
-/** Stops one service this stack started and starts it again on the same data (the drills' outage). */
-export async function restartService(config: TickflowConfig, name: ServiceSpec['name'], options: { downMs?: number } = {}): Promise<ServiceReport> {
+/** Stops one service this stack started, keeps it down for `downMs` and until `whileDown` settles (a drill's move during the outage), and starts it again on the same data. */
+export async function restartService(config: TickflowConfig, name: ServiceSpec['name'], options: { downMs?: number; whileDown?: () => Promise<void> } = {}): Promise<ServiceReport> {
   const spec = serviceSpecs(config).find((s) => s.name === name)!;
   const pid = ownPid(config, name);
   if (!pid) throw new StackError(`${name} is not running under this stack (${config.home}); start it with tickflow stack up`);
   await stopPid(pid);
   rmSync(pidFile(config, name), { force: true });
-  if (options.downMs) await new Promise((r) => setTimeout(r, options.downMs));
-  return start(config, spec, 90_000);
+  const failedWhileDown = await Promise.all([new Promise((r) => setTimeout(r, options.downMs ?? 0)), options.whileDown?.()]).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  // Back up even when the move during the outage failed: the stack is left as it was found.
+  const report = await start(config, spec, 90_000);
+  if (failedWhileDown) throw failedWhileDown;
+  return report;
 }
 
 export async function stackStatus(config: TickflowConfig): Promise<ServiceReport[]> {

@@ -105,7 +105,10 @@ export interface TickerRunOptions {
 export interface TickerStats {
   batches: number;
   barsStored: number;
+  /** New records for bar times already stored (a producer re-sent them). */
   duplicatesSkipped: number;
+  /** Records handed over a second time (a shard read retried after a crash or timeout); absent in runs before it was counted. */
+  redelivered?: number;
 }
 
 export interface TickerWorkflowInput {
@@ -113,6 +116,8 @@ export interface TickerWorkflowInput {
   interval: BarInterval;
   options: TickerRunOptions;
   lastBarTime?: number | null;
+  /** The highest stream sequence number processed: a record at or below it is a redelivery. */
+  lastSeq?: string | null;
   /** Batches received but not yet processed when the previous run continued as new. */
   pending?: BarBatch[];
   stats?: TickerStats;

@@ -47,9 +47,10 @@ export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> 
   const { ticker, interval, options } = input;
   const pending: BarBatch[] = [...(input.pending ?? [])];
   let lastBarTime = input.lastBarTime ?? null;
+  let lastSeq = input.lastSeq ?? null;
   let predictedThrough = input.predictedThrough ?? null;
   let failure: FailedBatch | null = input.failure ?? null;
-  const stats = { batches: 0, barsStored: 0, duplicatesSkipped: 0, ...input.stats };
+  const stats = { batches: 0, barsStored: 0, duplicatesSkipped: 0, redelivered: 0, ...input.stats };
   const replays: Array<{ request: ReplayRangeRequest; outcome?: ReplayRangeResult | { error: string } }> = [];
   let batchesThisRun = 0;
   let processing = false;
@@ -129,7 +130,8 @@ export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> 
 
   const processNextBatches = async (): Promise<void> => {
     const batches = takeBatches(pending, options.maxBarsPerActivity);
-    const { fresh, duplicates } = selectNewBars(batches.flatMap((b) => b.bars), lastBarTime);
+    const selected = selectNewBars(batches.flatMap((b) => b.bars), lastBarTime, lastSeq);
+    const { fresh } = selected;
     if (fresh.length > 0) {
       try {
         const result = await processBars({ ticker, interval, previousBarTime: lastBarTime, bars: fresh });
@@ -144,8 +146,10 @@ export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> 
         return;
       }
     }
+    lastSeq = selected.lastSeq;
     stats.batches += batches.length;
-    stats.duplicatesSkipped += duplicates;
+    stats.duplicatesSkipped += selected.duplicates;
+    stats.redelivered += selected.redelivered;
     batchesThisRun += batches.length;
   };
 
@@ -178,7 +182,7 @@ export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> 
     if ((batchesThisRun >= options.batchesPerRun || workflowInfo().continueAsNewSuggested) && replays.length === 0) {
       await condition(allHandlersFinished);
       // An in-flight prediction is abandoned; the next run redoes it from the watermark (idempotent writes).
-      await continueAsNew<typeof tickerWorkflow>({ ticker, interval, options, lastBarTime, pending, stats, predictedThrough, failure });
+      await continueAsNew<typeof tickerWorkflow>({ ticker, interval, options, lastBarTime, lastSeq, pending, stats, predictedThrough, failure });
     }
   }
 }

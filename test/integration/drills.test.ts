@@ -94,6 +94,10 @@ describe('drill: worker SIGKILLed every few seconds during a multi-ticker replay
   });
 });
 
+/** The log file is appended across runs: look for this process's own line. */
+const waitedForTemporal = (worker: WorkerProcess) =>
+  readFileSync(worker.logFile, 'utf8').split('\n').some((line) => line.includes(`"pid":${worker.child.pid},`) && line.includes('waiting for Temporal'));
+
 describe('drill: Temporal server and DynamoDB Local restarted mid-run', () => {
   const { steps, byTicker } = series('OUT', 6, 150, 72);
   let context: TestContext;
@@ -110,11 +114,15 @@ describe('drill: Temporal server and DynamoDB Local restarted mid-run', () => {
     const third = Math.ceil(events.length / 3);
     let last = await send(context, events.slice(0, third).flat());
     await waitFor('the worker to store its first bars', async () => (await store.count('OUT0', '1m')) > 0, 120_000);
-    const temporalRestart = restartService(context.config, 'temporal', { downMs: 4000 });
-    // A second worker (another ECS task, say) starting while Temporal is away waits for it.
-    await sleep(1000);
-    lateStarter = startWorker('drill-outages-late', { TICKFLOW_METRICS_ADDRESS: 'off' });
-    await temporalRestart;
+    await restartService(context.config, 'temporal', {
+      downMs: 3000,
+      // A second worker (another ECS task, say) starting while Temporal is away waits for it.
+      whileDown: async () => {
+        const late = startWorker('drill-outages-late', { TICKFLOW_METRICS_ADDRESS: 'off' });
+        lateStarter = late;
+        await waitFor('the late worker to wait for Temporal', async () => waitedForTemporal(late), 60_000);
+      },
+    });
     restarted.push('temporal');
     last = { ...last, ...(await send(context, events.slice(third, 2 * third).flat())) };
     await sleep(1500);
@@ -136,9 +144,7 @@ describe('drill: Temporal server and DynamoDB Local restarted mid-run', () => {
 
   test('a worker started during the Temporal outage waited for it and kept running', () => {
     expect(lateStarter!.child.exitCode).toBeNull();
-    // The log file is appended across runs: look for this process's own line.
-    const waited = readFileSync(lateStarter!.logFile, 'utf8').split('\n').some((line) => line.includes(`"pid":${lateStarter!.child.pid},`) && line.includes('waiting for Temporal'));
-    expect(waited).toBe(true);
+    expect(waitedForTemporal(lateStarter!)).toBe(true);
   });
 
   test('every bar of every ticker exactly once, indicators as if uninterrupted', async () => {

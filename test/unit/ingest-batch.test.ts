@@ -32,10 +32,20 @@ describe('routeRecords', () => {
 });
 
 describe('selectNewBars', () => {
-  test('keeps only bars newer than the last processed one, counting redeliveries', () => {
-    const { fresh, duplicates } = selectNewBars([bar(1), bar(2), bar(3), bar(2), bar(4)], 1);
+  const at = (t: number, seq: number) => bar(t, String(seq));
+  test('keeps only bars newer than the last processed one, counting re-sent records', () => {
+    const { fresh, duplicates, redelivered } = selectNewBars([at(1, 11), at(2, 12), at(3, 13), at(2, 14), at(4, 15)], 1);
     expect(fresh.map((b) => b.t)).toEqual([2, 3, 4]);
-    expect(duplicates).toBe(2);
+    expect({ duplicates, redelivered }).toEqual({ duplicates: 2, redelivered: 0 });
+  });
+  test('tells a record handed over again (sequence already seen) from a re-sent one', () => {
+    // Processed through seq 13 (bar time 3); a retried read hands 12–13 over again, then a re-sent bar 3 (seq 14) and bar 4.
+    const result = selectNewBars([at(2, 12), at(3, 13), at(3, 14), at(4, 15)], 3, '13');
+    expect(result.fresh.map((b) => b.t)).toEqual([4]);
+    expect(result).toMatchObject({ duplicates: 1, redelivered: 2, lastSeq: '15' });
+  });
+  test('sequence numbers compare as numbers, not strings', () => {
+    expect(selectNewBars([at(5, 100)], 4, '99')).toMatchObject({ redelivered: 0, lastSeq: '100' });
   });
   test('with no history everything is new', () => {
     expect(selectNewBars([bar(5), bar(6)], null).fresh).toHaveLength(2);

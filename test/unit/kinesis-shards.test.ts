@@ -1,5 +1,6 @@
 import type { Shard } from '@aws-sdk/client-kinesis';
-import { compareSequence, shardsOwningKey } from '../../clients/kinesis-shards';
+import { shardsOwningKey } from '../../clients/kinesis-shards';
+import { compareSequence } from '../../domain/sequence';
 
 const MAX = (1n << 128n) - 1n;
 const HALF = 1n << 127n;

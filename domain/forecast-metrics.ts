@@ -19,9 +19,24 @@ export interface ForecastMetrics {
   upRate: number;
   /** Spearman rank correlation between predicted and actual returns, pooled over the holdout. */
   rankIc: number;
+  /** Diebold–Mariano statistic against the random walk (absolute error; > 0: the model is closer). Absent in records made before it existed. */
+  dmStat?: number;
 }
 
-export function forecastMetrics(actual: readonly number[], predicted: readonly number[], trainingNaiveMae: number): ForecastMetrics {
+/** One-sided 5 % critical value of the standard normal: the evidence a promotion needs. */
+export const DM_CRITICAL = 1.645;
+
+/**
+ * `times` names each row's bar time (rows sharing one are tickers moving together) and
+ * `horizon` the bars each target spans; both only shape the Diebold–Mariano statistic.
+ */
+export function forecastMetrics(
+  actual: readonly number[],
+  predicted: readonly number[],
+  trainingNaiveMae: number,
+  times: readonly number[] = actual.map((_, i) => i),
+  horizon = 1,
+): ForecastMetrics {
   if (actual.length !== predicted.length) throw new RangeError(`${actual.length} actual values but ${predicted.length} predictions`);
   if (actual.length < 2) throw new RangeError('at least 2 holdout rows are needed to evaluate a forecast');
   const n = actual.length;
@@ -40,7 +55,38 @@ export function forecastMetrics(actual: readonly number[], predicted: readonly n
     hitRate: sum((a, i) => (Math.sign(a) === Math.sign(predicted[i]!) ? 1 : 0)) / n,
     upRate: sum((a) => (a > 0 ? 1 : 0)) / n,
     rankIc: pearson(ranks(predicted), ranks(actual)),
+    dmStat: dieboldMariano(actual, predicted, times, horizon),
   };
+}
+
+/**
+ * Diebold & Mariano (1995) test of equal accuracy against the random walk under absolute
+ * error: d = |actual| − |actual − predicted|, positive where the model is closer. Rows of one
+ * bar time are averaged first: tickers move together, and counting them as independent
+ * evidence would overstate it. The long-run variance of the per-time series takes
+ * Newey–West weights over horizon − 1 lags, since targets spanning h bars overlap.
+ */
+export function dieboldMariano(actual: readonly number[], predicted: readonly number[], times: readonly number[], horizon = 1): number {
+  if (times.length !== actual.length) throw new RangeError(`${actual.length} rows but ${times.length} times`);
+  const perTime = new Map<number, { sum: number; n: number }>();
+  actual.forEach((a, i) => {
+    const entry = perTime.get(times[i]!) ?? { sum: 0, n: 0 };
+    entry.sum += Math.abs(a) - Math.abs(a - predicted[i]!);
+    entry.n += 1;
+    perTime.set(times[i]!, entry);
+  });
+  const d = [...perTime.entries()].sort((x, y) => x[0] - y[0]).map(([, e]) => e.sum / e.n);
+  const n = d.length;
+  const mean = d.reduce((s, x) => s + x, 0) / n;
+  const autocovariance = (lag: number) => {
+    let sum = 0;
+    for (let t = lag; t < n; t++) sum += (d[t]! - mean) * (d[t - lag]! - mean);
+    return sum / n;
+  };
+  let variance = autocovariance(0);
+  for (let lag = 1; lag < Math.min(horizon, n); lag++) variance += 2 * (1 - lag / horizon) * autocovariance(lag);
+  if (!(variance > 0)) return mean === 0 ? 0 : Math.sign(mean) * Number.MAX_VALUE;
+  return mean / Math.sqrt(variance / n);
 }
 
 /** In-sample MAE of the random walk on training targets: MASE's scale. */
@@ -55,19 +101,24 @@ export interface PromotionDecision {
 }
 
 /**
- * Promote only a candidate that beats the random walk on both MAE and RMSE and has a lower
- * MAE than the model in service on the very same holdout rows.
+ * Promote only a candidate that beats the random walk on both MAE and RMSE, by more than
+ * chance (Diebold–Mariano ≥ DM_CRITICAL), and has a lower MAE than the model in service on
+ * the very same holdout rows.
  */
 export function decidePromotion(candidate: ForecastMetrics, incumbent: { version: string; metrics: ForecastMetrics } | null): PromotionDecision {
   const fmt = (x: number) => x.toFixed(4);
   if (candidate.maeRatio >= 1 || candidate.rmseRatio >= 1) {
     return { promote: false, reason: `does not beat the random walk (MAE ratio ${fmt(candidate.maeRatio)}, RMSE ratio ${fmt(candidate.rmseRatio)}; both must be < 1)` };
   }
+  const dm = candidate.dmStat ?? 0;
+  if (dm < DM_CRITICAL) {
+    return { promote: false, reason: `not better than the random walk beyond chance (MAE ratio ${fmt(candidate.maeRatio)}, Diebold–Mariano ${dm.toFixed(2)} < ${DM_CRITICAL})` };
+  }
   if (incumbent && candidate.mae >= incumbent.metrics.mae) {
     return { promote: false, reason: `MAE ${fmt(candidate.mae)} is not below ${incumbent.version}'s ${fmt(incumbent.metrics.mae)} on the same holdout` };
   }
   const versus = incumbent ? ` and ${incumbent.version} (MAE ${fmt(candidate.mae)} < ${fmt(incumbent.metrics.mae)})` : '';
-  return { promote: true, reason: `beats the random walk (MAE ratio ${fmt(candidate.maeRatio)}, RMSE ratio ${fmt(candidate.rmseRatio)})${versus}` };
+  return { promote: true, reason: `beats the random walk (MAE ratio ${fmt(candidate.maeRatio)}, RMSE ratio ${fmt(candidate.rmseRatio)}, Diebold–Mariano ${dm.toFixed(2)})${versus}` };
 }
 
 /** Average ranks (ties share the mean rank), 1-based. */

@@ -88,6 +88,7 @@ export function modelSummary(record: ModelRecord, inService: string | null) {
     MASE: f(m?.mase),
     'hit rate': m ? `${(m.hitRate * 100).toFixed(1)}% (up ${(m.upRate * 100).toFixed(1)}%)` : '-',
     'rank IC': f(m?.rankIc, 3),
+    DM: f(m?.dmStat, 2),
     reason: record.reason,
   };
 }

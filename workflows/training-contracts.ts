@@ -67,6 +67,8 @@ export interface EvaluateInput {
   version: string;
   jobName: string;
   dataset: DatasetSummary;
+  /** Bars each target spans (overlapping targets weigh less as evidence); absent in older runs: 1. */
+  horizon?: number;
 }
 
 export interface Evaluation {

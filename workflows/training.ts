@@ -57,7 +57,7 @@ export async function trainingWorkflow(input: TrainingWorkflowInput & { config: 
   const job = await waitForJob.awaitTrainingJob(jobName);
   if (job.status !== 'Completed' || !job.artifact) return fail(`training job ${jobName} ${job.status}: ${job.failureReason ?? 'no model artifact'}`);
 
-  const evaluation = await heavy.evaluateCandidate({ version, jobName, dataset });
+  const evaluation = await heavy.evaluateCandidate({ version, jobName, dataset, horizon });
   const evaluated = { metrics: evaluation.metrics, incumbent: evaluation.incumbent, holdoutSample: evaluation.holdoutSample, artifact: job.artifact };
   if (!evaluation.promote) {
     await quick.updateModel({ version, change: { ...evaluated, decision: 'rejected', reason: evaluation.reason } });

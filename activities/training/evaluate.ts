@@ -5,7 +5,7 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Context } from '@temporalio/activity';
 import * as tar from 'tar';
 import { describeEndpoint } from '../../clients/sagemaker-endpoint';
-import { decidePromotion, forecastMetrics } from '../../domain/forecast-metrics';
+import { decidePromotion, forecastMetrics, type ForecastMetrics } from '../../domain/forecast-metrics';
 import { parseS3Uri } from '../../domain/s3-uri';
 import type { HoldoutPoint } from '../../store/model-registry';
 import type { EvaluateInput, Evaluation } from '../../workflows/training-contracts';
@@ -29,10 +29,12 @@ export function evaluateCandidateActivity(deps: TrainingDeps) {
     if (candidate.length !== test.length) throw new Error(`the training job predicted ${candidate.length} test rows, the dataset has ${test.length}`);
     // Every test row has a label (the export writes only labelled rows).
     const actual = test.map((row) => row[0] as number);
-    const metrics = forecastMetrics(actual, candidate, input.dataset.trainingNaiveMae);
+    const times = index.map(([, t]) => Number(t));
+    const horizon = input.horizon ?? 1;
+    const metrics = forecastMetrics(actual, candidate, input.dataset.trainingNaiveMae, times, horizon);
 
     Context.current().heartbeat('scoring the model in service');
-    const incumbent = await scoreIncumbent(deps, test.map((row) => row.slice(1)), actual, input.dataset.trainingNaiveMae);
+    const incumbent = await scoreIncumbent(deps, test.map((row) => row.slice(1)), (predicted) => forecastMetrics(actual, predicted, input.dataset.trainingNaiveMae, times, horizon));
     let { promote, reason } = decidePromotion(metrics, incumbent);
     if (incumbent) {
       const record = await deps.registry.get(incumbent.version);
@@ -53,12 +55,12 @@ export function evaluateCandidateActivity(deps: TrainingDeps) {
   };
 }
 
-async function scoreIncumbent(deps: TrainingDeps, features: (number | null)[][], actual: number[], trainingNaiveMae: number) {
+async function scoreIncumbent(deps: TrainingDeps, features: (number | null)[][], score: (predicted: number[]) => ForecastMetrics) {
   const endpointName = deps.config.sagemaker.endpointName;
   const endpoint = await describeEndpoint(deps.aws.sagemaker, endpointName);
   if (endpoint?.EndpointStatus !== 'InService' || !endpoint.ProductionVariants?.length) return null; // no model in service
   const answer = await invokeModel(deps.aws.sagemakerRuntime, endpointName, features);
-  return { version: answer.modelVersion, metrics: forecastMetrics(actual, answer.predictions, trainingNaiveMae) };
+  return { version: answer.modelVersion, metrics: score(answer.predictions) };
 }
 
 async function readBytes(s3: S3Client, uri: string): Promise<Uint8Array> {

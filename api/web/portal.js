@@ -43,13 +43,13 @@ function renderModels() {
     return;
   }
   $('models').innerHTML =
-    '<tr><th>version</th><th>data</th><th>MAE/RW</th><th>RMSE/RW</th><th>MASE</th><th>hit rate (up rate)</th><th>rank IC</th><th>decision</th><th></th></tr>' +
+    '<tr><th>version</th><th>data</th><th>MAE/RW</th><th>RMSE/RW</th><th>MASE</th><th>hit rate (up rate)</th><th>rank IC</th><th title="Diebold–Mariano statistic against the random walk: ≥ 1.645 is needed to promote">DM</th><th>decision</th><th></th></tr>' +
     models
       .map((m, i) => `<tr data-version="${m.version}">
         <td><a href="${m.workflowUrl}" target="_blank" rel="noopener">${m.version}</a>${m.inService ? ' <span class="serving">● in service</span>' : ''}</td>
         <td>${m.dataStart?.slice(0, 10) ?? '–'} … ${m.dataEnd?.slice(0, 10) ?? '–'}</td>
         <td>${ratio(m.metrics, 'maeRatio')}</td><td>${ratio(m.metrics, 'rmseRatio')}</td><td>${ratio(m.metrics, 'mase')}</td>
-        <td>${pct(m.metrics?.hitRate)} (${pct(m.metrics?.upRate)})</td><td>${ratio(m.metrics, 'rankIc')}</td>
+        <td>${pct(m.metrics?.hitRate)} (${pct(m.metrics?.upRate)})</td><td>${ratio(m.metrics, 'rankIc')}</td><td>${ratio(m.metrics, 'dmStat')}</td>
         <td class="reason"><b>${m.decision}</b>: ${m.reason}</td>
         <td><button data-chart="${i}">chart</button> ${m.inService || m.decision === 'training' || m.decision === 'failed' ? '' : `<button data-promote="${m.version}">promote</button>`}</td>
       </tr>`)

@@ -95,7 +95,7 @@ export function registerDemoCommand(program: Command): void {
             await new Promise((r) => setTimeout(r, 500));
           }
         } else {
-          process.stderr.write('no model beat the random walk, so none serves and bars carry no predictions (honest, not broken): see tickflow models\n');
+          process.stderr.write('no model beat the random walk beyond chance, so none serves and bars carry no predictions (honest, not broken): see `tickflow models`; `tickflow promote <version>` serves one anyway\n');
         }
 
         step('stored');

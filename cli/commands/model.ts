@@ -35,11 +35,12 @@ export function evaluationTable(result: TrainingResult): string {
     'hit rate': `${(m!.hitRate * 100).toFixed(1)}%`,
     'up-move base rate': `${(m!.upRate * 100).toFixed(1)}%`,
     'rank IC': m!.rankIc.toFixed(3),
+    'Diebold–Mariano': m!.dmStat?.toFixed(2) ?? '-',
   }));
   // The random walk's own row, derived from the candidate's ratios on the same holdout.
   const c = rows[0]?.m;
   const randomWalk = c
-    ? [{ model: 'random walk (baseline)', 'holdout rows': c.rows, MAE: (c.mae / c.maeRatio).toFixed(5), 'MAE / random walk': '1.0000', 'RMSE / random walk': '1.0000', MASE: (c.mase / c.maeRatio).toFixed(4), 'hit rate': '-', 'up-move base rate': `${(c.upRate * 100).toFixed(1)}%`, 'rank IC': '-' }]
+    ? [{ model: 'random walk (baseline)', 'holdout rows': c.rows, MAE: (c.mae / c.maeRatio).toFixed(5), 'MAE / random walk': '1.0000', 'RMSE / random walk': '1.0000', MASE: (c.mase / c.maeRatio).toFixed(4), 'hit rate': '-', 'up-move base rate': `${(c.upRate * 100).toFixed(1)}%`, 'rank IC': '-', 'Diebold–Mariano': '-' }]
     : [];
   return `${table([...lines, ...randomWalk])}\n\ndecision: ${result.decision} — ${result.reason}`;
 }

@@ -1,4 +1,4 @@
-import { decidePromotion, forecastMetrics, naiveMae } from '../../domain/forecast-metrics';
+import { decidePromotion, dieboldMariano, DM_CRITICAL, forecastMetrics, naiveMae } from '../../domain/forecast-metrics';
 
 describe('forecastMetrics', () => {
   const actual = [0.01, -0.02, 0.03, -0.01, 0.02];
@@ -36,9 +36,54 @@ describe('forecastMetrics', () => {
   });
 });
 
+describe('dieboldMariano', () => {
+  // Deterministic noise: a fixed pseudo-random sequence (LCG), so the figures below are exact.
+  const noise = (n: number, seed: number) => {
+    let x = seed;
+    return Array.from({ length: n }, () => ((x = (x * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31 - 0.5) * 0.02);
+  };
+  const actual = noise(400, 1);
+
+  test('hand-computed: d = |a| − |a − p| per row, mean over its standard error', () => {
+    // d = [0.01, 0.005, 0.01, 0]: mean 0.00625, squared deviations sum to 68.75e-6, n = 4.
+    const stat = dieboldMariano([0.02, 0.01, -0.03, 0.01], [0.01, 0.005, -0.01, 0], [1, 2, 3, 4]);
+    expect(stat).toBeCloseTo(0.00625 / Math.sqrt(68.75e-6 / 4 / 4), 9);
+  });
+
+  test('a constant tiny drift edges out the random walk on both ratios, but not beyond chance; a model that knows part of the move does', () => {
+    const drift = forecastMetrics(actual, actual.map(() => 1e-4), 0.01);
+    expect(drift.maeRatio).toBeLessThan(1);
+    expect(drift.rmseRatio).toBeLessThan(1);
+    expect(drift.dmStat).toBeLessThan(DM_CRITICAL);
+    expect(decidePromotion(drift, null).promote).toBe(false);
+    const informed = actual.map((a) => 0.3 * a);
+    expect(dieboldMariano(actual, informed, actual.map((_, i) => i))).toBeGreaterThan(DM_CRITICAL);
+  });
+
+  test('rows of one bar time count once: copying every row across 10 tickers adds no evidence', () => {
+    const predicted = actual.map((a, i) => (i % 3 === 0 ? 0.5 * a : -0.2 * a));
+    const times = actual.map((_, i) => i);
+    const single = dieboldMariano(actual, predicted, times);
+    const tenTickers = dieboldMariano(actual.flatMap((a) => Array(10).fill(a)), predicted.flatMap((p) => Array(10).fill(p)), times.flatMap((t) => Array(10).fill(t)));
+    expect(tenTickers).toBeCloseTo(single, 9);
+  });
+
+  test('overlapping targets (horizon > 1) widen the variance when the differentials are autocorrelated', () => {
+    const smooth = actual.map((_, i) => 0.001 + 0.004 * Math.sin(i / 5));
+    const predicted = actual.map((a, i) => a - Math.sign(a) * Math.max(0, Math.abs(a) - smooth[i]!));
+    const times = actual.map((_, i) => i);
+    expect(dieboldMariano(actual, predicted, times, 5)).toBeLessThan(dieboldMariano(actual, predicted, times, 1));
+  });
+});
+
 describe('decidePromotion', () => {
-  const metrics = (mae: number, maeRatio: number, rmseRatio = maeRatio) =>
-    ({ rows: 10, mae, rmse: mae, maeRatio, rmseRatio, mase: 1, hitRate: 0.5, upRate: 0.5, rankIc: 0 });
+  const metrics = (mae: number, maeRatio: number, rmseRatio = maeRatio, dmStat = 3) =>
+    ({ rows: 10, mae, rmse: mae, maeRatio, rmseRatio, mase: 1, hitRate: 0.5, upRate: 0.5, rankIc: 0, dmStat });
+
+  test('beating the random walk by chance is not enough: Diebold–Mariano must reach the one-sided 5 % level', () => {
+    expect(decidePromotion(metrics(0.01, 0.9999, 0.9999, 0.4), null)).toMatchObject({ promote: false, reason: expect.stringMatching(/beyond chance.*0\.40 < 1\.645/) });
+    expect(decidePromotion(metrics(0.01, 0.99, 0.99, 1.7), null)).toMatchObject({ promote: true, reason: expect.stringMatching(/Diebold–Mariano 1\.70/) });
+  });
 
   test('a first model must beat the random walk on MAE and RMSE', () => {
     expect(decidePromotion(metrics(0.01, 0.98), null)).toMatchObject({ promote: true });

@@ -76,6 +76,7 @@ export function registerDemoCommand(program: Command): void {
         step('model');
         const registry = new ModelRegistry(aws.documents, config.tables.models);
         let serving = await versionInService(aws.sagemaker, config.sagemaker.endpointName);
+        let rejected: string | undefined;
         if (!serving) {
           process.stderr.write('no model in service yet: training the first one from the stored history (SageMaker training job on the local stack)\n');
           const handle = await startTraining(client, config, { trigger: 'first-run' });
@@ -83,6 +84,7 @@ export function registerDemoCommand(program: Command): void {
           const result = await handle.result();
           process.stdout.write(`\nwalk-forward evaluation on the holdout (last 20% of the history):\n${evaluationTable(result)}\n`);
           serving = await versionInService(aws.sagemaker, config.sagemaker.endpointName);
+          if (result.decision === 'rejected') rejected = result.version;
         } else {
           const record = await registry.get(serving);
           process.stderr.write(`model ${serving} is in service${record?.metrics ? ` (holdout MAE / random walk ${record.metrics.maeRatio.toFixed(4)})` : ''}; retrain with: tickflow train --wait\n`);
@@ -95,7 +97,9 @@ export function registerDemoCommand(program: Command): void {
             await new Promise((r) => setTimeout(r, 500));
           }
         } else {
-          process.stderr.write('no model beat the random walk beyond chance, so none serves and bars carry no predictions (honest, not broken): see `tickflow models`; `tickflow promote <version>` serves one anyway\n');
+          process.stderr.write(
+            `no model beat the random walk beyond chance, so none serves and bars carry no predictions (honest, not broken): see \`tickflow models\`; \`tickflow promote ${rejected ?? '<version>'}\` serves it anyway, then the dashboard shows its predictions\n`,
+          );
         }
 
         step('stored');

@@ -15,10 +15,10 @@ import { untilStreamActive } from '../local/bootstrap';
 import { syntheticTickerName } from '../domain/synthetic';
 import { produce } from '../producer/produce';
 import { syntheticSource } from '../producer/sources/synthetic';
-import { PredictionsStore } from '../store/predictions-store';
 import { tableDefinitions } from '../store/schema';
-import { seedDailyHistory, trainAndDeploy } from './bench-model';
+import { DAYS_PER_YEAR, seedHistory, trainAndDeploy } from './bench-model';
 import { withBenchStack, type BenchStack } from './bench-stack';
+import { untilPredicted } from './pipeline-probes';
 import { recordResults } from './results';
 import { consumeSeedStyle } from './seed-style-handler';
 import { quantile } from './stats';
@@ -30,21 +30,6 @@ const START = Date.parse('2025-01-02T00:00:00Z');
 const LAST_BAR = START + (BARS - 1) * DAY;
 const say = (line: string) => process.stderr.write(`[bench:baseline] ${line}\n`);
 const source = () => syntheticSource({ tickers: TICKERS, bars: BARS, seed: 11, interval: '1d', rate: 'max', startTime: START });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Until every synthetic ticker has its last bar predicted (predictions are written after the bar). */
-async function untilPredicted(stack: BenchStack, tickers: string[]): Promise<void> {
-  const predictions = new PredictionsStore(stack.aws.documents, stack.config.tables.predictions);
-  const deadline = Date.now() + 30 * 60_000;
-  let waiting = tickers;
-  for (let report = Date.now(); waiting.length > 0; await sleep(250)) {
-    const latest = await Promise.all(waiting.map((t) => predictions.latest(t, '1d')));
-    waiting = waiting.filter((_, i) => (latest[i]?.t ?? 0) < LAST_BAR);
-    if (stack.worker.exitCode !== null) throw new Error(`the worker exited; see ${stack.workerLog}`);
-    if (Date.now() > deadline) throw new Error(`${waiting.length} tickers still without their last prediction after 30 minutes`);
-    if (Date.now() - report > 10_000) (say(`  tickflow: ${tickers.length - waiting.length}/${tickers.length} tickers predicted through their last bar`), (report = Date.now()));
-  }
-}
 
 async function seedStyleResources(stack: BenchStack): Promise<{ streamName: string; table: string }> {
   const streamName = `${stack.config.stream.name}-seed-style`;
@@ -63,7 +48,7 @@ async function main(): Promise<void> {
       const { client, connection } = await connectTemporal(config);
       try {
         say('training a model to serve both sides (100 tickers × 1 year of daily history)');
-        await seedDailyHistory(stack, 100, 1, say);
+        await seedHistory(stack, { tickers: 100, bars: DAYS_PER_YEAR, interval: '1d' }, say);
         const trained = await trainAndDeploy(stack, client);
         say(`model ${trained.result.version} in service`);
         const tickers = Array.from({ length: TICKERS }, (_, i) => syntheticTickerName(i));
@@ -72,7 +57,7 @@ async function main(): Promise<void> {
         say(`tickflow: ${TICKERS} tickers × ${BARS} daily bars`);
         const t0 = Date.now();
         await produce(aws.kinesis, source(), { streamName: config.stream.name });
-        await untilPredicted(stack, tickers);
+        await untilPredicted(stack, tickers, '1d', LAST_BAR, 30 * 60_000, say);
         const tickflowMs = Date.now() - t0;
 
         say(`seed-style handler: the same ${total} bars`);

@@ -1,6 +1,7 @@
 import { DescribeTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import type { Client } from '@temporalio/client';
 import { IndicatorSet } from '../domain/indicators';
+import { INTERVAL_MS, type BarInterval } from '../domain/market-event';
 import { SyntheticMarket } from '../domain/synthetic';
 import { deployVersion, startTraining } from '../operations/models';
 import { BarsStore, type StoredBar } from '../store/bars-store';
@@ -9,32 +10,32 @@ import { SeriesStore } from '../store/series-store';
 import type { TrainingResult } from '../workflows/training-contracts';
 import type { BenchStack } from './bench-stack';
 
-const DAY = 86_400_000;
 /** Trading days per year: the history is a sequence of daily bars without calendar gaps. */
-const DAYS_PER_YEAR = 252;
+export const DAYS_PER_YEAR = 252;
 export const HISTORY_START = Date.parse('2019-01-02T00:00:00Z');
 
 /** History tickers are named apart from the producer's synthetic ones (SYN0000…), which stay fresh for pipeline runs. */
 const historyTicker = (index: number) => `HIS${String(index).padStart(4, '0')}`;
 
 /**
- * Daily history written straight to the bars table, indicators included, as the pipeline
- * would have stored it: the model benchmark measures training, not ingestion.
+ * History written straight to the bars table, indicators included, as the pipeline would have
+ * stored it: a benchmark that needs a model measures training or the pipeline, not ingestion.
  */
-export async function seedDailyHistory(stack: BenchStack, tickers: number, years: number, say: (line: string) => void): Promise<{ bars: number; tickers: string[] }> {
+export async function seedHistory(stack: BenchStack, shape: { tickers: number; bars: number; interval: BarInterval }, say: (line: string) => void): Promise<{ bars: number; tickers: string[] }> {
+  const { tickers, bars: steps, interval } = shape;
   const bars = new BarsStore(stack.aws.documents, stack.config.tables.bars);
   const series = new SeriesStore(stack.aws.documents, stack.config.tables.tickers);
-  const steps = Math.round(years * DAYS_PER_YEAR);
-  const market = new SyntheticMarket({ tickers, seed: 7, startTime: HISTORY_START, stepMs: DAY });
+  const stepMs = INTERVAL_MS[interval];
+  const market = new SyntheticMarket({ tickers, seed: 7, startTime: HISTORY_START, stepMs });
   const sets = Array.from({ length: tickers }, () => IndicatorSet.empty());
   const rows: StoredBar[][] = Array.from({ length: tickers }, () => []);
   for (let step = 0; step < steps; step++) {
-    market.next().forEach(({ bar }, i) => rows[i]!.push({ ticker: historyTicker(i), interval: '1d', time: new Date(bar.t).toISOString(), ...bar, ...sets[i]!.add(bar) }));
+    market.next().forEach(({ bar }, i) => rows[i]!.push({ ticker: historyTicker(i), interval, time: new Date(bar.t).toISOString(), ...bar, ...sets[i]!.add(bar) }));
   }
-  const lastBarTime = HISTORY_START + (steps - 1) * DAY;
+  const lastBarTime = HISTORY_START + (steps - 1) * stepMs;
   for (let i = 0; i < tickers; i++) {
     await bars.put(rows[i]!);
-    await series.advance({ ticker: historyTicker(i), interval: '1d', lastBarTime, lastArrivalAt: Date.now(), lastStoredAt: Date.now() });
+    await series.advance({ ticker: historyTicker(i), interval, lastBarTime, lastArrivalAt: Date.now(), lastStoredAt: Date.now() });
     if ((i + 1) % 50 === 0 || i + 1 === tickers) say(`  history stored for ${i + 1}/${tickers} tickers`);
   }
   return { bars: tickers * steps, tickers: Array.from({ length: tickers }, (_, i) => historyTicker(i)) };

@@ -10,7 +10,7 @@ import { connectTemporal } from '../clients/temporal';
 import { featureRows } from '../domain/features';
 import { invokeModel } from '../activities/invoke-model';
 import { BarsStore } from '../store/bars-store';
-import { seedDailyHistory, trainAndDeploy } from './bench-model';
+import { DAYS_PER_YEAR, seedHistory, trainAndDeploy } from './bench-model';
 import { withBenchStack } from './bench-stack';
 import { recordResults } from './results';
 import { quantile, timed } from './stats';
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     say,
     async (stack) => {
       say(`storing ${TICKERS} tickers × ${YEARS} years of daily bars`);
-      const history = await seedDailyHistory(stack, TICKERS, YEARS, say);
+      const history = await seedHistory(stack, { tickers: TICKERS, bars: Math.round(YEARS * DAYS_PER_YEAR), interval: '1d' }, say);
       const { client, connection } = await connectTemporal(stack.config);
       try {
         say('training through the training workflow');

@@ -7,45 +7,16 @@
  *
  *   npm run bench:throughput -- [--tickers 100,1000] [--backlog 20] [--rate 1] [--seconds 30]
  */
-import { histogramQuantile } from '../domain/metrics-summary';
-import { parsePrometheusText, type Sample } from '../domain/prometheus-text';
-import { FRESHNESS_BUCKETS_MS, METRIC } from '../observability/metrics';
 import { produce } from '../producer/produce';
 import { syntheticSource } from '../producer/sources/synthetic';
-import { SeriesStore } from '../store/series-store';
-import { withBenchStack, type BenchStack } from './bench-stack';
+import { withBenchStack } from './bench-stack';
+import { between, freshnessHistogram, histogramQuantiles, untilStored } from './pipeline-probes';
 import { recordResults } from './results';
 import { benchOptions } from './options';
 
 const { tickers: SIZES, backlog: BACKLOG, rate: RATE, seconds: SECONDS } = benchOptions('throughput', { tickers: [100, 1000], backlog: 20, rate: 1, seconds: 30 });
 const say = (line: string) => process.stderr.write(`[bench:throughput] ${line}\n`);
 const MINUTE = 60_000;
-
-/** Waits until every ticker's series ends at `lastBar`; returns when that happened. */
-async function untilStored(stack: BenchStack, tickers: number, lastBar: number, limitMs: number): Promise<number> {
-  const series = new SeriesStore(stack.aws.documents, stack.config.tables.tickers);
-  const deadline = Date.now() + limitMs;
-  for (let report = 0; ; ) {
-    const done = (await series.list()).filter((s) => s.lastBarTime >= lastBar).length;
-    if (done === tickers) return Date.now();
-    if (stack.worker.exitCode !== null) throw new Error(`the worker exited; see ${stack.workerLog}`);
-    if (Date.now() > deadline) throw new Error(`${done} of ${tickers} series complete after ${limitMs / 1000} s`);
-    if (Date.now() - report > 10_000) (say(`  ${done}/${tickers} series complete`), (report = Date.now()));
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-async function freshnessBuckets(url: string): Promise<Sample[]> {
-  const page = await (await fetch(url)).text();
-  return parsePrometheusText(page).filter((s) => s.name === `${METRIC.freshness}_bucket`);
-}
-
-/** The histogram of what happened between two scrapes: cumulative bucket counts subtract. */
-function between(before: Sample[], after: Sample[]): Sample[] {
-  const key = (s: Sample) => JSON.stringify(s.labels);
-  const earlier = new Map(before.map((s) => [key(s), s.value]));
-  return after.map((s) => ({ ...s, value: s.value - (earlier.get(key(s)) ?? 0) }));
-}
 
 async function measure(tickers: number): Promise<Array<[string, string]>> {
   return withBenchStack(say, async (stack) => {
@@ -55,10 +26,9 @@ async function measure(tickers: number): Promise<Array<[string, string]>> {
     say(`${tickers} tickers: backlog of ${BACKLOG} bars each`);
     const t0 = Date.now();
     await produce(aws.kinesis, syntheticSource({ tickers, bars: BACKLOG, seed: 42, interval: '1m', rate: 'max', startTime: start }), stream);
-    const backlogDone = await untilStored(stack, tickers, start + (BACKLOG - 1) * MINUTE, 30 * MINUTE);
+    const backlogDone = await untilStored(stack, tickers, start + (BACKLOG - 1) * MINUTE, 30 * MINUTE, say);
     const backlogRate = (tickers * BACKLOG) / ((backlogDone - t0) / 1000);
-    const url = config.metrics.scrapeUrls[0]!;
-    const before = await freshnessBuckets(url);
+    const before = await freshnessHistogram(stack);
 
     const steps = Math.max(1, Math.round(SECONDS * RATE));
     say(`${tickers} tickers: live, ${RATE} bar(s) per ticker per second for ${(steps / RATE).toFixed(0)} s`);
@@ -66,21 +36,15 @@ async function measure(tickers: number): Promise<Array<[string, string]>> {
     const liveStart = start + BACKLOG * MINUTE;
     await produce(aws.kinesis, syntheticSource({ tickers, bars: steps, seed: 43, interval: '1m', rate: RATE, startTime: liveStart }), stream);
     const producedMs = Date.now() - t1;
-    const liveDone = await untilStored(stack, tickers, liveStart + (steps - 1) * MINUTE, 30 * MINUTE);
-    const live = between(before, await freshnessBuckets(url));
-    const top = FRESHNESS_BUCKETS_MS.at(-1)!;
-    const q = (p: number) => {
-      const value = histogramQuantile(live, METRIC.freshness, p);
-      // Beyond the last finite bucket the histogram knows only that bound.
-      return value === null ? '-' : value >= top ? `≥ ${top}` : value.toFixed(0);
-    };
+    const liveDone = await untilStored(stack, tickers, liveStart + (steps - 1) * MINUTE, 30 * MINUTE, say);
+    const live = between(before, await freshnessHistogram(stack));
     const drainMs = liveDone - t1 - producedMs;
 
     return [
       [`${tickers} tickers: backlog throughput`, `${backlogRate.toFixed(0)} bars/s (${tickers * BACKLOG} bars in ${((backlogDone - t0) / 1000).toFixed(1)} s)`],
       [`${tickers} tickers: live, offered`, `${(tickers * RATE).toFixed(0)} bars/s on average: a bar for every ticker every ${(1 / RATE).toFixed(0)} s, ${steps} times`],
       [`${tickers} tickers: live, kept up?`, drainMs < 5000 ? `yes (last bar stored ${(drainMs / 1000).toFixed(1)} s after the producer finished)` : `no: the backlog took another ${(drainMs / 1000).toFixed(0)} s to drain (lag grew)`],
-      [`${tickers} tickers: live freshness p50 / p95 / p99 (arrival → stored)`, `${q(0.5)} / ${q(0.95)} / ${q(0.99)} ms (target p99 < 1000 ms)`],
+      [`${tickers} tickers: live freshness p50 / p95 / p99 (arrival → stored)`, `${histogramQuantiles(live)} ms (target p99 < 1000 ms)`],
       [`${tickers} tickers: worker peak RSS`, `${(stack.peakRssKb() / 1024).toFixed(0)} MiB`],
     ];
   });

@@ -7,6 +7,7 @@ import { z } from 'zod';
 export const SCHEMA_VERSION = 1;
 export const INTERVALS = ['1m', '5m', '15m', '1h', '1d'] as const;
 export type BarInterval = (typeof INTERVALS)[number];
+export const INTERVAL_MS: Record<BarInterval, number> = { '1m': 60_000, '5m': 300_000, '15m': 900_000, '1h': 3_600_000, '1d': 86_400_000 };
 
 export const tickerSchema = z
   .string()

@@ -1,8 +1,6 @@
 import { SyntheticMarket } from '../../domain/synthetic';
-import type { BarInterval } from '../../domain/market-event';
+import { INTERVAL_MS, type BarInterval } from '../../domain/market-event';
 import type { MarketSource, SourceTick } from './source';
-
-const INTERVAL_MS: Record<BarInterval, number> = { '1m': 60_000, '5m': 300_000, '15m': 900_000, '1h': 3_600_000, '1d': 86_400_000 };
 
 export interface SyntheticOptions {
   tickers: number;

@@ -1,0 +1,102 @@
+import { listShards } from '../clients/kinesis-shards';
+import { readShardHistory } from '../activities/stream-history';
+import { histogramQuantile } from '../domain/metrics-summary';
+import { parseMarketEvent } from '../domain/market-event';
+import { parsePrometheusText, type Sample } from '../domain/prometheus-text';
+import { FRESHNESS_BUCKETS_MS, METRIC } from '../observability/metrics';
+import { PredictionsStore } from '../store/predictions-store';
+import { SeriesStore } from '../store/series-store';
+import type { BenchStack } from './bench-stack';
+import { quantile } from './stats';
+
+/** What a benchmark watches the pipeline with, from outside: the tables, the stream and the worker's metrics. */
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until `tickers` series end at `lastBar` or later; returns when that happened. */
+export async function untilStored(stack: BenchStack, tickers: number, lastBar: number, limitMs: number, say: (line: string) => void): Promise<number> {
+  const series = new SeriesStore(stack.aws.documents, stack.config.tables.tickers);
+  const deadline = Date.now() + limitMs;
+  for (let report = Date.now(); ; await sleep(250)) {
+    const done = (await series.list()).filter((s) => s.lastBarTime >= lastBar).length;
+    if (done >= tickers) return Date.now();
+    if (stack.worker.exitCode !== null) throw new Error(`the worker exited; see ${stack.workerLog}`);
+    if (Date.now() > deadline) throw new Error(`${done} of ${tickers} series stored through their last bar after ${limitMs / 1000} s`);
+    if (Date.now() - report > 10_000) (say(`  ${done}/${tickers} series stored through their last bar`), (report = Date.now()));
+  }
+}
+
+/** Waits until every ticker has a prediction for `lastBar` (predictions are written after the bar); returns when. */
+export async function untilPredicted(stack: BenchStack, tickers: readonly string[], interval: string, lastBar: number, limitMs: number, say: (line: string) => void): Promise<number> {
+  const predictions = new PredictionsStore(stack.aws.documents, stack.config.tables.predictions);
+  const deadline = Date.now() + limitMs;
+  let waiting = [...tickers];
+  for (let report = Date.now(); ; await sleep(250)) {
+    const latest = await Promise.all(waiting.map((t) => predictions.latest(t, interval)));
+    waiting = waiting.filter((_, i) => (latest[i]?.t ?? 0) < lastBar);
+    if (waiting.length === 0) return Date.now();
+    if (stack.worker.exitCode !== null) throw new Error(`the worker exited; see ${stack.workerLog}`);
+    if (Date.now() > deadline) throw new Error(`${waiting.length} tickers still without their last prediction after ${limitMs / 1000} s`);
+    if (Date.now() - report > 10_000) (say(`  ${tickers.length - waiting.length}/${tickers.length} tickers predicted through their last bar`), (report = Date.now()));
+  }
+}
+
+/** The worker's arrival → stored histogram, cumulative, as scraped now. */
+export async function freshnessHistogram(stack: BenchStack): Promise<Sample[]> {
+  const page = await (await fetch(stack.config.metrics.scrapeUrls[0]!)).text();
+  return parsePrometheusText(page).filter((s) => s.name === `${METRIC.freshness}_bucket`);
+}
+
+/** The histogram of what happened between two scrapes: cumulative bucket counts subtract. */
+export function between(before: Sample[], after: Sample[]): Sample[] {
+  const key = (s: Sample) => JSON.stringify(s.labels);
+  const earlier = new Map(before.map((s) => [key(s), s.value]));
+  return after.map((s) => ({ ...s, value: s.value - (earlier.get(key(s)) ?? 0) }));
+}
+
+/** p50 / p95 / p99 of a freshness histogram in ms; beyond the last finite bucket the histogram knows only that bound. */
+export function histogramQuantiles(samples: Sample[]): string {
+  const top = FRESHNESS_BUCKETS_MS.at(-1)!;
+  const q = (p: number) => {
+    const value = histogramQuantile(samples, METRIC.freshness, p);
+    return value === null ? '-' : value >= top ? `≥ ${top}` : value.toFixed(0);
+  };
+  return `${q(0.5)} / ${q(0.95)} / ${q(0.99)}`;
+}
+
+/** Kinesis arrival time of every valid bar in the stream, keyed `ticker#interval#t`. */
+export async function arrivalTimes(stack: BenchStack): Promise<Map<string, number>> {
+  const { kinesis } = stack.aws;
+  const streamName = stack.config.stream.name;
+  const arrivals = new Map<string, number>();
+  for (const shard of await listShards(kinesis, streamName)) {
+    for await (const page of readShardHistory(kinesis, streamName, shard.ShardId!, 'oldest', { pageLimit: 10_000 })) {
+      for (const record of page) {
+        const parsed = parseMarketEvent(record.data);
+        if (!parsed.ok) continue;
+        const key = `${parsed.event.ticker}#${parsed.event.interval}#${Date.parse(parsed.event.t)}`;
+        // A re-sent record counts from its first arrival.
+        arrivals.set(key, Math.min(arrivals.get(key) ?? Infinity, record.arrivedAt));
+      }
+    }
+  }
+  return arrivals;
+}
+
+/**
+ * Arrival in Kinesis → prediction stored, per bar of [from, to], exact (from the predictions'
+ * own timestamps, not a histogram): p50 / p95 / p99 / max in ms, and how many bars.
+ */
+export async function predictionFreshness(stack: BenchStack, arrivals: Map<string, number>, tickers: readonly string[], interval: string, from: number, to: number): Promise<string> {
+  const predictions = new PredictionsStore(stack.aws.documents, stack.config.tables.predictions);
+  const latencies: number[] = [];
+  for (const ticker of tickers) {
+    for (const p of await predictions.range(ticker, interval, from, to)) {
+      const arrived = arrivals.get(`${ticker}#${interval}#${p.t}`);
+      if (arrived !== undefined) latencies.push(p.predictedAt - arrived);
+    }
+  }
+  if (latencies.length === 0) return 'no predictions';
+  const q = (p: number) => quantile(latencies, p).toFixed(0);
+  return `${q(0.5)} / ${q(0.95)} / ${q(0.99)} / ${latencies.reduce((a, b) => Math.max(a, b)).toFixed(0)} ms (${latencies.length} bars)`;
+}

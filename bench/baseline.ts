@@ -16,7 +16,7 @@ import { syntheticTickerName } from '../domain/synthetic';
 import { produce } from '../producer/produce';
 import { syntheticSource } from '../producer/sources/synthetic';
 import { tableDefinitions } from '../store/schema';
-import { DAYS_PER_YEAR, seedHistory, trainAndDeploy } from './bench-model';
+import { DAYS_PER_YEAR, seedHistory, servedModel, trainAndDeploy } from './bench-model';
 import { withBenchStack, type BenchStack } from './bench-stack';
 import { untilPredicted } from './pipeline-probes';
 import { recordResults } from './results';
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
         say('training a model to serve both sides (100 tickers × 1 year of daily history)');
         await seedHistory(stack, { tickers: 100, bars: DAYS_PER_YEAR, interval: '1d' }, say);
         const trained = await trainAndDeploy(stack, client);
-        say(`model ${trained.result.version} in service`);
+        say(`model ${servedModel(trained)} in service`);
         const tickers = Array.from({ length: TICKERS }, (_, i) => syntheticTickerName(i));
         const total = TICKERS * BARS;
 
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
         const rate = (ms: number) => total / (ms / 1000);
         const ratio = rate(tickflowMs) / rate(seedMs);
         return [
-          ['data', `${TICKERS} fresh tickers × ${BARS} daily bars = ${total} bars, sent at once; predictions on (model ${trained.result.version})`],
+          ['data', `${TICKERS} fresh tickers × ${BARS} daily bars = ${total} bars, sent at once; predictions on (model ${servedModel(trained)})`],
           ['tickflow: first record sent → every bar stored and predicted', `${(tickflowMs / 1000).toFixed(1)} s = ${rate(tickflowMs).toFixed(0)} bars/s`],
           ['seed-style per-record handler (history query, indicators, 1 InvokeEndpoint, 1 PutItem per record; one invocation per shard at a time)', `${(seedMs / 1000).toFixed(1)} s = ${rate(seedMs).toFixed(0)} bars/s`],
           ['seed-style handler time per record p50 / p99', `${quantile(latencies, 0.5).toFixed(1)} / ${quantile(latencies, 0.99).toFixed(1)} ms`],

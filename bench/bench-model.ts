@@ -71,3 +71,6 @@ export async function trainAndDeploy(stack: BenchStack, temporal: Client, hyperp
   if (deployedAnyway) await (await deployVersion(temporal, stack.config, registry, result.version, 'benchmark: serving latency needs a model')).result();
   return { result, wallMs, jobMs, deployedAnyway };
 }
+
+/** The served model as a benchmark's report names it: a candidate the gate rejected says so. */
+export const servedModel = (trained: TrainedModel) => `${trained.result.version}${trained.deployedAnyway ? ' (rejected by the gate, deployed for the benchmark)' : ''}`;

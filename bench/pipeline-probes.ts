@@ -13,32 +13,38 @@ import { quantile } from './stats';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Polls `progress` (how many of `total` are done) every 250 ms until all are, failing when the
+ * worker exits or `limitMs` passes and reporting every 10 s; returns when they were done.
+ */
+async function untilAllDone(stack: BenchStack, what: string, total: number, progress: () => Promise<number>, limitMs: number, say: (line: string) => void): Promise<number> {
+  const deadline = Date.now() + limitMs;
+  for (let report = Date.now(); ; await sleep(250)) {
+    const done = await progress();
+    if (done >= total) return Date.now();
+    if (stack.worker.exitCode !== null) throw new Error(`the worker exited; see ${stack.workerLog}`);
+    if (Date.now() > deadline) throw new Error(`${done} of ${total} ${what} after ${limitMs / 1000} s`);
+    if (Date.now() - report > 10_000) (say(`  ${done}/${total} ${what}`), (report = Date.now()));
+  }
+}
+
 /** Waits until `tickers` series end at `lastBar` or later; returns when that happened. */
 export async function untilStored(stack: BenchStack, tickers: number, lastBar: number, limitMs: number, say: (line: string) => void): Promise<number> {
   const series = new SeriesStore(stack.aws.documents, stack.config.tables.tickers);
-  const deadline = Date.now() + limitMs;
-  for (let report = Date.now(); ; await sleep(250)) {
-    const done = (await series.list()).filter((s) => s.lastBarTime >= lastBar).length;
-    if (done >= tickers) return Date.now();
-    if (stack.worker.exitCode !== null) throw new Error(`the worker exited; see ${stack.workerLog}`);
-    if (Date.now() > deadline) throw new Error(`${done} of ${tickers} series stored through their last bar after ${limitMs / 1000} s`);
-    if (Date.now() - report > 10_000) (say(`  ${done}/${tickers} series stored through their last bar`), (report = Date.now()));
-  }
+  const stored = async () => (await series.list()).filter((s) => s.lastBarTime >= lastBar).length;
+  return untilAllDone(stack, 'series stored through their last bar', tickers, stored, limitMs, say);
 }
 
 /** Waits until every ticker has a prediction for `lastBar` (predictions are written after the bar); returns when. */
 export async function untilPredicted(stack: BenchStack, tickers: readonly string[], interval: string, lastBar: number, limitMs: number, say: (line: string) => void): Promise<number> {
   const predictions = new PredictionsStore(stack.aws.documents, stack.config.tables.predictions);
-  const deadline = Date.now() + limitMs;
   let waiting = [...tickers];
-  for (let report = Date.now(); ; await sleep(250)) {
+  const predicted = async () => {
     const latest = await Promise.all(waiting.map((t) => predictions.latest(t, interval)));
     waiting = waiting.filter((_, i) => (latest[i]?.t ?? 0) < lastBar);
-    if (waiting.length === 0) return Date.now();
-    if (stack.worker.exitCode !== null) throw new Error(`the worker exited; see ${stack.workerLog}`);
-    if (Date.now() > deadline) throw new Error(`${waiting.length} tickers still without their last prediction after ${limitMs / 1000} s`);
-    if (Date.now() - report > 10_000) (say(`  ${tickers.length - waiting.length}/${tickers.length} tickers predicted through their last bar`), (report = Date.now()));
-  }
+    return tickers.length - waiting.length;
+  };
+  return untilAllDone(stack, 'tickers predicted through their last bar', tickers.length, predicted, limitMs, say);
 }
 
 /** The worker's arrival → stored histogram, cumulative, as scraped now. */

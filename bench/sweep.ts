@@ -10,7 +10,7 @@ import { connectTemporal } from '../clients/temporal';
 import { syntheticTickerName } from '../domain/synthetic';
 import { produce } from '../producer/produce';
 import { syntheticSource } from '../producer/sources/synthetic';
-import { seedHistory, trainAndDeploy } from './bench-model';
+import { seedHistory, servedModel, trainAndDeploy } from './bench-model';
 import { withBenchStack } from './bench-stack';
 import { benchOptions } from './options';
 import { arrivalTimes, between, freshnessHistogram, histogramQuantiles, predictionFreshness, untilPredicted, untilStored } from './pipeline-probes';
@@ -49,8 +49,7 @@ async function main(): Promise<void> {
       try {
         say('training a model for 1-minute bars (20 tickers × 2,000 bars of history)');
         await seedHistory(stack, { tickers: 20, bars: 2000, interval: '1m' }, say);
-        const trained = await trainAndDeploy(stack, client);
-        model = `${trained.result.version}${trained.deployedAnyway ? ' (rejected by the gate, deployed for the benchmark)' : ''}`;
+        model = servedModel(await trainAndDeploy(stack, client));
       } finally {
         await connection.close();
       }

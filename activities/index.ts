@@ -1,13 +1,14 @@
 import type { IngestActivities } from '../workflows/contracts';
 import type { IngestDeps } from './deps';
 import { predictBarsActivity } from './predict-bars';
-import { IndicatorCache, processBarsActivity } from './process-bars';
+import { processBarsActivity } from './process-bars';
 import { readShardActivity } from './read-shard';
 import { readBatchesActivity, replayRangeActivity } from './replay';
+import { SeriesStateCache } from './series-state';
 
 export function createIngestActivities(deps: IngestDeps): IngestActivities {
   // Shared: a replay leaves the cache holding the state its recomputation ended with.
-  const cache = new IndicatorCache();
+  const cache = new SeriesStateCache();
   return {
     readShard: readShardActivity(deps),
     processBars: processBarsActivity(deps, cache),

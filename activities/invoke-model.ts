@@ -12,13 +12,19 @@ export interface ModelAnswer {
  * format), `chunk` rows per request to stay far below the 6 MB payload limit. Throws if a
  * deployment switched variants between chunks, so one answer never mixes two models.
  */
-export async function invokeModel(runtime: SageMakerRuntimeClient, endpointName: string, rows: readonly (readonly (number | null)[])[], chunk = 1000): Promise<ModelAnswer> {
+export async function invokeModel(
+  runtime: SageMakerRuntimeClient,
+  endpointName: string,
+  rows: readonly (readonly (number | null)[])[],
+  { chunk = 1000, abortSignal }: { chunk?: number; abortSignal?: AbortSignal } = {},
+): Promise<ModelAnswer> {
   const predictions: number[] = [];
   let modelVersion: string | undefined;
   for (let i = 0; i < rows.length; i += chunk) {
     const part = rows.slice(i, i + chunk);
     const response = await runtime.send(
       new InvokeEndpointCommand({ EndpointName: endpointName, ContentType: 'text/csv', Accept: 'text/csv', Body: part.map((r) => csvLine(r)).join('\n') }),
+      { abortSignal },
     );
     const variant = response.InvokedProductionVariant ?? 'unknown';
     if (modelVersion !== undefined && variant !== modelVersion) throw new Error(`endpoint ${endpointName} switched from ${modelVersion} to ${variant} mid-request; retrying`);

@@ -1,4 +1,5 @@
-import { FEATURE_LOOKBACK, featureRows } from '../domain/features';
+import { featureRows, FEATURE_LOOKBACK, type FeatureBar } from '../domain/features';
+import type { BarInterval } from '../domain/market-event';
 import type { PredictBarsInput, PredictBarsResult } from '../workflows/contracts';
 import type { IngestDeps } from './deps';
 import { countRetry } from './failure-kind';
@@ -22,24 +23,42 @@ export function predictBarsActivity(deps: IngestDeps) {
     const last = bars[bars.length - 1];
     if (!first || !last) return { predicted: 0, predictedThrough: input.through, modelVersion: 'none' };
     const history = await deps.bars.lastBefore(ticker, interval, first.t, FEATURE_LOOKBACK);
-    const rows = featureRows([...history, ...bars], horizon, history.length);
-    const answer = await timedInvoke(deps, rows.map((r) => r.features));
-    const predictedAt = Date.now();
-    const predictions = rows.map((row, i) => {
-      const predictedReturn = answer.predictions[i]!;
-      return { ticker, interval, t: row.t, horizon, predictedReturn, predictedClose: row.close * Math.exp(predictedReturn), modelVersion: answer.modelVersion, predictedAt };
-    });
-    await deps.predictions.put(predictions);
-    await deps.alerts.afterPredictions(ticker, interval, predictions);
-    return { predicted: rows.length, predictedThrough: last.t, modelVersion: answer.modelVersion };
+    const { modelVersion } = await predictAndStore(deps, { ticker, interval, horizon, history, bars });
+    return { predicted: bars.length, predictedThrough: last.t, modelVersion };
   };
 }
 
-async function timedInvoke(deps: IngestDeps, rows: Parameters<typeof invokeModel>[2]): Promise<ModelAnswer> {
+export interface PredictRequest {
+  ticker: string;
+  interval: BarInterval;
+  horizon: number;
+  /** Stored bars before `bars`, oldest first: the history their features need. */
+  history: readonly FeatureBar[];
+  bars: readonly FeatureBar[];
+  /** Gives up on the endpoint after this long (default: the client's own timeouts). */
+  timeoutMs?: number;
+}
+
+/** Predicts `bars` with the model in service and stores the predictions, then checks prediction alerts. */
+export async function predictAndStore(deps: IngestDeps, request: PredictRequest): Promise<ModelAnswer> {
+  const { ticker, interval, horizon, history, bars } = request;
+  const rows = featureRows([...history, ...bars], horizon, history.length);
+  const answer = await timedInvoke(deps, rows.map((r) => r.features), request.timeoutMs);
+  const predictedAt = Date.now();
+  const predictions = rows.map((row, i) => {
+    const predictedReturn = answer.predictions[i]!;
+    return { ticker, interval, t: row.t, horizon, predictedReturn, predictedClose: row.close * Math.exp(predictedReturn), modelVersion: answer.modelVersion, predictedAt };
+  });
+  await deps.predictions.put(predictions);
+  await deps.alerts.afterPredictions(ticker, interval, predictions);
+  return answer;
+}
+
+async function timedInvoke(deps: IngestDeps, rows: Parameters<typeof invokeModel>[2], timeoutMs?: number): Promise<ModelAnswer> {
   const endpoint = deps.config.sagemaker.endpointName;
   const started = performance.now();
   try {
-    const answer = await invokeModel(deps.sagemakerRuntime, endpoint, rows);
+    const answer = await invokeModel(deps.sagemakerRuntime, endpoint, rows, { abortSignal: timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs) });
     deps.metrics.endpointCall(endpoint, performance.now() - started, true);
     return answer;
   } catch (error) {

@@ -1,42 +1,24 @@
-import { ApplicationFailure, Context } from '@temporalio/activity';
-import { IndicatorSet } from '../domain/indicators';
-import type { Bar } from '../domain/market-event';
+import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import type { StoredBar } from '../store/bars-store';
 import type { ProcessBarsInput, ProcessBarsResult } from '../workflows/contracts';
 import type { IngestDeps } from './deps';
 import { countRetry, failUnlessTransient } from './failure-kind';
+import { predictAndStore } from './predict-bars';
+import { advanceSeries, loadSeriesState, type SeriesStateCache } from './series-state';
 
 /**
- * Indicator state per series, kept between batches so the common case needs no read. An
- * entry is used only when it ends exactly where the workflow says the stored series ends;
- * otherwise (restart, another worker took a batch, a retry) state is rebuilt from storage.
+ * How long a batch waits on the endpoint before leaving its bars to the workflow's own
+ * predict step; the bars are stored already, so a slow endpoint never holds up ingestion.
  */
-export class IndicatorCache {
-  private readonly entries = new Map<string, IndicatorSet>();
-  constructor(private readonly maxEntries = 20_000) {}
-
-  take(key: string, lastBarTime: number | null): IndicatorSet | undefined {
-    const set = this.entries.get(key);
-    this.entries.delete(key);
-    return set && lastBarTime !== null && set.lastBarTime === lastBarTime ? set : undefined;
-  }
-
-  put(key: string, set: IndicatorSet): void {
-    this.entries.set(key, set);
-    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-  }
-}
-
-/** Bars with their indicators, as stored: the indicator state advances over them in order. */
-export function indicatorRows(ticker: string, interval: string, bars: readonly Bar[], indicators: IndicatorSet): StoredBar[] {
-  return bars.map(({ t, o, h, l, c, v }) => ({ ticker, interval, time: new Date(t).toISOString(), t, o, h, l, c, v, ...indicators.add({ t, o, h, l, c, v }) }));
-}
+const INLINE_PREDICT_TIMEOUT_MS = 5_000;
 
 /**
  * Computes every indicator for a series' new bars, in order, and stores bar + indicators
  * idempotently. An outage is retried; any other error fails the batch (see failure-kind).
+ * When asked (the series' predictions are caught up), it also predicts the new bars: one
+ * activity per batch instead of two, so a prediction is stored one Temporal round trip sooner.
  */
-export function processBarsActivity(deps: IngestDeps, cache: IndicatorCache) {
+export function processBarsActivity(deps: IngestDeps, cache: SeriesStateCache) {
   return async function processBars(input: ProcessBarsInput): Promise<ProcessBarsResult> {
     const { ticker, interval, bars } = input;
     const key = `${ticker}#${interval}`;
@@ -45,27 +27,41 @@ export function processBarsActivity(deps: IngestDeps, cache: IndicatorCache) {
     if (!first || !last) throw new Error('processBars called without bars');
 
     countRetry(deps, 'processBars');
-    const result = await failUnlessTransient(async () => {
+    const { rows, history } = await failUnlessTransient(async () => {
       // take() removes the entry: if this attempt fails half-way, the next one rebuilds from storage.
       const heartbeat = () => Context.current().heartbeat();
       heartbeat();
-      const indicators =
-        cache.take(key, input.previousBarTime) ??
-        IndicatorSet.warmUp(await deps.bars.lastBefore(ticker, interval, first.t, deps.config.ingest.warmupBars));
-      const rows = indicatorRows(ticker, interval, bars, indicators);
+      const state = cache.take(key, input.previousBarTime) ?? (await loadSeriesState(deps, ticker, interval, first.t));
+      const before = state.recent;
+      const stored = advanceSeries(state, ticker, interval, bars);
       heartbeat();
-      await deps.bars.put(rows);
+      await deps.bars.put(stored);
       heartbeat();
       await deps.series.advance({ ticker, interval, lastBarTime: last.t, lastArrivalAt: last.arrivedAt, lastStoredAt: Date.now() });
       heartbeat();
-      await deps.alerts.afterBars(ticker, interval, rows);
-      cache.put(key, indicators);
-      return { stored: rows.length, lastBarTime: last.t };
+      await deps.alerts.afterBars(ticker, interval, stored);
+      cache.put(key, state);
+      return { rows: stored, history: before };
     }).catch((error: unknown) => {
       if (error instanceof ApplicationFailure && error.nonRetryable) deps.metrics.batchFailed(ticker, interval);
       throw error;
     });
     deps.metrics.barsStored(ticker, interval, bars.map((b) => b.arrivedAt), Date.now());
+    const result: ProcessBarsResult = { stored: rows.length, lastBarTime: last.t };
+    if (input.predictHorizon !== undefined && (await predictInline(deps, input, history, rows))) result.predictedThrough = last.t;
     return result;
   };
+}
+
+/** True when the bars were predicted; any failure is left to the workflow's predict step, which retries. */
+async function predictInline(deps: IngestDeps, input: ProcessBarsInput, history: readonly StoredBar[], bars: readonly StoredBar[]): Promise<boolean> {
+  const { ticker, interval, predictHorizon: horizon } = input;
+  try {
+    Context.current().heartbeat();
+    await predictAndStore(deps, { ticker, interval, horizon: horizon!, history, bars, timeoutMs: INLINE_PREDICT_TIMEOUT_MS });
+    return true;
+  } catch (error) {
+    log.info('prediction left to the predict step', { ticker, interval, reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+    return false;
+  }
 }

@@ -1,13 +1,12 @@
 import { Context } from '@temporalio/activity';
 import { listShards, shardsOwningKey } from '../clients/kinesis-shards';
-import { IndicatorSet } from '../domain/indicators';
 import { parseBatchId, selectNewBars, type BarBatch, type IngestBar } from '../domain/ingest-batch';
 import type { BarInterval } from '../domain/market-event';
 import { routeRecords, type StreamRecordIn } from '../domain/route-records';
 import type { ReadBatchesInput, ReplayRangeInput, ReplayRangeResult } from '../workflows/contracts';
 import type { IngestDeps } from './deps';
 import { failUnlessTransient } from './failure-kind';
-import { indicatorRows, type IndicatorCache } from './process-bars';
+import { advanceSeries, loadSeriesState, type SeriesStateCache } from './series-state';
 import { readShardHistory, type ShardStart } from './stream-history';
 
 /** One series' bars among stream records, in stream order. */
@@ -50,7 +49,7 @@ export function readBatchesActivity(deps: IngestDeps) {
  * bars before `from`. Rows are idempotent puts, so the result is what an uninterrupted run
  * over the same stream would have stored. Alerts are not re-sent.
  */
-export function replayRangeActivity(deps: IngestDeps, cache: IndicatorCache) {
+export function replayRangeActivity(deps: IngestDeps, cache: SeriesStateCache) {
   return async function replayRange({ ticker, interval, from, to, through }: ReplayRangeInput): Promise<ReplayRangeResult> {
     return failUnlessTransient(async () => {
       const heartbeat = () => Context.current().heartbeat();
@@ -64,13 +63,13 @@ export function replayRangeActivity(deps: IngestDeps, cache: IndicatorCache) {
       const bars = [...replayed, ...after];
       if (bars.length === 0) return { replayed: 0, rewritten: 0, firstBarTime: null };
       heartbeat();
-      const indicators = IndicatorSet.warmUp(await deps.bars.lastBefore(ticker, interval, bars[0]!.t, deps.config.ingest.warmupBars));
-      const rows = indicatorRows(ticker, interval, bars, indicators);
+      const state = await loadSeriesState(deps, ticker, interval, bars[0]!.t);
+      const rows = advanceSeries(state, ticker, interval, bars);
       for (let i = 0; i < rows.length; i += 1000) {
         heartbeat();
         await deps.bars.put(rows.slice(i, i + 1000));
       }
-      cache.put(`${ticker}#${interval}`, indicators);
+      cache.put(`${ticker}#${interval}`, state);
       return { replayed: replayed.length, rewritten: rows.length, firstBarTime: bars[0]!.t };
     });
   };

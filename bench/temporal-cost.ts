@@ -1,7 +1,8 @@
 /**
  * Temporal cost: live-shaped 1-minute bars (every ticker's next bar arrives on its own, as in
- * market hours) through the pipeline, then the billable actions counted from the real workflow
- * histories, per bar and per ticker-month at Temporal Cloud's list price.
+ * market hours) through the pipeline with a model in service, then the billable actions
+ * counted from the real workflow histories, per bar and per ticker-month at Temporal Cloud's
+ * list price.
  *
  *   npm run bench:temporal-cost -- [--tickers 20] [--steps 30]
  */
@@ -11,8 +12,9 @@ import { connectTemporal } from '../clients/temporal';
 import { produce } from '../producer/produce';
 import { syntheticSource } from '../producer/sources/synthetic';
 import { syntheticTickerName } from '../domain/synthetic';
-import { SeriesStore } from '../store/series-store';
+import { seedHistory, servedModel, trainAndDeploy } from './bench-model';
 import { withBenchStack } from './bench-stack';
+import { untilPredicted, untilStored } from './pipeline-probes';
 import { recordResults } from './results';
 import { benchOptions } from './options';
 
@@ -22,6 +24,7 @@ const USD_PER_ACTION = 50 / 1_000_000;
 /** US market hours: 390 one-minute bars a day, 21 trading days a month. */
 const BARS_PER_MONTH = 390 * 21;
 const say = (line: string) => process.stderr.write(`[bench:temporal-cost] ${line}\n`);
+const LIMIT_MS = 10 * 60_000;
 
 const EventType = proto.api.enums.v1.EventType;
 /**
@@ -62,49 +65,73 @@ async function historiesOf(client: Client, query: string) {
   return out;
 }
 
-async function main(): Promise<void> {
-  await withBenchStack(say, async ({ config, aws }) => {
-    const { client, connection } = await connectTemporal(config);
-    try {
-      const startTime = Date.parse('2024-01-02T14:30:00Z');
-      const series = new SeriesStore(aws.documents, config.tables.tickers);
-      const lastBar = startTime + (STEPS - 1) * 60_000;
-      say(`${TICKERS} tickers × ${STEPS} one-minute bars, one step every 2 s (each bar its own batch, as live)`);
-      const started = Date.now();
-      await produce(aws.kinesis, syntheticSource({ tickers: TICKERS, bars: STEPS, seed: 42, interval: '1m', rate: 0.5, startTime }), { streamName: config.stream.name });
-      for (;;) {
-        const done = (await series.list()).filter((s) => s.lastBarTime === lastBar).length;
-        if (done === TICKERS) break;
-        if (Date.now() - started > 10 * 60_000) throw new Error(`only ${done} of ${TICKERS} series complete after 10 minutes`);
-        await new Promise((r) => setTimeout(r, 500));
+/** Activity attempts by activity type, over many histories. */
+function activityAttempts(runs: Array<{ events: proto.api.history.v1.IHistoryEvent[] }>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const { events } of runs) {
+    const typeOf = new Map<string, string>();
+    for (const e of events) {
+      const scheduled = e.activityTaskScheduledEventAttributes;
+      if (scheduled) typeOf.set(String(e.eventId), scheduled.activityType?.name ?? '?');
+      const started = e.activityTaskStartedEventAttributes;
+      if (started) {
+        const type = typeOf.get(String(started.scheduledEventId)) ?? '?';
+        counts.set(type, (counts.get(type) ?? 0) + (started.attempt ?? 1));
       }
-      const minutes = (Date.now() - started) / 60_000;
-      const tickerRuns = await historiesOf(client, 'WorkflowType = "tickerWorkflow"');
-      const readerRuns = await historiesOf(client, 'WorkflowType = "shardReaderWorkflow"');
-      const bars = TICKERS * STEPS;
-      const tickerActions = tickerRuns.reduce((n, r) => n + billableActions(r.events), 0);
-      const readerActions = readerRuns.reduce((n, r) => n + billableActions(r.events), 0);
-      const tickerEvents = tickerRuns.reduce((n, r) => n + r.events.length, 0);
-      const batches = tickerRuns.reduce((n, r) => n + r.events.filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).length, 0);
-      const perBar = tickerActions / bars;
-      // Shard readers poll whether or not data flows: a fixed cost per shard, spread over the tickers it serves.
-      const readerPerShardMinute = readerActions / config.stream.shards / minutes;
-      const readerPerShardMonth = readerPerShardMinute * 60 * 24 * 30;
-      const rows: Array<[string, string]> = [
-        ['run', `${TICKERS} tickers × ${STEPS} bars, one bar per ticker every 2 s; ${tickerRuns.length} ticker workflow runs, ${readerRuns.length} shard reader runs`],
-        ['ticker workflow actions per bar', `${perBar.toFixed(2)} (signal-with-start/signal, processBars, continue-as-new share)`],
-        ['history events per batch (ticker workflow)', (tickerEvents / batches).toFixed(1)],
-        ['shard reader actions per shard-minute (polling, with or without data)', readerPerShardMinute.toFixed(1)],
-        ['cost per ticker-month, 1-minute bars in market hours (390 × 21)', `$${(perBar * BARS_PER_MONTH * USD_PER_ACTION).toFixed(3)} at $50 per million actions — target < $0.50`],
-        ['+ with predictions on that interval', `+1 predictBars activity per batch: $${(BARS_PER_MONTH * USD_PER_ACTION).toFixed(3)} more`],
-        ['fixed: shard readers per shard-month', `$${(readerPerShardMonth * USD_PER_ACTION).toFixed(2)} (${Math.round(readerPerShardMonth).toLocaleString()} actions)`],
-      ];
-      recordResults('temporal-cost', 'Temporal cost per bar and per ticker-month', `npm run bench:temporal-cost -- --tickers ${TICKERS} --steps ${STEPS}`, rows);
-      for (const [k, v] of rows) process.stdout.write(`${k.padEnd(70)} ${v}\n`);
-    } finally {
-      await connection.close();
     }
-  });
+  }
+  return counts;
+}
+
+async function main(): Promise<void> {
+  await withBenchStack(
+    say,
+    async (stack) => {
+      const { config, aws } = stack;
+      const { client, connection } = await connectTemporal(config);
+      try {
+        say('training a model for 1-minute bars (20 tickers × 2,000 bars of history), so every bar is predicted as live');
+        await seedHistory(stack, { tickers: 20, bars: 2000, interval: '1m' }, say);
+        const model = servedModel(await trainAndDeploy(stack, client));
+        const startTime = Date.parse('2024-01-02T14:30:00Z');
+        const tickers = Array.from({ length: TICKERS }, (_, i) => syntheticTickerName(i));
+        const lastBar = startTime + (STEPS - 1) * 60_000;
+        say(`${TICKERS} tickers × ${STEPS} one-minute bars, one step every 2 s (each bar its own batch, as live)`);
+        const started = Date.now();
+        await produce(aws.kinesis, syntheticSource({ tickers: TICKERS, bars: STEPS, seed: 42, interval: '1m', rate: 0.5, startTime }), { streamName: config.stream.name });
+        await untilStored(stack, TICKERS, lastBar, LIMIT_MS, say);
+        await untilPredicted(stack, tickers, '1m', lastBar, LIMIT_MS, say);
+        const minutes = (Date.now() - started) / 60_000;
+        const tickerRuns = await historiesOf(client, 'WorkflowType = "tickerWorkflow"');
+        const readerRuns = await historiesOf(client, 'WorkflowType = "shardReaderWorkflow"');
+        const bars = TICKERS * STEPS;
+        const tickerActions = tickerRuns.reduce((n, r) => n + billableActions(r.events), 0);
+        const readerActions = readerRuns.reduce((n, r) => n + billableActions(r.events), 0);
+        const tickerEvents = tickerRuns.reduce((n, r) => n + r.events.length, 0);
+        const attempts = activityAttempts(tickerRuns);
+        const processed = attempts.get('processBars') ?? 0;
+        const perBar = tickerActions / bars;
+        const perActivity = [...attempts].sort(([a], [b]) => a.localeCompare(b)).map(([type, n]) => `${type} ${(n / bars).toFixed(2)}`).join(', ');
+        // Shard readers poll whether or not data flows: a fixed cost per shard, spread over the tickers it serves.
+        const readerPerShardMinute = readerActions / config.stream.shards / minutes;
+        const readerPerShardMonth = readerPerShardMinute * 60 * 24 * 30;
+        const rows: Array<[string, string]> = [
+          ['run', `${TICKERS} tickers × ${STEPS} bars, one bar per ticker every 2 s, predictions on (model ${model}); ${tickerRuns.length} ticker workflow runs, ${readerRuns.length} shard reader runs`],
+          ['ticker workflow actions per bar, predictions included', `${perBar.toFixed(2)} (signal-with-start/signal, activities, continue-as-new share)`],
+          ['activity attempts per bar', perActivity],
+          ['history events per batch (ticker workflow)', (tickerEvents / processed).toFixed(1)],
+          ['shard reader actions per shard-minute (polling, with or without data)', readerPerShardMinute.toFixed(1)],
+          ['cost per ticker-month, 1-minute bars in market hours (390 × 21)', `$${(perBar * BARS_PER_MONTH * USD_PER_ACTION).toFixed(3)} at $50 per million actions — target < $0.50`],
+          ['fixed: shard readers per shard-month', `$${(readerPerShardMonth * USD_PER_ACTION).toFixed(2)} (${Math.round(readerPerShardMonth).toLocaleString()} actions)`],
+        ];
+        recordResults('temporal-cost', 'Temporal cost per bar and per ticker-month', `npm run bench:temporal-cost -- --tickers ${TICKERS} --steps ${STEPS}`, rows);
+        for (const [k, v] of rows) process.stdout.write(`${k.padEnd(70)} ${v}\n`);
+      } finally {
+        await connection.close();
+      }
+    },
+    { role: 'all', env: { TICKFLOW_TRAINING_INTERVAL: '1m' } },
+  );
 }
 
 main().catch((error: unknown) => {

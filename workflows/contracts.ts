@@ -88,11 +88,15 @@ export interface ProcessBarsInput {
   /** The newest bar this ticker's workflow knows to be stored, so a cached state can be trusted. */
   previousBarTime: number | null;
   bars: IngestBar[];
+  /** Predict the new bars too, over this horizon: asked only while the series' predictions are caught up. */
+  predictHorizon?: number;
 }
 
 export interface ProcessBarsResult {
   stored: number;
   lastBarTime: number;
+  /** Set when the new bars were predicted as well (absent: the workflow's predict step covers them). */
+  predictedThrough?: number;
 }
 
 export interface TickerRunOptions {

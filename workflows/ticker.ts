@@ -36,7 +36,8 @@ const failureOf = (error: unknown): string | undefined =>
 /**
  * The entity workflow of one ticker and interval: receives that series' batches in stream
  * order and processes them one at a time, so bars and indicators are computed in order.
- * Predictions run beside it, never in its way: one predict activity at a time covers every
+ * Predictions never get in its way: while they are caught up, each batch's activity predicts
+ * its own bars; otherwise one predict activity at a time runs beside it and covers every
  * stored bar not yet predicted, and while the endpoint is down or has no model it is retried
  * (server-side, no history growth) while bars keep being stored. A batch that fails for good
  * halts the ticker (BatchStatus=Failed): later batches are held, in order, until the failed one
@@ -134,9 +135,12 @@ export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> 
     const { fresh } = selected;
     if (fresh.length > 0) {
       try {
-        const result = await processBars({ ticker, interval, previousBarTime: lastBarTime, bars: fresh });
+        // Caught up on predictions: the batch's own activity predicts it too (one activity per batch, not two).
+        const predictHorizon = prediction && !predicting && predictedThrough === lastBarTime ? prediction.horizon : undefined;
+        const result = await processBars({ ticker, interval, previousBarTime: lastBarTime, bars: fresh, ...(predictHorizon === undefined ? {} : { predictHorizon }) });
         lastBarTime = result.lastBarTime;
         stats.barsStored += result.stored;
+        if (result.predictedThrough !== undefined) predictedThrough = result.predictedThrough;
         predictBacklog();
       } catch (error) {
         const reason = failureOf(error);

@@ -1,7 +1,7 @@
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateEndpointCommand, DeleteEndpointCommand, DescribeEndpointCommand, DescribeTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
-import { ScheduleOverlapPolicy } from '@temporalio/client';
+import { defaultPayloadConverter, ScheduleOverlapPolicy } from '@temporalio/client';
 import * as tar from 'tar';
 import type { Bar } from '../../domain/market-event';
 import { parseS3Uri } from '../../domain/s3-uri';
@@ -103,6 +103,28 @@ describe('predictions: training, evaluation, promotion and serving on the local 
     expect(last.predictedClose).toBeCloseTo(bars[bars.length - 1]!.c * Math.exp(last.predictedReturn), 9);
   });
 
+  test('while predictions are caught up, a new batch is predicted by its own processBars activity, with no predictBars', async () => {
+    const live = meanRevertingSource(10, 1500);
+    const lastBar = Date.UTC(2024, 0, 1) + 1509 * HOUR;
+    const summary = await produce(context.aws.kinesis, live, { streamName: context.config.stream.name });
+    await waitForIngestion(context, summary.lastSequenceByShard, [{ ticker: TICKER, interval: '1h' }], worker);
+    await waitFor('MRV predicted through its last bar', async () => (await new PredictionsStore(context.aws.documents, context.config.tables.predictions).latest(TICKER, '1h'))?.t === lastBar, 60_000);
+
+    const activities: Array<{ type: string; result: { lastBarTime?: number; predictedThrough?: number } }> = [];
+    for await (const run of context.temporal.workflow.list({ query: `WorkflowId = "${tickerWorkflowId(TICKER, '1h')}"` })) {
+      const events = (await context.temporal.workflow.getHandle(run.workflowId, run.runId).fetchHistory()).events ?? [];
+      const typeOf = new Map(events.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => [String(e.eventId), e.activityTaskScheduledEventAttributes!.activityType!.name!]));
+      for (const e of events) {
+        const completed = e.activityTaskCompletedEventAttributes;
+        if (completed) activities.push({ type: typeOf.get(String(completed.scheduledEventId))!, result: defaultPayloadConverter.fromPayload(completed.result!.payloads![0]!) });
+      }
+    }
+    const batch = activities.filter((a) => a.type === 'processBars' && a.result.lastBarTime! > Date.UTC(2024, 0, 1) + 1499 * HOUR);
+    expect(batch.length).toBeGreaterThan(0);
+    expect(batch.at(-1)!.result).toMatchObject({ lastBarTime: lastBar, predictedThrough: lastBar });
+    expect(activities.filter((a) => a.type === 'predictBars' && a.result.predictedThrough! > Date.UTC(2024, 0, 1) + 1499 * HOUR)).toEqual([]);
+  });
+
   test('a worse candidate is rejected with its reason, and the endpoint is untouched', async () => {
     const configBefore = (await context.aws.sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName() }))).EndpointConfigName;
     const worse = await train({ num_round: '1', eta: '0.001', early_stopping_rounds: '1' });
@@ -174,7 +196,7 @@ describe('predictions: training, evaluation, promotion and serving on the local 
     await waitForIngestion(context, summary.lastSequenceByShard, [{ ticker: TICKER, interval: '1h' }], worker);
     const predictions = new PredictionsStore(context.aws.documents, context.config.tables.predictions);
     expect(await new BarsStore(context.aws.documents, context.config.tables.bars).count(TICKER, '1h')).toBe(1700);
-    expect(await predictions.count(TICKER, '1h')).toBe(1500);
+    expect(await predictions.count(TICKER, '1h')).toBe(1510);
 
     await context.aws.sagemaker.send(new CreateEndpointCommand({ EndpointName: endpointName(), EndpointConfigName }));
     await waitFor('MRV predictions after the endpoint came back', () => predictionsCaughtUp(context.temporal, TICKER, '1h'), 120_000);

@@ -37,7 +37,7 @@ export class SeriesStateCache {
 }
 
 /** The state of a series as stored before `before`: indicators warmed up over the stored history. */
-export async function loadSeriesState(deps: IngestDeps, ticker: string, interval: string, before: number): Promise<SeriesState> {
+export async function loadSeriesState(deps: Pick<IngestDeps, 'bars' | 'config'>, ticker: string, interval: string, before: number): Promise<SeriesState> {
   const history = await deps.bars.lastBefore(ticker, interval, before, deps.config.ingest.warmupBars);
   return { indicators: IndicatorSet.warmUp(history), recent: history.slice(-FEATURE_LOOKBACK) };
 }

@@ -1,5 +1,6 @@
-import { featureRows, FEATURE_LOOKBACK, type FeatureBar } from '../domain/features';
+import { featureRows, FEATURE_LOOKBACK, type FeatureBar, type FeatureRow } from '../domain/features';
 import type { BarInterval } from '../domain/market-event';
+import type { Prediction } from '../store/predictions-store';
 import type { PredictBarsInput, PredictBarsResult } from '../workflows/contracts';
 import type { IngestDeps } from './deps';
 import { countRetry } from './failure-kind';
@@ -45,13 +46,15 @@ export async function predictAndStore(deps: IngestDeps, request: PredictRequest)
   const rows = featureRows([...history, ...bars], horizon, history.length);
   const answer = await timedInvoke(deps, rows.map((r) => r.features), request.timeoutMs);
   const predictedAt = Date.now();
-  const predictions = rows.map((row, i) => {
-    const predictedReturn = answer.predictions[i]!;
-    return { ticker, interval, t: row.t, horizon, predictedReturn, predictedClose: row.close * Math.exp(predictedReturn), modelVersion: answer.modelVersion, predictedAt };
-  });
+  const predictions = rows.map((row, i) => predictionAt(ticker, interval, horizon, row, answer.predictions[i]!, answer.modelVersion, predictedAt));
   await deps.predictions.put(predictions);
   await deps.alerts.afterPredictions(ticker, interval, predictions);
   return answer;
+}
+
+/** The stored form of the model's answer for one feature row. */
+export function predictionAt(ticker: string, interval: string, horizon: number, row: Pick<FeatureRow, 't' | 'close'>, predictedReturn: number, modelVersion: string, predictedAt: number): Prediction {
+  return { ticker, interval, t: row.t, horizon, predictedReturn, predictedClose: row.close * Math.exp(predictedReturn), modelVersion, predictedAt };
 }
 
 async function timedInvoke(deps: IngestDeps, rows: Parameters<typeof invokeModel>[2], timeoutMs?: number): Promise<ModelAnswer> {

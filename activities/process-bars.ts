@@ -1,9 +1,8 @@
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
-import type { StoredBar } from '../store/bars-store';
 import type { ProcessBarsInput, ProcessBarsResult } from '../workflows/contracts';
 import type { IngestDeps } from './deps';
 import { countRetry, failUnlessTransient } from './failure-kind';
-import { predictAndStore } from './predict-bars';
+import { predictAndStore, type PredictRequest } from './predict-bars';
 import { advanceSeries, loadSeriesState, type SeriesStateCache } from './series-state';
 
 /**
@@ -48,20 +47,19 @@ export function processBarsActivity(deps: IngestDeps, cache: SeriesStateCache) {
     });
     deps.metrics.barsStored(ticker, interval, bars.map((b) => b.arrivedAt), Date.now());
     const result: ProcessBarsResult = { stored: rows.length, lastBarTime: last.t };
-    if (input.predictHorizon !== undefined && (await predictInline(deps, input, history, rows))) result.predictedThrough = last.t;
+    if (input.predictHorizon !== undefined && (await predictInline(deps, { ticker, interval, horizon: input.predictHorizon, history, bars: rows }))) result.predictedThrough = last.t;
     return result;
   };
 }
 
 /** True when the bars were predicted; any failure is left to the workflow's predict step, which retries. */
-async function predictInline(deps: IngestDeps, input: ProcessBarsInput, history: readonly StoredBar[], bars: readonly StoredBar[]): Promise<boolean> {
-  const { ticker, interval, predictHorizon: horizon } = input;
+async function predictInline(deps: IngestDeps, request: Omit<PredictRequest, 'timeoutMs'>): Promise<boolean> {
   try {
     Context.current().heartbeat();
-    await predictAndStore(deps, { ticker, interval, horizon: horizon!, history, bars, timeoutMs: INLINE_PREDICT_TIMEOUT_MS });
+    await predictAndStore(deps, { ...request, timeoutMs: INLINE_PREDICT_TIMEOUT_MS });
     return true;
   } catch (error) {
-    log.info('prediction left to the predict step', { ticker, interval, reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+    log.info('prediction left to the predict step', { ticker: request.ticker, interval: request.interval, reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
     return false;
   }
 }

@@ -1,5 +1,6 @@
 import { DescribeTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import type { Client } from '@temporalio/client';
+import { connectTemporal } from '../clients/temporal';
 import { IndicatorSet } from '../domain/indicators';
 import { INTERVAL_MS, type BarInterval } from '../domain/market-event';
 import { SyntheticMarket } from '../domain/synthetic';
@@ -74,3 +75,15 @@ export async function trainAndDeploy(stack: BenchStack, temporal: Client, hyperp
 
 /** The served model as a benchmark's report names it: a candidate the gate rejected says so. */
 export const servedModel = (trained: TrainedModel) => `${trained.result.version}${trained.deployedAnyway ? ' (rejected by the gate, deployed for the benchmark)' : ''}`;
+
+/** A model in service for 1-minute bars (trained on 20 tickers × 2,000 bars of history), named as reports name it. */
+export async function serveMinuteModel(stack: BenchStack, say: (line: string) => void): Promise<string> {
+  const { client, connection } = await connectTemporal(stack.config);
+  try {
+    say('training a model for 1-minute bars (20 tickers × 2,000 bars of history)');
+    await seedHistory(stack, { tickers: 20, bars: 2000, interval: '1m' }, say);
+    return servedModel(await trainAndDeploy(stack, client));
+  } finally {
+    await connection.close();
+  }
+}

@@ -17,7 +17,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Polls `progress` (how many of `total` are done) every 250 ms until all are, failing when the
  * worker exits or `limitMs` passes and reporting every 10 s; returns when they were done.
  */
-async function untilAllDone(stack: BenchStack, what: string, total: number, progress: () => Promise<number>, limitMs: number, say: (line: string) => void): Promise<number> {
+export async function untilAllDone(stack: BenchStack, what: string, total: number, progress: () => Promise<number>, limitMs: number, say: (line: string) => void): Promise<number> {
   const deadline = Date.now() + limitMs;
   for (let report = Date.now(); ; await sleep(250)) {
     const done = await progress();

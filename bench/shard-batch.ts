@@ -16,18 +16,20 @@ import { listShards } from '../clients/kinesis-shards';
 import { featureRows, type FeatureRow } from '../domain/features';
 import { routeRecords } from '../domain/route-records';
 import { invokeModel } from '../activities/invoke-model';
+import { predictionAt } from '../activities/predict-bars';
 import { advanceSeries, loadSeriesState, type SeriesState } from '../activities/series-state';
 import { toStreamRecord } from '../activities/stream-history';
 import { untilStreamActive } from '../local/bootstrap';
 import { produce } from '../producer/produce';
 import { syntheticSource } from '../producer/sources/synthetic';
-import { connectTemporal } from '../clients/temporal';
 import { putAll } from '../store/batch-write';
 import { BarsStore, type StoredBar } from '../store/bars-store';
+import { PredictionsStore } from '../store/predictions-store';
 import { seriesKey } from '../store/schema';
-import { seedHistory, servedModel, trainAndDeploy } from './bench-model';
+import { serveMinuteModel } from './bench-model';
 import { withBenchStack, type BenchStack } from './bench-stack';
 import { benchOptions } from './options';
+import { untilAllDone } from './pipeline-probes';
 import { recordResults } from './results';
 import { quantile } from './stats';
 
@@ -43,6 +45,8 @@ interface Probe {
   reads: number;
   /** Milliseconds spent in each step of a read, summed over all reads. */
   phases: Record<Phase, number>;
+  /** Why a shard loop stopped, if one did. */
+  failure?: unknown;
 }
 const PHASES = ['state, indicators and features', 'bars write', 'InvokeEndpoint', 'predictions write', 'series progress write'] as const;
 type Phase = (typeof PHASES)[number];
@@ -80,12 +84,10 @@ async function processRead(stack: BenchStack, states: Map<string, SeriesState>, 
   const answer = await invokeModel(aws.sagemakerRuntime, config.sagemaker.endpointName, features.map((f) => f.features));
   lap('InvokeEndpoint');
   const predictedAt = Date.now();
-  const predictions = rows.map((row, i) => ({
-    pk: seriesKey(row.ticker, row.interval), ticker: row.ticker, interval: row.interval, t: row.t, horizon: 1,
-    predictedReturn: answer.predictions[i]!, predictedClose: row.c * Math.exp(answer.predictions[i]!), modelVersion: answer.modelVersion, predictedAt,
-  }));
-  await putAll(aws.documents, config.tables.predictions, predictions, 2);
+  const predictions = rows.map((row, i) => predictionAt(row.ticker, row.interval, 1, features[i]!, answer.predictions[i]!, answer.modelVersion, predictedAt));
+  await new PredictionsStore(aws.documents, config.tables.predictions).put(predictions);
   lap('predictions write');
+  // The single writer of its series, so progress needs no condition (the live path's UpdateItem has one).
   await putAll(aws.documents, config.tables.tickers, progress, 2);
   lap('series progress write');
   const done = Date.now();
@@ -106,7 +108,7 @@ function readShards(stack: BenchStack, stream: string, shardIds: string[], probe
       if ((page.Records ?? []).length > 0) await processRead(stack, states, shardId, page.Records!, probe);
       else await new Promise((r) => setTimeout(r, stack.config.ingest.pollIntervalMs));
     }
-  });
+  }).map((loop) => loop.catch((error: unknown) => void (probe.failure = error)));
   return {
     stop: async () => {
       stopping = true;
@@ -115,38 +117,21 @@ function readShards(stack: BenchStack, stream: string, shardIds: string[], probe
   };
 }
 
-async function until(probe: Probe, count: number): Promise<number> {
-  const started = Date.now();
-  let reported = 0;
-  while (probe.processed < count) {
-    if (Date.now() - started > LIMIT_MS) throw new Error(`only ${probe.processed} of ${count} bars processed after ${LIMIT_MS / MINUTE} minutes`);
-    if (Date.now() - reported > 10_000) {
-      say(`  ${probe.processed.toLocaleString()}/${count.toLocaleString()} bars stored and predicted`);
-      reported = Date.now();
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return Date.now();
-}
-
 async function main(): Promise<void> {
   const rows = await withBenchStack(
     say,
     async (stack) => {
       const { config, aws } = stack;
-      const { client, connection } = await connectTemporal(config);
-      let model: string;
-      try {
-        say('training a model for 1-minute bars (20 tickers × 2,000 bars of history)');
-        await seedHistory(stack, { tickers: 20, bars: 2000, interval: '1m' }, say);
-        model = servedModel(await trainAndDeploy(stack, client));
-      } finally {
-        await connection.close();
-      }
+      const model = await serveMinuteModel(stack, say);
       const stream = `${config.stream.name}-probe`;
       await aws.kinesis.send(new CreateStreamCommand({ StreamName: stream, ShardCount: config.stream.shards }));
       await untilStreamActive(aws.kinesis, stream);
       const shardIds = (await listShards(aws.kinesis, stream)).map((s) => s.ShardId!);
+      const until = (count: number) =>
+        untilAllDone(stack, 'bars stored and predicted', count, async () => {
+          if (probe.failure !== undefined) throw probe.failure;
+          return probe.processed;
+        }, LIMIT_MS, say);
       const probe: Probe = { processed: 0, latencies: [], reads: 0, phases: Object.fromEntries(PHASES.map((p) => [p, 0])) as Record<Phase, number> };
       const readers = readShards(stack, stream, shardIds, probe);
       const result: Array<[string, string]> = [['data', `${TICKERS.toLocaleString()} tickers, 1-minute bars, ${shardIds.length} shards, predictions on (model ${model})`]];
@@ -155,7 +140,7 @@ async function main(): Promise<void> {
         say(`${TICKERS} tickers: 2 bars each, at once (series state built from storage, as after a restart)`);
         const coldStart = Date.now();
         await produce(aws.kinesis, syntheticSource({ tickers: TICKERS, bars: 2, seed: 42, interval: '1m', rate: 'max', startTime: next }), { streamName: stream });
-        await until(probe, 2 * TICKERS);
+        await until(2 * TICKERS);
         result.push(['cold start: 2 bars × every ticker, sent at once → all stored and predicted', `${((Date.now() - coldStart) / 1000).toFixed(1)} s = ${((2 * TICKERS * 1000) / (Date.now() - coldStart)).toFixed(0)} bars/s`]);
         next += 2 * MINUTE;
         for (const [i, period] of PERIODS.entries()) {
@@ -166,7 +151,7 @@ async function main(): Promise<void> {
           const t0 = Date.now();
           await produce(aws.kinesis, syntheticSource({ tickers: TICKERS, bars: STEPS, seed: 100 + i, interval: '1m', rate: 1 / period, startTime: next }), { streamName: stream });
           const producedAt = Date.now();
-          const doneAt = await until(probe, target);
+          const doneAt = await until(target);
           next += STEPS * MINUTE;
           const ms = probe.latencies.filter((l) => l.t >= from && l.t < next).map((l) => l.ms);
           const label = `${offered.toFixed(0)} bars/s offered (a bar per ticker every ${period} s, in bursts of ${TICKERS.toLocaleString()})`;

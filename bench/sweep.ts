@@ -6,11 +6,10 @@
  *
  *   npm run bench:sweep -- [--tickers 1000] [--rates 0.02,0.05,0.1,0.2,1] [--seconds 30]
  */
-import { connectTemporal } from '../clients/temporal';
 import { syntheticTickerName } from '../domain/synthetic';
 import { produce } from '../producer/produce';
 import { syntheticSource } from '../producer/sources/synthetic';
-import { seedHistory, servedModel, trainAndDeploy } from './bench-model';
+import { serveMinuteModel } from './bench-model';
 import { withBenchStack } from './bench-stack';
 import { benchOptions } from './options';
 import { arrivalTimes, between, freshnessHistogram, histogramQuantiles, predictionFreshness, untilPredicted, untilStored } from './pipeline-probes';
@@ -44,15 +43,7 @@ async function main(): Promise<void> {
       const { config, aws } = stack;
       const stream = { streamName: config.stream.name };
       const tickers = Array.from({ length: TICKERS }, (_, i) => syntheticTickerName(i));
-      const { client, connection } = await connectTemporal(config);
-      let model: string;
-      try {
-        say('training a model for 1-minute bars (20 tickers × 2,000 bars of history)');
-        await seedHistory(stack, { tickers: 20, bars: 2000, interval: '1m' }, say);
-        model = servedModel(await trainAndDeploy(stack, client));
-      } finally {
-        await connection.close();
-      }
+      const model = await serveMinuteModel(stack, say);
 
       // Every ticker's workflow started and predicted once, so the steps measure steady state.
       let next = Date.parse('2024-01-02T14:30:00Z');

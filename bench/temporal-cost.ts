@@ -12,7 +12,7 @@ import { connectTemporal } from '../clients/temporal';
 import { produce } from '../producer/produce';
 import { syntheticSource } from '../producer/sources/synthetic';
 import { syntheticTickerName } from '../domain/synthetic';
-import { seedHistory, servedModel, trainAndDeploy } from './bench-model';
+import { serveMinuteModel } from './bench-model';
 import { withBenchStack } from './bench-stack';
 import { untilPredicted, untilStored } from './pipeline-probes';
 import { recordResults } from './results';
@@ -88,11 +88,10 @@ async function main(): Promise<void> {
     say,
     async (stack) => {
       const { config, aws } = stack;
+      // A model in service, so every bar is predicted as live.
+      const model = await serveMinuteModel(stack, say);
       const { client, connection } = await connectTemporal(config);
       try {
-        say('training a model for 1-minute bars (20 tickers × 2,000 bars of history), so every bar is predicted as live');
-        await seedHistory(stack, { tickers: 20, bars: 2000, interval: '1m' }, say);
-        const model = servedModel(await trainAndDeploy(stack, client));
         const startTime = Date.parse('2024-01-02T14:30:00Z');
         const tickers = Array.from({ length: TICKERS }, (_, i) => syntheticTickerName(i));
         const lastBar = startTime + (STEPS - 1) * 60_000;

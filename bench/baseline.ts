@@ -17,7 +17,7 @@ import { produce } from '../producer/produce';
 import { syntheticSource } from '../producer/sources/synthetic';
 import { tableDefinitions } from '../store/schema';
 import { DAYS_PER_YEAR, seedHistory, servedModel, trainAndDeploy } from './bench-model';
-import { withBenchStack, type BenchStack } from './bench-stack';
+import { benchStackSetup, withBenchStack, type BenchStack } from './bench-stack';
 import { untilPredicted } from './pipeline-probes';
 import { recordResults } from './results';
 import { consumeSeedStyle } from './seed-style-handler';
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
     },
     { role: 'all', env: { TICKFLOW_TRAINING_INTERVAL: '1d' } },
   );
-  recordResults('baseline', 'Side by side with the seed-style design', `npm run bench:baseline -- --tickers ${TICKERS} --bars ${BARS}`, rows);
+  recordResults('baseline', 'Side by side with the seed-style design', `npm run bench:baseline -- --tickers ${TICKERS} --bars ${BARS}`, rows, benchStackSetup);
   for (const [k, v] of rows) process.stdout.write(`${k.padEnd(50)} ${v}\n`);
 }
 

@@ -11,7 +11,7 @@ import { featureRows } from '../domain/features';
 import { invokeModel } from '../activities/invoke-model';
 import { BarsStore } from '../store/bars-store';
 import { DAYS_PER_YEAR, seedHistory, trainAndDeploy } from './bench-model';
-import { withBenchStack } from './bench-stack';
+import { benchStackSetup, withBenchStack } from './bench-stack';
 import { recordResults } from './results';
 import { quantile, timed } from './stats';
 import { benchOptions } from './options';
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
     // it back once; the measured steps are the export, the job, evaluation and serving.
     { role: 'all', env: { TICKFLOW_TRAINING_INTERVAL: '1d', ...(existsSync('/dev/shm') ? { TICKFLOW_HOME: '/dev/shm/tickflow-bench-model' } : {}) } },
   );
-  recordResults('model', 'Model: training time and endpoint latency', `npm run bench:model -- --tickers ${TICKERS} --years ${YEARS} --calls ${CALLS}`, rows);
+  recordResults('model', 'Model: training time and endpoint latency', `npm run bench:model -- --tickers ${TICKERS} --years ${YEARS} --calls ${CALLS}`, rows, benchStackSetup);
   for (const [k, v] of rows) process.stdout.write(`${k.padEnd(50)} ${v}\n`);
 }
 

@@ -17,12 +17,12 @@ function machine(): string {
 }
 
 /** Replaces (or appends) one benchmark's section of bench/RESULTS.md, between its markers. */
-export function recordResults(id: string, title: string, command: string, rows: Array<[string, string]>): void {
+export function recordResults(id: string, title: string, command: string, rows: Array<[string, string]>, setup?: string): void {
   const section = [
     `<!-- ${id}:begin -->`,
     `## ${title}`,
     '',
-    `\`${command}\` — ${machine()}`,
+    `\`${command}\` — ${machine()}${setup ? `; ${setup}` : ''}`,
     '',
     '| measure | value |',
     '|---|---|',

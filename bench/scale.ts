@@ -15,7 +15,7 @@ import { BarsStore } from '../store/bars-store';
 import { SeriesStore } from '../store/series-store';
 import { readWorkerMetrics } from '../cli/worker-metrics';
 import { recordResults } from './results';
-import { withBenchStack } from './bench-stack';
+import { benchStackSetup, withBenchStack } from './bench-stack';
 import { benchOptions } from './options';
 
 const { tickers, bars: barsPerTicker } = benchOptions('scale', { tickers: 500, bars: 60 });
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
       ['worker peak RSS', `${(peakRssKb() / 1024).toFixed(0)} MiB`],
       ['every series complete (counted in DynamoDB)', 'yes'],
     ];
-    recordResults('scale', 'Scale: 500 tickers and the real datasets together', `npm run bench:scale -- --tickers ${tickers} --bars ${barsPerTicker}`, rows);
+    recordResults('scale', 'Scale: 500 tickers and the real datasets together', `npm run bench:scale -- --tickers ${tickers} --bars ${barsPerTicker}`, rows, benchStackSetup);
     for (const [k, v] of rows) process.stdout.write(`${k.padEnd(46)} ${v}\n`);
   });
 }

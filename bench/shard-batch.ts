@@ -27,7 +27,7 @@ import { BarsStore, type StoredBar } from '../store/bars-store';
 import { PredictionsStore } from '../store/predictions-store';
 import { seriesKey } from '../store/schema';
 import { serveMinuteModel } from './bench-model';
-import { withBenchStack, type BenchStack } from './bench-stack';
+import { benchStackSetup, withBenchStack, type BenchStack } from './bench-stack';
 import { benchOptions } from './options';
 import { untilAllDone } from './pipeline-probes';
 import { recordResults } from './results';
@@ -173,7 +173,7 @@ async function main(): Promise<void> {
     },
     { role: 'all', env: { TICKFLOW_TRAINING_INTERVAL: '1m' } },
   );
-  recordResults('shard-batch', 'Design probe: one shard read for every ticker in it (data plane only)', `npm run bench:shard-batch -- --tickers ${TICKERS} --rates ${PERIODS.join(',')} --steps ${STEPS}`, rows);
+  recordResults('shard-batch', 'Design probe: one shard read for every ticker in it (data plane only)', `npm run bench:shard-batch -- --tickers ${TICKERS} --rates ${PERIODS.join(',')} --steps ${STEPS}`, rows, benchStackSetup);
   for (const [k, v] of rows) process.stdout.write(`${k.padEnd(70)} ${v}\n`);
 }
 

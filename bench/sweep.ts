@@ -10,7 +10,7 @@ import { syntheticTickerName } from '../domain/synthetic';
 import { produce } from '../producer/produce';
 import { syntheticSource } from '../producer/sources/synthetic';
 import { serveMinuteModel } from './bench-model';
-import { withBenchStack } from './bench-stack';
+import { benchStackSetup, withBenchStack } from './bench-stack';
 import { benchOptions } from './options';
 import { arrivalTimes, between, freshnessHistogram, histogramQuantiles, predictionFreshness, untilPredicted, untilStored } from './pipeline-probes';
 import { recordResults } from './results';
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
     },
     { role: 'all', env: { TICKFLOW_TRAINING_INTERVAL: '1m' } },
   );
-  recordResults('sweep', `Where lag starts to grow: ${TICKERS.toLocaleString()} tickers, predictions on`, `npm run bench:sweep -- --tickers ${TICKERS} --rates ${RATES.join(',')} --seconds ${SECONDS}`, rows);
+  recordResults('sweep', `Where lag starts to grow: ${TICKERS.toLocaleString()} tickers, predictions on`, `npm run bench:sweep -- --tickers ${TICKERS} --rates ${RATES.join(',')} --seconds ${SECONDS}`, rows, benchStackSetup);
   for (const [k, v] of rows) process.stdout.write(`${k.padEnd(60)} ${v}\n`);
 }
 

@@ -13,7 +13,7 @@ import { produce } from '../producer/produce';
 import { syntheticSource } from '../producer/sources/synthetic';
 import { syntheticTickerName } from '../domain/synthetic';
 import { serveMinuteModel } from './bench-model';
-import { withBenchStack } from './bench-stack';
+import { benchStackSetup, withBenchStack } from './bench-stack';
 import { untilPredicted, untilStored } from './pipeline-probes';
 import { recordResults } from './results';
 import { benchOptions } from './options';
@@ -123,7 +123,7 @@ async function main(): Promise<void> {
           ['cost per ticker-month, 1-minute bars in market hours (390 × 21)', `$${(perBar * BARS_PER_MONTH * USD_PER_ACTION).toFixed(3)} at $50 per million actions — target < $0.50`],
           ['fixed: shard readers per shard-month', `$${(readerPerShardMonth * USD_PER_ACTION).toFixed(2)} (${Math.round(readerPerShardMonth).toLocaleString()} actions)`],
         ];
-        recordResults('temporal-cost', 'Temporal cost per bar and per ticker-month', `npm run bench:temporal-cost -- --tickers ${TICKERS} --steps ${STEPS}`, rows);
+        recordResults('temporal-cost', 'Temporal cost per bar and per ticker-month', `npm run bench:temporal-cost -- --tickers ${TICKERS} --steps ${STEPS}`, rows, benchStackSetup);
         for (const [k, v] of rows) process.stdout.write(`${k.padEnd(70)} ${v}\n`);
       } finally {
         await connection.close();

@@ -9,7 +9,7 @@
  */
 import { produce } from '../producer/produce';
 import { syntheticSource } from '../producer/sources/synthetic';
-import { withBenchStack } from './bench-stack';
+import { benchStackSetup, withBenchStack } from './bench-stack';
 import { between, freshnessHistogram, histogramQuantiles, untilStored } from './pipeline-probes';
 import { recordResults } from './results';
 import { benchOptions } from './options';
@@ -53,7 +53,7 @@ async function measure(tickers: number): Promise<Array<[string, string]>> {
 async function main(): Promise<void> {
   const rows: Array<[string, string]> = [];
   for (const size of SIZES) rows.push(...(await measure(size)));
-  recordResults(`throughput-${SIZES.join('-')}`, `Throughput, freshness and memory: ${SIZES.map((n) => n.toLocaleString()).join(' and ')} tickers`, `npm run bench:throughput -- --tickers ${SIZES.join(',')} --backlog ${BACKLOG} --rate ${RATE} --seconds ${SECONDS}`, rows);
+  recordResults(`throughput-${SIZES.join('-')}`, `Throughput, freshness and memory: ${SIZES.map((n) => n.toLocaleString()).join(' and ')} tickers`, `npm run bench:throughput -- --tickers ${SIZES.join(',')} --backlog ${BACKLOG} --rate ${RATE} --seconds ${SECONDS}`, rows, benchStackSetup);
   for (const [k, v] of rows) process.stdout.write(`${k.padEnd(50)} ${v}\n`);
 }
 

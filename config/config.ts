@@ -26,6 +26,7 @@ const envSchema = z.object({
   TICKFLOW_DYNAMODB_PORT: port(8000),
   TICKFLOW_MOTO_PORT: port(5000),
   TICKFLOW_SAGEMAKER_PORT: port(8086),
+  TICKFLOW_DYNAMODB_DATA: z.string().min(1).optional(),
   TICKFLOW_KINESIS_ENDPOINT: url,
   TICKFLOW_DYNAMODB_ENDPOINT: url,
   TICKFLOW_S3_ENDPOINT: url,
@@ -81,6 +82,8 @@ export interface TickflowConfig {
   home: string;
   region: string;
   ports: { temporal: number; temporalUi: number; kinesis: number; dynamodb: number; moto: number; sagemaker: number };
+  /** Where the local stack's DynamoDB Local keeps its tables: a folder, or memory (gone when it stops). */
+  dynamodbLocal: { storage: 'disk'; dir: string } | { storage: 'memory' };
   endpoints: { kinesis?: string; dynamodb?: string; s3?: string; sns?: string; sagemaker?: string };
   temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string; tls?: { cert: string; key: string } };
   stream: { name: string; shards: number };
@@ -194,6 +197,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TickflowConfig
       moto: e.TICKFLOW_MOTO_PORT,
       sagemaker: e.TICKFLOW_SAGEMAKER_PORT,
     },
+    dynamodbLocal:
+      e.TICKFLOW_DYNAMODB_DATA === 'memory'
+        ? { storage: 'memory' }
+        : { storage: 'disk', dir: path.resolve(e.TICKFLOW_DYNAMODB_DATA ?? path.join(e.TICKFLOW_HOME, 'data', 'dynamodb')) },
     endpoints: Object.fromEntries(Object.entries(endpoints).filter(([, v]) => v !== undefined)),
     temporal: {
       address: temporalAddress,

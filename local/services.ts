@@ -14,8 +14,10 @@ export interface ServiceSpec {
   /** Ports that must answer before the service counts as up. */
   ports: number[];
   url: string;
-  /** Folders the service expects to exist. */
+  /** Folders the service keeps its data in: created before it starts, wiped with the stack's data. */
   dataDirs: string[];
+  /** False when the service holds its data in memory, so a restart would lose it. */
+  keepsDataOnRestart: boolean;
   /** What to tell the user when the program is missing. */
   requires: { path: string; hint: string };
 }
@@ -51,6 +53,7 @@ export function serviceSpecs(config: TickflowConfig): ServiceSpec[] {
       ],
       ports: [ports.temporal, ports.temporalUi],
       dataDirs: [data],
+      keepsDataOnRestart: true,
       url: `grpc 127.0.0.1:${ports.temporal}, Web UI ${config.temporal.uiUrl}`,
       requires: { path: path.join(venvBin, 'temporal'), hint: `the Temporal CLI is not installed: ${setupHint}` },
     },
@@ -60,30 +63,11 @@ export function serviceSpecs(config: TickflowConfig): ServiceSpec[] {
       ...nodeScript('kinesis-server.ts', String(ports.kinesis), path.join(data, 'kinesis')),
       ports: [ports.kinesis],
       dataDirs: [path.join(data, 'kinesis')],
+      keepsDataOnRestart: true,
       url: `http://127.0.0.1:${ports.kinesis}`,
       requires: { path: path.join(repoRoot, 'node_modules', 'kinesalite'), hint: `kinesalite is not installed: ${setupHint}` },
     },
-    {
-      name: 'dynamodb',
-      description: 'DynamoDB Local (AWS, SQLite-backed)',
-      command: 'java',
-      args: [
-        `-Dsqlite4java.library.path=${dynamoLib}`,
-        '-Xmx1g',
-        '-cp', `${dynamoLib}/*`,
-        'com.amazonaws.services.dynamodbv2.local.main.ServerRunner',
-        '-port', String(ports.dynamodb),
-        '-dbPath', path.join(data, 'dynamodb'),
-        '-sharedDb',
-        // Otherwise it tries to send telemetry (nothing may reach the network at run time) and
-        // writes dynamodb-local-metadata.json into its working directory, the repository.
-        '-disableTelemetry',
-      ],
-      ports: [ports.dynamodb],
-      dataDirs: [path.join(data, 'dynamodb')],
-      url: `http://127.0.0.1:${ports.dynamodb}`,
-      requires: { path: path.join(dynamoLib), hint: `DynamoDB Local is not installed: ${setupHint}` },
-    },
+    dynamodbSpec(config, dynamoLib, setupHint),
     {
       name: 'moto',
       description: 'S3 and SNS (moto server, in memory)',
@@ -91,6 +75,7 @@ export function serviceSpecs(config: TickflowConfig): ServiceSpec[] {
       args: ['-H', '127.0.0.1', '-p', String(ports.moto)],
       ports: [ports.moto],
       dataDirs: [],
+      keepsDataOnRestart: false,
       url: `http://127.0.0.1:${ports.moto}`,
       requires: { path: path.join(venvBin, 'moto_server'), hint: `moto is not installed: ${setupHint}` },
     },
@@ -100,8 +85,35 @@ export function serviceSpecs(config: TickflowConfig): ServiceSpec[] {
       ...nodeScript('sagemaker-server.ts', String(ports.sagemaker), path.join(data, 'sagemaker')),
       ports: [ports.sagemaker],
       dataDirs: [path.join(data, 'sagemaker')],
+      keepsDataOnRestart: true,
       url: `http://127.0.0.1:${ports.sagemaker}`,
       requires: { path: path.join(venvBin, 'python'), hint: `the Python venv with XGBoost is not installed: ${setupHint}` },
     },
   ];
+}
+
+function dynamodbSpec(config: TickflowConfig, dynamoLib: string, setupHint: string): ServiceSpec {
+  const storage = config.dynamodbLocal;
+  return {
+    name: 'dynamodb',
+    description: `DynamoDB Local (AWS, SQLite ${storage.storage === 'memory' ? 'in memory' : 'on disk'})`,
+    command: 'java',
+    args: [
+      `-Dsqlite4java.library.path=${dynamoLib}`,
+      '-Xmx1g',
+      '-cp', `${dynamoLib}/*`,
+      'com.amazonaws.services.dynamodbv2.local.main.ServerRunner',
+      '-port', String(config.ports.dynamodb),
+      ...(storage.storage === 'memory' ? ['-inMemory'] : ['-dbPath', storage.dir]),
+      '-sharedDb',
+      // Otherwise it tries to send telemetry (nothing may reach the network at run time) and
+      // writes dynamodb-local-metadata.json into its working directory, the repository.
+      '-disableTelemetry',
+    ],
+    ports: [config.ports.dynamodb],
+    dataDirs: storage.storage === 'memory' ? [] : [storage.dir],
+    keepsDataOnRestart: storage.storage === 'disk',
+    url: `http://127.0.0.1:${config.ports.dynamodb}`,
+    requires: { path: dynamoLib, hint: `DynamoDB Local is not installed: ${setupHint}` },
+  };
 }

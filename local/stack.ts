@@ -149,6 +149,7 @@ export async function stackDown(config: TickflowConfig): Promise<Array<{ name: s
 /** Stops one service this stack started, keeps it down for `downMs` and until `whileDown` settles (a drill's move during the outage), and starts it again on the same data. */
 export async function restartService(config: TickflowConfig, name: ServiceSpec['name'], options: { downMs?: number; whileDown?: () => Promise<void> } = {}): Promise<ServiceReport> {
   const spec = serviceSpecs(config).find((s) => s.name === name)!;
+  if (!spec.keepsDataOnRestart) throw new StackError(`${name} keeps its data in memory (${spec.description}): a restart would lose it; stop and start the whole stack instead`);
   const pid = ownPid(config, name);
   if (!pid) throw new StackError(`${name} is not running under this stack (${config.home}); start it with tickflow stack up`);
   await stopPid(pid);
@@ -161,6 +162,11 @@ export async function restartService(config: TickflowConfig, name: ServiceSpec['
   const report = await start(config, spec, 90_000);
   if (failedWhileDown) throw failedWhileDown;
   return report;
+}
+
+/** Deletes everything the stack's services stored (the stack must be down): a fresh start for the test and bench stacks. */
+export function wipeStackData(config: TickflowConfig): void {
+  for (const dir of [dirs(config).data, ...serviceSpecs(config).flatMap((spec) => spec.dataDirs)]) rmSync(dir, { recursive: true, force: true });
 }
 
 export async function stackStatus(config: TickflowConfig): Promise<ServiceReport[]> {

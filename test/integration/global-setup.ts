@@ -1,9 +1,7 @@
-import { rmSync } from 'node:fs';
-import path from 'node:path';
 import { loadConfig } from '../../config/config';
 import { createAwsClients, destroyAwsClients } from '../../clients/aws';
 import { bootstrapResources } from '../../local/bootstrap';
-import { stackDown, stackUp } from '../../local/stack';
+import { stackDown, stackUp, wipeStackData } from '../../local/stack';
 import { testEnv } from './test-env';
 
 /** Starts a fresh real local stack for the integration suite (wiping its previous data). */
@@ -11,7 +9,7 @@ export default async function globalSetup(): Promise<void> {
   Object.assign(process.env, testEnv);
   const config = loadConfig();
   await stackDown(config);
-  rmSync(path.join(config.home, 'data'), { recursive: true, force: true });
+  wipeStackData(config);
   const started = Date.now();
   await stackUp(config);
   const aws = createAwsClients(config);

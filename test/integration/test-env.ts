@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../../config/config';
 
@@ -14,6 +15,9 @@ export const testEnv: Record<string, string> = {
   TICKFLOW_DYNAMODB_PORT: '18000',
   TICKFLOW_MOTO_PORT: '15000',
   TICKFLOW_SAGEMAKER_PORT: '18086',
+  // On tmpfs where there is one: DynamoDB Local's SQLite fsyncs every write on disk, and the suite
+  // needs its tables to outlive a restart of the service (the outage drill), not of the machine.
+  ...(existsSync('/dev/shm') ? { TICKFLOW_DYNAMODB_DATA: '/dev/shm/tickflow-test-dynamodb' } : {}),
   TICKFLOW_SAGEMAKER_PING_TIMEOUT_MS: '20000',
   TICKFLOW_PREDICT_RETRY_MAX_SECONDS: '2',
   TICKFLOW_STREAM: 'tickflow-test',

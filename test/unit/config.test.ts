@@ -1,4 +1,7 @@
+import path from 'node:path';
 import { ConfigError, loadConfig } from '../../config/config';
+import { serviceSpecs } from '../../local/services';
+import { restartService } from '../../local/stack';
 
 describe('loadConfig', () => {
   test('local defaults point every client at 127.0.0.1', () => {
@@ -26,6 +29,21 @@ describe('loadConfig', () => {
     const config = loadConfig({ TICKFLOW_KINESIS_PORT: '14567', TICKFLOW_TEMPORAL_PORT: '17233' });
     expect(config.endpoints.kinesis).toBe('http://127.0.0.1:14567');
     expect(config.temporal.address).toBe('127.0.0.1:17233');
+  });
+
+  test('DynamoDB Local keeps its tables under the home folder, in a chosen folder, or in memory (then a restart would lose them)', async () => {
+    const dynamodb = (env: NodeJS.ProcessEnv) => serviceSpecs(loadConfig(env)).find((spec) => spec.name === 'dynamodb')!;
+    const onDisk = dynamodb({ TICKFLOW_HOME: '/srv/tickflow' });
+    expect(onDisk.args).toEqual(expect.arrayContaining(['-dbPath', path.join('/srv/tickflow', 'data', 'dynamodb')]));
+    expect(onDisk).toMatchObject({ dataDirs: [path.join('/srv/tickflow', 'data', 'dynamodb')], keepsDataOnRestart: true });
+    expect(dynamodb({ TICKFLOW_DYNAMODB_DATA: '/dev/shm/ddb' }).args).toEqual(expect.arrayContaining(['-dbPath', '/dev/shm/ddb']));
+    const inMemory = dynamodb({ TICKFLOW_DYNAMODB_DATA: 'memory' });
+    expect(inMemory.args).toContain('-inMemory');
+    expect(inMemory.args).not.toContain('-dbPath');
+    expect(inMemory).toMatchObject({ dataDirs: [], keepsDataOnRestart: false });
+    expect(() => loadConfig({ TICKFLOW_DYNAMODB_DATA: '' })).toThrow(/TICKFLOW_DYNAMODB_DATA/);
+    // Refused before anything is stopped, so no stack needs to run here.
+    await expect(restartService(loadConfig({ TICKFLOW_DYNAMODB_DATA: 'memory' }), 'dynamodb')).rejects.toThrow(/dynamodb keeps its data in memory .*a restart would lose it/);
   });
 
   test('aws uses SDK default endpoints and requires a Temporal address', () => {

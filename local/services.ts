@@ -48,6 +48,9 @@ export function serviceSpecs(config: TickflowConfig): ServiceSpec[] {
         // exercise), not a power loss — the right trade for a laptop stack, and it removes the I/O wait.
         '--sqlite-pragma', 'journal_mode=wal',
         '--sqlite-pragma', 'synchronous=normal',
+        // The server hands an activity that a workflow task schedules straight back to the worker
+        // that completed the task: one task-queue round trip less per batch (on in Temporal Cloud).
+        '--dynamic-config-value', 'system.enableActivityEagerExecution=true',
         '--ui-disable-news-fetch',
         ...Object.entries(SEARCH_ATTRIBUTE_TYPES).flatMap(([key, type]) => ['--search-attribute', `${key}=${type}`]),
       ],

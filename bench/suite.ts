@@ -13,6 +13,7 @@ export interface Benchmark {
 /** Every benchmark, in the order `npm run bench` runs them: quick and stack-free first. */
 export const BENCHMARKS: readonly Benchmark[] = [
   { name: 'indicators', script: 'indicators.ts', about: 'the indicator set over 1M bars vs TA-Lib C, npm talib and technicalindicators', args: ['--bars', '1000000', '--runs', '5'] },
+  { name: 'dynamodb-local', script: 'dynamodb-local.ts', about: 'DynamoDB Local writes per second on disk, on tmpfs and in memory (TICKFLOW_DYNAMODB_DATA)', args: ['--items', '4000', '--runs', '3'] },
   { name: 'temporal-cost', script: 'temporal-cost.ts', about: 'Temporal actions per bar from real histories, cost per ticker-month', args: ['--tickers', '20', '--steps', '30'] },
   { name: 'model', script: 'model.ts', about: 'training time (500 tickers × 5 years daily) and InvokeEndpoint latency', args: ['--tickers', '500', '--years', '5', '--calls', '200'] },
   { name: 'baseline', script: 'baseline.ts', about: 'tickflow vs a seed-style per-record handler, predictions on, same data', args: ['--tickers', '100', '--bars', '30'] },

@@ -112,11 +112,12 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** Starts every service that is not already up, in parallel, and waits until each answers. */
-export async function stackUp(config: TickflowConfig, options: { timeoutMs?: number } = {}): Promise<ServiceReport[]> {
+/** Starts every service (or those `only` names) that is not already up, in parallel, and waits until each answers. */
+export async function stackUp(config: TickflowConfig, options: { timeoutMs?: number; only?: Array<ServiceSpec['name']> } = {}): Promise<ServiceReport[]> {
   for (const dir of Object.values(dirs(config))) mkdirSync(dir, { recursive: true });
+  const specs = serviceSpecs(config).filter((spec) => !options.only || options.only.includes(spec.name));
   return Promise.all(
-    serviceSpecs(config).map(async (spec) => {
+    specs.map(async (spec) => {
       const report = await inspect(config, spec);
       if (report.status === 'running' || report.status === 'running (not started by tickflow)') return report;
       if (report.status === 'partly up') {

@@ -1,6 +1,17 @@
-import { existsSync } from 'node:fs';
+import { accessSync, constants, statfsSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../../config/config';
+
+/** True when /dev/shm is writable with at least 512 MiB free (a container's is often 64 MiB); the suite stores about 25 MiB. */
+function roomyTmpfs(): boolean {
+  try {
+    accessSync('/dev/shm', constants.W_OK);
+    const { bavail, bsize } = statfsSync('/dev/shm');
+    return bavail * bsize >= 512 * 2 ** 20;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * The integration suite's own stack: separate ports and data folder, so it never touches
@@ -15,9 +26,9 @@ export const testEnv: Record<string, string> = {
   TICKFLOW_DYNAMODB_PORT: '18000',
   TICKFLOW_MOTO_PORT: '15000',
   TICKFLOW_SAGEMAKER_PORT: '18086',
-  // On tmpfs where there is one: DynamoDB Local's SQLite fsyncs every write on disk, and the suite
-  // needs its tables to outlive a restart of the service (the outage drill), not of the machine.
-  ...(existsSync('/dev/shm') ? { TICKFLOW_DYNAMODB_DATA: '/dev/shm/tickflow-test-dynamodb' } : {}),
+  // On tmpfs where there is a roomy one: DynamoDB Local's SQLite syncs every write on disk, and the
+  // suite needs its tables to outlive a restart of the service (the outage drill), not of the machine.
+  ...(roomyTmpfs() ? { TICKFLOW_DYNAMODB_DATA: '/dev/shm/tickflow-test-dynamodb' } : {}),
   TICKFLOW_SAGEMAKER_PING_TIMEOUT_MS: '20000',
   TICKFLOW_PREDICT_RETRY_MAX_SECONDS: '2',
   TICKFLOW_STREAM: 'tickflow-test',

@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, repoRoot, type TickflowConfig } from '../config/config';
 import { createAwsClients, destroyAwsClients, type AwsClients } from '../clients/aws';
 import { bootstrapResources } from '../local/bootstrap';
 import { stackDown, stackUp, wipeStackData } from '../local/stack';
+import { startCpuMeter } from './process-cpu';
 
 /**
  * DynamoDB Local keeps the bench stack's tables in memory unless TICKFLOW_DYNAMODB_DATA names a
@@ -41,6 +43,8 @@ export interface BenchStack {
   workerLog: string;
   /** Highest resident memory of the worker so far (sampled every second), KiB. */
   peakRssKb(): number;
+  /** Starts a window of CPU accounting by process (each service, the worker, this benchmark); the function it returns ends it and formats the shares. */
+  cpuMeter(): () => string;
 }
 
 export interface BenchStackOptions {
@@ -57,7 +61,7 @@ export async function withBenchStack<T>(say: (line: string) => void, work: (stac
   await stackDown(config);
   wipeStackData(config);
   say(`starting a fresh stack in ${config.home}`);
-  await stackUp(config);
+  const services = await stackUp(config);
   const aws = createAwsClients(config);
   await bootstrapResources(config, aws);
   mkdirSync(path.join(config.home, 'logs'), { recursive: true });
@@ -71,7 +75,12 @@ export async function withBenchStack<T>(say: (line: string) => void, work: (stac
     peak = Math.max(peak, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
   }, 1000);
   try {
-    return await work({ config, aws, worker, workerLog, peakRssKb: () => peak });
+    const who = [
+      ...services.flatMap((s) => (s.pid === undefined ? [] : [{ name: s.name, pgrp: s.pid }])),
+      { name: 'worker', pid: worker.pid! },
+      { name: 'benchmark (producer, probes)', pid: process.pid },
+    ];
+    return await work({ config, aws, worker, workerLog, peakRssKb: () => peak, cpuMeter: () => startCpuMeter(who, os.cpus().length) });
   } finally {
     clearInterval(sampler);
     worker.kill('SIGTERM');

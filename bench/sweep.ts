@@ -34,6 +34,8 @@ interface Step {
   storedMs: number;
   predictedMs: number;
   stored: string;
+  /** CPU by process from the first bar sent to the last one predicted */
+  cpu: string;
 }
 
 async function main(): Promise<void> {
@@ -59,13 +61,14 @@ async function main(): Promise<void> {
         say(`rate ${rate}/ticker/s = ${(rate * TICKERS).toFixed(0)} bars/s offered, ${bars} bar(s) per ticker`);
         const before = await freshnessHistogram(stack);
         const t0 = Date.now();
+        const cpu = stack.cpuMeter();
         await produce(aws.kinesis, syntheticSource({ tickers: TICKERS, bars, seed: 100 + i, interval: '1m', rate, startTime: next }), stream);
         const producedAt = Date.now();
         const last = next + (bars - 1) * MINUTE;
         const storedAt = await untilStored(stack, TICKERS, last, LIMIT_MS, say);
         const stored = histogramQuantiles(between(before, await freshnessHistogram(stack)));
         const predictedAt = await untilPredicted(stack, tickers, '1m', last, LIMIT_MS, say);
-        steps.push({ rate, from: next, to: last, producedMs: producedAt - t0, storedMs: storedAt - producedAt, predictedMs: predictedAt - producedAt, stored });
+        steps.push({ rate, from: next, to: last, producedMs: producedAt - t0, storedMs: storedAt - producedAt, predictedMs: predictedAt - producedAt, stored, cpu: cpu() });
         next = last + MINUTE;
       }
 
@@ -79,6 +82,7 @@ async function main(): Promise<void> {
           [`${label}: kept up?`, keptUp(step) ? `yes (last bar predicted ${(step.predictedMs / 1000).toFixed(1)} s after the producer finished)` : `no: last bar stored ${(step.storedMs / 1000).toFixed(0)} s, predicted ${(step.predictedMs / 1000).toFixed(0)} s after the producer finished (${(step.producedMs / 1000).toFixed(0)} s)`],
           [`${label}: freshness arrival → stored p50 / p95 / p99`, `${step.stored} ms`],
           [`${label}: freshness arrival → prediction stored p50 / p95 / p99 / max`, predicted],
+          [`${label}: CPU by process until predicted (% of one core)`, step.cpu],
         );
       }
       const sustained = steps.filter(keptUp).at(-1);

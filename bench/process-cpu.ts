@@ -1,0 +1,98 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * Where the CPU goes while a benchmark runs: CPU time by process over a window, read from
+ * /proc (Linux). Each stack service counts with its whole process group (services start
+ * detached, so a group is the service and what it spawned: the model server under the local
+ * SageMaker, DynamoDB Local's JVM); the worker and the benchmark process count by pid.
+ */
+
+export interface ProcessTimes {
+  pid: number;
+  pgrp: number;
+  /** user + system CPU, clock ticks */
+  ticks: number;
+}
+
+/** One line of /proc/<pid>/stat. The command name is in parentheses and may hold spaces or ')', so fields are counted after the last ')'. */
+export function parseProcStat(line: string): ProcessTimes {
+  const close = line.lastIndexOf(')');
+  if (close < 0) throw new Error(`not a /proc/<pid>/stat line: ${line.slice(0, 80)}`);
+  // After the name: state(3) ppid(4) pgrp(5) … utime(14) stime(15), 1-based as in proc(5).
+  const fields = line.slice(close + 2).split(' ');
+  const at = (n: number) => Number(fields[n - 3]);
+  return { pid: Number(line.slice(0, line.indexOf(' '))), pgrp: at(5), ticks: at(14) + at(15) };
+}
+
+/** Busy and total ticks of all CPUs together, from the first line of /proc/stat. */
+export function parseCpuLine(line: string): { busy: number; total: number } {
+  const [, ...values] = line.trim().split(/\s+/);
+  // user nice system idle iowait irq softirq steal (guest time is already inside user).
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = values.map(Number);
+  const busy = user + nice + system + irq + softirq + steal;
+  return { busy, total: busy + idle + iowait };
+}
+
+export interface CpuWho {
+  name: string;
+  /** a process group (a stack service) or one process (the worker, the benchmark) */
+  pgrp?: number;
+  pid?: number;
+}
+
+/** Ticks of each named process or group in one snapshot of every process. */
+export function ticksByName(processes: readonly ProcessTimes[], who: readonly CpuWho[]): Map<string, number> {
+  const ticks = new Map(who.map((w) => [w.name, 0]));
+  for (const p of processes) {
+    const owner = who.find((w) => (w.pid !== undefined ? w.pid === p.pid : w.pgrp === p.pgrp));
+    if (owner) ticks.set(owner.name, ticks.get(owner.name)! + p.ticks);
+  }
+  return ticks;
+}
+
+/** "temporal 92 %, worker 61 %, …" in % of one core, busiest first, then the machine's total and how many cores it has. */
+export function formatShares(before: Map<string, number>, after: Map<string, number>, seconds: number, ticksPerSecond: number, machine: { busyTicks: number; totalTicks: number; cores: number }): string {
+  const percent = (ticks: number) => (100 * ticks) / ticksPerSecond / seconds;
+  const shares = [...after].map(([name, ticks]) => [name, percent(ticks - (before.get(name) ?? 0))] as const).sort((a, b) => b[1] - a[1]);
+  const busy = machine.totalTicks > 0 ? (100 * machine.cores * machine.busyTicks) / machine.totalTicks : 0;
+  return `${shares.map(([name, p]) => `${name} ${p.toFixed(0)} %`).join(', ')}; machine ${busy.toFixed(0)} % of ${machine.cores * 100} %`;
+}
+
+function snapshot(): ProcessTimes[] {
+  const processes: ProcessTimes[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      processes.push(parseProcStat(readFileSync(`/proc/${entry}/stat`, 'utf8')));
+    } catch {
+      // the process ended between the listing and the read
+    }
+  }
+  return processes;
+}
+
+const cpuLine = () => parseCpuLine(readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!);
+const ticksPerSecond = (() => {
+  let cached: number | undefined;
+  return () => (cached ??= Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100);
+})();
+
+/**
+ * Starts measuring; the function it returns ends the window and says what each one used.
+ * A process that ended inside the window is not counted (its ticks go with it).
+ */
+export function startCpuMeter(who: readonly CpuWho[], cores: number): () => string {
+  const started = performance.now();
+  const before = ticksByName(snapshot(), who);
+  const machineBefore = cpuLine();
+  return () => {
+    const seconds = (performance.now() - started) / 1000;
+    const machineAfter = cpuLine();
+    return formatShares(before, ticksByName(snapshot(), who), seconds, ticksPerSecond(), {
+      busyTicks: machineAfter.busy - machineBefore.busy,
+      totalTicks: machineAfter.total - machineBefore.total,
+      cores,
+    });
+  };
+}

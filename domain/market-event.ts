@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TICKER_PATTERN, TICKER_RULE } from './ticker-symbol';
 
 /**
  * The wire format of every Kinesis record: versioned JSON. Version 1 carries one OHLCV bar.
@@ -9,9 +10,7 @@ export const INTERVALS = ['1m', '5m', '15m', '1h', '1d'] as const;
 export type BarInterval = (typeof INTERVALS)[number];
 export const INTERVAL_MS: Record<BarInterval, number> = { '1m': 60_000, '5m': 300_000, '15m': 900_000, '1h': 3_600_000, '1d': 86_400_000 };
 
-export const tickerSchema = z
-  .string()
-  .regex(/^[A-Z][A-Z0-9.-]{0,9}$/, 'ticker must be 1-10 upper-case letters, digits, "." or "-", starting with a letter');
+export const tickerSchema = z.string().regex(TICKER_PATTERN, TICKER_RULE);
 
 const price = (field: string) =>
   z.number({ error: `${field} must be a number` }).refine((n) => Number.isFinite(n) && n > 0, `${field} must be a finite positive number`);

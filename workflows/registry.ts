@@ -2,7 +2,7 @@ import {
   ApplicationFailure, condition, continueAsNew, defineQuery, defineSignal, defineUpdate, getExternalWorkflowHandle, ParentClosePolicy,
   proxyActivities, setHandler, startChild, workflowInfo, allHandlersFinished,
 } from '@temporalio/workflow';
-import { tickerSchema } from '../domain/market-event';
+import { tickerProblem } from '../domain/ticker-symbol';
 import type { BackfillResult, OnboardingOutcome, OnboardingProgress, OnboardRequest, RegistryActivities, RegistryEntry } from './registry-contracts';
 import { onboardingWorkflowId, REGISTRY_WORKFLOW_ID, tickerWorkflowId } from './search-attributes';
 import { stopSignal } from './ticker';
@@ -40,8 +40,8 @@ export async function tickerRegistryWorkflow(input: { entries?: RegistryEntry[] 
     },
     {
       validator: (request) => {
-        const ticker = tickerSchema.safeParse(request.ticker);
-        if (!ticker.success) throw new Error(`bad symbol ${JSON.stringify(request.ticker)}: ${ticker.error.issues[0]?.message}`);
+        const problem = tickerProblem(request.ticker);
+        if (problem) throw new Error(`bad symbol ${JSON.stringify(request.ticker)}: ${problem}`);
         const existing = entries.get(key(request.ticker, request.interval));
         if (existing && (existing.status === 'active' || existing.status === 'onboarding')) {
           throw new Error(`${request.ticker} ${request.interval} is already ${existing.status}`);

@@ -51,6 +51,7 @@ const envSchema = z.object({
   TICKFLOW_LONG_POLL_MS: positiveInt(10000),
   TICKFLOW_BATCHES_PER_RUN: positiveInt(200),
   TICKFLOW_ACTIVITY_SLOTS: positiveInt(32).pipe(z.number().max(1000)),
+  TICKFLOW_WORKFLOW_CACHE: z.coerce.number().int().min(2).optional(),
   TICKFLOW_TRAINING_TASK_QUEUE: name('tickflow-training'),
   TICKFLOW_ENDPOINT_NAME: z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, 'a SageMaker endpoint name: letters, digits and single hyphens').default('tickflow-predictor'),
   TICKFLOW_MODEL_IMAGE: z.string().min(1).optional(),
@@ -100,6 +101,8 @@ export interface TickflowConfig {
     longPollMs: number;
     batchesPerRun: number;
     activitySlots: number;
+    /** Workflow runs one ingest worker keeps in memory (Temporal's sticky cache); unset: sized from the heap. */
+    workflowCache?: number;
   };
   sagemaker: {
     endpointName: string;
@@ -222,6 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TickflowConfig
       longPollMs: e.TICKFLOW_LONG_POLL_MS,
       batchesPerRun: e.TICKFLOW_BATCHES_PER_RUN,
       activitySlots: e.TICKFLOW_ACTIVITY_SLOTS,
+      ...(e.TICKFLOW_WORKFLOW_CACHE === undefined ? {} : { workflowCache: e.TICKFLOW_WORKFLOW_CACHE }),
     },
     sagemaker: {
       endpointName: e.TICKFLOW_ENDPOINT_NAME,

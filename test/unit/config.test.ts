@@ -2,6 +2,7 @@ import path from 'node:path';
 import { ConfigError, loadConfig } from '../../config/config';
 import { serviceSpecs } from '../../local/services';
 import { restartService } from '../../local/stack';
+import { workflowCacheFor } from '../../workers/ingest-worker';
 
 describe('loadConfig', () => {
   test('local defaults point every client at 127.0.0.1', () => {
@@ -58,7 +59,7 @@ describe('loadConfig', () => {
   test('every bad value is named, with what was given', () => {
     let error: unknown;
     try {
-      loadConfig({ TICKFLOW_KINESIS_PORT: 'abc', TICKFLOW_SHARDS: '0', TICKFLOW_STACK: 'cloud', AWS_REGION: 'mars' });
+      loadConfig({ TICKFLOW_KINESIS_PORT: 'abc', TICKFLOW_SHARDS: '0', TICKFLOW_STACK: 'cloud', AWS_REGION: 'mars', TICKFLOW_WORKFLOW_CACHE: '1' });
     } catch (e) {
       error = e;
     }
@@ -68,5 +69,14 @@ describe('loadConfig', () => {
     expect(message).toMatch(/TICKFLOW_SHARDS: .*\(got "0"\)/);
     expect(message).toMatch(/TICKFLOW_STACK: .*\(got "cloud"\)/);
     expect(message).toMatch(/AWS_REGION: an AWS region such as us-east-1 \(got "mars"\)/);
+    expect(message).toMatch(/TICKFLOW_WORKFLOW_CACHE: .*\(got "1"\)/);
+  });
+
+  test('the ingest worker caches as many workflows as it is told, else one per MiB of heap above 512 MiB', () => {
+    expect(loadConfig({ TICKFLOW_WORKFLOW_CACHE: '9000' }).ingest.workflowCache).toBe(9000);
+    expect(loadConfig({}).ingest.workflowCache).toBeUndefined();
+    expect(workflowCacheFor(4144 * 2 ** 20)).toBe(3632);
+    expect(workflowCacheFor(12 * 2 ** 30)).toBe(11776);
+    expect(workflowCacheFor(256 * 2 ** 20)).toBe(100);
   });
 });

@@ -1,0 +1,37 @@
+import { formatTop, frameName, ownerOf, selfTimes, type CpuProfile } from '../../bench/cpu-profile';
+
+const root = '/repo';
+const frame = (functionName: string, url: string, lineNumber = 0) => ({ functionName, url, lineNumber });
+
+describe('CPU profile summary', () => {
+  test('a frame belongs to V8, Node, a package or a folder of the repository', () => {
+    expect(ownerOf(frame('(garbage collector)', ''), root)).toBe('(garbage collector)');
+    expect(ownerOf(frame('nativeThing', ''), root)).toBe('(native, no script)');
+    expect(ownerOf(frame('emit', 'node:events'), root)).toBe('node runtime');
+    expect(ownerOf(frame('send', 'file:///repo/node_modules/@smithy/core/dist-cjs/index.js'), root)).toBe('@smithy/core');
+    expect(ownerOf(frame('parse', '/repo/node_modules/a/node_modules/pino/lib/x.js'), root)).toBe('pino');
+    expect(ownerOf(frame('add', '/repo/domain/indicators.ts'), root)).toBe('tickflow domain/');
+    expect(ownerOf(frame('activate', '/tmp/workflow-bundle-123.js'), root)).toBe('workflow-bundle-123.js');
+  });
+
+  test('self time is the sum of the time before each sample, grouped and largest first', () => {
+    const profile: CpuProfile = {
+      nodes: [
+        { id: 1, callFrame: frame('(root)', '') },
+        { id: 2, callFrame: frame('add', '/repo/domain/indicators.ts', 9) },
+        { id: 3, callFrame: frame('send', '/repo/node_modules/@smithy/core/index.js') },
+        { id: 4, callFrame: frame('(idle)', '') },
+      ],
+      samples: [2, 3, 2, 4, 3],
+      timeDeltas: [100, 300, 100, 400, 100],
+    };
+    const byOwner = selfTimes(profile, (f) => ownerOf(f, root));
+    expect(byOwner).toEqual([
+      { name: '@smithy/core', micros: 400 },
+      { name: '(idle)', micros: 400 },
+      { name: 'tickflow domain/', micros: 200 },
+    ]);
+    expect(formatTop(byOwner, 2)).toBe('@smithy/core 40.0 %, (idle) 40.0 %');
+    expect(selfTimes(profile, (f) => frameName(f, root))[2]).toEqual({ name: 'add (indicators.ts:10) [tickflow domain/]', micros: 200 });
+  });
+});

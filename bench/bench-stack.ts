@@ -58,8 +58,8 @@ export interface BenchStackOptions {
   role?: 'ingest' | 'all';
   /** Settings on top of benchEnv, e.g. the interval predictions run on. */
   env?: Record<string, string>;
-  /** Node flags for the worker process alone (NODE_OPTIONS), e.g. a CPU profiler. */
-  workerNodeOptions?: string;
+  /** Node flags for the worker process alone, e.g. a CPU profiler (Node refuses --cpu-prof in NODE_OPTIONS). */
+  workerNodeFlags?: string[];
 }
 
 /** Starts a fresh bench stack and one worker process, runs `work`, and tears everything down. */
@@ -75,12 +75,13 @@ export async function withBenchStack<T>(say: (line: string) => void, work: (stac
   mkdirSync(path.join(config.home, 'logs'), { recursive: true });
   const workerLog = path.join(config.home, 'logs', 'bench-worker.log');
   const out = openSync(workerLog, 'w');
-  const nodeOptions = [process.env.NODE_OPTIONS, WORKER_HEAP, options.workerNodeOptions].filter(Boolean).join(' ');
-  const workerEnv = { ...process.env, NODE_OPTIONS: nodeOptions };
-  const worker = spawn(process.execPath, [path.join(repoRoot, 'bin', 'tickflow.js'), 'worker', '--role', options.role ?? 'ingest'], { env: workerEnv, stdio: ['ignore', out, out] });
+  const nodeFlags = [WORKER_HEAP, ...(options.workerNodeFlags ?? [])];
+  const worker = spawn(process.execPath, [...nodeFlags, path.join(repoRoot, 'bin', 'tickflow.js'), 'worker', '--role', options.role ?? 'ingest'], { env: process.env, stdio: ['ignore', out, out] });
   closeSync(out);
   let peak = 0;
   const sampler = setInterval(() => {
+    // Once the worker has exited there is nothing to sample; the probes report the exit with its log.
+    if (worker.exitCode !== null || worker.signalCode !== null) return;
     const status = readFileSync(`/proc/${worker.pid}/status`, 'utf8');
     peak = Math.max(peak, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
   }, 1000);

@@ -37,8 +37,11 @@ export function ownerOf(frame: CallFrame, repoRoot: string): string {
   // The innermost package is the one whose code ran.
   const inModules = [...file.matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)/g)].at(-1);
   if (inModules) return inModules[1]!;
+  // Scripts without a file path (the workflow bundle, vm glue such as evalmachine.<anonymous>) go by their name.
+  if (!path.isAbsolute(file)) return file;
   const relative = path.relative(repoRoot, file);
-  if (!relative.startsWith('..') && !path.isAbsolute(relative)) return `tickflow ${relative.split(path.sep)[0]}/`;
+  // A file in a folder of the repository goes by the folder; the SDK names the bundle as a file at the root.
+  if (!relative.startsWith('..') && relative.includes(path.sep)) return `tickflow ${relative.split(path.sep)[0]}/`;
   return path.basename(file);
 }
 
@@ -53,13 +56,18 @@ export function selfTimes(profile: CpuProfile, groupOf: (frame: CallFrame) => st
   return [...totals].map(([name, micros]) => ({ name, micros })).sort((a, b) => b.micros - a.micros);
 }
 
-/** "a 31 %, b 12 %, …" for the first `top`, as shares of every sample (idle included, and named as such). */
+const IDLE = '(idle)';
+
+/** How busy the thread was (share of samples not idle), then "a 31 %, b 12 %, …" for the first `top` as shares of the busy time. */
 export function formatTop(times: readonly SelfTime[], top: number): string {
   const all = times.reduce((sum, t) => sum + t.micros, 0);
-  return times
+  const busyTimes = times.filter((t) => t.name !== IDLE && !t.name.startsWith(`${IDLE} `));
+  const busy = busyTimes.reduce((sum, t) => sum + t.micros, 0);
+  const shares = busyTimes
     .slice(0, top)
-    .map((t) => `${t.name} ${((100 * t.micros) / all).toFixed(1)} %`)
+    .map((t) => `${t.name} ${((100 * t.micros) / busy).toFixed(1)} %`)
     .join(', ');
+  return `busy ${((100 * busy) / all).toFixed(0)} % of the time; of that: ${shares}`;
 }
 
 /** A frame as "function (file:line)", for the by-function list. */

@@ -55,7 +55,7 @@ async function main(): Promise<void> {
       return stack.worker.pid!;
     },
     // The profile covers the worker's whole life (start-up and the warm-up too); it is written when the worker exits.
-    { role: 'all', env: { TICKFLOW_TRAINING_INTERVAL: '1m' }, workerNodeOptions: `--cpu-prof --cpu-prof-dir=${PROFILE_DIR}` },
+    { role: 'all', env: { TICKFLOW_TRAINING_INTERVAL: '1m' }, workerNodeFlags: ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] },
   );
 
   // Node writes one per thread, named CPU.<date>.<time>.<pid>.<thread>.<sequence>.cpuprofile:

@@ -232,7 +232,9 @@ export class ServicesStack extends TerraformStack {
           logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': logs.name, 'awslogs-region': settings.region, 'awslogs-stream-prefix': id } },
         }]),
       });
-    const ingestTask = taskDefinition('ingest-worker', ingestRole.arn, ingestLogs, ['node', 'bin/tickflow.js', 'worker', '--role', 'ingest'], 1024, 2048);
+    // Three quarters of the task's memory as heap: the worker caches one ticker workflow per MiB
+    // above 512 (1,024 here), where Node's own default (a quarter of memory) would leave 100.
+    const ingestTask = taskDefinition('ingest-worker', ingestRole.arn, ingestLogs, ['node', '--max-old-space-size=1536', 'bin/tickflow.js', 'worker', '--role', 'ingest'], 1024, 2048);
     const trainingTask = taskDefinition('training-worker', trainingRole.arn, trainingLogs, ['node', 'bin/tickflow.js', 'worker', '--role', 'training'], 1024, 4096);
     const producerTask = taskDefinition('producer', producerRole.arn, producerLogs, ['node', 'bin/tickflow.js', 'produce', 'replay'], 256, 512);
 

@@ -11,7 +11,10 @@ describe('CPU profile summary', () => {
     expect(ownerOf(frame('send', 'file:///repo/node_modules/@smithy/core/dist-cjs/index.js'), root)).toBe('@smithy/core');
     expect(ownerOf(frame('parse', '/repo/node_modules/a/node_modules/pino/lib/x.js'), root)).toBe('pino');
     expect(ownerOf(frame('add', '/repo/domain/indicators.ts'), root)).toBe('tickflow domain/');
-    expect(ownerOf(frame('activate', '/tmp/workflow-bundle-123.js'), root)).toBe('workflow-bundle-123.js');
+    expect(ownerOf(frame('activate', 'workflow-bundle-123.js'), root)).toBe('workflow-bundle-123.js');
+    expect(ownerOf(frame('f', 'evalmachine.<anonymous>'), root)).toBe('evalmachine.<anonymous>');
+    expect(ownerOf(frame('g', '/usr/lib/x.js'), root)).toBe('x.js');
+    expect(ownerOf(frame('h', '/repo/workflow-bundle-9.js'), root)).toBe('workflow-bundle-9.js');
   });
 
   test('self time is the sum of the time before each sample, grouped and largest first', () => {
@@ -31,7 +34,9 @@ describe('CPU profile summary', () => {
       { name: '(idle)', micros: 400 },
       { name: 'tickflow domain/', micros: 200 },
     ]);
-    expect(formatTop(byOwner, 2)).toBe('@smithy/core 40.0 %, (idle) 40.0 %');
-    expect(selfTimes(profile, (f) => frameName(f, root))[2]).toEqual({ name: 'add (indicators.ts:10) [tickflow domain/]', micros: 200 });
+    expect(formatTop(byOwner, 2)).toBe('busy 60 % of the time; of that: @smithy/core 66.7 %, tickflow domain/ 33.3 %');
+    const byFunction = selfTimes(profile, (f) => frameName(f, root));
+    expect(byFunction[2]).toEqual({ name: 'add (indicators.ts:10) [tickflow domain/]', micros: 200 });
+    expect(formatTop(byFunction, 1)).toBe('busy 60 % of the time; of that: send (index.js:1) [@smithy/core] 66.7 %');
   });
 });

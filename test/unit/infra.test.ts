@@ -107,7 +107,7 @@ describe('services stack', () => {
     const service = all(services, 'aws_ecs_service').find((s) => s.name === 'training-worker');
     expect(service).toMatchObject({ capacity_provider_strategy: [{ capacity_provider: 'FARGATE_SPOT', weight: 1 }], network_configuration: { assign_public_ip: false } });
     const commands = all(services, 'aws_ecs_task_definition').map((t) => (JSON.parse(t.container_definitions as string) as Array<{ command: string[] }>)[0]!.command.join(' '));
-    expect(commands).toEqual(expect.arrayContaining(['node bin/tickflow.js worker --role ingest', 'node bin/tickflow.js worker --role training']));
+    expect(commands).toEqual(expect.arrayContaining(['node --max-old-space-size=1536 bin/tickflow.js worker --role ingest', 'node bin/tickflow.js worker --role training']));
     const roles = new Set(all(services, 'aws_ecs_task_definition').map((t) => t.task_role_arn));
     expect(roles.size).toBe(all(services, 'aws_ecs_task_definition').length);
   });

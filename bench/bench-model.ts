@@ -9,7 +9,10 @@ import { BarsStore, type StoredBar } from '../store/bars-store';
 import { ModelRegistry } from '../store/model-registry';
 import { SeriesStore } from '../store/series-store';
 import type { TrainingResult } from '../workflows/training-contracts';
+import { produce } from '../producer/produce';
+import { syntheticSource } from '../producer/sources/synthetic';
 import type { BenchStack } from './bench-stack';
+import { untilPredicted, untilStored } from './pipeline-probes';
 
 /** Trading days per year: the history is a sequence of daily bars without calendar gaps. */
 export const DAYS_PER_YEAR = 252;
@@ -86,4 +89,21 @@ export async function serveMinuteModel(stack: BenchStack, say: (line: string) =>
   } finally {
     await connection.close();
   }
+}
+
+/**
+ * A model in service for 1-minute bars and every ticker's workflow started and predicted once
+ * (2 bars each, sent at once), so what a benchmark does next measures steady state. Returns the
+ * model as reports name it and the time of the next bar to send.
+ */
+export async function servedAndWarm(stack: BenchStack, tickers: readonly string[], say: (line: string) => void): Promise<{ model: string; next: number }> {
+  const model = await serveMinuteModel(stack, say);
+  const minute = INTERVAL_MS['1m'];
+  const start = Date.parse('2024-01-02T14:30:00Z');
+  const limitMs = 30 * 60_000;
+  say(`model ${model} in service; ${tickers.length} tickers: 2 bars each to start their workflows`);
+  await produce(stack.aws.kinesis, syntheticSource({ tickers: tickers.length, bars: 2, seed: 42, interval: '1m', rate: 'max', startTime: start }), { streamName: stack.config.stream.name });
+  await untilStored(stack, tickers.length, start + minute, limitMs, say);
+  await untilPredicted(stack, tickers, '1m', start + minute, limitMs, say);
+  return { model, next: start + 2 * minute };
 }

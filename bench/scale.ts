@@ -6,7 +6,6 @@
  *
  *   npm run bench:scale -- [--tickers 500] [--bars 60]
  */
-import path from 'node:path';
 import { produce } from '../producer/produce';
 import { datasetsSource, realDatasets } from '../producer/sources/datasets';
 import { syntheticSource } from '../producer/sources/synthetic';

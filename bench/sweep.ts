@@ -9,7 +9,7 @@
 import { syntheticTickerName } from '../domain/synthetic';
 import { produce } from '../producer/produce';
 import { syntheticSource } from '../producer/sources/synthetic';
-import { serveMinuteModel } from './bench-model';
+import { servedAndWarm } from './bench-model';
 import { benchStackSetup, withBenchStack } from './bench-stack';
 import { benchOptions } from './options';
 import { arrivalTimes, between, freshnessHistogram, histogramQuantiles, predictionFreshness, untilPredicted, untilStored } from './pipeline-probes';
@@ -45,15 +45,9 @@ async function main(): Promise<void> {
       const { config, aws } = stack;
       const stream = { streamName: config.stream.name };
       const tickers = Array.from({ length: TICKERS }, (_, i) => syntheticTickerName(i));
-      const model = await serveMinuteModel(stack, say);
-
-      // Every ticker's workflow started and predicted once, so the steps measure steady state.
-      let next = Date.parse('2024-01-02T14:30:00Z');
-      say(`${TICKERS} tickers: 2 bars each to start their workflows`);
-      await produce(aws.kinesis, syntheticSource({ tickers: TICKERS, bars: 2, seed: 42, interval: '1m', rate: 'max', startTime: next }), stream);
-      next += 2 * MINUTE;
-      await untilStored(stack, TICKERS, next - MINUTE, LIMIT_MS, say);
-      await untilPredicted(stack, tickers, '1m', next - MINUTE, LIMIT_MS, say);
+      const warm = await servedAndWarm(stack, tickers, say);
+      const { model } = warm;
+      let { next } = warm;
 
       const steps: Step[] = [];
       for (const [i, rate] of RATES.entries()) {

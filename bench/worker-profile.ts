@@ -14,7 +14,7 @@ import { repoRoot } from '../config/config';
 import { syntheticTickerName } from '../domain/synthetic';
 import { produce } from '../producer/produce';
 import { syntheticSource } from '../producer/sources/synthetic';
-import { serveMinuteModel } from './bench-model';
+import { servedAndWarm } from './bench-model';
 import { benchEnv, benchStackSetup, withBenchStack } from './bench-stack';
 import { formatTop, frameName, ownerOf, selfTimes, type CpuProfile } from './cpu-profile';
 import { benchOptions } from './options';
@@ -36,12 +36,7 @@ async function main(): Promise<void> {
       const { config, aws } = stack;
       const stream = { streamName: config.stream.name };
       const tickers = Array.from({ length: TICKERS }, (_, i) => syntheticTickerName(i));
-      const model = await serveMinuteModel(stack, say);
-      say(`model ${model} in service; ${TICKERS} tickers: 2 bars each to start their workflows`);
-      let next = Date.parse('2024-01-02T14:30:00Z');
-      await produce(aws.kinesis, syntheticSource({ tickers: TICKERS, bars: 2, seed: 42, interval: '1m', rate: 'max', startTime: next }), stream);
-      next += 2 * MINUTE;
-      await untilPredicted(stack, tickers, '1m', next - MINUTE, LIMIT_MS, say);
+      const { next } = await servedAndWarm(stack, tickers, say);
 
       const bars = Math.max(1, Math.round(SECONDS * RATE));
       say(`live: ${(RATE * TICKERS).toFixed(0)} bars/s offered, ${bars} bar(s) per ticker`);

@@ -45,9 +45,8 @@ async function main(): Promise<void> {
       const { config, aws } = stack;
       const stream = { streamName: config.stream.name };
       const tickers = Array.from({ length: TICKERS }, (_, i) => syntheticTickerName(i));
-      const warm = await servedAndWarm(stack, tickers, say);
-      const { model } = warm;
-      let { next } = warm;
+      const { model, next: firstBar } = await servedAndWarm(stack, tickers, say);
+      let next = firstBar;
 
       const steps: Step[] = [];
       for (const [i, rate] of RATES.entries()) {

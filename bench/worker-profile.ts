@@ -29,8 +29,7 @@ const PROFILE_DIR = path.join(benchEnv.TICKFLOW_HOME!, 'profiles');
 
 async function main(): Promise<void> {
   rmSync(PROFILE_DIR, { recursive: true, force: true });
-  let live: { cpu: string; seconds: number } | undefined;
-  const workerPid = await withBenchStack(
+  const { workerPid, live } = await withBenchStack(
     say,
     async (stack) => {
       const { config, aws } = stack;
@@ -46,8 +45,7 @@ async function main(): Promise<void> {
       const last = next + (bars - 1) * MINUTE;
       await untilStored(stack, TICKERS, last, LIMIT_MS, say);
       await untilPredicted(stack, tickers, '1m', last, LIMIT_MS, say);
-      live = { cpu: cpu(), seconds: (Date.now() - t0) / 1000 };
-      return stack.worker.pid!;
+      return { workerPid: stack.worker.pid!, live: { cpu: cpu(), seconds: (Date.now() - t0) / 1000 } };
     },
     // The profile covers the worker's whole life (start-up and the warm-up too); it is written when the worker exits.
     { role: 'all', env: { TICKFLOW_TRAINING_INTERVAL: '1m' }, workerNodeFlags: ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] },
@@ -55,15 +53,18 @@ async function main(): Promise<void> {
 
   // Node writes one per thread, named CPU.<date>.<time>.<pid>.<thread>.<sequence>.cpuprofile:
   // thread 0 runs activities and the SDK, the others run workflow code (the SDK's thread pool).
-  const files = readdirSync(PROFILE_DIR).filter((name) => name.split('.')[3] === String(workerPid)).sort((a, b) => Number(a.split('.')[4]) - Number(b.split('.')[4]));
+  const files = readdirSync(PROFILE_DIR)
+    .map((name) => ({ name, pid: Number(name.split('.')[3]), thread: Number(name.split('.')[4]) }))
+    .filter((f) => f.pid === workerPid)
+    .sort((a, b) => a.thread - b.thread);
   if (files.length === 0) throw new Error(`no CPU profile of worker ${workerPid} in ${PROFILE_DIR}: did it exit cleanly?`);
   const rows: Array<[string, string]> = [
-    ['run', `${TICKERS.toLocaleString()} tickers, 1-minute bars, predictions on; live: ${(RATE * TICKERS).toFixed(0)} bars/s offered for ${SECONDS} s, stored and predicted ${live!.seconds.toFixed(0)} s after the first was sent`],
-    ['live phase, CPU by process (% of one core)', live!.cpu],
+    ['run', `${TICKERS.toLocaleString()} tickers, 1-minute bars, predictions on; live: ${(RATE * TICKERS).toFixed(0)} bars/s offered for ${SECONDS} s, stored and predicted ${live.seconds.toFixed(0)} s after the first was sent`],
+    ['live phase, CPU by process (% of one core)', live.cpu],
   ];
   for (const file of files) {
-    const profile = JSON.parse(readFileSync(path.join(PROFILE_DIR, file), 'utf8')) as CpuProfile;
-    const thread = file.split('.')[4] === '0' ? 'worker main thread' : `worker thread ${file.split('.')[4]}`;
+    const profile = JSON.parse(readFileSync(path.join(PROFILE_DIR, file.name), 'utf8')) as CpuProfile;
+    const thread = file.thread === 0 ? 'worker main thread' : `worker thread ${file.thread}`;
     rows.push(
       [`${thread}, whole life: self time by owner (top 10)`, formatTop(selfTimes(profile, (frame) => ownerOf(frame, repoRoot)), 10)],
       [`${thread}, whole life: self time by function (top 10)`, formatTop(selfTimes(profile, (frame) => frameName(frame, repoRoot)), 10)],

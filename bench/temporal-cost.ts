@@ -2,7 +2,7 @@
  * Temporal cost: live-shaped 1-minute bars (every ticker's next bar arrives on its own, as in
  * market hours) through the pipeline with a model in service, then the billable actions
  * counted from the real workflow histories, per bar and per ticker-month at Temporal Cloud's
- * list price.
+ * list price: the first tier, and the volume prices for the whole market.
  *
  *   npm run bench:temporal-cost -- [--tickers 20] [--steps 30]
  */
@@ -17,10 +17,11 @@ import { benchStackSetup, withBenchStack } from './bench-stack';
 import { untilPredicted, untilStored } from './pipeline-probes';
 import { recordResults } from './results';
 import { benchOptions } from './options';
+import { FIRST_TIER_USD_PER_ACTION, volumePricedActionsUsd } from './temporal-pricing';
 
 const { tickers: TICKERS, steps: STEPS } = benchOptions('temporal-cost', { tickers: 20, steps: 30 });
-/** Temporal Cloud's first volume tier, USD per action (list price "starting around $50 per million"; check temporal.io/pricing). */
-const USD_PER_ACTION = 50 / 1_000_000;
+/** The whole US market, for the bill at volume prices. */
+const MARKET_TICKERS = 8_000;
 /** US market hours: 390 one-minute bars a day, 21 trading days a month. */
 const BARS_PER_MONTH = 390 * 21;
 const say = (line: string) => process.stderr.write(`[bench:temporal-cost] ${line}\n`);
@@ -114,14 +115,19 @@ async function main(): Promise<void> {
         // Shard readers poll whether or not data flows: a fixed cost per shard, spread over the tickers it serves.
         const readerPerShardMinute = readerActions / config.stream.shards / minutes;
         const readerPerShardMonth = readerPerShardMinute * 60 * 24 * 30;
+        const marketActions = MARKET_TICKERS * perBar * BARS_PER_MONTH + config.stream.shards * readerPerShardMonth;
         const rows: Array<[string, string]> = [
           ['run', `${TICKERS} tickers × ${STEPS} bars, one bar per ticker every 2 s, predictions on (model ${model}); ${tickerRuns.length} ticker workflow runs, ${readerRuns.length} shard reader runs`],
           ['ticker workflow actions per bar, predictions included', `${perBar.toFixed(2)} (signal-with-start/signal, activities, continue-as-new share)`],
           ['activity attempts per bar', perActivity],
           ['history events per batch (ticker workflow)', (tickerEvents / processed).toFixed(1)],
           ['shard reader actions per shard-minute (polling, with or without data)', readerPerShardMinute.toFixed(1)],
-          ['cost per ticker-month, 1-minute bars in market hours (390 × 21)', `$${(perBar * BARS_PER_MONTH * USD_PER_ACTION).toFixed(3)} at $50 per million actions — target < $0.50`],
-          ['fixed: shard readers per shard-month', `$${(readerPerShardMonth * USD_PER_ACTION).toFixed(2)} (${Math.round(readerPerShardMonth).toLocaleString()} actions)`],
+          ['cost per ticker-month, 1-minute bars in market hours (390 × 21)', `$${(perBar * BARS_PER_MONTH * FIRST_TIER_USD_PER_ACTION).toFixed(3)} at $50 per million actions (first tier; the Developer plan at any volume) — target < $0.50`],
+          ['fixed: shard readers per shard-month', `$${(readerPerShardMonth * FIRST_TIER_USD_PER_ACTION).toFixed(2)} (${Math.round(readerPerShardMonth).toLocaleString()} actions)`],
+          [
+            `whole market: ${MARKET_TICKERS.toLocaleString()} tickers and ${config.stream.shards} shard readers, Business-plan volume prices`,
+            `${(marketActions / 1e6).toFixed(0)}M actions a month: $${(volumePricedActionsUsd(marketActions) / MARKET_TICKERS).toFixed(3)} per ticker-month (actions only; the plan's 10 % fee and storage are extra) — target < $0.50`,
+          ],
         ];
         recordResults('temporal-cost', 'Temporal cost per bar and per ticker-month', `npm run bench:temporal-cost -- --tickers ${TICKERS} --steps ${STEPS}`, rows, benchStackSetup);
         for (const [k, v] of rows) process.stdout.write(`${k.padEnd(70)} ${v}\n`);

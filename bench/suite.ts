@@ -16,7 +16,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   { name: 'dynamodb-local', script: 'dynamodb-local.ts', about: 'DynamoDB Local writes per second on disk, on tmpfs and in memory (TICKFLOW_DYNAMODB_DATA)', args: ['--items', '4000', '--runs', '3'] },
   { name: 'temporal-cost', script: 'temporal-cost.ts', about: 'Temporal actions per bar from real histories, cost per ticker-month', args: ['--tickers', '20', '--steps', '30'] },
   { name: 'model', script: 'model.ts', about: 'training time (500 tickers × 5 years daily) and InvokeEndpoint latency', args: ['--tickers', '500', '--years', '5', '--calls', '200'] },
-  { name: 'baseline', script: 'baseline.ts', about: 'tickflow vs a seed-style per-record handler, predictions on, same data', args: ['--tickers', '100', '--bars', '30'] },
+  { name: 'baseline', script: 'baseline.ts', about: 'tickflow vs a seed-style per-record handler, predictions on, same data', args: ['--tickers', '100', '--bars', '30', '--runs', '3'] },
   { name: 'throughput', script: 'throughput.ts', about: 'bars/s, freshness and worker memory at 100 and 1,000 tickers × 1 bar/s', args: ['--tickers', '100,1000', '--backlog', '20', '--rate', '1', '--seconds', '30'] },
   { name: 'sweep', script: 'sweep.ts', about: 'where lag starts to grow at 1,000 tickers, predictions on; freshness to prediction stored', args: ['--tickers', '1000', '--rates', '0.02,0.05,0.1,0.2,1', '--seconds', '30'] },
   { name: 'worker-profile', script: 'worker-profile.ts', about: "where the worker's time goes at 1,000 tickers × 1 bar/s, predictions on (V8 CPU profile)", args: ['--tickers', '1000', '--rate', '1', '--seconds', '30'] },

@@ -2,15 +2,15 @@ import type { IngestActivities } from '../workflows/contracts';
 import type { IngestDeps } from './deps';
 import { predictBarsActivity } from './predict-bars';
 import { processBarsActivity } from './process-bars';
-import { readShardActivity } from './read-shard';
+import { runShardActivity } from './run-shard';
 import { readBatchesActivity, replayRangeActivity } from './replay';
-import { SeriesStateCache } from './series-state';
+import { SeriesStateCache, ShardStateCache } from './series-state';
 
 export function createIngestActivities(deps: IngestDeps): IngestActivities {
   // Shared: a replay leaves the cache holding the state its recomputation ended with.
   const cache = new SeriesStateCache();
   return {
-    readShard: readShardActivity(deps),
+    runShard: runShardActivity(deps, new ShardStateCache()),
     processBars: processBarsActivity(deps, cache),
     predictBars: predictBarsActivity(deps),
     readBatches: readBatchesActivity(deps),

@@ -12,20 +12,26 @@ const MAX_BARS = 2000;
 /**
  * Predicts stored bars that have no prediction yet: features by the same definition the model
  * was trained with (history included), one batched InvokeEndpoint, predictions stored under
- * the bars' own keys. Throws while the endpoint is down or has no model, so the workflow's
- * retry policy waits it out.
+ * the bars' own keys, then the series' watermark. Throws while the endpoint is down or has no
+ * model, so the caller's retry waits it out.
  */
+export async function predictStoredBars(deps: IngestDeps, input: PredictBarsInput): Promise<PredictBarsResult> {
+  const { ticker, interval, horizon } = input;
+  const bars = (await deps.bars.range(ticker, interval, (input.after ?? -1) + 1, input.through)).slice(0, MAX_BARS);
+  const first = bars[0];
+  const last = bars[bars.length - 1];
+  if (!first || !last) return { predicted: 0, predictedThrough: input.through, modelVersion: 'none' };
+  const history = await deps.bars.lastBefore(ticker, interval, first.t, FEATURE_LOOKBACK);
+  const { modelVersion } = await predictAndStore(deps, { ticker, interval, horizon, history, bars });
+  await deps.series.predicted(ticker, interval, last.t);
+  return { predicted: bars.length, predictedThrough: last.t, modelVersion };
+}
+
+/** A ticker workflow's backlog step: predictStoredBars as an activity. */
 export function predictBarsActivity(deps: IngestDeps) {
   return async function predictBars(input: PredictBarsInput): Promise<PredictBarsResult> {
     countRetry(deps, 'predictBars');
-    const { ticker, interval, horizon } = input;
-    const bars = (await deps.bars.range(ticker, interval, (input.after ?? -1) + 1, input.through)).slice(0, MAX_BARS);
-    const first = bars[0];
-    const last = bars[bars.length - 1];
-    if (!first || !last) return { predicted: 0, predictedThrough: input.through, modelVersion: 'none' };
-    const history = await deps.bars.lastBefore(ticker, interval, first.t, FEATURE_LOOKBACK);
-    const { modelVersion } = await predictAndStore(deps, { ticker, interval, horizon, history, bars });
-    return { predicted: bars.length, predictedThrough: last.t, modelVersion };
+    return predictStoredBars(deps, input);
   };
 }
 
@@ -57,7 +63,7 @@ export function predictionAt(ticker: string, interval: string, horizon: number, 
   return { ticker, interval, t: row.t, horizon, predictedReturn, predictedClose: row.close * Math.exp(predictedReturn), modelVersion, predictedAt };
 }
 
-async function timedInvoke(deps: IngestDeps, rows: Parameters<typeof invokeModel>[2], timeoutMs?: number): Promise<ModelAnswer> {
+export async function timedInvoke(deps: IngestDeps, rows: Parameters<typeof invokeModel>[2], timeoutMs?: number): Promise<ModelAnswer> {
   const endpoint = deps.config.sagemaker.endpointName;
   const started = performance.now();
   try {

@@ -50,8 +50,10 @@ export function readBatchesActivity(deps: IngestDeps) {
  * over the same stream would have stored. Alerts are not re-sent.
  */
 export function replayRangeActivity(deps: IngestDeps, cache: SeriesStateCache) {
-  return async function replayRange({ ticker, interval, from, to, through }: ReplayRangeInput): Promise<ReplayRangeResult> {
+  return async function replayRange({ ticker, interval, from, to }: ReplayRangeInput): Promise<ReplayRangeResult> {
     return failUnlessTransient(async () => {
+      const through = (await deps.bars.latest(ticker, interval))?.t;
+      if (through === undefined) return { replayed: 0, rewritten: 0, firstBarTime: null };
       const heartbeat = () => Context.current().heartbeat();
       const streamBars: IngestBar[] = [];
       for (const shard of shardsOwningKey(await listShards(deps.kinesis, deps.config.stream.name), ticker)) {

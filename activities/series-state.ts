@@ -5,20 +5,106 @@ import type { StoredBar } from '../store/bars-store';
 import type { IngestDeps } from './deps';
 
 /**
- * What a worker keeps of a series between batches: the indicator state, and the last stored
- * rows, which are the history the next bars' model features need. Both are rebuilt from
- * storage when missing, so the common case needs no read.
+ * What a worker keeps of a series between reads: the indicator state, the last stored rows
+ * (the history the next bars' model features need), the last sequence number processed, and
+ * the prediction watermark. All of it is rebuilt from storage when missing.
  */
 export interface SeriesState {
   indicators: IndicatorSet;
   /** The newest stored rows, oldest first, at most FEATURE_LOOKBACK of them. */
   recent: StoredBar[];
+  lastSeq: string | null;
+  /** The newest bar with a stored prediction (null: none). */
+  predictedThrough: number | null;
+}
+
+/** Where the data plane finds and keeps series states (a Map is one). */
+export interface SeriesStates {
+  get(key: string): SeriesState | undefined;
+  set(key: string, state: SeriesState): unknown;
+  delete(key: string): unknown;
+}
+
+/** A stored row that cannot be a bar: the series cannot go on until it is repaired. */
+export class CorruptStoredBarError extends Error {
+  override name = 'CorruptStoredBarError';
+}
+
+const NUMERIC = ['t', 'o', 'h', 'l', 'c', 'v'] as const;
+
+/** Rows read back from storage are checked before indicators are rebuilt from them. */
+function checkedRow(row: StoredBar): StoredBar {
+  const bad = NUMERIC.find((field) => typeof row[field] !== 'number' || !Number.isFinite(row[field]));
+  if (bad) throw new CorruptStoredBarError(`stored bar ${row.ticker} ${row.interval} ${row.time ?? row.t}: ${bad} is ${JSON.stringify(row[bad])}, not a number`);
+  return row;
 }
 
 /**
- * Series states by `ticker#interval`. An entry is used only when it ends exactly where the
- * workflow says the stored series ends; otherwise (restart, another worker took a batch, a
- * retry) the state is rebuilt from storage.
+ * The state of a series as stored before `before` (default: all of it): indicators warmed up
+ * over the stored history, the last stored sequence number and the prediction watermark.
+ */
+export async function loadSeriesState(
+  deps: Pick<IngestDeps, 'bars' | 'config' | 'series'>,
+  ticker: string,
+  interval: string,
+  before = Number.MAX_SAFE_INTEGER,
+): Promise<SeriesState> {
+  const [history, progress] = await Promise.all([deps.bars.lastBefore(ticker, interval, before, deps.config.ingest.warmupBars), deps.series.get(ticker, interval)]);
+  history.forEach(checkedRow);
+  const last = history.at(-1);
+  const predictedThrough = progress?.predictedThrough ?? null;
+  return {
+    indicators: IndicatorSet.warmUp(history),
+    recent: history.slice(-FEATURE_LOOKBACK),
+    lastSeq: last?.seq ?? null,
+    predictedThrough: last && predictedThrough !== null ? Math.min(predictedThrough, last.t) : null,
+  };
+}
+
+/** Bars with their indicators, as stored; the state advances over them in order. */
+export function advanceSeries(state: SeriesState, ticker: string, interval: string, bars: ReadonlyArray<Bar & { seq?: string }>): StoredBar[] {
+  const rows = bars.map(({ t, o, h, l, c, v, seq }) => ({ ticker, interval, time: new Date(t).toISOString(), t, o, h, l, c, v, ...(seq === undefined ? {} : { seq }), ...state.indicators.add({ t, o, h, l, c, v }) }));
+  state.recent = [...state.recent, ...rows].slice(-FEATURE_LOOKBACK);
+  const lastSeq = rows.findLast((r) => r.seq !== undefined)?.seq;
+  if (lastSeq !== undefined) state.lastSeq = lastSeq;
+  return rows;
+}
+
+/**
+ * A shard's series states, valid only while the shard is read on from exactly where they end:
+ * a run that starts anywhere else (another worker read on meanwhile, a retry from an older
+ * heartbeat) starts from storage.
+ */
+export class ShardStates {
+  private states = new Map<string, SeriesState>();
+  private through: string | undefined = undefined;
+
+  /** The states to use for a run that starts after `afterSequence`. */
+  startingAfter(afterSequence: string | undefined): Map<string, SeriesState> {
+    if (afterSequence === undefined || afterSequence !== this.through) this.states = new Map();
+    this.through = undefined;
+    return this.states;
+  }
+
+  /** Every state now reflects the shard through `sequence`. */
+  processedThrough(sequence: string | undefined): void {
+    this.through = sequence;
+  }
+}
+
+/** One ShardStates per shard id, shared by the runs on this worker. */
+export class ShardStateCache {
+  private readonly shards = new Map<string, ShardStates>();
+  for(shardId: string): ShardStates {
+    let states = this.shards.get(shardId);
+    if (!states) this.shards.set(shardId, (states = new ShardStates()));
+    return states;
+  }
+}
+
+/**
+ * States of series processed by their ticker workflows, by `ticker#interval`. An entry is used
+ * only when it ends exactly where the workflow says the stored series ends.
  */
 export class SeriesStateCache {
   private readonly entries = new Map<string, SeriesState>();
@@ -34,17 +120,4 @@ export class SeriesStateCache {
     this.entries.set(key, state);
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
   }
-}
-
-/** The state of a series as stored before `before`: indicators warmed up over the stored history. */
-export async function loadSeriesState(deps: Pick<IngestDeps, 'bars' | 'config'>, ticker: string, interval: string, before: number): Promise<SeriesState> {
-  const history = await deps.bars.lastBefore(ticker, interval, before, deps.config.ingest.warmupBars);
-  return { indicators: IndicatorSet.warmUp(history), recent: history.slice(-FEATURE_LOOKBACK) };
-}
-
-/** Bars with their indicators, as stored; the state advances over them in order. */
-export function advanceSeries(state: SeriesState, ticker: string, interval: string, bars: readonly Bar[]): StoredBar[] {
-  const rows = bars.map(({ t, o, h, l, c, v }) => ({ ticker, interval, time: new Date(t).toISOString(), t, o, h, l, c, v, ...state.indicators.add({ t, o, h, l, c, v }) }));
-  state.recent = [...state.recent, ...rows].slice(-FEATURE_LOOKBACK);
-  return rows;
 }

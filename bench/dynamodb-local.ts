@@ -39,7 +39,7 @@ const STORAGES: Array<{ label: string; data: string }> = [
 function barRows(count: number, run: number): StoredBar[] {
   const rows: StoredBar[] = [];
   for (let ticker = 0; rows.length < count; ticker++) {
-    const state = { indicators: IndicatorSet.warmUp([]), recent: [] };
+    const state = { indicators: IndicatorSet.warmUp([]), recent: [], lastSeq: null, predictedThrough: null };
     const bars = Array.from({ length: Math.min(100, count - rows.length) }, (_, i) => {
       const c = 100 + Math.sin(i / 7) * 3 + (i % 5) * 0.1;
       return { t: Date.UTC(2026, 0, 1 + run) + i * 60_000, o: c - 0.2, h: c + 0.5, l: c - 0.5, c, v: 1000 + i };

@@ -25,6 +25,7 @@ import { syntheticSource } from '../producer/sources/synthetic';
 import { putAll } from '../store/batch-write';
 import { BarsStore, type StoredBar } from '../store/bars-store';
 import { PredictionsStore } from '../store/predictions-store';
+import { SeriesStore } from '../store/series-store';
 import { seriesKey } from '../store/schema';
 import { serveMinuteModel } from './bench-model';
 import { benchStackSetup, withBenchStack, type BenchStack } from './bench-stack';
@@ -54,7 +55,7 @@ type Phase = (typeof PHASES)[number];
 /** Processes one shard read the way the shard-batched design would. */
 async function processRead(stack: BenchStack, states: Map<string, SeriesState>, shardId: string, records: Parameters<typeof toStreamRecord>[0][], probe: Probe): Promise<void> {
   const { config, aws } = stack;
-  const deps = { config, bars: new BarsStore(aws.documents, config.tables.bars) };
+  const deps = { config, bars: new BarsStore(aws.documents, config.tables.bars), series: new SeriesStore(aws.documents, config.tables.tickers) };
   let mark = performance.now();
   const lap = (phase: Phase) => {
     const now = performance.now();

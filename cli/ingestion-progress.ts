@@ -6,6 +6,7 @@ import type { TickerProgress } from '../workflows/contracts';
 import { checkpointQuery } from '../workflows/shard-reader';
 import { progressQuery } from '../workflows/ticker';
 import { shardReaderWorkflowId, tickerWorkflowId } from '../workflows/search-attributes';
+import type { SeriesStore } from '../store/series-store';
 
 export interface CatchUpTarget {
   /** Newest sequence number written per shard (from the producer's summary). */
@@ -23,8 +24,8 @@ async function tickerProgress(client: Client, ticker: string, interval: string):
 }
 
 /**
- * True once every shard reader has read past what was produced and every ticker workflow
- * has processed all it received: the pipeline has caught up with the producer.
+ * True once every shard reader has read past what was produced and every ticker in workflow
+ * mode has processed all it was handed: the pipeline has caught up with the producer.
  */
 export async function caughtUp(client: Client, config: TickflowConfig, target: CatchUpTarget): Promise<boolean> {
   for (const [shardId, sequence] of Object.entries(target.lastSequenceByShard)) {
@@ -33,7 +34,7 @@ export async function caughtUp(client: Client, config: TickflowConfig, target: C
   }
   for (const { ticker, interval } of target.series) {
     const progress = await tickerProgress(client, ticker, interval);
-    if (!progress || progress.pendingBatches > 0 || progress.processing) return false;
+    if (progress && progress.mode !== 'fast' && (progress.pendingBatches > 0 || progress.processing)) return false;
   }
   return true;
 }
@@ -52,8 +53,8 @@ export async function waitUntilCaughtUp(
   }
 }
 
-/** True once every bar the ticker workflow stored carries a prediction. */
-export async function predictionsCaughtUp(client: Client, ticker: string, interval: string): Promise<boolean> {
-  const progress = await tickerProgress(client, ticker, interval);
-  return progress !== undefined && progress.lastBarTime !== null && progress.predictedThrough === progress.lastBarTime;
+/** True once every stored bar of the series carries a prediction. */
+export async function predictionsCaughtUp(series: SeriesStore, ticker: string, interval: string): Promise<boolean> {
+  const progress = await series.get(ticker, interval);
+  return progress !== undefined && progress.predictedThrough === progress.lastBarTime;
 }

@@ -1,8 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { BarInterval } from '../domain/market-event';
-import type { FailedBatch, ReplayRangeResult } from '../workflows/contracts';
-import { tickerWorkflowId } from '../workflows/search-attributes';
-import { progressQuery, replayFailedBatchUpdate, replayRangeUpdate } from '../workflows/ticker';
+import type { FailedBatch } from '../workflows/contracts';
+import { progressQuery, replayFailedBatchUpdate } from '../workflows/ticker';
 
 export const FAILED_QUERY = 'BatchStatus = "Failed" AND ExecutionStatus = "Running"';
 
@@ -36,8 +35,3 @@ export async function replayFailedBatch(temporal: Client, batchId: string): Prom
   const result = await temporal.workflow.getHandle(series.workflowId).executeUpdate(replayFailedBatchUpdate, { args: [batchId] });
   return { series, bars: result.bars };
 }
-
-export function replaySeriesRange(temporal: Client, ticker: string, interval: BarInterval, from: number, to: number): Promise<ReplayRangeResult> {
-  return temporal.workflow.getHandle(tickerWorkflowId(ticker, interval)).executeUpdate(replayRangeUpdate, { args: [{ from, to }] });
-}
-

@@ -6,6 +6,8 @@ export interface StoredBar extends Bar, IndicatorValues {
   ticker: string;
   interval: string;
   time: string;
+  /** The stream record the bar came from (absent on rows stored before it was kept). */
+  seq?: string;
 }
 
 /** Bars with every indicator; `lastBefore` is the history an indicator warm-up replays. */

@@ -11,6 +11,8 @@ export interface SeriesProgress {
   /** When the newest processed record arrived in the stream, and when its bar was stored. */
   lastArrivalAt: number;
   lastStoredAt: number;
+  /** The newest bar with a stored prediction. */
+  predictedThrough?: number;
 }
 
 export class SeriesStore {
@@ -18,21 +20,36 @@ export class SeriesStore {
 
   /** Moves progress forward only: a retried or late batch never rewinds it. */
   async advance(progress: SeriesProgress): Promise<void> {
+    const predicted = progress.predictedThrough === undefined ? '' : ', predictedThrough = :p';
+    await this.update(progress.ticker, progress.interval, `SET ticker = :ticker, #i = :interval, lastBarTime = :t, lastArrivalAt = :a, lastStoredAt = :s${predicted}`, 'attribute_not_exists(lastBarTime) OR lastBarTime <= :t', {
+      ':ticker': progress.ticker,
+      ':interval': progress.interval,
+      ':t': progress.lastBarTime,
+      ':a': progress.lastArrivalAt,
+      ':s': progress.lastStoredAt,
+      ...(progress.predictedThrough === undefined ? {} : { ':p': progress.predictedThrough }),
+    });
+  }
+
+  /** Moves the prediction watermark forward only. */
+  async predicted(ticker: string, interval: string, through: number): Promise<void> {
+    await this.update(ticker, interval, 'SET ticker = :ticker, #i = :interval, predictedThrough = :p', 'attribute_not_exists(predictedThrough) OR predictedThrough < :p', {
+      ':ticker': ticker,
+      ':interval': interval,
+      ':p': through,
+    });
+  }
+
+  private async update(ticker: string, interval: string, expression: string, condition: string, values: Record<string, unknown>): Promise<void> {
     try {
       await this.documents.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: { pk: seriesKey(progress.ticker, progress.interval) },
-          UpdateExpression: 'SET ticker = :ticker, #i = :interval, lastBarTime = :t, lastArrivalAt = :a, lastStoredAt = :s',
-          ConditionExpression: 'attribute_not_exists(lastBarTime) OR lastBarTime <= :t',
+          Key: { pk: seriesKey(ticker, interval) },
+          UpdateExpression: expression,
+          ConditionExpression: condition,
           ExpressionAttributeNames: { '#i': 'interval' },
-          ExpressionAttributeValues: {
-            ':ticker': progress.ticker,
-            ':interval': progress.interval,
-            ':t': progress.lastBarTime,
-            ':a': progress.lastArrivalAt,
-            ':s': progress.lastStoredAt,
-          },
+          ExpressionAttributeValues: values,
         }),
       );
     } catch (error) {

@@ -3,7 +3,7 @@ import type { BarBatch, IngestBar } from '../domain/ingest-batch';
 
 /** The activities the workflows call; implemented in activities/. */
 export interface IngestActivities {
-  readShard(input: ReadShardInput): Promise<ReadShardResult>;
+  runShard(input: RunShardInput): Promise<RunShardResult>;
   processBars(input: ProcessBarsInput): Promise<ProcessBarsResult>;
   predictBars(input: PredictBarsInput): Promise<PredictBarsResult>;
   readBatches(input: ReadBatchesInput): Promise<BarBatch[]>;
@@ -35,11 +35,10 @@ export interface ReplayRangeRequest {
   to: number;
 }
 
+/** Bars after `to` are recomputed too, through the newest stored one, so the indicator chain stays whole. */
 export interface ReplayRangeInput extends ReplayRangeRequest {
   ticker: string;
   interval: BarInterval;
-  /** The newest stored bar: bars after `to` are recomputed too, so the indicator chain stays whole. */
-  through: number;
 }
 
 export interface ReplayRangeResult {
@@ -66,20 +65,54 @@ export interface PredictBarsResult {
   modelVersion: string;
 }
 
-export interface ReadShardInput {
-  streamName: string;
-  shardId: string;
-  /** Resume after this sequence number; absent reads from the oldest record kept. */
-  afterSequence?: string;
-}
-
-export interface ReadShardResult {
-  afterSequence?: string;
+/** What a shard reader has done since it started, summed over its runs. */
+export interface ShardCounters {
   records: number;
   deadLettered: number;
-  batches: number;
+  /** Bars stored by the shard's own data plane (the fast path). */
+  stored: number;
+  /** New records for bar times already stored (a producer re-sent them). */
+  duplicates: number;
+  /** Records read again after a crash or a retried run, already stored. */
+  redelivered: number;
+  /** Bars handed to ticker workflows (tickers in workflow mode). */
+  forwarded: number;
+  /** Tickers whose bars failed for good and were handed to their workflow to halt. */
+  failedTickers: number;
+}
+
+/** A ticker in workflow mode: its records go to its ticker workflow, in order, not through the fast path. */
+export interface WorkflowModeSeries {
+  ticker: string;
+  interval: BarInterval;
+  /** The last sequence number forwarded in this hand-off (null: none yet). */
+  lastForwarded: string | null;
+  /** Set while a hand-back waits: the next run stops before this ticker's next record. */
+  closing: boolean;
+}
+
+/** The durable part of a shard reader's checkpoint; also the long-running activity's heartbeat details. */
+export interface ShardPosition {
+  /** Everything up to and including this sequence number has been processed or handed over. */
+  afterSequence?: string;
+  counters: ShardCounters;
+  /** By series key (ticker#interval). */
+  workflowSeries: Record<string, WorkflowModeSeries>;
+}
+
+export interface RunShardInput extends ShardPosition {
+  streamName: string;
+  shardId: string;
+  /** The shard reader's workflow id: ticker workflows hand tickers back to it. */
+  readerWorkflowId: string;
+}
+
+export interface RunShardResult extends ShardPosition {
+  reads: number;
   millisBehindLatest: number;
   shardClosed: boolean;
+  /** The run stopped before a record of this closing series (its hand-back can now complete). */
+  stoppedFor?: string;
 }
 
 export interface ProcessBarsInput {
@@ -88,15 +121,15 @@ export interface ProcessBarsInput {
   /** The newest bar this ticker's workflow knows to be stored, so a cached state can be trusted. */
   previousBarTime: number | null;
   bars: IngestBar[];
-  /** Predict the new bars too, over this horizon: asked only while the series' predictions are caught up. */
-  predictHorizon?: number;
 }
 
 export interface ProcessBarsResult {
   stored: number;
-  lastBarTime: number;
-  /** Set when the new bars were predicted as well (absent: the workflow's predict step covers them). */
-  predictedThrough?: number;
+  duplicates: number;
+  redelivered: number;
+  lastBarTime: number | null;
+  /** The newest bar carrying a prediction (null: none yet). */
+  predictedThrough: number | null;
 }
 
 export interface TickerRunOptions {
@@ -111,27 +144,48 @@ export interface TickerStats {
   barsStored: number;
   /** New records for bar times already stored (a producer re-sent them). */
   duplicatesSkipped: number;
-  /** Records handed over a second time (a shard read retried after a crash or timeout); absent in runs before it was counted. */
-  redelivered?: number;
+  /** Records handed over a second time (a retried read or hand-off). */
+  redelivered: number;
+}
+
+/**
+ * Who processes the ticker's records: the shard reader's data plane ("fast"), this workflow
+ * ("workflow"), or the hand-over to this workflow has been asked for and not yet confirmed.
+ */
+export type TickerMode = 'fast' | 'handingOver' | 'workflow';
+
+/** The durable state of a ticker workflow, carried across continueAsNew. */
+export interface TickerState {
+  mode: TickerMode;
+  /** The shard reader the ticker was last handed over by (its workflow id). */
+  reader: string | null;
+  /** A user asked to follow this ticker batch by batch: it stays in workflow mode. */
+  watched: boolean;
+  lastBarTime: number | null;
+  /** The last sequence number received in the current hand-off: a hand-back names it. */
+  lastReceivedSeq: string | null;
+  /** The hand-back asked for (through this sequence number), not yet confirmed. */
+  handBackAsked: { throughSeq: string | null } | null;
+  /** Batches received but not yet processed. */
+  pending: BarBatch[];
+  stats: TickerStats;
+  predictedThrough: number | null;
+  failure: FailedBatch | null;
 }
 
 export interface TickerWorkflowInput {
   ticker: string;
   interval: BarInterval;
   options: TickerRunOptions;
-  lastBarTime?: number | null;
-  /** The highest stream sequence number processed: a record at or below it is a redelivery. */
-  lastSeq?: string | null;
-  /** Batches received but not yet processed when the previous run continued as new. */
-  pending?: BarBatch[];
-  stats?: TickerStats;
-  predictedThrough?: number | null;
-  failure?: FailedBatch | null;
+  state?: TickerState;
 }
 
 export interface TickerProgress extends TickerStats {
   ticker: string;
   interval: BarInterval;
+  mode: TickerMode;
+  watched: boolean;
+  reader: string | null;
   lastBarTime: number | null;
   pendingBatches: number;
   processing: boolean;
@@ -142,16 +196,35 @@ export interface TickerProgress extends TickerStats {
   failure: FailedBatch | null;
 }
 
+/** A batch the shard reader hands to a ticker workflow; with `failure` when the fast path failed it for good. */
+export interface ForwardedBatch {
+  batch: BarBatch;
+  reader: string;
+  failure?: string;
+}
+
+/** A ticker's request to change hands, sent to its shard reader. */
+export interface HandOverRequest {
+  ticker: string;
+  interval: BarInterval;
+}
+
+export interface HandBackRequest extends HandOverRequest {
+  /** The last sequence number the ticker workflow received and processed in this hand-off. */
+  throughSeq: string | null;
+}
+
 export interface ShardReaderInput {
   streamName: string;
   shardId: string;
-  afterSequence?: string;
+  position?: ShardPosition;
+  /** Hand-off requests received but not yet applied when the previous run continued as new. */
+  handOvers?: HandOverRequest[];
+  handBacks?: HandBackRequest[];
 }
 
-export interface ShardCheckpoint {
+export interface ShardCheckpoint extends ShardPosition {
   shardId: string;
-  afterSequence?: string;
-  recordsRead: number;
-  deadLettered: number;
   millisBehindLatest: number;
+  runs: number;
 }

@@ -8,7 +8,17 @@ export const MODEL_VERSION = defineSearchAttributeKey('ModelVersion', SearchAttr
 /** Set on a ticker workflow once a batch fails for good ("Failed"), and back to "Ok" when it is replayed. */
 export const BATCH_STATUS = defineSearchAttributeKey('BatchStatus', SearchAttributeType.KEYWORD);
 
-export const SEARCH_ATTRIBUTE_TYPES: Record<string, 'Keyword'> = { Ticker: 'Keyword', BarInterval: 'Keyword', ShardId: 'Keyword', ModelVersion: 'Keyword', BatchStatus: 'Keyword' };
+/** Who processes a ticker's records: "fast" (its shard reader), "handingOver" or "workflow" (its ticker workflow). */
+export const TICKER_MODE = defineSearchAttributeKey('TickerMode', SearchAttributeType.KEYWORD);
+
+export const SEARCH_ATTRIBUTE_TYPES: Record<string, 'Keyword'> = {
+  Ticker: 'Keyword',
+  BarInterval: 'Keyword',
+  ShardId: 'Keyword',
+  ModelVersion: 'Keyword',
+  BatchStatus: 'Keyword',
+  TickerMode: 'Keyword',
+};
 
 export const tickerWorkflowId = (ticker: string, interval: string): string => `ticker-${ticker}-${interval}`;
 export const shardReaderWorkflowId = (stream: string, shardId: string): string => `shard-reader-${stream}-${shardId}`;

@@ -1,34 +1,87 @@
-import { continueAsNew, defineQuery, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { IngestActivities, ShardCheckpoint, ShardReaderInput } from './contracts';
+import { allHandlersFinished, condition, continueAsNew, defineQuery, getExternalWorkflowHandle, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { HandBackRequest, HandOverRequest, IngestActivities, ShardCheckpoint, ShardPosition, ShardReaderInput } from './contracts';
+import { handBackSignal, handedBackSignal, handedOverSignal, handOverSignal } from './handoff-signals';
+import { tickerWorkflowId } from './search-attributes';
 
-/** Reads per run before continueAsNew: ~6 history events each keeps a run far below 10K events. */
-const READS_PER_RUN = 100;
+/** Activity runs per workflow run before continueAsNew: a few events each keeps a run far below 10K events. */
+const RUNS_PER_WORKFLOW_RUN = 200;
+/** How long a shard waits, stopped before a closing ticker's record, for that ticker's hand-back. */
+const HAND_BACK_WAIT = '30 seconds';
 
 export const checkpointQuery = defineQuery<ShardCheckpoint>('checkpoint');
 
-const { readShard } = proxyActivities<IngestActivities>({
-  startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: '10 seconds',
+const { runShard } = proxyActivities<IngestActivities>({
+  // Above TICKFLOW_SHARD_RUN_SECONDS (at most 10 min) plus a read's worth of work.
+  startToCloseTimeout: '15 minutes',
+  // A killed worker's shard is run again elsewhere this long after its last heartbeat.
+  heartbeatTimeout: '20 seconds',
+  // Outages are retried until they end, from the last heartbeat's position: nothing is dropped.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 
+const key = (r: HandOverRequest) => `${r.ticker}#${r.interval}`;
+const tickerOf = (request: HandOverRequest) => getExternalWorkflowHandle(tickerWorkflowId(request.ticker, request.interval));
+// A ticker workflow that ended meanwhile (offboarded) has nothing to be told.
+const ignoreEnded = () => undefined;
+
 /**
- * One reader per shard. Its checkpoint (the last sequence number handed to ticker workflows)
- * lives in this workflow's state, so it is as durable as Temporal itself, and the single
- * running workflow per id is the shard's lease. A read that fails half-way is retried from
- * the same checkpoint; ticker workflows drop the bars they already have.
+ * One reader per shard: the shard's lease (one running workflow per id) and its durable
+ * position. Each activity run reads on from the position and returns the new one; between
+ * runs the reader applies hand-offs: a ticker asked for by its workflow goes to workflow mode
+ * (its records are forwarded to it), and a ticker handed back returns to the fast path once
+ * the workflow has processed everything forwarded to it, so each ticker is processed by
+ * exactly one party at a time, in stream order.
  */
 export async function shardReaderWorkflow(input: ShardReaderInput): Promise<void> {
-  const checkpoint: ShardCheckpoint = { shardId: input.shardId, afterSequence: input.afterSequence, recordsRead: 0, deadLettered: 0, millisBehindLatest: 0 };
-  setHandler(checkpointQuery, () => checkpoint);
+  const { streamName, shardId } = input;
+  const position: ShardPosition = input.position ?? {
+    counters: { records: 0, deadLettered: 0, stored: 0, duplicates: 0, redelivered: 0, forwarded: 0, failedTickers: 0 },
+    workflowSeries: {},
+  };
+  const handOvers: HandOverRequest[] = [...(input.handOvers ?? [])];
+  const handBacks: HandBackRequest[] = [...(input.handBacks ?? [])];
+  let millisBehindLatest = 0;
+  let runs = 0;
+  const reader = workflowInfo().workflowId;
 
-  for (let read = 0; read < READS_PER_RUN; read++) {
-    const result = await readShard({ streamName: input.streamName, shardId: input.shardId, afterSequence: checkpoint.afterSequence });
-    checkpoint.afterSequence = result.afterSequence;
-    checkpoint.recordsRead += result.records;
-    checkpoint.deadLettered += result.deadLettered;
-    checkpoint.millisBehindLatest = result.millisBehindLatest;
+  setHandler(checkpointQuery, () => ({ shardId, ...position, millisBehindLatest, runs }));
+  setHandler(handOverSignal, (request) => void handOvers.push(request));
+  setHandler(handBackSignal, (request) => void handBacks.push(request));
+
+  const applyHandOffs = async (): Promise<void> => {
+    for (const request of handOvers.splice(0)) {
+      position.workflowSeries[key(request)] ??= { ...request, lastForwarded: null, closing: false };
+      await tickerOf(request).signal(handedOverSignal, { reader }).catch(ignoreEnded);
+    }
+    for (const request of handBacks.splice(0)) {
+      const series = position.workflowSeries[key(request)];
+      if (series && series.lastForwarded !== request.throughSeq) {
+        // More was forwarded since the ticker asked: it asks again once it has processed that,
+        // and meanwhile the next run stops before the ticker's next record.
+        series.closing = true;
+        continue;
+      }
+      delete position.workflowSeries[key(request)];
+      await tickerOf(request).signal(handedBackSignal).catch(ignoreEnded);
+    }
+  };
+
+  while (runs < RUNS_PER_WORKFLOW_RUN && !workflowInfo().continueAsNewSuggested) {
+    await applyHandOffs();
+    const result = await runShard({ streamName, shardId, readerWorkflowId: reader, ...position });
+    runs++;
+    Object.assign(position, { afterSequence: result.afterSequence, counters: result.counters, workflowSeries: result.workflowSeries });
+    millisBehindLatest = result.millisBehindLatest;
     if (result.shardClosed) return;
+    if (result.stoppedFor !== undefined) {
+      const stoppedFor = result.stoppedFor;
+      await condition(() => handBacks.some((r) => key(r) === stoppedFor), HAND_BACK_WAIT);
+      await applyHandOffs();
+      // Not handed back in time: the ticker stays in workflow mode and the shard reads on.
+      const series = position.workflowSeries[stoppedFor];
+      if (series) series.closing = false;
+    }
   }
-  await continueAsNew<typeof shardReaderWorkflow>({ ...input, afterSequence: checkpoint.afterSequence });
+  await condition(allHandlersFinished);
+  await continueAsNew<typeof shardReaderWorkflow>({ streamName, shardId, position, handOvers, handBacks });
 }

@@ -1,19 +1,24 @@
 import {
-  ActivityFailure, allHandlersFinished, ApplicationFailure, condition, continueAsNew, defineQuery, defineSignal, defineUpdate, proxyActivities,
-  setHandler, upsertSearchAttributes, workflowInfo,
+  ActivityFailure, allHandlersFinished, ApplicationFailure, condition, continueAsNew, defineQuery, defineSignal, defineUpdate, getExternalWorkflowHandle,
+  proxyActivities, setHandler, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
-import { selectNewBars, takeBatches, type BarBatch } from '../domain/ingest-batch';
-import { BATCH_FAILED, type FailedBatch, type IngestActivities, type ReplayRangeRequest, type ReplayRangeResult, type TickerProgress, type TickerWorkflowInput } from './contracts';
-import { BATCH_STATUS } from './search-attributes';
+import { takeBatches } from '../domain/ingest-batch';
+import {
+  BATCH_FAILED, type FailedBatch, type ForwardedBatch, type IngestActivities, type ReplayRangeRequest, type ReplayRangeResult, type TickerMode, type TickerProgress,
+  type TickerState, type TickerWorkflowInput,
+} from './contracts';
+import { barsSignal, handBackSignal, handedBackSignal, handedOverSignal, handOverSignal } from './handoff-signals';
+import { BATCH_STATUS, TICKER_MODE } from './search-attributes';
 
-export const barsSignal = defineSignal<[BarBatch]>('bars');
 export const progressQuery = defineQuery<TickerProgress>('progress');
 /** Offboarding: finish what was received, then end (the data stays). */
 export const stopSignal = defineSignal('stop');
 /** Reads the failed batch (named by any of its ids) again from the stream and resumes the ticker with it. */
 export const replayFailedBatchUpdate = defineUpdate<{ batchIds: string[]; bars: number }, [string]>('replayFailedBatch');
-/** Recomputes the stored series from `from` on, from the stream; answers when done. */
-export const replayRangeUpdate = defineUpdate<ReplayRangeResult, [ReplayRangeRequest]>('replayRange');
+/** Recomputes the stored series from `from` on, from the stream; answers when done. `reader`: the ticker's shard reader. */
+export const replayRangeUpdate = defineUpdate<ReplayRangeResult, [ReplayRangeRequest & { reader: string }]>('replayRange');
+/** Follow the ticker batch by batch in this workflow (on), or give it back to the fast path (off). */
+export const watchUpdate = defineUpdate<TickerProgress, [{ on: boolean; reader: string }]>('watch');
 
 const { processBars } = proxyActivities<IngestActivities>({
   startToCloseTimeout: '30 seconds',
@@ -33,25 +38,40 @@ const { readBatches, replayRange } = proxyActivities<IngestActivities>({
 const failureOf = (error: unknown): string | undefined =>
   error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === BATCH_FAILED ? error.cause.message : undefined;
 
+export const initialTickerState = (): TickerState => ({
+  mode: 'fast',
+  reader: null,
+  watched: false,
+  lastBarTime: null,
+  lastReceivedSeq: null,
+  handBackAsked: null,
+  pending: [],
+  stats: { batches: 0, barsStored: 0, duplicatesSkipped: 0, redelivered: 0 },
+  predictedThrough: null,
+  failure: null,
+});
+
+/** The failure a fast-path batch arrives with, or that batch added to the failure it belongs to (one read, several batches). */
+function withFailedBatch(failure: FailedBatch | null, { batch, failure: reason }: ForwardedBatch & { failure: string }, now: number): FailedBatch {
+  const first = batch.bars[0]!.t;
+  const last = batch.bars.at(-1)!.t;
+  if (!failure) return { batchIds: [batch.batchId], bars: batch.bars.length, firstBarTime: first, lastBarTime: last, reason, failedAt: now };
+  if (failure.batchIds.includes(batch.batchId)) return failure; // handed over again after a retried read
+  return { ...failure, batchIds: [...failure.batchIds, batch.batchId], bars: failure.bars + batch.bars.length, lastBarTime: Math.max(failure.lastBarTime, last) };
+}
+
 /**
- * The entity workflow of one ticker and interval: receives that series' batches in stream
- * order and processes them one at a time, so bars and indicators are computed in order.
- * Predictions never get in its way: while they are caught up, each batch's activity predicts
- * its own bars; otherwise one predict activity at a time runs beside it and covers every
- * stored bar not yet predicted, and while the endpoint is down or has no model it is retried
- * (server-side, no history growth) while bars keep being stored. A batch that fails for good
- * halts the ticker (BatchStatus=Failed): later batches are held, in order, until the failed one
- * is replayed. Continues as new before its history grows large, carrying unprocessed batches,
- * the failure and the prediction watermark along.
+ * The entity workflow of one ticker and interval: its lifecycle, while the shard reader's
+ * data plane does the bars. It owns the ticker's records only in workflow mode: handed over
+ * when the fast path failed a batch for good (the ticker halts, BatchStatus=Failed, until the
+ * batch is replayed), while a user watches it, and for a range replay. In workflow mode it
+ * processes the forwarded batches one at a time, in order, through the same data plane; once
+ * caught up (and not watched, not halted) it hands the ticker back with the sequence number it
+ * processed through. Continues as new before its history grows large, carrying its state.
  */
 export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> {
   const { ticker, interval, options } = input;
-  const pending: BarBatch[] = [...(input.pending ?? [])];
-  let lastBarTime = input.lastBarTime ?? null;
-  let lastSeq = input.lastSeq ?? null;
-  let predictedThrough = input.predictedThrough ?? null;
-  let failure: FailedBatch | null = input.failure ?? null;
-  const stats = { batches: 0, barsStored: 0, duplicatesSkipped: 0, redelivered: 0, ...input.stats };
+  const s: TickerState = input.state ?? initialTickerState();
   const replays: Array<{ request: ReplayRangeRequest; outcome?: ReplayRangeResult | { error: string } }> = [];
   let batchesThisRun = 0;
   let processing = false;
@@ -65,11 +85,11 @@ export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> 
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: `${prediction?.retryMaxSeconds ?? 60} seconds` },
   });
   const predictBacklog = (): void => {
-    if (!prediction || predicting || lastBarTime === null || (predictedThrough !== null && predictedThrough >= lastBarTime)) return;
+    if (!prediction || predicting || s.lastBarTime === null || (s.predictedThrough !== null && s.predictedThrough >= s.lastBarTime)) return;
     predicting = true;
-    predictBars({ ticker, interval, after: predictedThrough, through: lastBarTime, horizon: prediction.horizon }).then(
+    predictBars({ ticker, interval, after: s.predictedThrough, through: s.lastBarTime, horizon: prediction.horizon }).then(
       (result) => {
-        predictedThrough = result.predictedThrough;
+        s.predictedThrough = result.predictedThrough;
         predicting = false;
         predictBacklog();
       },
@@ -78,23 +98,67 @@ export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> 
     );
   };
 
-  setHandler(barsSignal, (batch) => {
-    pending.push(batch);
+  const setMode = (mode: TickerMode): void => {
+    s.mode = mode;
+    upsertSearchAttributes([{ key: TICKER_MODE, value: mode }]);
+  };
+  const setFailure = (failure: FailedBatch | null): void => {
+    s.failure = failure;
+    upsertSearchAttributes([{ key: BATCH_STATUS, value: failure ? 'Failed' : 'Ok' }]);
+  };
+  /** What this workflow last knew of the series is stale once the fast path had it: the next batch starts from storage. */
+  const forgetSeries = (): void => {
+    s.lastBarTime = null;
+    s.lastReceivedSeq = null;
+    s.handBackAsked = null;
+  };
+  const wantsRecords = () => s.watched || replays.length > 0;
+  const askHandOver = async (): Promise<void> => {
+    if (s.mode !== 'fast' || s.reader === null) return;
+    setMode('handingOver');
+    await getExternalWorkflowHandle(s.reader).signal(handOverSignal, { ticker, interval });
+  };
+  const progress = (): TickerProgress => ({
+    ticker, interval, mode: s.mode, watched: s.watched, reader: s.reader, lastBarTime: s.lastBarTime, pendingBatches: s.pending.length, processing,
+    predictedThrough: s.predictedThrough, predicting, failure: s.failure, ...s.stats,
+  });
+
+  setHandler(barsSignal, (forwarded) => {
+    s.reader = forwarded.reader;
+    if (s.mode !== 'workflow') setMode('workflow');
+    s.lastReceivedSeq = forwarded.batch.bars.at(-1)!.seq;
+    if (forwarded.failure !== undefined) setFailure(withFailedBatch(s.failure, { ...forwarded, failure: forwarded.failure }, Date.now()));
+    else s.pending.push(forwarded.batch);
+  });
+  setHandler(handedOverSignal, ({ reader }) => {
+    s.reader = reader;
+    if (s.mode === 'workflow') return; // asked twice
+    forgetSeries();
+    setMode('workflow');
+  });
+  setHandler(handedBackSignal, () => {
+    forgetSeries();
+    setMode('fast');
   });
   setHandler(stopSignal, () => {
     stopping = true;
   });
-  setHandler(progressQuery, () => ({ ticker, interval, lastBarTime, pendingBatches: pending.length, processing, predictedThrough, predicting, failure, ...stats }));
+  setHandler(progressQuery, progress);
+  setHandler(watchUpdate, async ({ on, reader }) => {
+    s.watched = on;
+    s.reader ??= reader;
+    if (on) await askHandOver();
+    return progress();
+  });
   setHandler(
     replayFailedBatchUpdate,
     async (batchId) => {
-      const failed = failure!;
+      const failed = s.failure!;
       replayingFailure = true;
       try {
         const batches = await readBatches({ ticker, interval, batchIds: failed.batchIds });
-        pending.unshift(...batches);
-        failure = null;
-        upsertSearchAttributes([{ key: BATCH_STATUS, value: 'Ok' }]);
+        s.pending.unshift(...batches);
+        setFailure(null);
         return { batchIds: failed.batchIds, bars: batches.reduce((n, b) => n + b.bars.length, 0) };
       } catch (error) {
         throw ApplicationFailure.create({ message: `could not read batch ${batchId} again: ${failureOf(error) ?? (error as Error).message}`, nonRetryable: true });
@@ -104,17 +168,20 @@ export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> 
     },
     {
       validator: (batchId) => {
-        if (!failure) throw new Error(`${ticker} ${interval} has no failed batch`);
-        if (!failure.batchIds.includes(batchId)) throw new Error(`${ticker} ${interval} is halted on batch ${failure.batchIds.join(', ')}, not ${batchId}`);
+        if (!s.failure) throw new Error(`${ticker} ${interval} has no failed batch`);
+        if (!s.failure.batchIds.includes(batchId)) throw new Error(`${ticker} ${interval} is halted on batch ${s.failure.batchIds.join(', ')}, not ${batchId}`);
         if (replayingFailure) throw new Error(`batch ${batchId} is already being replayed`);
       },
     },
   );
   setHandler(
     replayRangeUpdate,
-    async (request) => {
+    async ({ reader, ...request }) => {
       const job: (typeof replays)[number] = { request };
       replays.push(job);
+      s.reader ??= reader;
+      // The series is rewritten: the fast path must not write it meanwhile.
+      await askHandOver();
       await condition(() => job.outcome !== undefined);
       const outcome = job.outcome!;
       if ('error' in outcome) throw ApplicationFailure.create({ message: outcome.error, nonRetryable: true });
@@ -122,46 +189,38 @@ export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> 
     },
     {
       validator: ({ from, to }) => {
-        if (failure) throw new Error(`${ticker} ${interval} is halted on failed batch ${failure.batchIds.join(', ')}: replay that batch first`);
-        if (lastBarTime === null) throw new Error(`${ticker} ${interval} has no stored bars to replay`);
+        if (s.failure) throw new Error(`${ticker} ${interval} is halted on failed batch ${s.failure.batchIds.join(', ')}: replay that batch first`);
         if (!(Number.isFinite(from) && Number.isFinite(to) && from <= to)) throw new Error(`replay range needs from <= to (got ${from}, ${to})`);
       },
     },
   );
 
   const processNextBatches = async (): Promise<void> => {
-    const batches = takeBatches(pending, options.maxBarsPerActivity);
-    const selected = selectNewBars(batches.flatMap((b) => b.bars), lastBarTime, lastSeq);
-    const { fresh } = selected;
-    if (fresh.length > 0) {
-      try {
-        // Caught up on predictions: the batch's own activity predicts it too (one activity per batch, not two).
-        const predictHorizon = prediction && !predicting && predictedThrough === lastBarTime ? prediction.horizon : undefined;
-        const result = await processBars({ ticker, interval, previousBarTime: lastBarTime, bars: fresh, ...(predictHorizon === undefined ? {} : { predictHorizon }) });
-        lastBarTime = result.lastBarTime;
-        stats.barsStored += result.stored;
-        if (result.predictedThrough !== undefined) predictedThrough = result.predictedThrough;
-        predictBacklog();
-      } catch (error) {
-        const reason = failureOf(error);
-        if (reason === undefined) throw error;
-        failure = { batchIds: batches.map((b) => b.batchId), bars: fresh.length, firstBarTime: fresh[0]!.t, lastBarTime: fresh[fresh.length - 1]!.t, reason, failedAt: Date.now() };
-        upsertSearchAttributes([{ key: BATCH_STATUS, value: 'Failed' }]);
-        return;
-      }
+    const batches = takeBatches(s.pending, options.maxBarsPerActivity);
+    const bars = batches.flatMap((b) => b.bars);
+    try {
+      const result = await processBars({ ticker, interval, previousBarTime: s.lastBarTime, bars });
+      s.lastBarTime = result.lastBarTime;
+      s.predictedThrough = result.predictedThrough;
+      s.stats.barsStored += result.stored;
+      s.stats.duplicatesSkipped += result.duplicates;
+      s.stats.redelivered += result.redelivered;
+      predictBacklog();
+    } catch (error) {
+      const reason = failureOf(error);
+      if (reason === undefined) throw error;
+      setFailure({ batchIds: batches.map((b) => b.batchId), bars: bars.length, firstBarTime: bars[0]!.t, lastBarTime: bars.at(-1)!.t, reason, failedAt: Date.now() });
+      return;
     }
-    lastSeq = selected.lastSeq;
-    stats.batches += batches.length;
-    stats.duplicatesSkipped += selected.duplicates;
-    stats.redelivered += selected.redelivered;
+    s.stats.batches += batches.length;
     batchesThisRun += batches.length;
   };
 
   const runReplay = async (job: (typeof replays)[number]): Promise<void> => {
     try {
-      const result = await replayRange({ ticker, interval, ...job.request, through: lastBarTime! });
+      const result = await replayRange({ ticker, interval, ...job.request });
       // Bars from the first replayed one on may have changed: predict them again.
-      if (result.firstBarTime !== null && predictedThrough !== null && predictedThrough >= result.firstBarTime) predictedThrough = result.firstBarTime - 1;
+      if (result.firstBarTime !== null && s.predictedThrough !== null && s.predictedThrough >= result.firstBarTime) s.predictedThrough = result.firstBarTime - 1;
       job.outcome = result;
       predictBacklog();
     } catch (error) {
@@ -169,24 +228,33 @@ export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> 
     }
   };
 
+  /** Caught up on everything forwarded, and nothing keeps the ticker here: give it back, naming the last record processed. */
+  const mayHandBack = () =>
+    s.mode === 'workflow' && s.reader !== null && !wantsRecords() && !s.failure && !replayingFailure && s.pending.length === 0 && s.handBackAsked?.throughSeq !== s.lastReceivedSeq;
+  const handBack = async (): Promise<void> => {
+    s.handBackAsked = { throughSeq: s.lastReceivedSeq };
+    await getExternalWorkflowHandle(s.reader!).signal(handBackSignal, { ticker, interval, throughSeq: s.lastReceivedSeq });
+  };
+
   predictBacklog();
   for (;;) {
-    const drained = () => replays.length === 0 && (failure !== null || pending.length === 0);
-    await condition(() => !drained() || stopping || workflowInfo().continueAsNewSuggested);
+    const work = () => (s.mode === 'workflow' && replays.length > 0) || (!s.failure && s.pending.length > 0);
+    await condition(() => work() || mayHandBack() || (s.mode === 'fast' && wantsRecords()) || stopping || workflowInfo().continueAsNewSuggested);
     processing = true;
-    if (replays.length > 0) await runReplay(replays.shift()!);
-    else if (failure === null && pending.length > 0) await processNextBatches();
+    if (s.mode === 'workflow' && replays.length > 0) await runReplay(replays.shift()!);
+    else if (!s.failure && s.pending.length > 0) await processNextBatches();
+    else if (s.mode === 'fast' && wantsRecords()) await askHandOver();
+    else if (mayHandBack()) await handBack();
     processing = false;
-    if (stopping && drained()) {
+    if (stopping && replays.length === 0 && (s.failure !== null || s.pending.length === 0)) {
       // An in-flight prediction is abandoned, as at continueAsNew; onboarding again redoes it from the stored bars.
       await condition(allHandlersFinished);
       return;
     }
-
     if ((batchesThisRun >= options.batchesPerRun || workflowInfo().continueAsNewSuggested) && replays.length === 0) {
       await condition(allHandlersFinished);
       // An in-flight prediction is abandoned; the next run redoes it from the watermark (idempotent writes).
-      await continueAsNew<typeof tickerWorkflow>({ ticker, interval, options, lastBarTime, lastSeq, pending, stats, predictedThrough, failure });
+      await continueAsNew<typeof tickerWorkflow>({ ticker, interval, options, state: s });
     }
   }
 }

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { BarInterval } from '../../domain/market-event';
-import { FAILED_QUERY, listFailedBatches, replayFailedBatch, replaySeriesRange } from '../../operations/batches';
+import { FAILED_QUERY, listFailedBatches, replayFailedBatch } from '../../operations/batches';
+import { replaySeriesRange } from '../../operations/ticker-mode';
 import { withContext } from '../context';
 import { refusalsAsErrors } from '../../operations/refusals';
 import { emit, iso, table } from '../output';
@@ -41,14 +42,14 @@ export function registerBatchCommands(program: Command): void {
       if (batchId === undefined && (options.ticker === undefined || options.from === undefined || options.to === undefined)) {
         throw new InvalidArgumentError('give a failed batch id (see `tickflow failed`), or --ticker with --from and --to');
       }
-      await withContext(async ({ temporal }) => {
+      await withContext(async ({ config, aws, temporal }) => {
         if (batchId !== undefined) {
           const { series, bars } = await refusalsAsErrors(() => replayFailedBatch(temporal, batchId), 'replay refused: ');
           emit(options.json, { ticker: series.ticker, interval: series.interval, batchIds: series.batchIds, bars }, () =>
             `${series.ticker} ${series.interval}: read ${bars} bars of ${series.batchIds.join(', ')} again from the stream; the ticker resumes with them and the ${series.heldBatches} held batches`);
           return;
         }
-        const result = await refusalsAsErrors(() => replaySeriesRange(temporal, options.ticker!, options.interval, options.from!, options.to!), 'replay refused: ');
+        const result = await refusalsAsErrors(() => replaySeriesRange({ config, temporal, kinesis: aws.kinesis }, options.ticker!, options.interval, options.from!, options.to!), 'replay refused: ');
         emit(options.json, result, () =>
           `${options.ticker} ${options.interval}: ${result.replayed} bars read again from the stream, ${result.rewritten} rows recomputed from ${iso(result.firstBarTime)}`);
       });

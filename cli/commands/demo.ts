@@ -6,6 +6,7 @@ import { repoRoot } from '../../config/config';
 import { createAwsClients, destroyAwsClients } from '../../clients/aws';
 import { connectTemporal } from '../../clients/temporal';
 import { BarsStore } from '../../store/bars-store';
+import { SeriesStore } from '../../store/series-store';
 import { packagedDataset, replaySource } from '../../producer/sources/replay';
 import { tickerWorkflowId } from '../../workflows/search-attributes';
 import { predictionsCaughtUp, waitUntilCaughtUp } from '../ingestion-progress';
@@ -92,7 +93,8 @@ export function registerDemoCommand(program: Command): void {
         if (serving) {
           step('waiting for every AAPL bar to carry a prediction');
           const deadline = Date.now() + options.timeout * 1000;
-          while (!(await predictionsCaughtUp(client, 'AAPL', '1d'))) {
+          const series = new SeriesStore(aws.documents, config.tables.tickers);
+          while (!(await predictionsCaughtUp(series, 'AAPL', '1d'))) {
             if (Date.now() > deadline) throw new Error(`predictions did not catch up within ${options.timeout}s; see ${workerLog}`);
             await new Promise((r) => setTimeout(r, 500));
           }

@@ -6,11 +6,14 @@ import { packagedDataset } from '../../producer/sources/replay';
 import { onboardingProgressQuery, tickersQuery } from '../../workflows/registry';
 import { offboardTicker, onboardTicker, registryEntries } from '../../operations/tickers';
 import type { HistorySource, RegistryEntry } from '../../workflows/registry-contracts';
-import { onboardingWorkflowId, REGISTRY_WORKFLOW_ID } from '../../workflows/search-attributes';
+import { onboardingWorkflowId, REGISTRY_WORKFLOW_ID, tickerWorkflowId } from '../../workflows/search-attributes';
 import { withContext } from '../context';
+import { watchTicker } from '../../operations/ticker-mode';
+import { refusalsAsErrors } from '../../operations/refusals';
+import { workflowUrl } from '../../clients/temporal-ui';
+
 import { UpdateRefusedError } from '../../operations/refusals';
 import { emit, iso, table } from '../output';
-import { workflowUrl } from '../../clients/temporal-ui';
 import { parseInterval, parseTicker, parseTime } from './produce';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -84,6 +87,21 @@ export function registerTickerCommands(program: Command): void {
         emit(options.json, entries, () => table(entries.map((e) => ({
           ticker: e.ticker, interval: e.interval, status: e.status, backfilled: e.backfilledBars ?? '-', source: e.source.kind === 'csv' ? e.source.path : e.source.kind === 's3' ? e.source.uri : '-', updated: iso(e.updatedAt), reason: e.reason ?? '',
         }))));
+      });
+    });
+
+  program
+    .command('watch <ticker> <on|off>')
+    .description('follow a ticker batch by batch in its own workflow (on; visible in the Temporal Web UI), or give it back to the fast path (off)')
+    .option('--interval <interval>', 'bar interval', parseInterval, '1d')
+    .option('--json', 'print machine-readable output')
+    .action(async (rawTicker: string, state: string, options: { interval: BarInterval; json?: boolean }) => {
+      const ticker = parseTicker(rawTicker);
+      if (state !== 'on' && state !== 'off') throw new InvalidArgumentError(`watch takes on or off, not ${JSON.stringify(state)}`);
+      await withContext(async ({ config, aws, temporal }) => {
+        const progress = await refusalsAsErrors(() => watchTicker({ config, temporal, kinesis: aws.kinesis }, ticker, options.interval, state === 'on'), 'watch refused: ');
+        emit(options.json, progress, () =>
+          `${ticker} ${options.interval}: ${state === 'on' ? 'watched: its batches go through its workflow' : 'not watched: it goes back to the fast path once caught up'} (now ${progress.mode}); ${workflowUrl(config, tickerWorkflowId(ticker, options.interval))}`);
       });
     });
 }

@@ -1,0 +1,179 @@
+import { log } from '@temporalio/activity';
+import { featureRows, type FeatureRow } from '../domain/features';
+import { selectNewBars, type IngestBar } from '../domain/ingest-batch';
+import type { BarInterval } from '../domain/market-event';
+import { seriesKey } from '../store/schema';
+import type { StoredBar } from '../store/bars-store';
+import type { IngestDeps } from './deps';
+import { isTransient } from './failure-kind';
+import { predictionAt, timedInvoke } from './predict-bars';
+import { advanceSeries, loadSeriesState, type SeriesState, type SeriesStates } from './series-state';
+
+/**
+ * How long a read waits on the endpoint before leaving its bars' predictions to the catch-up
+ * step; the bars are stored already, so a slow endpoint never holds up ingestion.
+ */
+const INLINE_PREDICT_TIMEOUT_MS = 5_000;
+/** Series loaded from storage at once on a cold read (a restart, a new shard owner). */
+const LOAD_CONCURRENCY = 16;
+
+/** One series' bars from one read, in stream order. */
+export interface SeriesBars {
+  ticker: string;
+  interval: BarInterval;
+  bars: IngestBar[];
+}
+
+export interface SeriesOutcome {
+  ticker: string;
+  interval: BarInterval;
+  stored: number;
+  duplicates: number;
+  redelivered: number;
+  lastBarTime: number | null;
+  lastSeq: string | null;
+  predictedThrough: number | null;
+  /** Why this series' bars failed for good (a client fault or a bug, not an outage); nothing of it was stored. */
+  failure?: string;
+}
+
+interface Work {
+  input: SeriesBars;
+  key: string;
+  state?: SeriesState;
+  /** The series' predictions were caught up before this read: its new rows join the read's one InvokeEndpoint. */
+  caughtUp: boolean;
+  /** The stored rows before this read's (the features' history), and this read's new rows. */
+  history: StoredBar[];
+  rows: StoredBar[];
+  arrivals: number[];
+  outcome: SeriesOutcome;
+}
+
+const reasonOf = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+
+/** Runs `step` for every item, `limit` at a time. */
+async function eachLimited<T>(items: readonly T[], limit: number, step: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await step(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+/**
+ * Runs `step` for each work item; a failure that is not an outage fails that series alone
+ * (it goes to its ticker workflow), an outage fails the call (it is retried, nothing lost).
+ */
+async function isolated(works: Work[], states: SeriesStates, limit: number, step: (work: Work) => Promise<void>): Promise<void> {
+  await eachLimited(works, limit, async (work) => {
+    if (work.outcome.failure !== undefined) return;
+    try {
+      await step(work);
+    } catch (error) {
+      if (isTransient(error)) throw error;
+      work.outcome.failure = reasonOf(error);
+      states.delete(work.key);
+    }
+  });
+}
+
+/**
+ * The data plane: many tickers' new bars from one shard read (or one ticker's, for its
+ * workflow) → indicators in order from each series' state (kept in memory, rebuilt from
+ * storage on a miss) → one batched write of every row → one InvokeEndpoint for every row of
+ * a series whose predictions are caught up → predictions, progress and alert rules. Repeats
+ * (a producer re-sent a record, a read retried) are dropped per series. An outage throws,
+ * with nothing half-done that a retry would not redo identically (every write is keyed by
+ * series and bar time); a series that fails for good is reported, and the others go on.
+ */
+export async function processSeriesBars(deps: IngestDeps, states: SeriesStates, batches: readonly SeriesBars[]): Promise<SeriesOutcome[]> {
+  const works: Work[] = batches.map((input) => ({
+    input,
+    key: seriesKey(input.ticker, input.interval),
+    caughtUp: false,
+    history: [],
+    rows: [],
+    arrivals: [],
+    outcome: { ticker: input.ticker, interval: input.interval, stored: 0, duplicates: 0, redelivered: 0, lastBarTime: null, lastSeq: null, predictedThrough: null },
+  }));
+  await isolated(works, states, LOAD_CONCURRENCY, async (work) => {
+    const state = states.get(work.key) ?? (await loadSeriesState(deps, work.input.ticker, work.input.interval));
+    states.set(work.key, state);
+    work.state = state;
+  });
+  for (const work of works) {
+    const state = work.state;
+    if (!state || work.outcome.failure !== undefined) continue;
+    const before = state.indicators.lastBarTime;
+    work.caughtUp = deps.config.model.interval === work.input.interval && state.predictedThrough === before;
+    const selected = selectNewBars(work.input.bars, before, state.lastSeq);
+    Object.assign(work.outcome, { duplicates: selected.duplicates, redelivered: selected.redelivered });
+    try {
+      work.history = state.recent;
+      work.rows = advanceSeries(state, work.input.ticker, work.input.interval, selected.fresh);
+      work.arrivals = selected.fresh.map((b) => b.arrivedAt);
+    } catch (error) {
+      work.outcome.failure = reasonOf(error);
+      states.delete(work.key);
+    }
+  }
+  await storeRows(deps, works, states);
+  await predictCaughtUp(deps, works);
+  const storedAt = Date.now();
+  await isolated(works, states, LOAD_CONCURRENCY, async (work) => {
+    const { outcome, rows, state } = work;
+    const last = work.input.bars.at(-1)!;
+    outcome.stored = rows.length;
+    outcome.lastBarTime = state!.indicators.lastBarTime;
+    outcome.lastSeq = state!.lastSeq;
+    outcome.predictedThrough = state!.predictedThrough;
+    if (rows.length === 0) return;
+    await deps.series.advance({
+      ticker: outcome.ticker,
+      interval: outcome.interval,
+      lastBarTime: outcome.lastBarTime!,
+      lastArrivalAt: last.arrivedAt,
+      lastStoredAt: storedAt,
+      ...(state!.predictedThrough === null ? {} : { predictedThrough: state!.predictedThrough }),
+    });
+    await deps.alerts.afterBars(outcome.ticker, outcome.interval, rows);
+    deps.metrics.barsStored(outcome.ticker, outcome.interval, work.arrivals, storedAt);
+  });
+  for (const work of works) if (work.outcome.failure !== undefined) deps.metrics.batchFailed(work.outcome.ticker, work.outcome.interval);
+  return works.map((w) => w.outcome);
+}
+
+/** One batched write for the whole read; when it is refused, series by series, so only the series at fault fails. */
+async function storeRows(deps: IngestDeps, works: Work[], states: SeriesStates): Promise<void> {
+  const ready = works.filter((w) => w.outcome.failure === undefined && w.rows.length > 0);
+  try {
+    await deps.bars.put(ready.flatMap((w) => w.rows));
+  } catch (error) {
+    if (isTransient(error)) throw error;
+    await isolated(ready, states, LOAD_CONCURRENCY, (work) => deps.bars.put(work.rows));
+  }
+}
+
+/** One InvokeEndpoint for the read's caught-up rows; if it fails they fall behind and the catch-up step predicts them. */
+async function predictCaughtUp(deps: IngestDeps, works: Work[]): Promise<void> {
+  const horizon = deps.config.model.horizon;
+  const asked = works
+    .filter((w) => w.caughtUp && w.outcome.failure === undefined && w.rows.length > 0)
+    .map((w) => ({ work: w, features: featureRows([...w.history, ...w.rows], horizon, w.history.length) }));
+  const rows: FeatureRow[] = asked.flatMap((a) => a.features);
+  if (rows.length === 0) return;
+  try {
+    const answer = await timedInvoke(deps, rows.map((r) => r.features), INLINE_PREDICT_TIMEOUT_MS);
+    const predictedAt = Date.now();
+    let i = 0;
+    for (const { work, features } of asked) {
+      const predictions = features.map((row) => predictionAt(work.input.ticker, work.input.interval, horizon, row, answer.predictions[i++]!, answer.modelVersion, predictedAt));
+      await deps.predictions.put(predictions);
+      await deps.alerts.afterPredictions(work.input.ticker, work.input.interval, predictions);
+      work.state!.predictedThrough = work.state!.indicators.lastBarTime;
+    }
+  } catch (error) {
+    log.info('predictions left to the catch-up step', { series: asked.length, rows: rows.length, reason: reasonOf(error) });
+  }
+}

@@ -1,0 +1,181 @@
+import { Context } from '@temporalio/activity';
+import { GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-kinesis';
+import type { IngestBar } from '../domain/ingest-batch';
+import { routeRecords, type SeriesBatch, type StreamRecordIn } from '../domain/route-records';
+import { compareSequence } from '../domain/sequence';
+import { seriesKey } from '../store/schema';
+import { tickerWorkflowStart } from '../operations/ticker-start';
+import type { RunShardInput, RunShardResult, ShardPosition } from '../workflows/contracts';
+import { barsSignal } from '../workflows/handoff-signals';
+import { tickerWorkflow } from '../workflows/ticker';
+import { processSeriesBars, type SeriesBars } from './data-plane';
+import type { IngestDeps } from './deps';
+import { catchUpPredictions, PredictionBackoff } from './catch-up-predictions';
+import type { SeriesState, ShardStateCache } from './series-state';
+import { toStreamRecord } from './stream-history';
+
+const SIGNAL_CONCURRENCY = 16;
+
+interface Forward {
+  batch: SeriesBatch;
+  failure?: string;
+}
+
+/**
+ * The shard reader's long-running activity: reads its shard read after read and runs each
+ * read's data plane for every ticker on the fast path (processSeriesBars); the records of
+ * tickers in workflow mode go to their ticker workflows, in order, and a ticker whose bars
+ * fail for good joins them, handed over with the reason. The position (checkpoint, counters,
+ * workflow-mode tickers) advances only once a read's effects are durable, and travels in the
+ * heartbeat, so a retry on any worker resumes there. Returns when the shard has been idle for
+ * the long-poll time, after TICKFLOW_SHARD_RUN_SECONDS, at worker shutdown, or before a
+ * record of a ticker whose hand-back waits (`stoppedFor`).
+ */
+export function runShardActivity(deps: IngestDeps, cache: ShardStateCache) {
+  return async function runShard(input: RunShardInput): Promise<RunShardResult> {
+    const { kinesis, config } = deps;
+    const context = Context.current();
+    const [resumed] = context.info.heartbeatDetails === undefined ? [] : [context.info.heartbeatDetails as ShardPosition];
+    const position: ShardPosition = structuredClone(resumed ?? { afterSequence: input.afterSequence, counters: input.counters, workflowSeries: input.workflowSeries });
+    const shardStates = cache.for(input.shardId);
+    const states = shardStates.startingAfter(position.afterSequence);
+    // A ticker in workflow mode may have been moved on by its workflow: rebuilt from storage when it comes back.
+    for (const key of Object.keys(position.workflowSeries)) states.delete(key);
+    const backoff = new PredictionBackoff(config.model.predictRetryMaxSeconds * 1000);
+
+    let shardIterator = (
+      await kinesis.send(
+        new GetShardIteratorCommand({
+          StreamName: input.streamName,
+          ShardId: input.shardId,
+          ...(position.afterSequence ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: position.afterSequence } : { ShardIteratorType: 'TRIM_HORIZON' }),
+        }),
+      )
+    ).ShardIterator;
+    const runEnds = Date.now() + config.ingest.shardRunMs;
+    let idleSince = Date.now();
+    let reads = 0;
+    let millisBehindLatest = 0;
+    const result = (extra: Partial<RunShardResult> = {}): RunShardResult => ({ ...position, reads, millisBehindLatest, shardClosed: false, ...extra });
+
+    try {
+      while (shardIterator) {
+        if (context.cancellationSignal.aborted) return result();
+        const page = await kinesis.send(new GetRecordsCommand({ ShardIterator: shardIterator, Limit: config.ingest.readLimit }));
+        shardIterator = page.NextShardIterator;
+        millisBehindLatest = page.MillisBehindLatest ?? 0;
+        const records = (page.Records ?? []).map(toStreamRecord);
+        if (records.length > 0) {
+          const stoppedFor = await processRead(deps, input, position, states, records);
+          reads++;
+          idleSince = Date.now();
+          shardStates.processedThrough(position.afterSequence);
+          context.heartbeat(position);
+          deps.metrics.shardRead(input.shardId, millisBehindLatest, 0);
+          if (stoppedFor !== undefined) return result({ stoppedFor });
+          continue;
+        }
+        await catchUpPredictions(deps, states, backoff);
+        if (millisBehindLatest > 0) continue; // an empty page, but data further on: read on at once
+        if (Date.now() >= runEnds || Date.now() - idleSince >= config.ingest.longPollMs) return result();
+        context.heartbeat(position);
+        await Promise.race([context.sleep(config.ingest.pollIntervalMs), context.cancelled]).catch(() => undefined);
+      }
+      return result({ shardClosed: true });
+    } catch (error) {
+      // States may be part-way through a read: the retry starts from storage.
+      shardStates.processedThrough(undefined);
+      throw error;
+    }
+  };
+}
+
+/**
+ * One read: dead letters, the fast path's data plane, hand-overs of failed tickers, forwards
+ * to tickers in workflow mode; then the position moves past the read. A closing ticker's
+ * next record ends the read just before it (returned, so its hand-back can complete).
+ */
+async function processRead(deps: IngestDeps, input: RunShardInput, position: ShardPosition, states: Map<string, SeriesState>, all: StreamRecordIn[]): Promise<string | undefined> {
+  const offboarded = await deps.offboarded.current();
+  const route = (records: StreamRecordIn[]) =>
+    routeRecords(input.shardId, records, deps.config.ingest.maxBarsPerBatch, (ticker, interval) =>
+      offboarded.has(seriesKey(ticker, interval)) ? `${ticker} ${interval} is offboarded (tickflow onboard ${ticker} to take it back)` : undefined,
+    );
+  let records = all;
+  let routed = route(records);
+  const closing = routed.batches
+    .filter((b) => position.workflowSeries[seriesKey(b.ticker, b.interval)]?.closing)
+    .sort((a, b) => compareSequence(a.batch.bars[0]!.seq, b.batch.bars[0]!.seq))[0];
+  if (closing) {
+    const cut = closing.batch.bars[0]!.seq;
+    records = records.filter((r) => compareSequence(r.seq, cut) < 0);
+    routed = route(records);
+  }
+  const stoppedFor = closing ? seriesKey(closing.ticker, closing.interval) : undefined;
+  if (records.length === 0) return stoppedFor;
+
+  const { batches, rejected } = routed;
+  if (rejected.length > 0) {
+    const source = `kinesis/${input.streamName}/${input.shardId}`;
+    const now = new Date().toISOString();
+    await deps.deadLetters.put(rejected.map((r) => ({ source, seq: r.seq, partitionKey: r.partitionKey, reason: r.reason, raw: r.raw, arrivedAt: new Date(r.arrivedAt).toISOString(), deadLetteredAt: now })));
+  }
+
+  const fast = new Map<string, SeriesBars & { batches: SeriesBatch[] }>();
+  const forwards: Forward[] = [];
+  for (const b of batches) {
+    const key = seriesKey(b.ticker, b.interval);
+    if (position.workflowSeries[key]) {
+      forwards.push({ batch: b });
+      continue;
+    }
+    const entry = fast.get(key) ?? { ticker: b.ticker, interval: b.interval, bars: [] as IngestBar[], batches: [] };
+    entry.bars.push(...b.batch.bars);
+    entry.batches.push(b);
+    fast.set(key, entry);
+  }
+  const outcomes = await processSeriesBars(deps, states, [...fast.values()]);
+  const { counters } = position;
+  const failed: Forward[] = [];
+  for (const outcome of outcomes) {
+    counters.stored += outcome.stored;
+    counters.duplicates += outcome.duplicates;
+    counters.redelivered += outcome.redelivered;
+    if (outcome.failure === undefined) continue;
+    const key = seriesKey(outcome.ticker, outcome.interval);
+    counters.failedTickers++;
+    position.workflowSeries[key] = { ticker: outcome.ticker, interval: outcome.interval, lastForwarded: null, closing: false };
+    for (const batch of fast.get(key)!.batches) failed.push({ batch, failure: outcome.failure });
+  }
+  await forwardInOrder(deps, input.readerWorkflowId, position, [...failed, ...forwards]);
+  counters.records += records.length;
+  counters.deadLettered += rejected.length;
+  position.afterSequence = records.at(-1)!.seq;
+  return stoppedFor;
+}
+
+/** Hands batches to their ticker workflows: series concurrently, one series' batches strictly in order. */
+async function forwardInOrder(deps: IngestDeps, reader: string, position: ShardPosition, forwards: Forward[]): Promise<void> {
+  const bySeries = new Map<string, Forward[]>();
+  for (const f of forwards) {
+    const key = seriesKey(f.batch.ticker, f.batch.interval);
+    bySeries.set(key, [...(bySeries.get(key) ?? []), f]);
+  }
+  const queues = [...bySeries.entries()];
+  const lane = async () => {
+    for (let next = queues.shift(); next; next = queues.shift()) {
+      const [key, queue] = next;
+      for (const { batch: { ticker, interval, batch }, failure } of queue) {
+        Context.current().heartbeat(position);
+        await deps.temporal.workflow.signalWithStart(tickerWorkflow, {
+          ...tickerWorkflowStart(deps.config, ticker, interval),
+          signal: barsSignal,
+          signalArgs: [{ batch, reader, ...(failure === undefined ? {} : { failure }) }],
+        });
+        position.workflowSeries[key]!.lastForwarded = batch.bars.at(-1)!.seq;
+        position.counters.forwarded += batch.bars.length;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(SIGNAL_CONCURRENCY, queues.length) }, lane));
+}

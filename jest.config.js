@@ -10,6 +10,8 @@ module.exports = {
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    // Workflow decisions with mocked activities, on a dev server of their own (the installed Temporal CLI).
+    { ...common, displayName: 'workflows', testMatch: ['<rootDir>/test/workflows/**/*.test.ts'] },
     {
       ...common,
       displayName: 'integration',

@@ -66,12 +66,13 @@ export function runShardActivity(deps: IngestDeps, cache: ShardStateCache) {
         millisBehindLatest = page.MillisBehindLatest ?? 0;
         const records = (page.Records ?? []).map(toStreamRecord);
         if (records.length > 0) {
+          const deadLetteredBefore = position.counters.deadLettered;
           const stoppedFor = await processRead(deps, input, position, states, records);
           reads++;
           idleSince = Date.now();
           shardStates.processedThrough(position.afterSequence);
           context.heartbeat(position);
-          deps.metrics.shardRead(input.shardId, millisBehindLatest, 0);
+          deps.metrics.shardRead(input.shardId, millisBehindLatest, position.counters.deadLettered - deadLetteredBefore);
           if (stoppedFor !== undefined) return result({ stoppedFor });
           continue;
         }
@@ -83,8 +84,7 @@ export function runShardActivity(deps: IngestDeps, cache: ShardStateCache) {
       }
       return result({ shardClosed: true });
     } catch (error) {
-      // States may be part-way through a read: the retry starts from storage.
-      shardStates.processedThrough(undefined);
+      shardStates.invalidate();
       throw error;
     }
   };

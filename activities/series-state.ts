@@ -82,13 +82,19 @@ export class ShardStates {
   /** The states to use for a run that starts after `afterSequence`. */
   startingAfter(afterSequence: string | undefined): Map<string, SeriesState> {
     if (afterSequence === undefined || afterSequence !== this.through) this.states = new Map();
-    this.through = undefined;
+    this.through = afterSequence;
     return this.states;
   }
 
   /** Every state now reflects the shard through `sequence`. */
   processedThrough(sequence: string | undefined): void {
     this.through = sequence;
+  }
+
+  /** States may be part-way through a read: the next run starts from storage. */
+  invalidate(): void {
+    this.states = new Map();
+    this.through = undefined;
   }
 }
 

@@ -14,7 +14,7 @@ const { runShard } = proxyActivities<IngestActivities>({
   // Above TICKFLOW_SHARD_RUN_SECONDS (at most 10 min) plus a read's worth of work.
   startToCloseTimeout: '15 minutes',
   // A killed worker's shard is run again elsewhere this long after its last heartbeat.
-  heartbeatTimeout: '20 seconds',
+  heartbeatTimeout: '10 seconds',
   // Outages are retried until they end, from the last heartbeat's position: nothing is dropped.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });

@@ -1,7 +1,7 @@
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateEndpointCommand, DeleteEndpointCommand, DescribeEndpointCommand, DescribeTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
-import { defaultPayloadConverter, ScheduleOverlapPolicy } from '@temporalio/client';
+import { ScheduleOverlapPolicy } from '@temporalio/client';
 import * as tar from 'tar';
 import type { Bar } from '../../domain/market-event';
 import { parseS3Uri } from '../../domain/s3-uri';
@@ -104,28 +104,21 @@ describe('predictions: training, evaluation, promotion and serving on the local 
     expect(last.predictedClose).toBeCloseTo(bars[bars.length - 1]!.c * Math.exp(last.predictedReturn), 9);
   });
 
-  test('while predictions are caught up, a new batch is predicted by its own processBars activity, with no predictBars', async () => {
+  test('while predictions are caught up, new bars are predicted in the shard read that stores them: no ticker workflow, no predictBars', async () => {
     const live = meanRevertingSource(10, 1500);
-    const caughtUpThrough = Date.UTC(2024, 0, 1) + 1499 * HOUR;
     const lastBar = Date.UTC(2024, 0, 1) + 1509 * HOUR;
     const summary = await produce(context.aws.kinesis, live, { streamName: context.config.stream.name });
     await waitForIngestion(context, summary.lastSequenceByShard, [{ ticker: TICKER, interval: '1h' }], worker);
-    await waitFor('MRV predicted through its last bar', async () => (await new PredictionsStore(context.aws.documents, context.config.tables.predictions).latest(TICKER, '1h'))?.t === lastBar, 60_000);
-
-    const activities: Array<{ type: string; result: { lastBarTime?: number; predictedThrough?: number } }> = [];
-    for await (const run of context.temporal.workflow.list({ query: `WorkflowId = "${tickerWorkflowId(TICKER, '1h')}"` })) {
-      const events = (await context.temporal.workflow.getHandle(run.workflowId, run.runId).fetchHistory()).events ?? [];
-      const typeOf = new Map(events.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => [String(e.eventId), e.activityTaskScheduledEventAttributes!.activityType!.name!]));
-      for (const e of events) {
-        const completed = e.activityTaskCompletedEventAttributes;
-        if (completed) activities.push({ type: typeOf.get(String(completed.scheduledEventId))!, result: defaultPayloadConverter.fromPayload(completed.result!.payloads![0]!) });
-      }
-    }
-    const newBatches = activities.filter((a) => a.type === 'processBars' && a.result.lastBarTime! > caughtUpThrough);
-    expect(newBatches.length).toBeGreaterThan(0);
-    expect(newBatches.at(-1)!.result.lastBarTime).toBe(lastBar);
-    for (const { result } of newBatches) expect(result.predictedThrough).toBe(result.lastBarTime);
-    expect(activities.filter((a) => a.type === 'predictBars' && a.result.predictedThrough! > caughtUpThrough)).toEqual([]);
+    const predictions = new PredictionsStore(context.aws.documents, context.config.tables.predictions);
+    await waitFor('MRV predicted through its last bar', async () => (await predictions.latest(TICKER, '1h'))?.t === lastBar, 60_000);
+    const bar = (await new BarsStore(context.aws.documents, context.config.tables.bars).latest(TICKER, '1h'))!;
+    const progress = (await new SeriesStore(context.aws.documents, context.config.tables.tickers).get(TICKER, '1h'))!;
+    // Predicted before the read's progress write, which follows the one InvokeEndpoint.
+    expect((await predictions.latest(TICKER, '1h'))!.predictedAt).toBeLessThanOrEqual(progress.lastStoredAt);
+    expect(bar.t).toBe(lastBar);
+    const tickerRuns = [];
+    for await (const run of context.temporal.workflow.list({ query: `WorkflowId = "${tickerWorkflowId(TICKER, '1h')}"` })) tickerRuns.push(run);
+    expect(tickerRuns).toEqual([]);
   });
 
   test('a worse candidate is rejected with its reason, and the endpoint is untouched', async () => {

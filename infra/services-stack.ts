@@ -27,6 +27,7 @@ import { serviceRole, type Statement } from './iam';
 import type { NetworkStack } from './network-stack';
 import { useBackend } from './backend';
 import { ApiService } from './api-service';
+import { IngestAutoscaling } from './ingest-autoscaling';
 import { EMF_METRIC } from '../observability/emf';
 import type { InfraSettings } from './settings';
 
@@ -272,12 +273,17 @@ export class ServicesStack extends TerraformStack {
       new TerraformOutput(this, 'provider_secret_arn', { value: providerSecret.arn });
     }
 
-    new EcsService(this, 'ingest-service', {
+    const ingestService = new EcsService(this, 'ingest-service', {
       name: 'ingest-worker', cluster: cluster.id, taskDefinition: ingestTask.arn, desiredCount: settings.ingestWorkers,
       capacityProviderStrategy: [{ capacityProvider: 'FARGATE', base: 1, weight: 1 }, { capacityProvider: 'FARGATE_SPOT', weight: 4 }],
       networkConfiguration: { subnets: network.privateSubnetIds, securityGroups: [network.taskSecurityGroupId], assignPublicIp: false },
       deploymentCircuitBreaker: { enable: true, rollback: true },
       enableExecuteCommand: false,
+      // Autoscaling owns the task count once deployed.
+      lifecycle: { ignoreChanges: ['desired_count'] },
+    });
+    new IngestAutoscaling(this, 'ingest-autoscaling', {
+      clusterName: cluster.name, serviceName: ingestService.name, minWorkers: settings.ingestWorkers, maxWorkers: settings.ingestWorkersMax, targetCpuPercent: settings.ingestTargetCpu,
     });
 
     // The training worker mostly waits on SageMaker; Spot reclaims only delay a run (its

@@ -10,6 +10,8 @@ const schema = z.object({
   TICKFLOW_SHARDS: z.coerce.number().int().min(1).max(500).default(2),
   TICKFLOW_IMAGE_TAG: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/).default('latest'),
   TICKFLOW_INGEST_WORKERS: z.coerce.number().int().min(0).max(100).default(2),
+  TICKFLOW_INGEST_WORKERS_MAX: z.coerce.number().int().min(1).max(100).optional(),
+  TICKFLOW_INGEST_TARGET_CPU: z.coerce.number().int().min(10).max(90).default(60),
   TICKFLOW_LOG_RETENTION_DAYS: z.coerce.number().int().refine((d) => [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365].includes(d), 'one of CloudWatch retention values (1, 3, 5, 7, 14, 30, 60, 90, …, 365)').default(30),
   TICKFLOW_ALARM_EMAIL: z.email().optional(),
   TICKFLOW_API_ALLOWED_CIDRS: z
@@ -31,6 +33,9 @@ export type InfraSettings = {
   shards: number;
   imageTag: string;
   ingestWorkers: number;
+  /** Autoscaling bounds of the ingest service: ingestWorkers tasks at least, this many at most. */
+  ingestWorkersMax: number;
+  ingestTargetCpu: number;
   logRetentionDays: number;
   alarmEmail?: string;
   stateBucket?: string;
@@ -48,6 +53,9 @@ export function loadInfraSettings(env: NodeJS.ProcessEnv = process.env): InfraSe
     throw new Error(`Invalid infra settings:\n${parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`).join('\n')}`);
   }
   const e = parsed.data;
+  if (e.TICKFLOW_INGEST_WORKERS_MAX !== undefined && e.TICKFLOW_INGEST_WORKERS_MAX < e.TICKFLOW_INGEST_WORKERS) {
+    throw new Error(`Invalid infra settings:\n  - TICKFLOW_INGEST_WORKERS_MAX: at least TICKFLOW_INGEST_WORKERS (${e.TICKFLOW_INGEST_WORKERS}) (got ${e.TICKFLOW_INGEST_WORKERS_MAX})`);
+  }
   return {
     env: e.TICKFLOW_ENV,
     region: e.AWS_REGION,
@@ -57,6 +65,8 @@ export function loadInfraSettings(env: NodeJS.ProcessEnv = process.env): InfraSe
     shards: e.TICKFLOW_SHARDS,
     imageTag: e.TICKFLOW_IMAGE_TAG,
     ingestWorkers: e.TICKFLOW_INGEST_WORKERS,
+    ingestWorkersMax: e.TICKFLOW_INGEST_WORKERS_MAX ?? Math.max(e.TICKFLOW_INGEST_WORKERS, e.TICKFLOW_SHARDS),
+    ingestTargetCpu: e.TICKFLOW_INGEST_TARGET_CPU,
     logRetentionDays: e.TICKFLOW_LOG_RETENTION_DAYS,
     ...(e.TICKFLOW_ALARM_EMAIL ? { alarmEmail: e.TICKFLOW_ALARM_EMAIL } : {}),
     ...(e.TICKFLOW_TF_STATE_BUCKET ? { stateBucket: e.TICKFLOW_TF_STATE_BUCKET } : {}),

@@ -65,6 +65,24 @@ describe('network stack', () => {
 });
 
 describe('services stack', () => {
+  test('the ingest service scales out on CPU between the bounds from settings, and autoscaling owns its task count', () => {
+    const scaled = synth({ TICKFLOW_INGEST_WORKERS: '3', TICKFLOW_INGEST_WORKERS_MAX: '12', TICKFLOW_INGEST_TARGET_CPU: '55' }).services;
+    expect(all(scaled, 'aws_appautoscaling_target')).toEqual([
+      expect.objectContaining({ service_namespace: 'ecs', scalable_dimension: 'ecs:service:DesiredCount', min_capacity: 3, max_capacity: 12, resource_id: expect.stringMatching(/^service\/.+\/.+$/) }),
+    ]);
+    expect(all(scaled, 'aws_appautoscaling_policy')).toEqual([
+      expect.objectContaining({
+        policy_type: 'TargetTrackingScaling',
+        target_tracking_scaling_policy_configuration: expect.objectContaining({ target_value: 55, predefined_metric_specification: { predefined_metric_type: 'ECSServiceAverageCPUUtilization' } }),
+      }),
+    ]);
+    const ingest = all(scaled, 'aws_ecs_service').find((s) => s.name === 'ingest-worker')!;
+    expect(ingest).toMatchObject({ desired_count: 3, lifecycle: { ignore_changes: ['desired_count'] } });
+    // By default: as many tasks as shards at most.
+    expect(all(services, 'aws_appautoscaling_target')).toEqual([expect.objectContaining({ min_capacity: 2, max_capacity: 2 })]);
+    expect(() => loadInfraSettings({ TICKFLOW_INGEST_WORKERS: '4', TICKFLOW_INGEST_WORKERS_MAX: '2' })).toThrow(/TICKFLOW_INGEST_WORKERS_MAX: at least TICKFLOW_INGEST_WORKERS \(4\)/);
+  });
+
   test('KMS key with rotation encrypts the stream, tables, bucket, topics, images, secret and logs', () => {
     expect(all(services, 'aws_kms_key')).toEqual([expect.objectContaining({ enable_key_rotation: true })]);
     expect(all(services, 'aws_kinesis_stream')).toEqual([expect.objectContaining({ encryption_type: 'KMS', shard_count: 2 })]);

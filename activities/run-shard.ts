@@ -16,6 +16,13 @@ import { toStreamRecord } from './stream-history';
 
 const SIGNAL_CONCURRENCY = 16;
 
+/** What a run saw beyond the counters: for its summary. */
+interface RunActivity {
+  firstSequence?: string;
+  tickers: Set<string>;
+  failed: string[];
+}
+
 interface Forward {
   batch: SeriesBatch;
   failure?: string;
@@ -56,7 +63,16 @@ export function runShardActivity(deps: IngestDeps, cache: ShardStateCache) {
     let idleSince = Date.now();
     let reads = 0;
     let millisBehindLatest = 0;
-    const result = (extra: Partial<RunShardResult> = {}): RunShardResult => ({ ...position, reads, millisBehindLatest, shardClosed: false, ...extra });
+    const start = { ...position.counters };
+    const run: RunActivity = { tickers: new Set(), failed: [] };
+    const result = (extra: Partial<RunShardResult> = {}): RunShardResult => {
+      const { counters } = position;
+      const summary = {
+        ...(run.firstSequence === undefined ? {} : { firstSequence: run.firstSequence, lastSequence: position.afterSequence }),
+        tickers: run.tickers.size, stored: counters.stored - start.stored, deadLettered: counters.deadLettered - start.deadLettered, forwarded: counters.forwarded - start.forwarded, failed: run.failed,
+      };
+      return { ...position, run: summary, reads, millisBehindLatest, shardClosed: false, ...extra };
+    };
 
     try {
       while (shardIterator) {
@@ -67,7 +83,8 @@ export function runShardActivity(deps: IngestDeps, cache: ShardStateCache) {
         const records = (page.Records ?? []).map(toStreamRecord);
         if (records.length > 0) {
           const deadLetteredBefore = position.counters.deadLettered;
-          const stoppedFor = await processRead(deps, input, position, states, records);
+          run.firstSequence ??= records[0]!.seq;
+          const stoppedFor = await processRead(deps, input, position, states, records, run);
           reads++;
           idleSince = Date.now();
           shardStates.processedThrough(position.afterSequence);
@@ -95,7 +112,7 @@ export function runShardActivity(deps: IngestDeps, cache: ShardStateCache) {
  * to tickers in workflow mode; then the position moves past the read. A closing ticker's
  * next record ends the read just before it (returned, so its hand-back can complete).
  */
-async function processRead(deps: IngestDeps, input: RunShardInput, position: ShardPosition, states: Map<string, SeriesState>, all: StreamRecordIn[]): Promise<string | undefined> {
+async function processRead(deps: IngestDeps, input: RunShardInput, position: ShardPosition, states: Map<string, SeriesState>, all: StreamRecordIn[], run: RunActivity): Promise<string | undefined> {
   const offboarded = await deps.offboarded.current();
   const route = (records: StreamRecordIn[]) =>
     routeRecords(input.shardId, records, deps.config.ingest.maxBarsPerBatch, (ticker, interval) =>
@@ -125,6 +142,7 @@ async function processRead(deps: IngestDeps, input: RunShardInput, position: Sha
   const forwards: Forward[] = [];
   for (const b of batches) {
     const key = seriesKey(b.ticker, b.interval);
+    run.tickers.add(key);
     if (position.workflowSeries[key]) {
       forwards.push({ batch: b });
       continue;
@@ -144,6 +162,7 @@ async function processRead(deps: IngestDeps, input: RunShardInput, position: Sha
     if (outcome.failure === undefined) continue;
     const key = seriesKey(outcome.ticker, outcome.interval);
     counters.failedTickers++;
+    run.failed.push(key);
     position.workflowSeries[key] = { ticker: outcome.ticker, interval: outcome.interval, lastForwarded: null, closing: false };
     for (const batch of fast.get(key)!.batches) failed.push({ batch, failure: outcome.failure });
   }

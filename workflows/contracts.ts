@@ -107,7 +107,22 @@ export interface RunShardInput extends ShardPosition {
   readerWorkflowId: string;
 }
 
+/** What one activity run did, as the Web UI shows its result. */
+export interface ShardRunSummary {
+  /** The sequence range read (absent: nothing new). */
+  firstSequence?: string;
+  lastSequence?: string;
+  /** Distinct tickers seen, bars stored on the fast path, records dead-lettered, bars forwarded to ticker workflows. */
+  tickers: number;
+  stored: number;
+  deadLettered: number;
+  forwarded: number;
+  /** Tickers failed for good in this run (handed to their workflows to halt). */
+  failed: string[];
+}
+
 export interface RunShardResult extends ShardPosition {
+  run: ShardRunSummary;
   reads: number;
   millisBehindLatest: number;
   shardClosed: boolean;
@@ -227,4 +242,5 @@ export interface ShardCheckpoint extends ShardPosition {
   shardId: string;
   millisBehindLatest: number;
   runs: number;
+  lastRun: ShardRunSummary | null;
 }

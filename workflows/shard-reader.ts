@@ -1,5 +1,5 @@
 import { allHandlersFinished, condition, continueAsNew, defineQuery, getExternalWorkflowHandle, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { HandBackRequest, HandOverRequest, IngestActivities, ShardCheckpoint, ShardPosition, ShardReaderInput } from './contracts';
+import type { HandBackRequest, HandOverRequest, IngestActivities, ShardCheckpoint, ShardPosition, ShardReaderInput, ShardRunSummary } from './contracts';
 import { handBackSignal, handedBackSignal, handedOverSignal, handOverSignal } from './handoff-signals';
 import { tickerWorkflowId } from './search-attributes';
 
@@ -10,14 +10,20 @@ const HAND_BACK_WAIT = '30 seconds';
 
 export const checkpointQuery = defineQuery<ShardCheckpoint>('checkpoint');
 
-const { runShard } = proxyActivities<IngestActivities>({
+const runShardOptions = {
   // Above TICKFLOW_SHARD_RUN_SECONDS (at most 10 min) plus a read's worth of work.
   startToCloseTimeout: '15 minutes',
   // A killed worker's shard is run again elsewhere this long after its last heartbeat.
   heartbeatTimeout: '10 seconds',
   // Outages are retried until they end, from the last heartbeat's position: nothing is dropped.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-});
+} as const;
+/** The Web UI shows each run's summary: where it starts and which tickers it does not process itself. */
+const runShardFrom = (shardId: string, position: ShardPosition) => {
+  const handedOver = Object.keys(position.workflowSeries);
+  const summary = `${shardId} after ${position.afterSequence ?? 'the oldest record'}${handedOver.length > 0 ? `; workflow mode: ${handedOver.slice(0, 10).join(', ')}${handedOver.length > 10 ? ' …' : ''}` : ''}`;
+  return proxyActivities<IngestActivities>({ ...runShardOptions, summary }).runShard;
+};
 
 const key = (r: HandOverRequest) => `${r.ticker}#${r.interval}`;
 const tickerOf = (request: HandOverRequest) => getExternalWorkflowHandle(tickerWorkflowId(request.ticker, request.interval));
@@ -42,9 +48,10 @@ export async function shardReaderWorkflow(input: ShardReaderInput): Promise<void
   const handBacks: HandBackRequest[] = [...(input.handBacks ?? [])];
   let millisBehindLatest = 0;
   let runs = 0;
+  let lastRun: ShardRunSummary | null = null;
   const reader = workflowInfo().workflowId;
 
-  setHandler(checkpointQuery, () => ({ shardId, ...position, millisBehindLatest, runs }));
+  setHandler(checkpointQuery, () => ({ shardId, ...position, millisBehindLatest, runs, lastRun }));
   setHandler(handOverSignal, (request) => void handOvers.push(request));
   setHandler(handBackSignal, (request) => void handBacks.push(request));
 
@@ -68,7 +75,8 @@ export async function shardReaderWorkflow(input: ShardReaderInput): Promise<void
 
   while (runs < RUNS_PER_WORKFLOW_RUN && !workflowInfo().continueAsNewSuggested) {
     await applyHandOffs();
-    const result = await runShard({ streamName, shardId, readerWorkflowId: reader, ...position });
+    const result = await runShardFrom(shardId, position)({ streamName, shardId, readerWorkflowId: reader, ...position });
+    lastRun = result.run;
     runs++;
     Object.assign(position, { afterSequence: result.afterSequence, counters: result.counters, workflowSeries: result.workflowSeries });
     millisBehindLatest = result.millisBehindLatest;

@@ -1,10 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { IndicatorSet } from '../../domain/indicators';
-import { barEvent, encodeMarketEvent, type Bar, type BarEvent } from '../../domain/market-event';
-import { SyntheticMarket } from '../../domain/synthetic';
+import { barEvent } from '../../domain/market-event';
 import { restartService } from '../../local/stack';
-import { KinesisSink } from '../../producer/kinesis-sink';
 import { BarsStore } from '../../store/bars-store';
 import { DeadLetterStore } from '../../store/dead-letter-store';
 import { listShards } from '../../clients/kinesis-shards';
@@ -12,7 +9,7 @@ import { bootstrapResources } from '../../local/bootstrap';
 import type { ShardCounters } from '../../workflows/contracts';
 import { shardReaderWorkflowId } from '../../workflows/search-attributes';
 import { checkpointQuery } from '../../workflows/shard-reader';
-import { firstMismatch } from '../reference/indicators';
+import { drillMarket, expectExactlyOnce, sendRecords, seriesOf, streamRecord } from '../support/drill-market';
 import { fuzzRecords } from '../support/fuzz-records';
 import { openContext, startWorker, waitFor, waitForIngestion, type TestContext, type WorkerProcess } from './harness';
 
@@ -21,50 +18,17 @@ import { openContext, startWorker, waitFor, waitForIngestion, type TestContext, 
  * stored exactly once with the indicators of an uninterrupted run.
  */
 
-const series = (prefix: string, tickers: number, bars: number, seed: number) => {
-  const market = new SyntheticMarket({ tickers, seed, startTime: Date.parse('2024-06-03T14:30:00Z'), stepMs: 60_000 });
-  const steps = Array.from({ length: bars }, () => market.next().map(({ ticker, bar }) => ({ ticker: `${prefix}${ticker.slice(-1)}`, bar })));
-  const byTicker = new Map<string, Bar[]>();
-  for (const { ticker, bar } of steps.flat()) byTicker.set(ticker, [...(byTicker.get(ticker) ?? []), bar]);
-  return { steps, byTicker };
-};
-
-async function send(context: TestContext, records: Array<{ partitionKey: string; data: Buffer }>) {
-  const sink = new KinesisSink(context.aws.kinesis, { streamName: context.config.stream.name });
-  for (const record of records) sink.push(record);
-  await sink.drain();
-  return sink.stats.lastSequenceByShard;
-}
-
-const record = (event: BarEvent) => ({ partitionKey: event.ticker, data: Buffer.from(encodeMarketEvent(event)) });
-
-async function expectExactlyOnce(context: TestContext, byTicker: Map<string, Bar[]>) {
-  const store = new BarsStore(context.aws.documents, context.config.tables.bars);
-  for (const [ticker, expected] of byTicker) {
-    const stored = await store.range(ticker, '1m');
-    expect({ ticker, times: stored.map((b) => b.t) }).toEqual({ ticker, times: expected.map((b) => b.t) });
-    const uninterrupted = IndicatorSet.empty();
-    stored.forEach((bar, i) => {
-      expect(bar.c).toBe(expected[i]!.c);
-      const mismatch = firstMismatch(bar as unknown as Record<string, unknown>, uninterrupted.add(expected[i]!) as unknown as Record<string, number | null>);
-      if (mismatch) throw new Error(`${ticker} bar ${i}: ${mismatch}`);
-    });
-  }
-}
-
-const seriesOf = (byTicker: Map<string, Bar[]>) => [...byTicker.keys()].map((ticker) => ({ ticker, interval: '1m' }));
-
 describe('drill: worker SIGKILLed every few seconds during a multi-ticker replay', () => {
   // Tiny reads: many reads and heartbeats, so kills land everywhere.
   const env = { TICKFLOW_MAX_BARS_PER_BATCH: '10', TICKFLOW_READ_LIMIT: '16', TICKFLOW_BATCHES_PER_RUN: '8' };
-  const { steps, byTicker } = series('KIL', 8, 400, 71);
+  const { steps, byTicker } = drillMarket('KIL', 8, 400, 71);
   let context: TestContext;
   const kills: number[] = [];
   let survivor: WorkerProcess | undefined;
 
   beforeAll(async () => {
     context = await openContext(env);
-    const last = await send(context, steps.flat().map(({ ticker, bar }) => record(barEvent(ticker, '1m', bar))));
+    const last = await sendRecords(context, steps.flat().map(({ ticker, bar }) => streamRecord(barEvent(ticker, '1m', bar))));
     const store = new BarsStore(context.aws.documents, context.config.tables.bars);
     const stored = async () => (await Promise.all([...byTicker.keys()].map((t) => store.count(t, '1m')))).reduce((a, b) => a + b, 0);
     const total = steps.length * 8;
@@ -102,7 +66,7 @@ const waitedForTemporal = (worker: WorkerProcess) =>
   readFileSync(worker.logFile, 'utf8').split('\n').some((line) => line.includes(`"pid":${worker.child.pid},`) && line.includes('waiting for Temporal'));
 
 describe('drill: Temporal server and DynamoDB Local restarted mid-run', () => {
-  const { steps, byTicker } = series('OUT', 6, 150, 72);
+  const { steps, byTicker } = drillMarket('OUT', 6, 150, 72);
   let context: TestContext;
   let worker: WorkerProcess;
   let lateStarter: WorkerProcess | undefined;
@@ -112,10 +76,10 @@ describe('drill: Temporal server and DynamoDB Local restarted mid-run', () => {
     context = await openContext();
     worker = startWorker('drill-outages');
     const store = new BarsStore(context.aws.documents, context.config.tables.bars);
-    const events = steps.map((step) => step.map(({ ticker, bar }) => record(barEvent(ticker, '1m', bar))));
+    const events = steps.map((step) => step.map(({ ticker, bar }) => streamRecord(barEvent(ticker, '1m', bar))));
     // Paced in thirds, one outage between each: the worker is mid-stream when each service goes away.
     const third = Math.ceil(events.length / 3);
-    let last = await send(context, events.slice(0, third).flat());
+    let last = await sendRecords(context, events.slice(0, third).flat());
     await waitFor('the worker to store its first bars', async () => (await store.count('OUT0', '1m')) > 0, 120_000);
     await restartService(context.config, 'temporal', {
       downMs: 3000,
@@ -127,11 +91,11 @@ describe('drill: Temporal server and DynamoDB Local restarted mid-run', () => {
       },
     });
     restarted.push('temporal');
-    last = { ...last, ...(await send(context, events.slice(third, 2 * third).flat())) };
+    last = { ...last, ...(await sendRecords(context, events.slice(third, 2 * third).flat())) };
     await sleep(1500);
     await restartService(context.config, 'dynamodb', { downMs: 3000 });
     restarted.push('dynamodb');
-    last = { ...last, ...(await send(context, events.slice(2 * third).flat())) };
+    last = { ...last, ...(await sendRecords(context, events.slice(2 * third).flat())) };
     await waitForIngestion(context, last, seriesOf(byTicker), worker);
   });
 
@@ -156,7 +120,7 @@ describe('drill: Temporal server and DynamoDB Local restarted mid-run', () => {
 });
 
 describe('drill: duplicate records and 10,000 fuzzed bad records mixed into the stream', () => {
-  const { steps, byTicker } = series('FZ', 4, 100, 73);
+  const { steps, byTicker } = drillMarket('FZ', 4, 100, 73);
   const FUZZED = 10_000;
   // Its own stream: the shard readers' counters are then this drill's exact accounting.
   const env = { TICKFLOW_STREAM: 'tickflow-fuzz' };
@@ -174,14 +138,14 @@ describe('drill: duplicate records and 10,000 fuzzed bad records mixed into the 
     const records: Array<{ partitionKey: string; data: Buffer }> = [];
     let f = 0;
     valid.forEach((event, i) => {
-      records.push(record(event));
+      records.push(streamRecord(event));
       // A producer retry re-sends a record: sometimes right away, sometimes a few bars later.
-      if (i % 3 === 0) (records.push(record(event)), duplicates++);
-      if (i % 7 === 0 && i >= 28) (records.push(record(valid[i - 28]!)), duplicates++);
+      if (i % 3 === 0) (records.push(streamRecord(event)), duplicates++);
+      if (i % 7 === 0 && i >= 28) (records.push(streamRecord(valid[i - 28]!)), duplicates++);
       while (f < ((i + 1) * FUZZED) / valid.length) records.push(fuzz[f++]!);
     });
     sent = records.length;
-    const last = await send(context, records);
+    const last = await sendRecords(context, records);
     await waitForIngestion(context, last, seriesOf(byTicker), worker);
   });
 

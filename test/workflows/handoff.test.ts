@@ -33,7 +33,7 @@ const script: { runShard?: (input: RunShardInput) => Promise<RunShardResult>; ru
 const idle = async (input: RunShardInput): Promise<RunShardResult> => {
   await new Promise((r) => setTimeout(r, 100));
   const { streamName: _s, shardId: _i, readerWorkflowId: _r, ...position } = input;
-  return { ...position, reads: 0, millisBehindLatest: 0, shardClosed: false };
+  return { ...position, run: { tickers: 0, stored: 0, deadLettered: 0, forwarded: 0, failed: [] }, reads: 0, millisBehindLatest: 0, shardClosed: false };
 };
 
 const activities: IngestActivities = {

@@ -3,6 +3,8 @@ import type { BarInterval } from '../domain/market-event';
 import type { IngestDeps } from './deps';
 import { predictStoredBars } from './predict-bars';
 import type { SeriesState } from './series-state';
+import { listShards, shardsOwningKey } from '../clients/kinesis-shards';
+import { seriesKey } from '../store/schema';
 
 /** How long one catch-up pass may take before the shard is read again. */
 const PASS_BUDGET_MS = 2_000;
@@ -25,26 +27,51 @@ export class PredictionBackoff {
   }
 }
 
+/** A series behind on predictions that no state in memory covers (found in storage after a cold start). */
+export interface LaggingSeries {
+  predictedThrough: number | null;
+  through: number;
+}
+
+/**
+ * The shard's series whose predictions fell behind before this worker had them: after a
+ * restart or a takeover no read may bring them back soon, so the series table says which.
+ */
+export async function laggingSeriesOf(deps: IngestDeps, streamName: string, shardId: string): Promise<Map<string, LaggingSeries>> {
+  const shard = (await listShards(deps.kinesis, streamName)).find((s) => s.ShardId === shardId);
+  const lagging = shard ? await deps.series.lagging(deps.config.model.interval) : [];
+  return new Map(
+    lagging
+      .filter((p) => shardsOwningKey([shard!], p.ticker).length > 0)
+      .map((p) => [seriesKey(p.ticker, p.interval), { predictedThrough: p.predictedThrough ?? null, through: p.lastBarTime }]),
+  );
+}
+
 /**
  * Predicts the stored bars of series that fell behind on predictions (the endpoint was down,
  * slow, or had no model): their bars were stored without waiting. Runs between reads, for at
- * most PASS_BUDGET_MS, and stops at the first failure until the backoff is over.
+ * most PASS_BUDGET_MS, and stops at the first failure until the backoff is over. A series with
+ * a state in memory is tracked there; `lagging` holds the others.
  */
-export async function catchUpPredictions(deps: IngestDeps, states: Map<string, SeriesState>, backoff: PredictionBackoff): Promise<void> {
+export async function catchUpPredictions(deps: IngestDeps, states: Map<string, SeriesState>, lagging: Map<string, LaggingSeries>, backoff: PredictionBackoff): Promise<void> {
   const { interval, horizon } = deps.config.model;
   const passEnds = Date.now() + PASS_BUDGET_MS;
-  for (const [key, state] of states) {
+  const behind: Array<{ key: string; through: number | null; watermark: { predictedThrough: number | null } }> = [
+    ...[...states].map(([key, state]) => ({ key, through: state.indicators.lastBarTime, watermark: state })),
+    ...[...lagging].filter(([key]) => !states.has(key)).map(([key, series]) => ({ key, through: series.through, watermark: series })),
+  ];
+  for (const { key, through, watermark } of behind) {
     if (!backoff.due || Date.now() >= passEnds) return;
     const [ticker, seriesInterval] = key.split('#') as [string, BarInterval];
-    const through = state.indicators.lastBarTime;
-    if (seriesInterval !== interval || through === null || state.predictedThrough === through) continue;
+    if (seriesInterval !== interval || through === null || watermark.predictedThrough === through) continue;
     try {
-      const result = await predictStoredBars(deps, { ticker, interval, after: state.predictedThrough, through, horizon });
-      state.predictedThrough = result.predictedThrough;
+      const result = await predictStoredBars(deps, { ticker, interval, after: watermark.predictedThrough, through, horizon });
+      watermark.predictedThrough = result.predictedThrough;
+      if (result.predictedThrough >= through) lagging.delete(key);
       backoff.succeeded();
     } catch (error) {
       backoff.failed();
-      log.info('prediction catch-up waits for the endpoint', { ticker, interval, reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+      log.warn('prediction catch-up waits for the endpoint', { ticker, interval, reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
       return;
     }
   }

@@ -10,7 +10,7 @@ import { barsSignal } from '../workflows/handoff-signals';
 import { tickerWorkflow } from '../workflows/ticker';
 import { processSeriesBars, type SeriesBars } from './data-plane';
 import type { IngestDeps } from './deps';
-import { catchUpPredictions, PredictionBackoff } from './catch-up-predictions';
+import { catchUpPredictions, laggingSeriesOf, PredictionBackoff, type LaggingSeries } from './catch-up-predictions';
 import type { SeriesState, ShardStateCache } from './series-state';
 import { toStreamRecord } from './stream-history';
 
@@ -45,10 +45,12 @@ export function runShardActivity(deps: IngestDeps, cache: ShardStateCache) {
     const [resumed] = context.info.heartbeatDetails === undefined ? [] : [context.info.heartbeatDetails as ShardPosition];
     const position: ShardPosition = structuredClone(resumed ?? { afterSequence: input.afterSequence, counters: input.counters, workflowSeries: input.workflowSeries });
     const shardStates = cache.for(input.shardId);
-    const states = shardStates.startingAfter(position.afterSequence);
+    const { states, cold } = shardStates.startingAfter(position.afterSequence);
     // A ticker in workflow mode may have been moved on by its workflow: rebuilt from storage when it comes back.
     for (const key of Object.keys(position.workflowSeries)) states.delete(key);
     const backoff = new PredictionBackoff(config.model.predictRetryMaxSeconds * 1000);
+    // Warm states carry their own watermarks; after a cold start the series table names the laggards.
+    const lagging = cold ? await laggingSeriesOf(deps, input.streamName, input.shardId) : new Map<string, LaggingSeries>();
 
     let shardIterator = (
       await kinesis.send(
@@ -93,7 +95,7 @@ export function runShardActivity(deps: IngestDeps, cache: ShardStateCache) {
           if (stoppedFor !== undefined) return result({ stoppedFor });
           continue;
         }
-        await catchUpPredictions(deps, states, backoff);
+        await catchUpPredictions(deps, states, lagging, backoff);
         if (millisBehindLatest > 0) continue; // an empty page, but data further on: read on at once
         if (Date.now() >= runEnds || Date.now() - idleSince >= config.ingest.longPollMs) return result();
         context.heartbeat(position);

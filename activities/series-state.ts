@@ -79,11 +79,12 @@ export class ShardStates {
   private states = new Map<string, SeriesState>();
   private through: string | undefined = undefined;
 
-  /** The states to use for a run that starts after `afterSequence`. */
-  startingAfter(afterSequence: string | undefined): Map<string, SeriesState> {
-    if (afterSequence === undefined || afterSequence !== this.through) this.states = new Map();
+  /** The states to use for a run that starts after `afterSequence`; `cold` when they had to be dropped. */
+  startingAfter(afterSequence: string | undefined): { states: Map<string, SeriesState>; cold: boolean } {
+    const cold = afterSequence === undefined || afterSequence !== this.through;
+    if (cold) this.states = new Map();
     this.through = afterSequence;
-    return this.states;
+    return { states: this.states, cold };
   }
 
   /** Every state now reflects the shard through `sequence`. */

@@ -62,6 +62,21 @@ export class SeriesStore {
     return result.Item as SeriesProgress | undefined;
   }
 
+  /** Series of an interval whose stored bars are not all predicted yet. */
+  async lagging(interval: string): Promise<SeriesProgress[]> {
+    return allItems<SeriesProgress>((start) =>
+      this.documents.send(
+        new ScanCommand({
+          TableName: this.table,
+          FilterExpression: '#i = :interval AND (attribute_not_exists(predictedThrough) OR predictedThrough < lastBarTime)',
+          ExpressionAttributeNames: { '#i': 'interval' },
+          ExpressionAttributeValues: { ':interval': interval },
+          ExclusiveStartKey: start,
+        }),
+      ),
+    );
+  }
+
   async list(): Promise<SeriesProgress[]> {
     const all = await allItems<SeriesProgress>((start) => this.documents.send(new ScanCommand({ TableName: this.table, ExclusiveStartKey: start })));
     return all.sort((a, b) => a.ticker.localeCompare(b.ticker) || a.interval.localeCompare(b.interval));

@@ -2,6 +2,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { workflowUrl } from '../../clients/temporal-ui';
 import { listFailedBatches, replayFailedBatch } from '../../operations/batches';
 import { offboardTicker, onboardTicker, registryEntries } from '../../operations/tickers';
+import { watchTicker } from '../../operations/ticker-mode';
 import { onboardingWorkflowId, tickerWorkflowId } from '../../workflows/search-attributes';
 import type { ApiContext } from '../context';
 import { Accepted, FailedRow, Interval, jsonResponses, OnboardBody, RegistryRow, Ticker } from '../schemas';
@@ -33,7 +34,19 @@ export const replayRoute = createRoute({
   responses: jsonResponses(z.object({ ticker: z.string(), interval: z.string(), bars: z.number() })),
 });
 
-/** Onboarding and failed-batch endpoints: the same Updates as the CLI's. */
+export const watchRoute = createRoute({
+  method: 'put',
+  path: '/api/tickers/{ticker}/{interval}/watch',
+  summary: "follow a ticker batch by batch in its own workflow (on), or give it back to the shard reader's fast path (off)",
+  security: [{ bearer: [] }],
+  request: {
+    params: z.object({ ticker: Ticker, interval: Interval }),
+    body: { content: { 'application/json': { schema: z.object({ on: z.boolean() }).openapi('WatchBody') } }, required: true },
+  },
+  responses: jsonResponses(z.object({ ticker: z.string(), interval: z.string(), watched: z.boolean(), mode: z.enum(['fast', 'handingOver', 'workflow']), workflowUrl: z.string() })),
+});
+
+/** Onboarding, watch and failed-batch endpoints: the same Updates as the CLI's. */
 export function registerOperationRoutes(app: OpenAPIHono, ctx: ApiContext): void {
   app.openapi(tickersRoute, async (c) => {
     const entries = await registryEntries(ctx.temporal, ctx.config);
@@ -49,6 +62,11 @@ export function registerOperationRoutes(app: OpenAPIHono, ctx: ApiContext): void
     const { ticker, interval } = c.req.valid('param');
     const { status, updatedAt, reason } = await offboardTicker(ctx.temporal, ctx.config, ticker, interval);
     return c.json({ ticker, interval, status, updatedAt, ...(reason ? { reason } : {}) }, 200);
+  });
+  app.openapi(watchRoute, async (c) => {
+    const { ticker, interval } = c.req.valid('param');
+    const progress = await watchTicker({ config: ctx.config, temporal: ctx.temporal, kinesis: ctx.aws.kinesis }, ticker, interval, c.req.valid('json').on);
+    return c.json({ ticker, interval, watched: progress.watched, mode: progress.mode, workflowUrl: workflowUrl(ctx.config, tickerWorkflowId(ticker, interval)) }, 200);
   });
   app.openapi(failedRoute, async (c) => {
     const failed = await listFailedBatches(ctx.temporal);

@@ -5,6 +5,8 @@ import { AlertRow, BarRow, FailedRow, ModelRow, RegistryRow, Schedule, SeriesSum
 import { barEvent, encodeMarketEvent, type Bar } from '../../domain/market-event';
 import { SyntheticMarket } from '../../domain/synthetic';
 import { BarsStore } from '../../store/bars-store';
+import { tickerWorkflowId } from '../../workflows/search-attributes';
+import { progressQuery } from '../../workflows/ticker';
 import { openContext, startWorker, waitFor, waitForIngestion, type TestContext, type WorkerProcess } from './harness';
 
 const TOKEN = 'api-test-token-0123456789';
@@ -57,7 +59,7 @@ describe('HTTP API on the real local stack', () => {
     const doc = body as { paths: Record<string, Record<string, unknown>>; components: { securitySchemes: Record<string, unknown> } };
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/api/alerts', '/api/bars', '/api/events', '/api/failed', '/api/failed/{batchId}/replay', '/api/models', '/api/models/rollback', '/api/models/{version}/promote',
-      '/api/series', '/api/tickers', '/api/tickers/{ticker}/{interval}', '/api/training/runs', '/api/training/schedule',
+      '/api/series', '/api/tickers', '/api/tickers/{ticker}/{interval}', '/api/tickers/{ticker}/{interval}/watch', '/api/training/runs', '/api/training/schedule',
     ]);
     expect(Object.keys(doc.paths['/api/training/runs']!).sort()).toEqual(['get', 'post']);
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
@@ -112,6 +114,7 @@ describe('HTTP API on the real local stack', () => {
       ['POST', '/api/tickers', JSON.stringify({ ticker: 'APIN', interval: '1m' })],
       ['DELETE', `/api/tickers/${TICKER}/1m`],
       ['POST', '/api/failed/shardId-000000000000:1-2/replay'],
+      ['PUT', `/api/tickers/${TICKER}/1m/watch`, JSON.stringify({ on: true })],
     ];
     for (const [method, path, body] of mutations) {
       for (const token of [undefined, 'wrong-token-of-some-length']) {
@@ -136,6 +139,17 @@ describe('HTTP API on the real local stack', () => {
     expect((await call('POST', '/api/failed/shardId-000000000000:1-2/replay', { token: TOKEN })).status).toBe(404);
     expect((await call('POST', '/api/failed/not-a-batch/replay', { token: TOKEN })).status).toBe(400);
     expect(await call('POST', '/api/models/v-missing/promote', { token: TOKEN })).toMatchObject({ status: 404, body: { error: expect.stringMatching(/no model v-missing/) } });
+  });
+
+  test('watch takes a ticker into its workflow and back, through the ticker workflow\'s Update', async () => {
+    const watch = (on: boolean) => call('PUT', `/api/tickers/${TICKER}/1m/watch`, { token: TOKEN, body: JSON.stringify({ on }) });
+    const on = await watch(true);
+    expect(on).toMatchObject({ status: 200, body: { ticker: TICKER, interval: '1m', watched: true, mode: expect.stringMatching(/^(handingOver|workflow)$/) } });
+    const progress = () => context.temporal.workflow.getHandle(tickerWorkflowId(TICKER, '1m')).query(progressQuery);
+    await waitFor('workflow mode', async () => (await progress()).mode === 'workflow', 60_000);
+    expect((await watch(false)).body).toMatchObject({ watched: false });
+    await waitFor('back on the fast path', async () => (await progress()).mode === 'fast', 60_000);
+    expect((await call('PUT', `/api/tickers/${TICKER}/1m/watch`, { token: TOKEN, body: JSON.stringify({ on: 'yes' }) })).status).toBe(400);
   });
 
   test('server-sent events deliver bars stored after `after`, then new ones as they land', async () => {

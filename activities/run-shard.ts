@@ -34,9 +34,10 @@ interface Forward {
  * tickers in workflow mode go to their ticker workflows, in order, and a ticker whose bars
  * fail for good joins them, handed over with the reason. The position (checkpoint, counters,
  * workflow-mode tickers) advances only once a read's effects are durable, and travels in the
- * heartbeat, so a retry on any worker resumes there. Returns when the shard has been idle for
- * the long-poll time, after TICKFLOW_SHARD_RUN_SECONDS, at worker shutdown, or before a
- * record of a ticker whose hand-back waits (`stoppedFor`).
+ * heartbeat, so a retry on any worker resumes there. Returns once the reads it did are followed
+ * by the long-poll time without data, after TICKFLOW_SHARD_RUN_SECONDS (an idle shard: one run
+ * per that time), at worker shutdown, or before a record of a ticker whose hand-back waits
+ * (`stoppedFor`).
  */
 export function runShardActivity(deps: IngestDeps, cache: ShardStateCache) {
   return async function runShard(input: RunShardInput): Promise<RunShardResult> {
@@ -97,7 +98,8 @@ export function runShardActivity(deps: IngestDeps, cache: ShardStateCache) {
         }
         await catchUpPredictions(deps, states, lagging, backoff);
         if (millisBehindLatest > 0) continue; // an empty page, but data further on: read on at once
-        if (Date.now() >= runEnds || Date.now() - idleSince >= config.ingest.longPollMs) return result();
+        // A run reports its position once the reads it did are followed by a quiet spell; an idle one runs to its end.
+        if (Date.now() >= runEnds || (reads > 0 && Date.now() - idleSince >= config.ingest.longPollMs)) return result();
         context.heartbeat(position);
         await Promise.race([context.sleep(config.ingest.pollIntervalMs), context.cancelled]).catch(() => undefined);
       }

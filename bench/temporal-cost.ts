@@ -29,6 +29,12 @@ const LIMIT_MS = 10 * 60_000;
 
 const EventType = proto.api.enums.v1.EventType;
 /**
+ * Heartbeats are billed but not in histories. The SDK sends at most one per 0.8 × the heartbeat
+ * timeout (workflows/shard-reader.ts: 10 s) while an activity heartbeats, and runShard heartbeats
+ * on every poll and read, so a shard reader sends this many a minute around the clock.
+ */
+const READER_HEARTBEATS_PER_MINUTE = 60 / (0.8 * 10);
+/**
  * History events that are billable actions (Temporal Cloud "Actions"): starts (including
  * continue-as-new runs), signals, activities (each attempt), timers, search-attribute upserts,
  * markers, child starts, external signals, accepted updates. Heartbeats and queries are billed
@@ -107,26 +113,29 @@ async function main(): Promise<void> {
         const bars = TICKERS * STEPS;
         const tickerActions = tickerRuns.reduce((n, r) => n + billableActions(r.events), 0);
         const readerActions = readerRuns.reduce((n, r) => n + billableActions(r.events), 0);
-        const tickerEvents = tickerRuns.reduce((n, r) => n + r.events.length, 0);
-        const attempts = activityAttempts(tickerRuns);
-        const processed = attempts.get('processBars') ?? 0;
+        const attempts = activityAttempts([...tickerRuns, ...readerRuns]);
         const perBar = tickerActions / bars;
-        const perActivity = [...attempts].sort(([a], [b]) => a.localeCompare(b)).map(([type, n]) => `${type} ${(n / bars).toFixed(2)}`).join(', ');
-        // Shard readers poll whether or not data flows: a fixed cost per shard, spread over the tickers it serves.
-        const readerPerShardMinute = readerActions / config.stream.shards / minutes;
+        const perActivity = [...attempts].sort(([a], [b]) => a.localeCompare(b)).map(([type, n]) => `${type} ${n}`).join(', ');
+        // Shard readers run whether or not data flows: a fixed cost per shard, spread over the tickers it serves.
+        // Their histories cover the whole stack's life (model set-up included), an upper bound of the rate while bars flow.
+        const firstEventAt = Math.min(...readerRuns.map((r) => Number(r.events[0]?.eventTime?.seconds ?? Date.now() / 1000) * 1000));
+        const lifeMinutes = (Date.now() - firstEventAt) / 60_000;
+        const readerPerShardMinute = readerActions / config.stream.shards / lifeMinutes + READER_HEARTBEATS_PER_MINUTE;
         const readerPerShardMonth = readerPerShardMinute * 60 * 24 * 30;
         const marketActions = MARKET_TICKERS * perBar * BARS_PER_MONTH + config.stream.shards * readerPerShardMonth;
+        const marketPerBar = marketActions / (MARKET_TICKERS * BARS_PER_MONTH);
         const rows: Array<[string, string]> = [
-          ['run', `${TICKERS} tickers × ${STEPS} bars, one bar per ticker every 2 s, predictions on (model ${model}); ${tickerRuns.length} ticker workflow runs, ${readerRuns.length} shard reader runs`],
-          ['ticker workflow actions per bar, predictions included', `${perBar.toFixed(2)} (signal-with-start/signal, activities, continue-as-new share)`],
-          ['activity attempts per bar', perActivity],
-          ['history events per batch (ticker workflow)', (tickerEvents / processed).toFixed(1)],
-          ['shard reader actions per shard-minute (polling, with or without data)', readerPerShardMinute.toFixed(1)],
-          ['cost per ticker-month, 1-minute bars in market hours (390 × 21)', `$${(perBar * BARS_PER_MONTH * FIRST_TIER_USD_PER_ACTION).toFixed(3)} at $50 per million actions (first tier; the Developer plan at any volume) — target < $0.50`],
-          ['fixed: shard readers per shard-month', `$${(readerPerShardMonth * FIRST_TIER_USD_PER_ACTION).toFixed(2)} (${Math.round(readerPerShardMonth).toLocaleString()} actions)`],
+          ['run', `${TICKERS} tickers × ${STEPS} bars, one bar per ticker every 2 s (${minutes.toFixed(1)} min), predictions on (model ${model}); ${tickerRuns.length} ticker workflow runs, ${readerRuns.length} shard reader runs`],
+          ['ticker workflow actions per bar (tickers on the fast path have none)', perBar.toFixed(3)],
+          ['activity attempts, all workflows', perActivity],
           [
-            `whole market: ${MARKET_TICKERS.toLocaleString()} tickers and ${config.stream.shards} shard readers, Business-plan volume prices`,
-            `${(marketActions / 1e6).toFixed(0)}M actions a month: $${(volumePricedActionsUsd(marketActions) / MARKET_TICKERS).toFixed(3)} per ticker-month (actions only; the plan's 10 % fee and storage are extra) — target < $0.50`,
+            'shard reader actions per shard-minute',
+            `${readerPerShardMinute.toFixed(1)} (${(readerActions / config.stream.shards / lifeMinutes).toFixed(1)} in histories over the stack's ${lifeMinutes.toFixed(1)} min, + ${READER_HEARTBEATS_PER_MINUTE.toFixed(1)} heartbeats, estimated)`,
+          ],
+          ['fixed: shard readers per shard-month, around the clock', `$${(readerPerShardMonth * FIRST_TIER_USD_PER_ACTION).toFixed(2)} (${Math.round(readerPerShardMonth).toLocaleString()} actions)`],
+          [
+            `whole market: ${MARKET_TICKERS.toLocaleString()} tickers × 1-minute bars in market hours (390 × 21) on ${config.stream.shards} shards`,
+            `${(marketActions / 1e6).toFixed(2)}M actions a month = ${marketPerBar.toFixed(4)} per bar: $${((marketActions * FIRST_TIER_USD_PER_ACTION) / MARKET_TICKERS).toFixed(4)} per ticker-month at $50 per million (first tier; $${(volumePricedActionsUsd(marketActions) / MARKET_TICKERS).toFixed(4)} at the Business plan's volume prices) — target ≤ $0.05`,
           ],
         ];
         recordResults('temporal-cost', 'Temporal cost per bar and per ticker-month', `npm run bench:temporal-cost -- --tickers ${TICKERS} --steps ${STEPS}`, rows, benchStackSetup);

@@ -34,6 +34,8 @@ export const testEnv: Record<string, string> = {
   TICKFLOW_STREAM: 'tickflow-test',
   TICKFLOW_SHARDS: '2',
   TICKFLOW_LONG_POLL_MS: '2000',
+  // Idle shard reader runs end this soon, so hand-offs on a quiet shard are applied within seconds.
+  TICKFLOW_SHARD_RUN_SECONDS: '5',
   TICKFLOW_POLL_INTERVAL_MS: '100',
   TICKFLOW_LOG_LEVEL: 'warn',
   // One test worker runs at a time; each serves its metrics here.

@@ -3,6 +3,7 @@ import type { IngestDeps } from './deps';
 import { predictBarsActivity } from './predict-bars';
 import { processBarsActivity } from './process-bars';
 import { runShardActivity } from './run-shard';
+import { awaitParentReadersActivity } from './parent-readers';
 import { readBatchesActivity, replayRangeActivity } from './replay';
 import { SeriesStateCache, ShardStateCache } from './series-state';
 
@@ -11,6 +12,7 @@ export function createIngestActivities(deps: IngestDeps): IngestActivities {
   const cache = new SeriesStateCache();
   return {
     runShard: runShardActivity(deps, new ShardStateCache()),
+    awaitParentReaders: awaitParentReadersActivity(deps),
     processBars: processBarsActivity(deps, cache),
     predictBars: predictBarsActivity(deps),
     readBatches: readBatchesActivity(deps),

@@ -50,6 +50,7 @@ const envSchema = z.object({
   TICKFLOW_POLL_INTERVAL_MS: positiveInt(200),
   TICKFLOW_LONG_POLL_MS: positiveInt(10000),
   TICKFLOW_SHARD_RUN_SECONDS: positiveInt(60).pipe(z.number().max(600)),
+  TICKFLOW_SHARD_CHECK_SECONDS: positiveInt(60),
   TICKFLOW_BATCHES_PER_RUN: positiveInt(200),
   TICKFLOW_ACTIVITY_SLOTS: positiveInt(32).pipe(z.number().max(1000)),
   TICKFLOW_WORKFLOW_CACHE: z.coerce.number().int().min(2).optional(),
@@ -102,6 +103,8 @@ export interface TickflowConfig {
     longPollMs: number;
     /** The longest a shard reader's activity reads before it reports its position to its workflow. */
     shardRunMs: number;
+    /** How often an ingest worker looks for shards a reshard created, and starts their readers. */
+    shardCheckMs: number;
     batchesPerRun: number;
     activitySlots: number;
     /** Workflow runs one ingest worker keeps in memory (Temporal's sticky cache); unset: sized from the heap. */
@@ -227,6 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TickflowConfig
       pollIntervalMs: e.TICKFLOW_POLL_INTERVAL_MS,
       longPollMs: e.TICKFLOW_LONG_POLL_MS,
       shardRunMs: e.TICKFLOW_SHARD_RUN_SECONDS * 1000,
+      shardCheckMs: e.TICKFLOW_SHARD_CHECK_SECONDS * 1000,
       batchesPerRun: e.TICKFLOW_BATCHES_PER_RUN,
       activitySlots: e.TICKFLOW_ACTIVITY_SLOTS,
       ...(e.TICKFLOW_WORKFLOW_CACHE === undefined ? {} : { workflowCache: e.TICKFLOW_WORKFLOW_CACHE }),

@@ -62,7 +62,15 @@ export async function runIngestWorker(config: TickflowConfig, { aws, temporal, c
     shutdownGraceTime: '10s',
   });
   log.info({ taskQueue: config.temporal.taskQueue, stream: config.stream.name, shards, workflowCache }, 'ingest worker running');
-  await worker.run();
+  // A resharded stream is picked up without a restart: new shards get readers (after their parents').
+  const reshardCheck = setInterval(() => {
+    ensureShardReaders(config, aws.kinesis, temporal).catch((error: unknown) => log.warn({ err: (error as Error).message }, 'could not check the stream for new shards; trying again'));
+  }, config.ingest.shardCheckMs);
+  try {
+    await worker.run();
+  } finally {
+    clearInterval(reshardCheck);
+  }
   log.info('ingest worker stopped');
 }
 

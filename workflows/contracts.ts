@@ -4,6 +4,8 @@ import type { BarBatch, IngestBar } from '../domain/ingest-batch';
 /** The activities the workflows call; implemented in activities/. */
 export interface IngestActivities {
   runShard(input: RunShardInput): Promise<RunShardResult>;
+  /** Waits until these shard readers have finished; returns the tickers they left in workflow mode. */
+  awaitParentReaders(input: { readerWorkflowIds: string[] }): Promise<Record<string, WorkflowModeSeries>>;
   processBars(input: ProcessBarsInput): Promise<ProcessBarsResult>;
   predictBars(input: PredictBarsInput): Promise<PredictBarsResult>;
   readBatches(input: ReadBatchesInput): Promise<BarBatch[]>;
@@ -232,6 +234,8 @@ export interface HandBackRequest extends HandOverRequest {
 export interface ShardReaderInput {
   streamName: string;
   shardId: string;
+  /** Shards this one was split or merged from: their readers finish before this one reads. */
+  parents?: string[];
   position?: ShardPosition;
   /** Hand-off requests received but not yet applied when the previous run continued as new. */
   handOvers?: HandOverRequest[];

@@ -1,7 +1,7 @@
 import { allHandlersFinished, condition, continueAsNew, defineQuery, getExternalWorkflowHandle, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { HandBackRequest, HandOverRequest, IngestActivities, ShardCheckpoint, ShardPosition, ShardReaderInput, ShardRunSummary } from './contracts';
 import { handBackSignal, handedBackSignal, handedOverSignal, handOverSignal } from './handoff-signals';
-import { tickerWorkflowId } from './search-attributes';
+import { shardReaderWorkflowId, tickerWorkflowId } from './search-attributes';
 
 /** Activity runs per workflow run before continueAsNew: a few events each keeps a run far below 10K events. */
 const RUNS_PER_WORKFLOW_RUN = 200;
@@ -24,6 +24,13 @@ const runShardFrom = (shardId: string, position: ShardPosition) => {
   const summary = `${shardId} after ${position.afterSequence ?? 'the oldest record'}${handedOver.length > 0 ? `; workflow mode: ${handedOver.slice(0, 10).join(', ')}${handedOver.length > 10 ? ' …' : ''}` : ''}`;
   return proxyActivities<IngestActivities>({ ...runShardOptions, summary }).runShard;
 };
+
+const { awaitParentReaders } = proxyActivities<IngestActivities>({
+  // A parent shard is read to its end first; that may take as long as its backlog.
+  startToCloseTimeout: '1 day',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
 
 const key = (r: HandOverRequest) => `${r.ticker}#${r.interval}`;
 const tickerOf = (request: HandOverRequest) => getExternalWorkflowHandle(tickerWorkflowId(request.ticker, request.interval));
@@ -73,6 +80,11 @@ export async function shardReaderWorkflow(input: ShardReaderInput): Promise<void
     }
   };
 
+  if (input.parents && !input.position) {
+    // After a reshard a ticker's older records are in the parent shard: they go first, and the
+    // tickers the parents had in workflow mode stay there.
+    position.workflowSeries = await awaitParentReaders({ readerWorkflowIds: input.parents.map((p) => shardReaderWorkflowId(streamName, p)) });
+  }
   while (runs < RUNS_PER_WORKFLOW_RUN && !workflowInfo().continueAsNewSuggested) {
     await applyHandOffs();
     const result = await runShardFrom(shardId, position)({ streamName, shardId, readerWorkflowId: reader, ...position });

@@ -233,7 +233,10 @@ export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> 
     s.mode === 'workflow' && s.reader !== null && !wantsRecords() && !s.failure && !replayingFailure && s.pending.length === 0 && s.handBackAsked?.throughSeq !== s.lastReceivedSeq;
   const handBack = async (): Promise<void> => {
     s.handBackAsked = { throughSeq: s.lastReceivedSeq };
-    await getExternalWorkflowHandle(s.reader!).signal(handBackSignal, { ticker, interval, throughSeq: s.lastReceivedSeq });
+    await getExternalWorkflowHandle(s.reader!).signal(handBackSignal, { ticker, interval, throughSeq: s.lastReceivedSeq }).catch(() => {
+      // Its reader finished (its shard was resharded): the child shard's reader names itself with the next batch.
+      s.reader = null;
+    });
   };
 
   predictBacklog();

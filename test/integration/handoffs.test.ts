@@ -1,5 +1,4 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { barEvent, type Bar } from '../../domain/market-event';
 import { bootstrapResources } from '../../local/bootstrap';
 import { listFailedBatches, replayFailedBatch } from '../../operations/batches';
 import { watchTicker } from '../../operations/ticker-mode';
@@ -7,7 +6,7 @@ import { BarsStore } from '../../store/bars-store';
 import { seriesKey } from '../../store/schema';
 import { tickerWorkflowId } from '../../workflows/search-attributes';
 import { progressQuery } from '../../workflows/ticker';
-import { drillMarket, expectExactlyOnce, sendRecords, seriesOf, streamRecord } from '../support/drill-market';
+import { drillMarket, expectExactlyOnce, sendRecords, seriesOf, recordsOf } from '../support/drill-market';
 import { openContext, replayHistories, startWorker, waitFor, waitForIngestion, type TestContext, type WorkerProcess } from './harness';
 
 /**
@@ -16,13 +15,12 @@ import { openContext, replayHistories, startWorker, waitFor, waitForIngestion, t
  * of the same reads stay on the fast path; every bar stored once, in order, as if uninterrupted.
  */
 const suiteEnv = { TICKFLOW_STREAM: 'tickflow-handoff' };
-const stepsOf = (steps: Array<Array<{ ticker: string; bar: Bar }>>, from: number, to: number) => steps.slice(from, to).flat().map(({ ticker, bar }) => streamRecord(barEvent(ticker, '1m', bar)));
 
 describe('hand-offs between the fast path and ticker workflows', () => {
   let context: TestContext;
   let worker: WorkerProcess;
   let lastSequenceByShard: Record<string, string> = {};
-  const send = async (records: ReturnType<typeof stepsOf>) => (lastSequenceByShard = { ...lastSequenceByShard, ...(await sendRecords(context, records)) });
+  const send = async (records: ReturnType<typeof recordsOf>) => (lastSequenceByShard = { ...lastSequenceByShard, ...(await sendRecords(context, records)) });
   const progress = (ticker: string) => context.temporal.workflow.getHandle(tickerWorkflowId(ticker, '1m')).query(progressQuery);
 
   beforeAll(async () => {
@@ -39,7 +37,7 @@ describe('hand-offs between the fast path and ticker workflows', () => {
   test('one ticker whose stored state is corrupt fails mid-read: it alone halts, the others flow; after the fix its replay gives the uninterrupted rows', async () => {
     const { steps, byTicker } = drillMarket('HF', 3, 90, 81);
     const broken = 'HF1';
-    await send(stepsOf(steps, 0, 40));
+    await send(recordsOf(steps, 0, 40));
     await waitForIngestion(context, lastSequenceByShard, seriesOf(byTicker), worker);
 
     // The cause: the broken ticker's newest stored row damaged; a restarted worker rebuilds its state from storage.
@@ -49,10 +47,10 @@ describe('hand-offs between the fast path and ticker workflows', () => {
     const good = (await context.aws.documents.send(new GetCommand({ TableName: table, Key: key }))).Item!;
     await context.aws.documents.send(new PutCommand({ TableName: table, Item: { ...good, c: 'broken' } }));
     worker = startWorker('handoffs-2', suiteEnv);
-    await send(stepsOf(steps, 40, 60));
+    await send(recordsOf(steps, 40, 60));
     const failed = await waitFor('the broken ticker listed as failed', async () => (await listFailedBatches(context.temporal)).find((f) => f.ticker === broken), 90_000);
     expect(failed.reason).toMatch(/CorruptStoredBarError: stored bar HF1 1m .*: c is "broken", not a number/);
-    await send(stepsOf(steps, 60, 80));
+    await send(recordsOf(steps, 60, 80));
 
     const store = new BarsStore(context.aws.documents, table);
     for (const ticker of ['HF0', 'HF2']) await waitFor(`${ticker} flowing`, async () => (await store.count(ticker, '1m')) === 80, 60_000);
@@ -64,7 +62,7 @@ describe('hand-offs between the fast path and ticker workflows', () => {
     await context.aws.documents.send(new PutCommand({ TableName: table, Item: good }));
     await replayFailedBatch(context.temporal, failed.batchIds[0]!);
     await waitFor('handed back to the fast path', async () => (await progress(broken)).mode === 'fast', 60_000);
-    await send(stepsOf(steps, 80, 90));
+    await send(recordsOf(steps, 80, 90));
     await waitForIngestion(context, lastSequenceByShard, seriesOf(byTicker), worker);
     await waitFor('every bar stored', async () => (await store.count(broken, '1m')) === 90, 30_000);
     await expectExactlyOnce(context, byTicker);
@@ -78,12 +76,12 @@ describe('hand-offs between the fast path and ticker workflows', () => {
     const { steps, byTicker } = drillMarket('HW', 3, 60, 82);
     const watched = 'HW0';
     const deps = { config: context.config, temporal: context.temporal, kinesis: context.aws.kinesis };
-    await send(stepsOf(steps, 0, 20));
+    await send(recordsOf(steps, 0, 20));
     await waitForIngestion(context, lastSequenceByShard, seriesOf(byTicker), worker);
 
     await watchTicker(deps, watched, '1m', true);
     await waitFor('workflow mode', async () => (await progress(watched)).mode === 'workflow', 60_000);
-    for (let i = 20; i < 40; i += 5) await send(stepsOf(steps, i, i + 5));
+    for (let i = 20; i < 40; i += 5) await send(recordsOf(steps, i, i + 5));
     await waitForIngestion(context, lastSequenceByShard, seriesOf(byTicker), worker);
     const following = await progress(watched);
     expect(following).toMatchObject({ mode: 'workflow', watched: true, barsStored: 20 });
@@ -91,7 +89,7 @@ describe('hand-offs between the fast path and ticker workflows', () => {
 
     await watchTicker(deps, watched, '1m', false);
     await waitFor('back on the fast path', async () => (await progress(watched)).mode === 'fast', 60_000);
-    await send(stepsOf(steps, 40, 60));
+    await send(recordsOf(steps, 40, 60));
     await waitForIngestion(context, lastSequenceByShard, seriesOf(byTicker), worker);
     await expectExactlyOnce(context, byTicker);
     expect((await progress(watched)).barsStored).toBe(20);

@@ -1,11 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { barEvent, type Bar } from '../../domain/market-event';
 import { bootstrapResources } from '../../local/bootstrap';
 import { watchTicker } from '../../operations/ticker-mode';
 import { BarsStore } from '../../store/bars-store';
 import { tickerWorkflowId } from '../../workflows/search-attributes';
 import { progressQuery } from '../../workflows/ticker';
-import { drillMarket, expectExactlyOnce, sendRecords, seriesOf, streamRecord } from '../support/drill-market';
+import { drillMarket, expectExactlyOnce, sendRecords, seriesOf, recordsOf } from '../support/drill-market';
 import { openContext, startWorker, waitFor, waitForIngestion, type TestContext, type WorkerProcess } from './harness';
 
 /**
@@ -14,7 +13,6 @@ import { openContext, startWorker, waitFor, waitForIngestion, type TestContext, 
  * hand-off was asked for, in each direction. Every bar stored once, in order, as if uninterrupted.
  */
 const suiteEnv = { TICKFLOW_STREAM: 'tickflow-takeover', TICKFLOW_READ_LIMIT: '20', TICKFLOW_METRICS_ADDRESS: 'off' };
-const stepsOf = (steps: Array<Array<{ ticker: string; bar: Bar }>>, from: number, to: number) => steps.slice(from, to).flat().map(({ ticker, bar }) => streamRecord(barEvent(ticker, '1m', bar)));
 
 describe('drills: workers killed under load and during hand-offs', () => {
   let context: TestContext;
@@ -25,7 +23,7 @@ describe('drills: workers killed under load and during hand-offs', () => {
     running.push(worker);
     return worker;
   };
-  const send = async (records: ReturnType<typeof stepsOf>) => (lastSequenceByShard = { ...lastSequenceByShard, ...(await sendRecords(context, records)) });
+  const send = async (records: ReturnType<typeof recordsOf>) => (lastSequenceByShard = { ...lastSequenceByShard, ...(await sendRecords(context, records)) });
 
   beforeAll(async () => {
     context = await openContext(suiteEnv);
@@ -45,7 +43,7 @@ describe('drills: workers killed under load and during hand-offs', () => {
     const stored = async () => (await Promise.all([...byTicker.keys()].map((t) => store.count(t, '1m')))).reduce((a, b) => a + b, 0);
     let kills = 0;
     for (let i = 0; i < steps.length; i += 50) {
-      await send(stepsOf(steps, i, i + 50));
+      await send(recordsOf(steps, i, i + 50));
       const before = await stored();
       await waitFor('progress', async () => (await stored()) > before, 120_000, 100);
       await victim.kill('SIGKILL');
@@ -64,24 +62,24 @@ describe('drills: workers killed under load and during hand-offs', () => {
     const deps = { config: context.config, temporal: context.temporal, kinesis: context.aws.kinesis };
     const progress = () => context.temporal.workflow.getHandle(tickerWorkflowId(watched, '1m')).query(progressQuery);
     let worker = start('handoff-kill-0');
-    await send(stepsOf(steps, 0, 30));
+    await send(recordsOf(steps, 0, 30));
     await waitForIngestion(context, lastSequenceByShard, seriesOf(byTicker), worker);
 
     await watchTicker(deps, watched, '1m', true);
-    await send(stepsOf(steps, 30, 45));
+    await send(recordsOf(steps, 30, 45));
     await sleep(200);
     await worker.kill('SIGKILL');
     worker = start('handoff-kill-1');
-    await send(stepsOf(steps, 45, 60));
+    await send(recordsOf(steps, 45, 60));
     await waitFor('workflow mode', async () => (await progress()).mode === 'workflow', 90_000);
     await waitForIngestion(context, lastSequenceByShard, seriesOf(byTicker), worker);
 
     await watchTicker(deps, watched, '1m', false);
-    await send(stepsOf(steps, 60, 75));
+    await send(recordsOf(steps, 60, 75));
     await sleep(200);
     await worker.kill('SIGKILL');
     worker = start('handoff-kill-2');
-    await send(stepsOf(steps, 75, 90));
+    await send(recordsOf(steps, 75, 90));
     await waitFor('back on the fast path', async () => (await progress()).mode === 'fast', 90_000);
     await waitForIngestion(context, lastSequenceByShard, seriesOf(byTicker), worker);
     await expectExactlyOnce(context, byTicker);

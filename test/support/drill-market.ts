@@ -1,5 +1,5 @@
 import { IndicatorSet } from '../../domain/indicators';
-import { encodeMarketEvent, type Bar, type BarEvent } from '../../domain/market-event';
+import { barEvent, encodeMarketEvent, type Bar, type BarEvent } from '../../domain/market-event';
 import { SyntheticMarket } from '../../domain/synthetic';
 import { KinesisSink } from '../../producer/kinesis-sink';
 import { BarsStore } from '../../store/bars-store';
@@ -16,6 +16,10 @@ export function drillMarket(prefix: string, tickers: number, bars: number, seed:
 }
 
 export const streamRecord = (event: BarEvent) => ({ partitionKey: event.ticker, data: Buffer.from(encodeMarketEvent(event)) });
+
+/** The stream records of market steps [from, to), in order. */
+export const recordsOf = (steps: ReadonlyArray<ReadonlyArray<{ ticker: string; bar: Bar }>>, from: number, to: number) =>
+  steps.slice(from, to).flat().map(({ ticker, bar }) => streamRecord(barEvent(ticker, '1m', bar)));
 
 /** Sends records in order through the producer's sink; returns the last sequence number per shard. */
 export async function sendRecords(context: TestContext, records: Array<{ partitionKey: string; data: Buffer }>): Promise<Record<string, string>> {

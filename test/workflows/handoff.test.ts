@@ -46,6 +46,7 @@ const activities: IngestActivities = {
     const last = input.bars.at(-1)!.t;
     return { stored: input.bars.length, duplicates: 0, redelivered: 0, lastBarTime: last, predictedThrough: null };
   },
+  awaitParentReaders: async () => ({}),
   predictBars: async () => {
     throw new Error('no predictions in these tests');
   },

@@ -15,7 +15,7 @@ export type ShardStart = { atSequence: string } | 'oldest';
 
 /**
  * Reads a shard again, page by page, from `start` until `lastSequence` (inclusive) or, without
- * one, until the end of what the shard holds now. For replays: the live read path is readShard.
+ * one, until the end of what the shard holds now. For replays: the live read path is runShard.
  */
 export async function* readShardHistory(
   kinesis: KinesisClient,

@@ -92,7 +92,11 @@ export async function shardReaderWorkflow(input: ShardReaderInput): Promise<void
     runs++;
     Object.assign(position, { afterSequence: result.afterSequence, counters: result.counters, workflowSeries: result.workflowSeries });
     millisBehindLatest = result.millisBehindLatest;
-    if (result.shardClosed) return;
+    if (result.shardClosed) {
+      // Requests that came in meanwhile still count: the child shards' readers inherit the outcome.
+      await applyHandOffs();
+      return;
+    }
     if (result.stoppedFor !== undefined) {
       const stoppedFor = result.stoppedFor;
       await condition(() => handBacks.some((r) => key(r) === stoppedFor), HAND_BACK_WAIT);

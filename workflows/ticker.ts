@@ -116,7 +116,14 @@ export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> 
   const askHandOver = async (): Promise<void> => {
     if (s.mode !== 'fast' || s.reader === null) return;
     setMode('handingOver');
-    await getExternalWorkflowHandle(s.reader).signal(handOverSignal, { ticker, interval });
+    try {
+      await getExternalWorkflowHandle(s.reader).signal(handOverSignal, { ticker, interval });
+    } catch (error) {
+      // The reader finished (its shard was resharded): the next watch or replay names the current one.
+      setMode('fast');
+      s.reader = null;
+      throw error;
+    }
   };
   const progress = (): TickerProgress => ({
     ticker, interval, mode: s.mode, watched: s.watched, reader: s.reader, lastBarTime: s.lastBarTime, pendingBatches: s.pending.length, processing,
@@ -146,7 +153,8 @@ export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> 
   setHandler(progressQuery, progress);
   setHandler(watchUpdate, async ({ on, reader }) => {
     s.watched = on;
-    s.reader ??= reader;
+    // On the fast path the caller knows the ticker's reader now; in workflow mode the forwarding one is.
+    if (s.mode === 'fast') s.reader = reader;
     if (on) await askHandOver();
     return progress();
   });
@@ -179,9 +187,12 @@ export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> 
     async ({ reader, ...request }) => {
       const job: (typeof replays)[number] = { request };
       replays.push(job);
-      s.reader ??= reader;
+      if (s.mode === 'fast') s.reader = reader;
       // The series is rewritten: the fast path must not write it meanwhile.
-      await askHandOver();
+      await askHandOver().catch((error: unknown) => {
+        replays.splice(replays.indexOf(job), 1);
+        throw error;
+      });
       await condition(() => job.outcome !== undefined);
       const outcome = job.outcome!;
       if ('error' in outcome) throw ApplicationFailure.create({ message: outcome.error, nonRetryable: true });
@@ -242,11 +253,12 @@ export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> 
   predictBacklog();
   for (;;) {
     const work = () => (s.mode === 'workflow' && replays.length > 0) || (!s.failure && s.pending.length > 0);
-    await condition(() => work() || mayHandBack() || (s.mode === 'fast' && wantsRecords()) || stopping || workflowInfo().continueAsNewSuggested);
+    const handOverDue = () => s.mode === 'fast' && s.reader !== null && wantsRecords();
+    await condition(() => work() || mayHandBack() || handOverDue() || stopping || workflowInfo().continueAsNewSuggested);
     processing = true;
     if (s.mode === 'workflow' && replays.length > 0) await runReplay(replays.shift()!);
     else if (!s.failure && s.pending.length > 0) await processNextBatches();
-    else if (s.mode === 'fast' && wantsRecords()) await askHandOver();
+    else if (handOverDue()) await askHandOver().catch(() => undefined);
     else if (mayHandBack()) await handBack();
     processing = false;
     if (stopping && replays.length === 0 && (s.failure !== null || s.pending.length === 0)) {

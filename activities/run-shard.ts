@@ -10,6 +10,7 @@ import { barsSignal } from '../workflows/handoff-signals';
 import { tickerWorkflow } from '../workflows/ticker';
 import { processSeriesBars, type SeriesBars } from './data-plane';
 import type { IngestDeps } from './deps';
+import { eachLimited } from './each-limited';
 import { catchUpPredictions, laggingSeriesOf, PredictionBackoff, type LaggingSeries } from './catch-up-predictions';
 import type { SeriesState, ShardStateCache } from './series-state';
 import { toStreamRecord } from './stream-history';
@@ -182,23 +183,20 @@ async function forwardInOrder(deps: IngestDeps, reader: string, position: ShardP
   const bySeries = new Map<string, Forward[]>();
   for (const f of forwards) {
     const key = seriesKey(f.batch.ticker, f.batch.interval);
-    bySeries.set(key, [...(bySeries.get(key) ?? []), f]);
+    const queue = bySeries.get(key);
+    if (queue) queue.push(f);
+    else bySeries.set(key, [f]);
   }
-  const queues = [...bySeries.entries()];
-  const lane = async () => {
-    for (let next = queues.shift(); next; next = queues.shift()) {
-      const [key, queue] = next;
-      for (const { batch: { ticker, interval, batch }, failure } of queue) {
-        Context.current().heartbeat(position);
-        await deps.temporal.workflow.signalWithStart(tickerWorkflow, {
-          ...tickerWorkflowStart(deps.config, ticker, interval),
-          signal: barsSignal,
-          signalArgs: [{ batch, reader, ...(failure === undefined ? {} : { failure }) }],
-        });
-        position.workflowSeries[key]!.lastForwarded = batch.bars.at(-1)!.seq;
-        position.counters.forwarded += batch.bars.length;
-      }
+  await eachLimited([...bySeries], SIGNAL_CONCURRENCY, async ([key, queue]) => {
+    for (const { batch: { ticker, interval, batch }, failure } of queue) {
+      Context.current().heartbeat(position);
+      await deps.temporal.workflow.signalWithStart(tickerWorkflow, {
+        ...tickerWorkflowStart(deps.config, ticker, interval),
+        signal: barsSignal,
+        signalArgs: [{ batch, reader, ...(failure === undefined ? {} : { failure }) }],
+      });
+      position.workflowSeries[key]!.lastForwarded = batch.bars.at(-1)!.seq;
+      position.counters.forwarded += batch.bars.length;
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(SIGNAL_CONCURRENCY, queues.length) }, lane));
+  });
 }

@@ -5,9 +5,10 @@ import type { BarInterval } from '../domain/market-event';
 import { seriesKey } from '../store/schema';
 import type { StoredBar } from '../store/bars-store';
 import type { IngestDeps } from './deps';
+import { eachLimited } from './each-limited';
 import { isTransient } from './failure-kind';
 import { predictionAt, timedInvoke } from './predict-bars';
-import { advanceSeries, loadSeriesState, type SeriesState, type SeriesStates } from './series-state';
+import { advanceSeries, loadSeriesState, type SeriesState } from './series-state';
 
 /**
  * How long a read waits on the endpoint before leaving its bars' predictions to the catch-up
@@ -52,20 +53,11 @@ interface Work {
 
 const reasonOf = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 
-/** Runs `step` for every item, `limit` at a time. */
-async function eachLimited<T>(items: readonly T[], limit: number, step: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await step(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-}
-
 /**
  * Runs `step` for each work item; a failure that is not an outage fails that series alone
  * (it goes to its ticker workflow), an outage fails the call (it is retried, nothing lost).
  */
-async function isolated(works: Work[], states: SeriesStates, limit: number, step: (work: Work) => Promise<void>): Promise<void> {
+async function isolated(works: Work[], states: Map<string, SeriesState>, limit: number, step: (work: Work) => Promise<void>): Promise<void> {
   await eachLimited(works, limit, async (work) => {
     if (work.outcome.failure !== undefined) return;
     try {
@@ -87,7 +79,7 @@ async function isolated(works: Work[], states: SeriesStates, limit: number, step
  * with nothing half-done that a retry would not redo identically (every write is keyed by
  * series and bar time); a series that fails for good is reported, and the others go on.
  */
-export async function processSeriesBars(deps: IngestDeps, states: SeriesStates, batches: readonly SeriesBars[]): Promise<SeriesOutcome[]> {
+export async function processSeriesBars(deps: IngestDeps, states: Map<string, SeriesState>, batches: readonly SeriesBars[]): Promise<SeriesOutcome[]> {
   const works: Work[] = batches.map((input) => ({
     input,
     key: seriesKey(input.ticker, input.interval),
@@ -145,7 +137,7 @@ export async function processSeriesBars(deps: IngestDeps, states: SeriesStates, 
 }
 
 /** One batched write for the whole read; when it is refused, series by series, so only the series at fault fails. */
-async function storeRows(deps: IngestDeps, works: Work[], states: SeriesStates): Promise<void> {
+async function storeRows(deps: IngestDeps, works: Work[], states: Map<string, SeriesState>): Promise<void> {
   const ready = works.filter((w) => w.outcome.failure === undefined && w.rows.length > 0);
   try {
     await deps.bars.put(ready.flatMap((w) => w.rows));

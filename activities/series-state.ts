@@ -18,13 +18,6 @@ export interface SeriesState {
   predictedThrough: number | null;
 }
 
-/** Where the data plane finds and keeps series states (a Map is one). */
-export interface SeriesStates {
-  get(key: string): SeriesState | undefined;
-  set(key: string, state: SeriesState): unknown;
-  delete(key: string): unknown;
-}
-
 /** A stored row that cannot be a bar: the series cannot go on until it is repaired. */
 export class CorruptStoredBarError extends Error {
   override name = 'CorruptStoredBarError';

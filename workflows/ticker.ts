@@ -38,7 +38,7 @@ const { readBatches, replayRange } = proxyActivities<IngestActivities>({
 const failureOf = (error: unknown): string | undefined =>
   error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === BATCH_FAILED ? error.cause.message : undefined;
 
-export const initialTickerState = (): TickerState => ({
+const initialTickerState = (): TickerState => ({
   mode: 'fast',
   reader: null,
   watched: false,

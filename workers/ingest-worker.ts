@@ -24,7 +24,8 @@ import { OffboardedSeries } from '../activities/registry-view';
  */
 export async function runIngestWorker(config: TickflowConfig, { aws, temporal, connection, workflowBundle, metrics }: WorkerResources): Promise<void> {
   const log = createLogger('ingest-worker', config.logLevel);
-  const shards = await ensureShardReaders(config, aws.kinesis, temporal);
+  const ensured = new Set<string>();
+  const shards = await ensureShardReaders(config, aws.kinesis, temporal, ensured);
   await ensureTickerRegistry(config, temporal);
   const bars = new BarsStore(aws.documents, config.tables.bars);
   const series = new SeriesStore(aws.documents, config.tables.tickers);
@@ -64,7 +65,7 @@ export async function runIngestWorker(config: TickflowConfig, { aws, temporal, c
   log.info({ taskQueue: config.temporal.taskQueue, stream: config.stream.name, shards, workflowCache }, 'ingest worker running');
   // A resharded stream is picked up without a restart: new shards get readers (after their parents').
   const reshardCheck = setInterval(() => {
-    ensureShardReaders(config, aws.kinesis, temporal).catch((error: unknown) => log.warn({ err: (error as Error).message }, 'could not check the stream for new shards; trying again'));
+    ensureShardReaders(config, aws.kinesis, temporal, ensured).catch((error: unknown) => log.warn({ err: (error as Error).message }, 'could not check the stream for new shards; trying again'));
   }, config.ingest.shardCheckMs);
   try {
     await worker.run();

@@ -13,8 +13,9 @@ export class StreamMissingError extends Error {
  * Ensures one reader workflow per shard: a running reader is left as it is, a finished one (its
  * shard closed and read to the end) is not started again, and a shard created by a reshard gets
  * a reader that first waits for its parents' readers to finish, so each ticker stays in order.
+ * Shards in `ensured` are skipped and the ones ensured now added, so a periodic check starts only new ones.
  */
-export async function ensureShardReaders(config: TickflowConfig, kinesis: KinesisClient, temporal: Client): Promise<string[]> {
+export async function ensureShardReaders(config: TickflowConfig, kinesis: KinesisClient, temporal: Client, ensured = new Set<string>()): Promise<string[]> {
   const shards = await listShards(kinesis, config.stream.name).catch((error: Error) => {
     if (error.name !== 'ResourceNotFoundException') throw error;
     throw new StreamMissingError(
@@ -24,6 +25,8 @@ export async function ensureShardReaders(config: TickflowConfig, kinesis: Kinesi
   const known = new Set(shards.map((s) => s.ShardId));
   for (const shard of shards) {
     const shardId = shard.ShardId!;
+    // Already ensured by this worker: its reader runs, or ran to the end.
+    if (ensured.has(shardId)) continue;
     const parents = [shard.ParentShardId, shard.AdjacentParentShardId].filter((p): p is string => p !== undefined && known.has(p));
     await temporal.workflow
       .start(shardReaderWorkflow, {
@@ -38,6 +41,7 @@ export async function ensureShardReaders(config: TickflowConfig, kinesis: Kinesi
       .catch((error: unknown) => {
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       });
+    ensured.add(shardId);
   }
   return shards.filter((s) => !s.SequenceNumberRange?.EndingSequenceNumber).map((s) => s.ShardId!);
 }

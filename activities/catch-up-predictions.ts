@@ -54,6 +54,7 @@ export async function laggingSeriesOf(deps: IngestDeps, streamName: string, shar
  * a state in memory is tracked there; `lagging` holds the others.
  */
 export async function catchUpPredictions(deps: IngestDeps, states: Map<string, SeriesState>, lagging: Map<string, LaggingSeries>, backoff: PredictionBackoff): Promise<void> {
+  if (!backoff.due) return;
   const { interval, horizon } = deps.config.model;
   const passEnds = Date.now() + PASS_BUDGET_MS;
   const behind: Array<{ key: string; through: number | null; watermark: { predictedThrough: number | null } }> = [

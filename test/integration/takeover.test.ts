@@ -65,23 +65,19 @@ describe('drills: workers killed under load and during hand-offs', () => {
     await send(recordsOf(steps, 0, 30));
     await waitForIngestion(context, lastSequenceByShard, seriesOf(byTicker), worker);
 
-    await watchTicker(deps, watched, '1m', true);
-    await send(recordsOf(steps, 30, 45));
-    await sleep(200);
-    await worker.kill('SIGKILL');
-    worker = start('handoff-kill-1');
-    await send(recordsOf(steps, 45, 60));
-    await waitFor('workflow mode', async () => (await progress()).mode === 'workflow', 90_000);
-    await waitForIngestion(context, lastSequenceByShard, seriesOf(byTicker), worker);
-
-    await watchTicker(deps, watched, '1m', false);
-    await send(recordsOf(steps, 60, 75));
-    await sleep(200);
-    await worker.kill('SIGKILL');
-    worker = start('handoff-kill-2');
-    await send(recordsOf(steps, 75, 90));
-    await waitFor('back on the fast path', async () => (await progress()).mode === 'fast', 90_000);
-    await waitForIngestion(context, lastSequenceByShard, seriesOf(byTicker), worker);
+    // Each direction: ask, send, kill the worker 0.2 s later, start another, send more, and the hand-off completes.
+    const killDuringHandOff = async (on: boolean, from: number, round: number) => {
+      await watchTicker(deps, watched, '1m', on);
+      await send(recordsOf(steps, from, from + 15));
+      await sleep(200);
+      await worker.kill('SIGKILL');
+      worker = start(`handoff-kill-${round}`);
+      await send(recordsOf(steps, from + 15, from + 30));
+      await waitFor(on ? 'workflow mode' : 'back on the fast path', async () => (await progress()).mode === (on ? 'workflow' : 'fast'), 90_000);
+      await waitForIngestion(context, lastSequenceByShard, seriesOf(byTicker), worker);
+    };
+    await killDuringHandOff(true, 30, 1);
+    await killDuringHandOff(false, 60, 2);
     await expectExactlyOnce(context, byTicker);
   });
 });

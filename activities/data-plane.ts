@@ -16,7 +16,7 @@ import { advanceSeries, loadSeriesState, type SeriesState } from './series-state
  */
 const INLINE_PREDICT_TIMEOUT_MS = 5_000;
 /** Series loaded from storage at once on a cold read (a restart, a new shard owner). */
-const LOAD_CONCURRENCY = 16;
+export const LOAD_CONCURRENCY = 16;
 
 /** One series' bars from one read, in stream order. */
 export interface SeriesBars {

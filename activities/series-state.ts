@@ -1,7 +1,7 @@
 import { FEATURE_LOOKBACK } from '../domain/features';
 import { IndicatorSet } from '../domain/indicators';
 import type { Bar } from '../domain/market-event';
-import type { StoredBar } from '../store/bars-store';
+import type { ReplayInput, StoredBar } from '../store/bars-store';
 import type { IngestDeps } from './deps';
 
 /**
@@ -26,15 +26,18 @@ export class CorruptStoredBarError extends Error {
 const NUMERIC = ['t', 'o', 'h', 'l', 'c', 'v'] as const;
 
 /** Rows read back from storage are checked before indicators are rebuilt from them. */
-function checkedRow(row: StoredBar): StoredBar {
-  const bad = NUMERIC.find((field) => typeof row[field] !== 'number' || !Number.isFinite(row[field]));
-  if (bad) throw new CorruptStoredBarError(`stored bar ${row.ticker} ${row.interval} ${row.time ?? row.t}: ${bad} is ${JSON.stringify(row[bad])}, not a number`);
-  return row;
+function checkRows(rows: readonly ReplayInput[], ticker: string, interval: string): void {
+  for (const row of rows) {
+    const bad = NUMERIC.find((field) => typeof row[field] !== 'number' || !Number.isFinite(row[field]));
+    if (bad) throw new CorruptStoredBarError(`stored bar ${ticker} ${interval} ${typeof row.t === 'number' ? new Date(row.t).toISOString() : String(row.t)}: ${bad} is ${JSON.stringify(row[bad])}, not a number`);
+  }
 }
 
 /**
  * The state of a series as stored before `before` (default: all of it): indicators warmed up
- * over the stored history, the last stored sequence number and the prediction watermark.
+ * over the stored history (only the attributes they need: a cold start reads every series), the
+ * newest rows in full for the features, the last stored sequence number and the prediction
+ * watermark.
  */
 export async function loadSeriesState(
   deps: Pick<IngestDeps, 'bars' | 'config' | 'series'>,
@@ -42,13 +45,20 @@ export async function loadSeriesState(
   interval: string,
   before = Number.MAX_SAFE_INTEGER,
 ): Promise<SeriesState> {
-  const [history, progress] = await Promise.all([deps.bars.lastBefore(ticker, interval, before, deps.config.ingest.warmupBars), deps.series.get(ticker, interval)]);
-  history.forEach(checkedRow);
-  const last = history.at(-1);
+  const [history, recent, progress] = await Promise.all([
+    deps.bars.replayInputsBefore(ticker, interval, before, deps.config.ingest.warmupBars),
+    deps.bars.lastBefore(ticker, interval, before, FEATURE_LOOKBACK),
+    deps.series.get(ticker, interval),
+  ]);
+  checkRows(history, ticker, interval);
+  checkRows(recent, ticker, interval);
+  const last = recent.at(-1);
+  // The series has one writer at a time (its reader or its workflow, which loads it): both reads end at the same bar.
+  if (history.at(-1)?.t !== last?.t) throw new Error(`${ticker} ${interval} changed while its state was loaded: another party is writing it`);
   const predictedThrough = progress?.predictedThrough ?? null;
   return {
     indicators: IndicatorSet.warmUp(history),
-    recent: history.slice(-FEATURE_LOOKBACK),
+    recent,
     lastSeq: last?.seq ?? null,
     predictedThrough: last && predictedThrough !== null ? Math.min(predictedThrough, last.t) : null,
   };

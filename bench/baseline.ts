@@ -22,7 +22,7 @@ import { tableDefinitions } from '../store/schema';
 import { DAYS_PER_YEAR, seedHistory, servedModel, trainAndDeploy } from './bench-model';
 import { benchStackSetup, withBenchStack, type BenchStack } from './bench-stack';
 import { untilPredicted } from './pipeline-probes';
-import { recordResults } from './results';
+import { recordFigures, recordResults } from './results';
 import { consumeSeedStyle } from './seed-style-handler';
 import { quantile } from './stats';
 import { benchOptions } from './options';
@@ -99,6 +99,7 @@ async function main(): Promise<void> {
         const sideRow = (ms: number[]) => `${(median(ms) / 1000).toFixed(1)} s = ${rate(median(ms)).toFixed(0)} bars/s (median; runs: ${ms.map((m) => rate(m).toFixed(0)).join(', ')} bars/s)`;
         const ratios = runs.map((r) => rate(r.tickflowMs) / rate(r.seedMs));
         const ratio = median(ratios);
+        recordFigures('baseline', { ratio, tickflowBarsPerSecond: rate(median(runs.map((r) => r.tickflowMs))), seedStyleBarsPerSecond: rate(median(runs.map((r) => r.seedMs))), runs: RUNS });
         return [
           ['data', `${TICKERS} fresh tickers × ${BARS} daily bars = ${total} bars, sent at once, ${RUNS} runs (new tickers each); predictions on (model ${servedModel(trained)})`],
           ['tickflow: first record sent → every bar stored and predicted', sideRow(runs.map((r) => r.tickflowMs))],

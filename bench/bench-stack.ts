@@ -45,8 +45,13 @@ export const benchEnv: Record<string, string> = {
 export interface BenchStack {
   config: TickflowConfig;
   aws: AwsClients;
-  worker: ChildProcess;
+  /** The worker process now running (a new one after `restartWorker`). */
+  readonly worker: ChildProcess;
   workerLog: string;
+  /** SIGKILLs the worker (nothing graceful: its activities are taken over once their heartbeats time out) and waits until it is gone. */
+  killWorker(): Promise<void>;
+  /** Starts a new worker process in place of the one killed; its output is appended to the same log. */
+  restartWorker(): void;
   /** Highest resident memory of the worker so far (sampled every second), KiB. */
   peakRssKb(): number;
   /** Starts a window of CPU accounting by process (each service, the worker, this benchmark); the function it returns ends it and formats the shares. */
@@ -74,28 +79,52 @@ export async function withBenchStack<T>(say: (line: string) => void, work: (stac
   await bootstrapResources(config, aws);
   mkdirSync(path.join(config.home, 'logs'), { recursive: true });
   const workerLog = path.join(config.home, 'logs', 'bench-worker.log');
-  const out = openSync(workerLog, 'w');
   const nodeFlags = [WORKER_HEAP, ...(options.workerNodeFlags ?? [])];
-  const worker = spawn(process.execPath, [...nodeFlags, path.join(repoRoot, 'bin', 'tickflow.js'), 'worker', '--role', options.role ?? 'ingest'], { env: process.env, stdio: ['ignore', out, out] });
-  closeSync(out);
+  const spawnWorker = (logFlags: 'w' | 'a') => {
+    const out = openSync(workerLog, logFlags);
+    const child = spawn(process.execPath, [...nodeFlags, path.join(repoRoot, 'bin', 'tickflow.js'), 'worker', '--role', options.role ?? 'ingest'], { env: process.env, stdio: ['ignore', out, out] });
+    closeSync(out);
+    return child;
+  };
+  const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+  let worker = spawnWorker('w');
   let peak = 0;
   const sampler = setInterval(() => {
     // Once the worker has exited there is nothing to sample; the probes report the exit with its log.
-    if (worker.exitCode !== null || worker.signalCode !== null) return;
+    if (exited(worker)) return;
     const status = readFileSync(`/proc/${worker.pid}/status`, 'utf8');
     peak = Math.max(peak, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
   }, 1000);
+  const stopWorker = async (signal: NodeJS.Signals) => {
+    if (exited(worker)) return;
+    const gone = new Promise((r) => worker.once('exit', r));
+    worker.kill(signal);
+    await gone;
+  };
   try {
     const who = [
       ...services.flatMap((s) => (s.pid === undefined ? [] : [{ name: s.name, pgrp: s.pid }])),
       { name: 'worker', pid: worker.pid! },
       { name: 'benchmark (producer, probes)', pid: process.pid },
     ];
-    return await work({ config, aws, worker, workerLog, peakRssKb: () => peak, cpuMeter: () => startCpuMeter(who, os.cpus().length) });
+    return await work({
+      config,
+      aws,
+      get worker() {
+        return worker;
+      },
+      workerLog,
+      killWorker: () => stopWorker('SIGKILL'),
+      restartWorker: () => {
+        if (!exited(worker)) throw new Error('restartWorker: the worker is still running');
+        worker = spawnWorker('a');
+      },
+      peakRssKb: () => peak,
+      cpuMeter: () => startCpuMeter(who, os.cpus().length),
+    });
   } finally {
     clearInterval(sampler);
-    worker.kill('SIGTERM');
-    await new Promise((r) => worker.once('exit', r));
+    await stopWorker('SIGTERM');
     destroyAwsClients(aws);
     await stackDown(config);
   }

@@ -14,12 +14,12 @@ import { parseMarketEvent, toBar, type Bar } from '../domain/market-event';
 import { toStreamRecord } from '../activities/stream-history';
 import { untilStreamActive } from '../local/bootstrap';
 import { produce } from '../producer/produce';
-import { syntheticSource } from '../producer/sources/synthetic';
 import { SeriesTable } from '../store/series-table';
 import { benchStackSetup, withBenchStack, type BenchStack } from './bench-stack';
+import { marketBursts } from './market-bursts';
 import { benchOptions } from './options';
 import { untilAllDone } from './pipeline-probes';
-import { recordResults } from './results';
+import { recordFigures, recordResults } from './results';
 import { quantile } from './stats';
 
 const { tickers: TICKERS, steps: STEPS } = benchOptions('floor', { tickers: 8000, steps: 3 });
@@ -85,13 +85,14 @@ async function main(): Promise<void> {
     try {
       say(`${TICKERS} tickers, a bar each every 60 s, ${STEPS} times`);
       const t0 = Date.now();
-      await produce(aws.kinesis, syntheticSource({ tickers: TICKERS, bars: STEPS, seed: 43, interval: '1m', rate: 1 / 60, startTime: Date.parse('2024-01-02T14:30:00Z') }), { streamName: stream });
+      await produce(aws.kinesis, marketBursts(TICKERS, STEPS, 60), { streamName: stream });
       const producedAt = Date.now();
       const doneAt = await untilAllDone(stack, 'bars copied', TICKERS * STEPS, async () => {
         if (copied.failure !== undefined) throw copied.failure;
         return copied.bars;
       }, 10 * MINUTE, say);
       const q = (p: number) => quantile(copied.latencies, p).toFixed(0);
+      recordFigures('floor', { p50Ms: quantile(copied.latencies, 0.5), p99Ms: quantile(copied.latencies, 0.99), tickers: TICKERS, bursts: STEPS });
       return [
         ['data', `${TICKERS.toLocaleString()} tickers × ${STEPS} one-minute bars in bursts of ${TICKERS.toLocaleString()}, ${shardIds.length} shards; parse + one batched write per read, nothing else`],
         ['produced in', `${((producedAt - t0) / 1000).toFixed(0)} s; last bar written ${((doneAt - producedAt) / 1000).toFixed(1)} s after the producer finished`],

@@ -1,3 +1,4 @@
+import { eachLimited } from '../activities/each-limited';
 import { listShards } from '../clients/kinesis-shards';
 import { readShardHistory } from '../activities/stream-history';
 import { histogramQuantile } from '../domain/metrics-summary';
@@ -14,12 +15,12 @@ import { quantile } from './stats';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Polls `progress` (how many of `total` are done) every 250 ms until all are, failing when the
+ * Polls `progress` (how many of `total` are done) every `pollMs` until all are, failing when the
  * worker exits or `limitMs` passes and reporting every 10 s; returns when they were done.
  */
-export async function untilAllDone(stack: BenchStack, what: string, total: number, progress: () => Promise<number>, limitMs: number, say: (line: string) => void): Promise<number> {
+export async function untilAllDone(stack: BenchStack, what: string, total: number, progress: () => Promise<number>, limitMs: number, say: (line: string) => void, pollMs = 250): Promise<number> {
   const deadline = Date.now() + limitMs;
-  for (let report = Date.now(); ; await sleep(250)) {
+  for (let report = Date.now(); ; await sleep(pollMs)) {
     const done = await progress();
     if (done >= total) return Date.now();
     if (stack.worker.exitCode !== null) throw new Error(`the worker exited; see ${stack.workerLog}`);
@@ -33,6 +34,17 @@ export async function untilStored(stack: BenchStack, tickers: number, lastBar: n
   const series = new SeriesStore(stack.aws.documents, stack.config.tables.tickers);
   const stored = async () => (await series.list()).filter((s) => s.lastBarTime >= lastBar).length;
   return untilAllDone(stack, 'series stored through their last bar', tickers, stored, limitMs, say);
+}
+
+/**
+ * Waits until `tickers` series have their predictions through `lastBar`, by the prediction
+ * watermark in the series table: one Scan every 2 s, light enough to leave the pipeline its
+ * CPU at 8,000 tickers (the exact per-bar times come from the predictions afterwards).
+ */
+export async function untilSeriesPredicted(stack: BenchStack, tickers: number, lastBar: number, limitMs: number, say: (line: string) => void): Promise<number> {
+  const series = new SeriesStore(stack.aws.documents, stack.config.tables.tickers);
+  const predicted = async () => (await series.list()).filter((s) => (s.predictedThrough ?? 0) >= lastBar).length;
+  return untilAllDone(stack, 'series predicted through their last bar', tickers, predicted, limitMs, say, 2000);
 }
 
 /** Waits until every ticker has a prediction for `lastBar` (predictions are written after the bar); returns when. */
@@ -91,18 +103,23 @@ export async function arrivalTimes(stack: BenchStack): Promise<Map<string, numbe
 
 /**
  * Arrival in Kinesis → prediction stored, per bar of [from, to], exact (from the predictions'
- * own timestamps, not a histogram): p50 / p95 / p99 / max in ms, and how many bars.
+ * own timestamps, not a histogram), in ms; a bar without a prediction is not in the list.
  */
-export async function predictionFreshness(stack: BenchStack, arrivals: Map<string, number>, tickers: readonly string[], interval: string, from: number, to: number): Promise<string> {
+export async function predictionLatencies(stack: BenchStack, arrivals: Map<string, number>, tickers: readonly string[], interval: string, from: number, to: number): Promise<number[]> {
   const predictions = new PredictionsStore(stack.aws.documents, stack.config.tables.predictions);
   const latencies: number[] = [];
-  for (const ticker of tickers) {
+  await eachLimited(tickers, 8, async (ticker) => {
     for (const p of await predictions.range(ticker, interval, from, to)) {
       const arrived = arrivals.get(`${ticker}#${interval}#${p.t}`);
       if (arrived !== undefined) latencies.push(p.predictedAt - arrived);
     }
-  }
+  });
+  return latencies;
+}
+
+/** p50 / p95 / p99 / max of per-bar latencies in ms, and how many bars. */
+export function latencySummary(latencies: readonly number[]): string {
   if (latencies.length === 0) return 'no predictions';
   const q = (p: number) => quantile(latencies, p).toFixed(0);
-  return `${q(0.5)} / ${q(0.95)} / ${q(0.99)} / ${latencies.reduce((a, b) => Math.max(a, b)).toFixed(0)} ms (${latencies.length} bars)`;
+  return `${q(0.5)} / ${q(0.95)} / ${q(0.99)} / ${latencies.reduce((a, b) => Math.max(a, b)).toFixed(0)} ms (${latencies.length.toLocaleString()} bars)`;
 }

@@ -4,16 +4,72 @@ import os from 'node:os';
 import path from 'node:path';
 
 const FILE = path.join(__dirname, 'RESULTS.md');
+const JSON_FILE = path.join(__dirname, 'results.json');
+
+function commit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: __dirname }).toString().trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+const machineModel = () => `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}`;
 
 function machine(): string {
-  const commit = (() => {
-    try {
-      return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: __dirname }).toString().trim();
-    } catch {
-      return 'unknown';
-    }
-  })();
-  return `${new Date().toISOString().slice(0, 10)}, commit ${commit}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}`;
+  return `${new Date().toISOString().slice(0, 10)}, commit ${commit()}, ${machineModel()}`;
+}
+
+/** A benchmark's figures for machines: flat values under its key in bench/results.json. */
+export type BenchFigures = Record<string, number | boolean | string>;
+
+interface ResultsJson {
+  commit: string;
+  date: string;
+  machine: string;
+  /** Set by `npm run bench`: every section below comes from that one run. */
+  run?: string;
+  [section: string]: unknown;
+}
+
+function readResultsJson(): ResultsJson | undefined {
+  return existsSync(JSON_FILE) ? (JSON.parse(readFileSync(JSON_FILE, 'utf8')) as ResultsJson) : undefined;
+}
+
+function writeResultsJson(results: ResultsJson): void {
+  writeFileSync(JSON_FILE, `${JSON.stringify(results, null, 2)}\n`);
+}
+
+/**
+ * Starts bench/results.json afresh for one `npm run bench`: its commit, date and machine head
+ * the file, and every benchmark of that run adds its section (`recordFigures`).
+ */
+export function startResultsRun(): void {
+  const date = new Date().toISOString();
+  writeResultsJson({ commit: commit(), date, machine: machineModel(), run: date });
+}
+
+/**
+ * Sets one benchmark's section of bench/results.json. Outside `npm run bench` the section says
+ * its own commit and date, since the file's head is then another run's.
+ */
+export function recordFigures(section: string, figures: BenchFigures): void {
+  const inRun = process.env.TICKFLOW_BENCH_RUN !== undefined;
+  const current = readResultsJson() ?? { commit: commit(), date: new Date().toISOString(), machine: machineModel() };
+  const own = inRun ? {} : { commit: commit(), date: new Date().toISOString() };
+  writeResultsJson({ ...current, [section]: { ...figures, ...own } });
+}
+
+/**
+ * The market's p99 as a multiple of the floor's, once one run has recorded both: how far the
+ * pipeline is from what this stack can do at all.
+ */
+export function recordMarketOverFloor(): void {
+  const results = readResultsJson();
+  const market = results?.market as BenchFigures | undefined;
+  const floor = results?.floor as BenchFigures | undefined;
+  if (!results || typeof market?.p99Ms !== 'number' || typeof floor?.p99Ms !== 'number') return;
+  writeResultsJson({ ...results, market: { ...market, p99OverFloor: market.p99Ms / floor.p99Ms } });
 }
 
 /** Replaces (or appends) one benchmark's section of bench/RESULTS.md, between its markers. */

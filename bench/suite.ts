@@ -20,9 +20,10 @@ export const BENCHMARKS: readonly Benchmark[] = [
   { name: 'throughput', script: 'throughput.ts', about: 'bars/s, freshness and worker memory at 100 and 1,000 tickers × 1 bar/s', args: ['--tickers', '100,1000', '--backlog', '20', '--rate', '1', '--seconds', '30'] },
   { name: 'sweep', script: 'sweep.ts', about: 'where lag starts to grow at 1,000 tickers, predictions on; freshness to prediction stored', args: ['--tickers', '1000', '--rates', '0.02,0.05,0.1,0.2,1', '--seconds', '30'] },
   { name: 'worker-profile', script: 'worker-profile.ts', about: "where the worker's time goes at 1,000 tickers × 1 bar/s, predictions on (V8 CPU profile)", args: ['--tickers', '1000', '--rate', '1', '--seconds', '30'] },
-  { name: 'floor', script: 'floor.ts', about: "this stack's floor: the market's bursts copied Kinesis → DynamoDB Local with nothing else", args: ['--tickers', '8000', '--steps', '3'] },
-  { name: 'market', script: 'throughput.ts', about: 'the US market: 8,000 tickers at one bar per minute', args: ['--tickers', '8000', '--backlog', '2', '--rate', '0.0167', '--seconds', '180'] },
-  { name: 'shard-batch', script: 'shard-batch.ts', about: 'design probe: the data plane of one shard read for every ticker in it, 8,000 tickers', args: ['--tickers', '8000', '--rates', '60,6,2', '--steps', '3'] },
+  { name: 'warm-up', script: 'warm-up.ts', about: 'cold start of a series with 1,000 stored bars: its state rebuilt from storage; what 8,000 would take', args: ['--tickers', '200', '--bars', '1000'] },
+  { name: 'floor', script: 'floor.ts', about: "this stack's floor: the market's bursts copied Kinesis → DynamoDB Local with nothing else", args: ['--tickers', '8000', '--steps', '5'] },
+  { name: 'market', script: 'market.ts', about: 'the US market: 8,000 tickers, a bar each per minute for 10 minutes, predictions on; then a SIGKILLed worker\'s cold start', args: ['--tickers', '8000', '--bursts', '10', '--every', '60'] },
+  { name: 'ten-x', script: 'ten-x.ts', about: 'ten times the market: 8,000 tickers, a bar each every 6 s, predictions on', args: ['--tickers', '8000', '--bursts', '20', '--every', '6'] },
   { name: 'scale', script: 'scale.ts', about: '500 synthetic tickers and the real datasets together', args: ['--tickers', '500', '--bars', '60'] },
 ];
 

@@ -12,7 +12,7 @@ import { syntheticSource } from '../producer/sources/synthetic';
 import { servedAndWarm } from './bench-model';
 import { benchStackSetup, withBenchStack } from './bench-stack';
 import { benchOptions } from './options';
-import { arrivalTimes, between, freshnessHistogram, histogramQuantiles, predictionFreshness, untilPredicted, untilStored } from './pipeline-probes';
+import { arrivalTimes, between, freshnessHistogram, histogramQuantiles, latencySummary, predictionLatencies, untilPredicted, untilStored } from './pipeline-probes';
 import { recordResults } from './results';
 
 const { tickers: TICKERS, rates: RATES, seconds: SECONDS } = benchOptions('sweep', { tickers: 1000, rates: [0.02, 0.05, 0.1, 0.2, 1], seconds: 30 });
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
       const arrivals = await arrivalTimes(stack);
       const result: Array<[string, string]> = [['data', `${TICKERS} tickers, 1-minute bars, predictions on (model ${model}); each rate for ${SECONDS} s`]];
       for (const step of steps) {
-        const predicted = await predictionFreshness(stack, arrivals, tickers, '1m', step.from, step.to);
+        const predicted = latencySummary(await predictionLatencies(stack, arrivals, tickers, '1m', step.from, step.to));
         const label = `${(step.rate * TICKERS).toFixed(0)} bars/s offered (${step.rate}/ticker/s)`;
         result.push(
           [`${label}: kept up?`, keptUp(step) ? `yes (last bar predicted ${(step.predictedMs / 1000).toFixed(1)} s after the producer finished)` : `no: last bar stored ${(step.storedMs / 1000).toFixed(0)} s, predicted ${(step.predictedMs / 1000).toFixed(0)} s after the producer finished (${(step.producedMs / 1000).toFixed(0)} s)`],

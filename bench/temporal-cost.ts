@@ -15,7 +15,7 @@ import { syntheticTickerName } from '../domain/synthetic';
 import { serveMinuteModel } from './bench-model';
 import { benchStackSetup, withBenchStack } from './bench-stack';
 import { untilPredicted, untilStored } from './pipeline-probes';
-import { recordResults } from './results';
+import { recordFigures, recordResults } from './results';
 import { benchOptions } from './options';
 import { FIRST_TIER_USD_PER_ACTION, volumePricedActionsUsd } from './temporal-pricing';
 
@@ -124,6 +124,13 @@ async function main(): Promise<void> {
         const readerPerShardMonth = readerPerShardMinute * 60 * 24 * 30;
         const marketActions = MARKET_TICKERS * perBar * BARS_PER_MONTH + config.stream.shards * readerPerShardMonth;
         const marketPerBar = marketActions / (MARKET_TICKERS * BARS_PER_MONTH);
+        recordFigures('temporalCost', {
+          actionsPerBar: marketPerBar,
+          usdPerTickerMonth: (marketActions * FIRST_TIER_USD_PER_ACTION) / MARKET_TICKERS,
+          usdPerTickerMonthVolumePriced: volumePricedActionsUsd(marketActions) / MARKET_TICKERS,
+          tickerWorkflowActionsPerBar: perBar,
+          readerActionsPerShardMinute: readerPerShardMinute,
+        });
         const rows: Array<[string, string]> = [
           ['run', `${TICKERS} tickers × ${STEPS} bars, one bar per ticker every 2 s (${minutes.toFixed(1)} min), predictions on (model ${model}); ${tickerRuns.length} ticker workflow runs, ${readerRuns.length} shard reader runs`],
           ['ticker workflow actions per bar (tickers on the fast path have none)', perBar.toFixed(3)],

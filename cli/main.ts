@@ -15,7 +15,7 @@ import { registerWorkerCommand } from './commands/worker';
 
 const program = new Command()
   .name('tickflow')
-  .description('Real-time stock analysis: Kinesis → per-ticker Temporal workflows → indicators → DynamoDB.\nConfiguration comes from TICKFLOW_* environment variables (see README).')
+  .description('Real-time stock analysis: Kinesis → Temporal shard readers → indicators and predictions → DynamoDB.\nConfiguration comes from TICKFLOW_* environment variables (see docs/configuration.md).')
   .version(require('../package.json').version)
   .showHelpAfterError();
 

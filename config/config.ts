@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { INTERVALS } from '../domain/market-event';
+import { DEFAULT_WARMUP_BARS } from '../domain/indicators';
 
 /**
  * One typed configuration for every process, read from environment variables.
@@ -46,7 +47,7 @@ const envSchema = z.object({
   TICKFLOW_ALERTS_TOPIC_ARN: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/, 'an SNS topic ARN').optional(),
   TICKFLOW_READ_LIMIT: positiveInt(2000).pipe(z.number().max(10000)),
   TICKFLOW_MAX_BARS_PER_BATCH: positiveInt(500).pipe(z.number().max(2000)),
-  TICKFLOW_WARMUP_BARS: positiveInt(1000).pipe(z.number().min(100)),
+  TICKFLOW_WARMUP_BARS: positiveInt(DEFAULT_WARMUP_BARS).pipe(z.number().min(100)),
   TICKFLOW_POLL_INTERVAL_MS: positiveInt(200),
   TICKFLOW_LONG_POLL_MS: positiveInt(10000),
   TICKFLOW_SHARD_RUN_SECONDS: positiveInt(60).pipe(z.number().max(600)),

@@ -10,5 +10,15 @@ export interface StoredBar extends Bar, IndicatorValues {
   seq?: string;
 }
 
-/** Bars with every indicator; `lastBefore` is the history an indicator warm-up replays. */
-export class BarsStore extends SeriesTable<StoredBar> {}
+/** What an indicator warm-up replays of a stored bar: the bar, and the OBV its run reached. */
+export type ReplayInput = Bar & Pick<IndicatorValues, 'obv'>;
+
+const REPLAY_ATTRIBUTES = ['t', 'o', 'h', 'l', 'c', 'v', 'obv'] as const satisfies readonly (keyof ReplayInput)[];
+
+/** Bars with every indicator. */
+export class BarsStore extends SeriesTable<StoredBar> {
+  /** The `limit` bars before `before`, oldest first, with only what an indicator warm-up replays. */
+  replayInputsBefore(ticker: string, interval: string, before: number, limit: number): Promise<ReplayInput[]> {
+    return this.newestBefore<ReplayInput>(ticker, interval, before, limit, REPLAY_ATTRIBUTES);
+  }
+}

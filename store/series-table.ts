@@ -36,7 +36,19 @@ export class SeriesTable<T extends SeriesRow> {
 
   /** The `limit` rows strictly before `before`, oldest first. */
   async lastBefore(ticker: string, interval: string, before: number, limit: number): Promise<T[]> {
-    const rows: T[] = [];
+    return this.newestBefore<T>(ticker, interval, before, limit);
+  }
+
+  /**
+   * As lastBefore, but only the named attributes of each row: less for DynamoDB to send and,
+   * above all, for the SDK to unmarshal (most of a long read's cost).
+   */
+  protected async newestBefore<R>(ticker: string, interval: string, before: number, limit: number, attributes?: readonly string[]): Promise<R[]> {
+    const rows: R[] = [];
+    const projection = attributes && {
+      ProjectionExpression: attributes.map((_, i) => `#a${i}`).join(', '),
+      ExpressionAttributeNames: Object.fromEntries(attributes.map((name, i) => [`#a${i}`, name])),
+    };
     const query = (start: Record<string, unknown> | undefined) =>
       this.documents.send(
         new QueryCommand({
@@ -46,10 +58,11 @@ export class SeriesTable<T extends SeriesRow> {
           ScanIndexForward: false,
           Limit: limit - rows.length,
           ExclusiveStartKey: start,
+          ...projection,
         }),
       );
     for await (const page of pages(query)) {
-      rows.push(...((page.Items ?? []) as unknown as Array<T & { pk: string }>).map(withoutKey));
+      rows.push(...((page.Items ?? []) as unknown as Array<R & { pk?: string }>).map(withoutKey));
       if (rows.length >= limit) break;
     }
     return rows.reverse();
@@ -74,6 +87,6 @@ export class SeriesTable<T extends SeriesRow> {
   }
 }
 
-function withoutKey<T>({ pk: _pk, ...row }: T & { pk: string }): T {
+function withoutKey<T>({ pk: _pk, ...row }: T & { pk?: string }): T {
   return row as T;
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { IndicatorSet, INDICATOR_NAMES } from '../../domain/indicators';
+import { DEFAULT_WARMUP_BARS, IndicatorSet, INDICATOR_NAMES } from '../../domain/indicators';
 import { parseYahooCsv } from '../../domain/yahoo-csv';
 import { packagedDataset } from '../../producer/sources/replay';
 import { SyntheticMarket } from '../../domain/synthetic';
@@ -24,13 +24,37 @@ describe('IndicatorSet', () => {
     const rows = aapl.map((bar) => ({ ...bar, ...uninterrupted.add(bar) }));
     for (const split of [1, 30, 700, 1200]) {
       // Warm-up window shorter than the history: EMA/RSI seeds differ but are forgotten; OBV continues from storage.
-      const resumed = IndicatorSet.warmUp(rows.slice(Math.max(0, split - 1000), split));
+      const resumed = IndicatorSet.warmUp(rows.slice(Math.max(0, split - DEFAULT_WARMUP_BARS), split));
       for (let i = split; i < Math.min(split + 40, aapl.length); i++) {
         const { t: _t, o: _o, h: _h, l: _l, c: _c, v: _v, ...expected } = rows[i]!;
         const mismatch = firstMismatch({ ...resumed.add(aapl[i]!) }, expected);
         if (mismatch) throw new Error(`resumed at ${split}, bar ${i}: ${mismatch}`);
       }
     }
+  });
+
+  test('the default warm-up window resumes synthetic minute series with jumps within 1e-9, and a window of 300 would not', () => {
+    const market = new SyntheticMarket({ tickers: 5, seed: 3, startTime: 0, stepMs: 60_000 });
+    const steps = Array.from({ length: 2600 }, () => market.next());
+    const worstAfterWarmUp = (window: number) => {
+      let mismatches = 0;
+      for (let ticker = 0; ticker < 5; ticker++) {
+        const bars = steps.map((step) => step[ticker]!.bar);
+        const uninterrupted = IndicatorSet.empty();
+        const rows = bars.map((bar) => ({ ...bar, ...uninterrupted.add(bar) }));
+        for (const split of [1500, 2500]) {
+          const resumed = IndicatorSet.warmUp(rows.slice(split - window, split));
+          for (let i = split; i < split + 100; i++) {
+            const { t: _t, o: _o, h: _h, l: _l, c: _c, v: _v, ...expected } = rows[i]!;
+            if (firstMismatch({ ...resumed.add(bars[i]!) }, expected) !== undefined) mismatches++;
+          }
+        }
+      }
+      return mismatches;
+    };
+    expect(worstAfterWarmUp(DEFAULT_WARMUP_BARS)).toBe(0);
+    // The check can fail: too short a window leaves the EMA seeds visible.
+    expect(worstAfterWarmUp(300)).toBeGreaterThan(0);
   });
 
   test('rejects bars out of time order', () => {

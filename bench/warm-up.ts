@@ -1,0 +1,62 @@
+/**
+ * What a cold start costs a series with a realistic stored history: `--tickers` series of
+ * `--bars` stored one-minute bars each (a day of trading is 390), then every series' state
+ * rebuilt from storage as a cold shard read does (loadSeriesState, as many at once as the data
+ * plane loads). Per series: wall time and the loader's own CPU; and what 8,000 series would
+ * take at that rate on this stack. The market benchmark's cold start has only a few stored
+ * bars per series: seeding 8,000 × 1,000 bars into DynamoDB Local would take most of an hour.
+ *
+ *   npm run bench:warm-up -- [--tickers 200] [--bars 1000]
+ */
+import { eachLimited } from '../activities/each-limited';
+import { LOAD_CONCURRENCY } from '../activities/data-plane';
+import { loadSeriesState } from '../activities/series-state';
+import { BarsStore } from '../store/bars-store';
+import { SeriesStore } from '../store/series-store';
+import { benchStackSetup, withBenchStack } from './bench-stack';
+import { seedHistory } from './bench-model';
+import { benchOptions } from './options';
+import { recordFigures, recordResults } from './results';
+
+const { tickers: TICKERS, bars: BARS } = benchOptions('warm-up', { tickers: 200, bars: 1000 });
+const say = (line: string) => process.stderr.write(`[bench:warm-up] ${line}\n`);
+const MARKET_TICKERS = 8000;
+
+async function main(): Promise<void> {
+  const rows = await withBenchStack(say, async (stack) => {
+    say(`storing ${TICKERS} tickers × ${BARS} one-minute bars`);
+    const { tickers } = await seedHistory(stack, { tickers: TICKERS, bars: BARS, interval: '1m' }, say);
+    const deps = { config: stack.config, bars: new BarsStore(stack.aws.documents, stack.config.tables.bars), series: new SeriesStore(stack.aws.documents, stack.config.tables.tickers) };
+    const load = async () => {
+      const cpu = process.cpuUsage();
+      const started = performance.now();
+      let replayed = 0;
+      await eachLimited(tickers, LOAD_CONCURRENCY, async (ticker) => {
+        const state = await loadSeriesState(deps, ticker, '1m');
+        if (state.indicators.lastBarTime === null) throw new Error(`${ticker}: nothing was loaded`);
+        replayed++;
+      });
+      const used = process.cpuUsage(cpu);
+      return { wallMs: performance.now() - started, cpuMs: (used.user + used.system) / 1000, replayed };
+    };
+    say('loading every series once to warm the stack up, then measuring');
+    await load();
+    const { wallMs, cpuMs } = await load();
+    const perSeriesMs = wallMs / TICKERS;
+    const marketSeconds = (perSeriesMs * MARKET_TICKERS) / 1000;
+    recordFigures('warmUp', { tickers: TICKERS, storedBars: BARS, warmupBars: stack.config.ingest.warmupBars, msPerSeries: perSeriesMs, loaderCpuMsPerSeries: cpuMs / TICKERS, secondsFor8000: marketSeconds });
+    return [
+      ['data', `${TICKERS} series × ${BARS} stored one-minute bars; TICKFLOW_WARMUP_BARS ${stack.config.ingest.warmupBars}, ${LOAD_CONCURRENCY} series at once`],
+      ['every series rebuilt from storage', `${(wallMs / 1000).toFixed(1)} s: ${perSeriesMs.toFixed(1)} ms per series, ${((TICKERS * Math.min(BARS, stack.config.ingest.warmupBars)) / (wallMs / 1000)).toFixed(0)} stored bars/s`],
+      ['the loader\'s own CPU (query, unmarshalling, indicator replay)', `${(cpuMs / TICKERS).toFixed(1)} ms per series`],
+      [`${MARKET_TICKERS.toLocaleString()} series at this rate (one worker, this stack)`, `${marketSeconds.toFixed(0)} s`],
+    ] as Array<[string, string]>;
+  });
+  recordResults('warm-up', 'Cold start of a series with a realistic stored history', `npm run bench:warm-up -- --tickers ${TICKERS} --bars ${BARS}`, rows, benchStackSetup);
+  for (const [k, v] of rows) process.stdout.write(`${k.padEnd(60)} ${v}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:warm-up failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -159,9 +159,13 @@ async function predictCaughtUp(deps: IngestDeps, works: Work[]): Promise<void> {
     const answer = await timedInvoke(deps, rows.map((r) => r.features), INLINE_PREDICT_TIMEOUT_MS);
     const predictedAt = Date.now();
     let i = 0;
-    for (const { work, features } of asked) {
-      const predictions = features.map((row) => predictionAt(work.input.ticker, work.input.interval, horizon, row, answer.predictions[i++]!, answer.modelVersion, predictedAt));
-      await deps.predictions.put(predictions);
+    const bySeries = asked.map(({ work, features }) => ({
+      work,
+      predictions: features.map((row) => predictionAt(work.input.ticker, work.input.interval, horizon, row, answer.predictions[i++]!, answer.modelVersion, predictedAt)),
+    }));
+    // One batched write for the read, as for its bars: a series at a time was a round trip per ticker.
+    await deps.predictions.put(bySeries.flatMap((s) => s.predictions));
+    for (const { work, predictions } of bySeries) {
       await deps.alerts.afterPredictions(work.input.ticker, work.input.interval, predictions);
       work.state!.predictedThrough = work.state!.indicators.lastBarTime;
     }

@@ -27,8 +27,9 @@ interface ResultsJson {
   commit: string;
   date: string;
   machine: string;
-  /** Set by `npm run bench`: every section below comes from that one run. */
+  /** Set by `npm run bench`: every section below comes from that one run, which ran these benchmarks. */
   run?: string;
+  benchmarks?: string[];
   [section: string]: unknown;
 }
 
@@ -44,9 +45,9 @@ function writeResultsJson(results: ResultsJson): void {
  * Starts bench/results.json afresh for one `npm run bench`: its commit, date and machine head
  * the file, and every benchmark of that run adds its section (`recordFigures`).
  */
-export function startResultsRun(): void {
+export function startResultsRun(benchmarks: readonly string[]): void {
   const date = new Date().toISOString();
-  writeResultsJson({ commit: commit(), date, machine: machineModel(), run: date });
+  writeResultsJson({ commit: commit(), date, machine: machineModel(), run: date, benchmarks: [...benchmarks] });
 }
 
 /**

@@ -57,9 +57,10 @@ const reasonOf = (error: unknown) => (error instanceof Error ? `${error.name}: $
  * Runs `step` for each work item; a failure that is not an outage fails that series alone
  * (it goes to its ticker workflow), an outage fails the call (it is retried, nothing lost).
  */
-async function isolated(works: Work[], states: Map<string, SeriesState>, limit: number, step: (work: Work) => Promise<void>): Promise<void> {
+async function isolated(works: Work[], states: Map<string, SeriesState>, limit: number, keepAlive: () => void, step: (work: Work) => Promise<void>): Promise<void> {
   await eachLimited(works, limit, async (work) => {
     if (work.outcome.failure !== undefined) return;
+    keepAlive();
     try {
       await step(work);
     } catch (error) {
@@ -79,7 +80,7 @@ async function isolated(works: Work[], states: Map<string, SeriesState>, limit: 
  * with nothing half-done that a retry would not redo identically (every write is keyed by
  * series and bar time); a series that fails for good is reported, and the others go on.
  */
-export async function processSeriesBars(deps: IngestDeps, states: Map<string, SeriesState>, batches: readonly SeriesBars[]): Promise<SeriesOutcome[]> {
+export async function processSeriesBars(deps: IngestDeps, states: Map<string, SeriesState>, batches: readonly SeriesBars[], keepAlive: () => void = () => undefined): Promise<SeriesOutcome[]> {
   const works: Work[] = batches.map((input) => ({
     input,
     key: seriesKey(input.ticker, input.interval),
@@ -89,7 +90,7 @@ export async function processSeriesBars(deps: IngestDeps, states: Map<string, Se
     arrivals: [],
     outcome: { ticker: input.ticker, interval: input.interval, stored: 0, duplicates: 0, redelivered: 0, lastBarTime: null, lastSeq: null, predictedThrough: null },
   }));
-  await isolated(works, states, LOAD_CONCURRENCY, async (work) => {
+  await isolated(works, states, LOAD_CONCURRENCY, keepAlive, async (work) => {
     const state = states.get(work.key) ?? (await loadSeriesState(deps, work.input.ticker, work.input.interval));
     states.set(work.key, state);
     work.state = state;
@@ -110,10 +111,12 @@ export async function processSeriesBars(deps: IngestDeps, states: Map<string, Se
       states.delete(work.key);
     }
   }
-  await storeRows(deps, works, states);
+  keepAlive();
+  await storeRows(deps, works, states, keepAlive);
+  keepAlive();
   await predictCaughtUp(deps, works);
   const storedAt = Date.now();
-  await isolated(works, states, LOAD_CONCURRENCY, async (work) => {
+  await isolated(works, states, LOAD_CONCURRENCY, keepAlive, async (work) => {
     const { outcome, rows, state } = work;
     const last = work.input.bars.at(-1)!;
     outcome.stored = rows.length;
@@ -137,13 +140,13 @@ export async function processSeriesBars(deps: IngestDeps, states: Map<string, Se
 }
 
 /** One batched write for the whole read; when it is refused, series by series, so only the series at fault fails. */
-async function storeRows(deps: IngestDeps, works: Work[], states: Map<string, SeriesState>): Promise<void> {
+async function storeRows(deps: IngestDeps, works: Work[], states: Map<string, SeriesState>, keepAlive: () => void): Promise<void> {
   const ready = works.filter((w) => w.outcome.failure === undefined && w.rows.length > 0);
   try {
     await deps.bars.put(ready.flatMap((w) => w.rows));
   } catch (error) {
     if (isTransient(error)) throw error;
-    await isolated(ready, states, LOAD_CONCURRENCY, (work) => deps.bars.put(work.rows));
+    await isolated(ready, states, LOAD_CONCURRENCY, keepAlive, (work) => deps.bars.put(work.rows));
   }
 }
 

@@ -16,6 +16,19 @@ import type { SeriesState, ShardStateCache } from './series-state';
 import { toStreamRecord } from './stream-history';
 
 const SIGNAL_CONCURRENCY = 16;
+/** How often a long read beats: well inside the reader's 10 s heartbeat timeout, rarely enough to cost nothing. */
+const HEARTBEAT_EVERY_MS = 1_000;
+
+/** `beat`, at most once per `everyMs`. */
+function throttled(beat: () => void, everyMs: number): () => void {
+  let last = 0;
+  return () => {
+    const now = Date.now();
+    if (now - last < everyMs) return;
+    last = now;
+    beat();
+  };
+}
 
 /** What a run saw beyond the counters: for its summary. */
 interface RunActivity {
@@ -157,7 +170,8 @@ async function processRead(deps: IngestDeps, input: RunShardInput, position: Sha
     entry.batches.push(b);
     fast.set(key, entry);
   }
-  const outcomes = await processSeriesBars(deps, states, [...fast.values()]);
+  // A cold read of thousands of series outlasts the heartbeat timeout: beat (the position before this read) while it works.
+  const outcomes = await processSeriesBars(deps, states, [...fast.values()], throttled(() => Context.current().heartbeat(position), HEARTBEAT_EVERY_MS));
   const { counters } = position;
   const failed: Forward[] = [];
   for (const outcome of outcomes) {

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { targetRows } from './targets';
 
 const FILE = path.join(__dirname, 'RESULTS.md');
 const JSON_FILE = path.join(__dirname, 'results.json');
@@ -71,6 +72,14 @@ export function recordMarketOverFloor(): void {
   const floor = results?.floor as BenchFigures | undefined;
   if (!results || typeof market?.p99Ms !== 'number' || typeof floor?.p99Ms !== 'number') return;
   writeResultsJson({ ...results, market: { ...market, p99OverFloor: market.p99Ms / floor.p99Ms } });
+}
+
+/** RESULTS.md's targets section, judged from bench/results.json as it stands (one run's, after `npm run bench`). */
+export function recordTargets(): void {
+  const results = readResultsJson();
+  if (!results) return;
+  const command = `npm run bench${results.benchmarks ? ` -- --only ${results.benchmarks.join(',')}` : ''}`;
+  recordResults('targets', 'Targets of the shard-read data plane, judged from bench/results.json', command, targetRows(results), `judged from the run of ${results.date} at commit ${results.commit}`);
 }
 
 /** Replaces (or appends) one benchmark's section of bench/RESULTS.md, between its markers. */

@@ -49,6 +49,8 @@ export class IndicatorSet {
   private readonly atr14 = new ATR(14);
   private readonly obv = new OBV(2);
   private lastTime: number | null = null;
+  /** Bars fed so far, the warm-up's included: what each indicator has seen. */
+  private inputs = 0;
 
   private constructor(private readonly obvOffset: number) {}
 
@@ -69,24 +71,34 @@ export class IndicatorSet {
 
   add(bar: Bar): IndicatorValues {
     this.feed(bar);
-    const macd = this.macd.getResult();
-    const bands = this.bb.getResult();
-    const obv = this.obv.getResult();
+    const macd = this.resultOf(this.macd);
+    const bands = this.resultOf(this.bb);
+    const obv = this.resultOf(this.obv);
     return {
-      sma20: this.sma20.getResult(),
-      sma50: this.sma50.getResult(),
-      ema20: this.ema20.getResult(),
-      ema50: this.ema50.getResult(),
-      rsi14: this.rsi14.getResult(),
+      sma20: this.resultOf(this.sma20),
+      sma50: this.resultOf(this.sma50),
+      ema20: this.resultOf(this.ema20),
+      ema50: this.resultOf(this.ema50),
+      rsi14: this.resultOf(this.rsi14),
       macd: macd?.macd ?? null,
       macdSignal: macd?.signal ?? null,
       macdHistogram: macd?.histogram ?? null,
       bbUpper: bands?.upper ?? null,
       bbMiddle: bands?.middle ?? null,
       bbLower: bands?.lower ?? null,
-      atr14: this.atr14.getResult(),
+      atr14: this.resultOf(this.atr14),
       obv: obv === null ? null : obv + this.obvOffset,
     };
+  }
+
+  /**
+   * An indicator's value, or null before it has the inputs it needs. trading-signals' own
+   * getResult() throws and catches an error until then, and capturing that error's stack made a
+   * young series' bar ≈ 30× dearer than a warmed one's; its getRequiredInputs() is exactly when
+   * the first value comes for every indicator here (the reference tests check the first values).
+   */
+  private resultOf<T>(indicator: { getRequiredInputs(): number; getResult(): T | null }): T | null {
+    return this.inputs < indicator.getRequiredInputs() ? null : indicator.getResult();
   }
 
   /** Advances every indicator over one bar without reading them: a warm-up needs only the state. */
@@ -95,6 +107,7 @@ export class IndicatorSet {
       throw new Error(`bars must be added in time order: ${new Date(bar.t).toISOString()} after ${new Date(this.lastTime).toISOString()}`);
     }
     this.lastTime = bar.t;
+    this.inputs++;
     const candle = { open: bar.o, high: bar.h, low: bar.l, close: bar.c, volume: bar.v };
     this.sma20.add(bar.c);
     this.sma50.add(bar.c);

@@ -34,10 +34,10 @@ function checkRows(rows: readonly ReplayInput[], ticker: string, interval: strin
 }
 
 /**
- * The state of a series as stored before `before` (default: all of it): indicators warmed up
- * over the stored history (only the attributes they need: a cold start reads every series), the
- * newest rows in full for the features, the last stored sequence number and the prediction
- * watermark.
+ * The state of a series as stored before `before` (default: all of it): the newest rows in full
+ * (the features' history, the last stored sequence number), indicators warmed up over them and
+ * the older stored bars (only the attributes a replay needs: a cold start reads every series),
+ * and the prediction watermark.
  */
 export async function loadSeriesState(
   deps: Pick<IngestDeps, 'bars' | 'config' | 'series'>,
@@ -45,19 +45,15 @@ export async function loadSeriesState(
   interval: string,
   before = Number.MAX_SAFE_INTEGER,
 ): Promise<SeriesState> {
-  const [history, recent, progress] = await Promise.all([
-    deps.bars.replayInputsBefore(ticker, interval, before, deps.config.ingest.warmupBars),
-    deps.bars.lastBefore(ticker, interval, before, FEATURE_LOOKBACK),
-    deps.series.get(ticker, interval),
-  ]);
-  checkRows(history, ticker, interval);
+  const [recent, progress] = await Promise.all([deps.bars.lastBefore(ticker, interval, before, FEATURE_LOOKBACK), deps.series.get(ticker, interval)]);
   checkRows(recent, ticker, interval);
+  // A series with fewer stored rows than the features' window has nothing older to read.
+  const older = recent.length < FEATURE_LOOKBACK ? [] : await deps.bars.replayInputsBefore(ticker, interval, recent[0]!.t, deps.config.ingest.warmupBars - recent.length);
+  checkRows(older, ticker, interval);
   const last = recent.at(-1);
-  // The series has one writer at a time (its reader or its workflow, which loads it): both reads end at the same bar.
-  if (history.at(-1)?.t !== last?.t) throw new Error(`${ticker} ${interval} changed while its state was loaded: another party is writing it`);
   const predictedThrough = progress?.predictedThrough ?? null;
   return {
-    indicators: IndicatorSet.warmUp(history),
+    indicators: IndicatorSet.warmUp([...older, ...recent]),
     recent,
     lastSeq: last?.seq ?? null,
     predictedThrough: last && predictedThrough !== null ? Math.min(predictedThrough, last.t) : null,

@@ -53,8 +53,9 @@ export async function burstsThroughPipeline(stack: BenchStack, shape: BurstsShap
   const peakRssMiB = stack.peakRssKb() / 1024;
   say('reading every bar\'s arrival and prediction time');
   const arrivals = await arrivalTimes(stack);
-  const latencies = await predictionLatencies(stack, arrivals, tickerNames, '1m', next, lastBar);
-  const lastBurst = await predictionLatencies(stack, arrivals, tickerNames, '1m', lastBar, lastBar);
+  const perBar = await predictionLatencies(stack, arrivals, tickerNames, '1m', next, lastBar);
+  const latencies = perBar.map((l) => l.ms);
+  const lastBurst = perBar.filter((l) => l.t === lastBar).map((l) => l.ms);
   if (latencies.length !== tickers * bursts) throw new Error(`${latencies.length} of ${tickers * bursts} bars have a prediction after the run`);
   const maxMs = latencies.reduce((a, b) => Math.max(a, b), 0);
   const outcome = { keptUp: maxMs < everySeconds * 1000, p50Ms: quantile(latencies, 0.5), p99Ms: quantile(latencies, 0.99), maxMs, drainMs: doneAt - producedAt, peakRssMiB };

@@ -101,17 +101,23 @@ export async function arrivalTimes(stack: BenchStack): Promise<Map<string, numbe
   return arrivals;
 }
 
+/** One bar's arrival in Kinesis → its prediction stored, in ms, by the bar's time. */
+export interface BarLatency {
+  t: number;
+  ms: number;
+}
+
 /**
  * Arrival in Kinesis → prediction stored, per bar of [from, to], exact (from the predictions'
- * own timestamps, not a histogram), in ms; a bar without a prediction is not in the list.
+ * own timestamps, not a histogram); a bar without a prediction is not in the list.
  */
-export async function predictionLatencies(stack: BenchStack, arrivals: Map<string, number>, tickers: readonly string[], interval: string, from: number, to: number): Promise<number[]> {
+export async function predictionLatencies(stack: BenchStack, arrivals: Map<string, number>, tickers: readonly string[], interval: string, from: number, to: number): Promise<BarLatency[]> {
   const predictions = new PredictionsStore(stack.aws.documents, stack.config.tables.predictions);
-  const latencies: number[] = [];
+  const latencies: BarLatency[] = [];
   await eachLimited(tickers, 8, async (ticker) => {
     for (const p of await predictions.range(ticker, interval, from, to)) {
       const arrived = arrivals.get(`${ticker}#${interval}#${p.t}`);
-      if (arrived !== undefined) latencies.push(p.predictedAt - arrived);
+      if (arrived !== undefined) latencies.push({ t: p.t, ms: p.predictedAt - arrived });
     }
   });
   return latencies;

@@ -69,7 +69,7 @@ async function main(): Promise<void> {
       const arrivals = await arrivalTimes(stack);
       const result: Array<[string, string]> = [['data', `${TICKERS} tickers, 1-minute bars, predictions on (model ${model}); each rate for ${SECONDS} s`]];
       for (const step of steps) {
-        const predicted = latencySummary(await predictionLatencies(stack, arrivals, tickers, '1m', step.from, step.to));
+        const predicted = latencySummary((await predictionLatencies(stack, arrivals, tickers, '1m', step.from, step.to)).map((l) => l.ms));
         const label = `${(step.rate * TICKERS).toFixed(0)} bars/s offered (${step.rate}/ticker/s)`;
         result.push(
           [`${label}: kept up?`, keptUp(step) ? `yes (last bar predicted ${(step.predictedMs / 1000).toFixed(1)} s after the producer finished)` : `no: last bar stored ${(step.storedMs / 1000).toFixed(0)} s, predicted ${(step.predictedMs / 1000).toFixed(0)} s after the producer finished (${(step.producedMs / 1000).toFixed(0)} s)`],

@@ -4,6 +4,7 @@ import { selectNewBars, type IngestBar } from '../domain/ingest-batch';
 import type { BarInterval } from '../domain/market-event';
 import { seriesKey } from '../store/schema';
 import type { StoredBar } from '../store/bars-store';
+import type { SeriesProgress } from '../store/series-store';
 import type { IngestDeps } from './deps';
 import { eachLimited } from './each-limited';
 import { isTransient } from './failure-kind';
@@ -75,8 +76,9 @@ async function isolated(works: Work[], states: Map<string, SeriesState>, limit: 
  * The data plane: many tickers' new bars from one shard read (or one ticker's, for its
  * workflow) → indicators in order from each series' state (kept in memory, rebuilt from
  * storage on a miss) → one batched write of every row → one InvokeEndpoint for every row of
- * a series whose predictions are caught up → predictions, progress and alert rules. Repeats
- * (a producer re-sent a record, a read retried) are dropped per series. An outage throws,
+ * a series whose predictions are caught up → predictions, then progress (each one batched
+ * write for the read) and alert rules. Repeats (a producer re-sent a record, a read retried)
+ * are dropped per series. An outage throws,
  * with nothing half-done that a retry would not redo identically (every write is keyed by
  * series and bar time); a series that fails for good is reported, and the others go on.
  */
@@ -90,8 +92,10 @@ export async function processSeriesBars(deps: IngestDeps, states: Map<string, Se
     arrivals: [],
     outcome: { ticker: input.ticker, interval: input.interval, stored: 0, duplicates: 0, redelivered: 0, lastBarTime: null, lastSeq: null, predictedThrough: null },
   }));
+  const missing = works.filter((w) => !states.has(w.key)).map((w) => w.input);
+  const progress = missing.length === 0 ? new Map<string, SeriesProgress>() : await deps.series.getMany(missing);
   await isolated(works, states, LOAD_CONCURRENCY, keepAlive, async (work) => {
-    const state = states.get(work.key) ?? (await loadSeriesState(deps, work.input.ticker, work.input.interval));
+    const state = states.get(work.key) ?? (await loadSeriesState(deps, work.input.ticker, work.input.interval, progress.get(work.key)));
     states.set(work.key, state);
     work.state = state;
   });
@@ -116,24 +120,26 @@ export async function processSeriesBars(deps: IngestDeps, states: Map<string, Se
   keepAlive();
   await predictCaughtUp(deps, works);
   const storedAt = Date.now();
-  await isolated(works, states, LOAD_CONCURRENCY, keepAlive, async (work) => {
-    const { outcome, rows, state } = work;
-    const last = work.input.bars.at(-1)!;
-    outcome.stored = rows.length;
-    outcome.lastBarTime = state!.indicators.lastBarTime;
-    outcome.lastSeq = state!.lastSeq;
-    outcome.predictedThrough = state!.predictedThrough;
-    if (rows.length === 0) return;
-    await deps.series.advance({
+  const advanced = works.filter((w) => w.outcome.failure === undefined && w.state);
+  for (const { outcome, rows, state } of advanced) {
+    Object.assign(outcome, { stored: rows.length, lastBarTime: state!.indicators.lastBarTime, lastSeq: state!.lastSeq, predictedThrough: state!.predictedThrough });
+  }
+  const stored = advanced.filter((w) => w.rows.length > 0);
+  keepAlive();
+  // One batched write of the read's progress: a conditional update per series was a round trip per ticker.
+  await deps.series.putAll(
+    stored.map(({ outcome, input }) => ({
       ticker: outcome.ticker,
       interval: outcome.interval,
       lastBarTime: outcome.lastBarTime!,
-      lastArrivalAt: last.arrivedAt,
+      lastArrivalAt: input.bars.at(-1)!.arrivedAt,
       lastStoredAt: storedAt,
-      ...(state!.predictedThrough === null ? {} : { predictedThrough: state!.predictedThrough }),
-    });
-    await deps.alerts.afterBars(outcome.ticker, outcome.interval, rows);
-    deps.metrics.barsStored(outcome.ticker, outcome.interval, work.arrivals, storedAt);
+      ...(outcome.predictedThrough === null ? {} : { predictedThrough: outcome.predictedThrough }),
+    })),
+  );
+  await isolated(stored, states, LOAD_CONCURRENCY, keepAlive, async (work) => {
+    await deps.alerts.afterBars(work.outcome.ticker, work.outcome.interval, work.rows);
+    deps.metrics.barsStored(work.outcome.ticker, work.outcome.interval, work.arrivals, storedAt);
   });
   for (const work of works) if (work.outcome.failure !== undefined) deps.metrics.batchFailed(work.outcome.ticker, work.outcome.interval);
   return works.map((w) => w.outcome);

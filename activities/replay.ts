@@ -65,7 +65,7 @@ export function replayRangeActivity(deps: IngestDeps, cache: SeriesStateCache) {
       const bars = [...replayed, ...after];
       if (bars.length === 0) return { replayed: 0, rewritten: 0, firstBarTime: null };
       heartbeat();
-      const state = await loadSeriesState(deps, ticker, interval, bars[0]!.t);
+      const state = await loadSeriesState(deps, ticker, interval, await deps.series.get(ticker, interval), bars[0]!.t);
       const rows = advanceSeries(state, ticker, interval, bars);
       for (let i = 0; i < rows.length; i += 1000) {
         heartbeat();

@@ -2,6 +2,7 @@ import { FEATURE_LOOKBACK } from '../domain/features';
 import { IndicatorSet } from '../domain/indicators';
 import type { Bar } from '../domain/market-event';
 import type { ReplayInput, StoredBar } from '../store/bars-store';
+import type { SeriesProgress } from '../store/series-store';
 import type { IngestDeps } from './deps';
 
 /**
@@ -37,15 +38,17 @@ function checkRows(rows: readonly ReplayInput[], ticker: string, interval: strin
  * The state of a series as stored before `before` (default: all of it): the newest rows in full
  * (the features' history, the last stored sequence number), indicators warmed up over them and
  * the older stored bars (only the attributes a replay needs: a cold start reads every series),
- * and the prediction watermark.
+ * and the prediction watermark from its stored `progress` (fetched by the caller, in batches
+ * when it loads many series).
  */
 export async function loadSeriesState(
-  deps: Pick<IngestDeps, 'bars' | 'config' | 'series'>,
+  deps: Pick<IngestDeps, 'bars' | 'config'>,
   ticker: string,
   interval: string,
+  progress: SeriesProgress | undefined,
   before = Number.MAX_SAFE_INTEGER,
 ): Promise<SeriesState> {
-  const [recent, progress] = await Promise.all([deps.bars.lastBefore(ticker, interval, before, FEATURE_LOOKBACK), deps.series.get(ticker, interval)]);
+  const recent = await deps.bars.lastBefore(ticker, interval, before, FEATURE_LOOKBACK);
   checkRows(recent, ticker, interval);
   // A series with fewer stored rows than the features' window has nothing older to read.
   const older = recent.length < FEATURE_LOOKBACK ? [] : await deps.bars.replayInputsBefore(ticker, interval, recent[0]!.t, deps.config.ingest.warmupBars - recent.length);

@@ -39,7 +39,7 @@ export async function seedHistory(stack: BenchStack, shape: { tickers: number; b
   const lastBarTime = HISTORY_START + (steps - 1) * stepMs;
   for (let i = 0; i < tickers; i++) {
     await bars.put(rows[i]!);
-    await series.advance({ ticker: historyTicker(i), interval, lastBarTime, lastArrivalAt: Date.now(), lastStoredAt: Date.now() });
+    await series.putAll([{ ticker: historyTicker(i), interval, lastBarTime, lastArrivalAt: Date.now(), lastStoredAt: Date.now() }]);
     if ((i + 1) % 50 === 0 || i + 1 === tickers) say(`  history stored for ${i + 1}/${tickers} tickers`);
   }
   return { bars: tickers * steps, tickers: Array.from({ length: tickers }, (_, i) => historyTicker(i)) };

@@ -11,6 +11,7 @@
 import { eachLimited } from '../activities/each-limited';
 import { LOAD_CONCURRENCY } from '../activities/data-plane';
 import { loadSeriesState } from '../activities/series-state';
+import { seriesKey } from '../store/schema';
 import { BarsStore } from '../store/bars-store';
 import { SeriesStore } from '../store/series-store';
 import { benchStackSetup, withBenchStack } from './bench-stack';
@@ -30,8 +31,9 @@ async function main(): Promise<void> {
     const load = async () => {
       const cpu = process.cpuUsage();
       const started = performance.now();
+      const progress = await deps.series.getMany(tickers.map((ticker) => ({ ticker, interval: '1m' })));
       await eachLimited(tickers, LOAD_CONCURRENCY, async (ticker) => {
-        const state = await loadSeriesState(deps, ticker, '1m');
+        const state = await loadSeriesState(deps, ticker, '1m', progress.get(seriesKey(ticker, '1m')));
         if (state.indicators.lastBarTime === null) throw new Error(`${ticker}: nothing was loaded`);
       });
       const used = process.cpuUsage(cpu);

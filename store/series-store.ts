@@ -1,5 +1,7 @@
 import { ScanCommand, UpdateCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { getAll } from './batch-get';
+import { putAll } from './batch-write';
 import { allItems } from './pages';
 import { seriesKey } from './schema';
 
@@ -18,17 +20,15 @@ export interface SeriesProgress {
 export class SeriesStore {
   constructor(private readonly documents: DynamoDBDocumentClient, private readonly table: string) {}
 
-  /** Moves progress forward only: a retried or late batch never rewinds it. */
-  async advance(progress: SeriesProgress): Promise<void> {
-    const predicted = progress.predictedThrough === undefined ? '' : ', predictedThrough = :p';
-    await this.update(progress.ticker, progress.interval, `SET ticker = :ticker, #i = :interval, lastBarTime = :t, lastArrivalAt = :a, lastStoredAt = :s${predicted}`, 'attribute_not_exists(lastBarTime) OR lastBarTime <= :t', {
-      ':ticker': progress.ticker,
-      ':interval': progress.interval,
-      ':t': progress.lastBarTime,
-      ':a': progress.lastArrivalAt,
-      ':s': progress.lastStoredAt,
-      ...(progress.predictedThrough === undefined ? {} : { ':p': progress.predictedThrough }),
-    });
+  /**
+   * Stores the progress of series in batched puts, replacing what was there. Only a series'
+   * owner writes it, in order (the shard reader that reads it, or its ticker workflow while
+   * that holds it), so a put never goes back in time; the one other writer, the prediction
+   * catch-up, only moves the watermark, and a put that carries an older one costs a few
+   * repeated predictions, never a lost one.
+   */
+  async putAll(progress: readonly SeriesProgress[]): Promise<void> {
+    await putAll(this.documents, this.table, progress.map((p) => ({ pk: seriesKey(p.ticker, p.interval), ...p })), 4);
   }
 
   /** Moves the prediction watermark forward only. */
@@ -60,6 +60,12 @@ export class SeriesStore {
   async get(ticker: string, interval: string): Promise<SeriesProgress | undefined> {
     const result = await this.documents.send(new GetCommand({ TableName: this.table, Key: { pk: seriesKey(ticker, interval) } }));
     return result.Item as SeriesProgress | undefined;
+  }
+
+  /** The progress of many series in batched gets, by series key; a series never stored has no entry. */
+  async getMany(series: ReadonlyArray<{ ticker: string; interval: string }>): Promise<Map<string, SeriesProgress>> {
+    const items = await getAll<SeriesProgress & { pk: string }>(this.documents, this.table, series.map((s) => ({ pk: seriesKey(s.ticker, s.interval) })));
+    return new Map(items.map(({ pk, ...progress }) => [pk, progress]));
   }
 
   /** Series of an interval whose stored bars are not all predicted yet. */

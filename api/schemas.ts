@@ -27,6 +27,10 @@ export const BarRow = z
       .object({ predictedClose: z.number(), predictedReturn: z.number(), horizon: z.number().int(), modelVersion: z.string() })
       .nullable()
       .openapi({ description: 'the forecast made at this bar for `horizon` bars later, with the model version behind it' }),
+    baseline: z
+      .object({ version: z.string(), horizon: z.number().int(), levels: z.array(z.number()), prices: z.array(z.number()), median: z.number(), low: z.number(), high: z.number() })
+      .nullable()
+      .openapi({ description: 'the baseline forecast at this bar for `horizon` bars later (a random walk with a RiskMetrics range): the close at each quantile level; every bar has one once its series has 20 returns, whether a model serves or not' }),
   })
   .openapi('Bar');
 

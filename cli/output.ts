@@ -1,3 +1,5 @@
+import type { NextCloseForecast } from '../domain/baseline-forecast';
+
 /** Prints `data` as JSON when asked, else the human rendering. */
 export function emit(json: boolean | undefined, data: unknown, human: () => string): void {
   process.stdout.write(json ? `${JSON.stringify(data, null, 2)}\n` : `${human()}\n`);
@@ -14,3 +16,9 @@ export function table(rows: Array<Record<string, string | number>>): string {
 }
 
 export const fixed = (n: number | null | undefined, digits = 4): string => (n === null || n === undefined ? '-' : n.toFixed(digits));
+
+/** A bar's next-close forecast as table columns: the close, who forecast it, the baseline's range. */
+export function forecastColumns(forecast: NextCloseForecast | null): Record<string, string> {
+  if (!forecast) return { 'next close': '-', by: '-', 'baseline range': '-' };
+  return { 'next close': fixed(forecast.median, 2), by: forecast.by, 'baseline range': `${fixed(forecast.low, 2)}–${fixed(forecast.high, 2)}` };
+}

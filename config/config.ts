@@ -15,6 +15,19 @@ const url = z.url().optional();
 const name = (fallback: string) =>
   z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'letters, digits, "_", "." or "-" only').default(fallback);
 
+/** Comma-separated levels strictly between 0 and 1, 0.5 among them (the median is the point forecast). */
+const quantileLevels = z
+  .string()
+  .default('0.1,0.5,0.9')
+  .transform((text) => text.split(',').map((part) => Number(part.trim())))
+  .pipe(
+    z
+      .array(z.number().gt(0, 'each level above 0').lt(1, 'each level below 1'))
+      .min(3, 'at least three levels: a low, the median 0.5 and a high')
+      .refine((levels) => levels.includes(0.5), 'levels must include the median, 0.5')
+      .refine((levels) => levels.every((level, i) => i === 0 || level > levels[i - 1]!), 'levels in ascending order, each once'),
+  );
+
 export const repoRoot = path.resolve(__dirname, '..');
 
 const envSchema = z.object({
@@ -63,6 +76,7 @@ const envSchema = z.object({
   TICKFLOW_ENDPOINT_INSTANCE_TYPE: z.string().regex(/^ml\.[a-z0-9]+\.[a-z0-9]+$/, 'a SageMaker instance type such as ml.t2.medium').default('ml.t2.medium'),
   TICKFLOW_TRAINING_INTERVAL: z.enum(INTERVALS).default('1d'),
   TICKFLOW_HORIZON: positiveInt(1).pipe(z.number().max(60)),
+  TICKFLOW_FORECAST_QUANTILES: quantileLevels,
   TICKFLOW_TRAINING_EVERY_HOURS: positiveInt(72),
   TICKFLOW_PREDICT_RETRY_MAX_SECONDS: positiveInt(60).pipe(z.number().max(3600)),
   TICKFLOW_SAGEMAKER_PING_TIMEOUT_MS: positiveInt(60_000),
@@ -122,6 +136,8 @@ export interface TickflowConfig {
   model: {
     /** Bars ahead the model predicts. */
     horizon: number;
+    /** Quantile levels of every forecast's range, ascending, 0.5 among them. */
+    quantiles: number[];
     trainingTaskQueue: string;
     /** The bar interval the model is trained on and predicts. */
     interval: (typeof INTERVALS)[number];
@@ -170,9 +186,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TickflowConfig
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
-        const key = issue.path.join('.');
+        // A list's issue names the item ("TICKFLOW_X.2"): the variable to fix is the first part.
+        const key = String(issue.path[0]);
         const given = env[key];
-        return `${key}: ${issue.message}${given === undefined ? '' : ` (got ${JSON.stringify(given)})`}`;
+        const item = issue.path.length > 1 ? `item ${Number(issue.path[1]) + 1}: ` : '';
+        return `${key}: ${item}${issue.message}${given === undefined ? '' : ` (got ${JSON.stringify(given)})`}`;
       }),
     );
   }
@@ -247,6 +265,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TickflowConfig
     },
     model: {
       horizon: e.TICKFLOW_HORIZON,
+      quantiles: e.TICKFLOW_FORECAST_QUANTILES,
       trainingTaskQueue: e.TICKFLOW_TRAINING_TASK_QUEUE,
       interval: e.TICKFLOW_TRAINING_INTERVAL,
       trainingEveryHours: e.TICKFLOW_TRAINING_EVERY_HOURS,

@@ -1,5 +1,6 @@
 import { ATR, BollingerBands, EMA, MACD, OBV, RSI, SMA } from 'trading-signals';
 import type { Bar } from './market-event';
+import { EwmaVolatility } from './volatility';
 
 /** Every indicator tickflow stores with a bar; null until the indicator has enough history. */
 export interface IndicatorValues {
@@ -16,11 +17,13 @@ export interface IndicatorValues {
   bbLower: number | null;
   atr14: number | null;
   obv: number | null;
+  /** RiskMetrics volatility of one-bar log returns (domain/volatility.ts): the baseline forecast's scale. */
+  volatility: number | null;
 }
 
 export const INDICATOR_NAMES = [
   'sma20', 'sma50', 'ema20', 'ema50', 'rsi14', 'macd', 'macdSignal', 'macdHistogram',
-  'bbUpper', 'bbMiddle', 'bbLower', 'atr14', 'obv',
+  'bbUpper', 'bbMiddle', 'bbLower', 'atr14', 'obv', 'volatility',
 ] as const satisfies readonly (keyof IndicatorValues)[];
 
 /**
@@ -32,7 +35,8 @@ export const INDICATOR_NAMES = [
 export const DEFAULT_WARMUP_BARS = 600;
 
 /**
- * Streaming indicator state for one ticker and interval, over `trading-signals`.
+ * Streaming indicator state for one ticker and interval: `trading-signals`' indicators, and the
+ * volatility the baseline forecast needs.
  *
  * trading-signals keeps its state in private fields, so state cannot be serialised; it is
  * rebuilt instead by replaying stored bars (`warmUp`, DEFAULT_WARMUP_BARS of them). OBV is a
@@ -48,6 +52,7 @@ export class IndicatorSet {
   private readonly bb = new BollingerBands(20, 2);
   private readonly atr14 = new ATR(14);
   private readonly obv = new OBV(2);
+  private readonly volatility = new EwmaVolatility();
   private lastTime: number | null = null;
   /** Bars fed so far, the warm-up's included: what each indicator has seen. */
   private inputs = 0;
@@ -88,6 +93,7 @@ export class IndicatorSet {
       bbLower: bands?.lower ?? null,
       atr14: this.resultOf(this.atr14),
       obv: obv === null ? null : obv + this.obvOffset,
+      volatility: this.volatility.value,
     };
   }
 
@@ -118,5 +124,6 @@ export class IndicatorSet {
     this.bb.add(bar.c);
     this.atr14.add(candle);
     this.obv.add(candle);
+    this.volatility.add(bar.c);
   }
 }

@@ -1,6 +1,8 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
+import { baselineForecast, forecastSummary } from '../../domain/baseline-forecast';
 import { INDICATOR_NAMES } from '../../domain/indicators';
+import type { StoredBar } from '../../store/bars-store';
 import { workflowUrl } from '../../clients/temporal-ui';
 import { tickerWorkflowId } from '../../workflows/search-attributes';
 import type { ApiContext } from '../context';
@@ -26,8 +28,16 @@ export async function barRows(ctx: ApiContext, ticker: string, interval: string,
       t: b.t, time: b.time, o: b.o, h: b.h, l: b.l, c: b.c, v: b.v,
       ...(Object.fromEntries(INDICATOR_NAMES.map((name) => [name, b[name] ?? null])) as Record<(typeof INDICATOR_NAMES)[number], number | null>),
       prediction: p ? { predictedClose: p.predictedClose, predictedReturn: p.predictedReturn, horizon: p.horizon, modelVersion: p.modelVersion } : null,
+      baseline: baselineRow(b, ctx.config.model),
     };
   });
+}
+
+function baselineRow(bar: StoredBar, model: { horizon: number; quantiles: number[] }): z.infer<typeof BarRow>['baseline'] {
+  const forecast = baselineForecast(bar.c, bar.volatility ?? null, model.horizon, model.quantiles);
+  if (!forecast) return null;
+  const { median, low, high } = forecastSummary(forecast);
+  return { version: forecast.version, horizon: forecast.horizon, levels: forecast.levels, prices: forecast.prices, median, low, high };
 }
 
 /** Read endpoints for prices, indicators, predictions and alerts. */

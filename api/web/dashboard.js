@@ -6,7 +6,7 @@ const seconds = (t) => Math.floor(t / 1000);
 const INTERVAL_MS = { '1m': 60e3, '5m': 300e3, '15m': 900e3, '1h': 3600e3, '1d': 86400e3 };
 
 /** What the page shows, exposed for the browser tests (they assert on data, not only on the DOM). */
-const state = (window.tickflow = { ticker: null, interval: null, bars: [], lastTime: null, lastClose: null, modelVersion: null, updates: 0 });
+const state = (window.tickflow = { ticker: null, interval: null, bars: [], lastTime: null, lastClose: null, modelVersion: null, forecast: null, updates: 0 });
 
 let chart;
 let series = {};
@@ -37,6 +37,8 @@ function buildChart() {
     bbUpper: line(css('--muted'), 0, { lineStyle: 2 }),
     bbLower: line(css('--muted'), 0, { lineStyle: 2 }),
     predicted: line(css('--accent'), 0, { lineWidth: 2, lineStyle: 1, title: 'predicted' }),
+    rangeHigh: line('#2da44e', 0, { lineStyle: 3 }),
+    rangeLow: line('#2da44e', 0, { lineStyle: 3 }),
     rsi: line('#bf3989', 1, { lastValueVisible: true }),
     macd: line(css('--accent'), 2),
     macdSignal: line('#e3a008', 2),
@@ -47,13 +49,23 @@ function buildChart() {
   chart.panes().forEach((pane, i) => pane.setStretchFactor(i === 0 ? 3 : 1));
 }
 
-/** The predicted close of bar t is for `horizon` bars later: drawn at that bar's time, against what happened there. */
-function predictedPoints(bars) {
+/** A forecast made at bar t is for `horizon` bars later: drawn at that bar's time (ahead of the last bar for the newest), against what happened there. */
+function forecastPoints(bars, pick) {
   const step = INTERVAL_MS[state.interval] ?? 86400e3;
-  return bars.filter((b) => b.prediction).map((b, i, all) => {
-    const later = state.bars[state.bars.indexOf(b) + b.prediction.horizon];
-    return { time: seconds(later ? later.t : b.t + b.prediction.horizon * step), value: b.prediction.predictedClose };
+  const drawn = bars.flatMap((b, i) => {
+    const forecast = pick(b);
+    if (!forecast) return [];
+    const later = bars[i + forecast.horizon];
+    return [{ time: seconds(later ? later.t : b.t + forecast.horizon * step), value: forecast.value }];
   });
+  return drawn.sort((a, b) => a.time - b.time).filter((p, i, all) => i === 0 || p.time !== all[i - 1].time);
+}
+
+/** The labelled forecast for the next close: the model's where it predicted the last bar, else the baseline's. */
+function latestForecast(last) {
+  if (last?.prediction) return { source: 'model', version: last.prediction.modelVersion, horizon: last.prediction.horizon, median: last.prediction.predictedClose, low: last.baseline?.low ?? null, high: last.baseline?.high ?? null };
+  if (last?.baseline) return { source: 'baseline', version: last.baseline.version, horizon: last.baseline.horizon, median: last.baseline.median, low: last.baseline.low, high: last.baseline.high };
+  return null;
 }
 
 function points(bars, field) {
@@ -67,19 +79,26 @@ function draw() {
   for (const name of ['ema20', 'sma50', 'bbUpper', 'bbLower', 'macd', 'macdSignal']) series[name].setData(points(bars, name));
   series.rsi.setData(points(bars, 'rsi14'));
   series.macdHistogram.setData(points(bars, 'macdHistogram'));
-  const predicted = predictedPoints(bars).sort((a, b) => a.time - b.time).filter((p, i, all) => i === 0 || p.time !== all[i - 1].time);
-  series.predicted.setData(predicted);
+  series.predicted.setData(forecastPoints(bars, (b) => b.prediction && { horizon: b.prediction.horizon, value: b.prediction.predictedClose }));
+  series.rangeHigh.setData(forecastPoints(bars, (b) => b.baseline && { horizon: b.baseline.horizon, value: b.baseline.high }));
+  series.rangeLow.setData(forecastPoints(bars, (b) => b.baseline && { horizon: b.baseline.horizon, value: b.baseline.low }));
   const last = bars.at(-1);
   const withPrediction = bars.filter((b) => b.prediction).at(-1);
-  Object.assign(state, { lastTime: last?.t ?? null, lastClose: last?.c ?? null, modelVersion: withPrediction?.prediction.modelVersion ?? null });
+  const forecast = latestForecast(last);
+  const levels = last?.baseline ? `${Math.round((last.baseline.levels.at(-1) - last.baseline.levels[0]) * 100)} %` : '';
+  Object.assign(state, { lastTime: last?.t ?? null, lastClose: last?.c ?? null, modelVersion: withPrediction?.prediction.modelVersion ?? null, forecast });
   $('legend').innerHTML = last
     ? `<span><b>${state.ticker}</b> ${state.interval}</span><span data-testid="bar-count">${bars.length} bars</span><span>last ${new Date(last.t).toISOString().slice(0, 16).replace('T', ' ')}</span>` +
       `<span>close <b data-testid="last-close">${last.c.toFixed(2)}</b></span><span style="color:#e3a008">EMA 20</span><span style="color:#8250df">SMA 50</span><span>Bollinger 20/2</span>` +
-      `<span style="color:${css('--accent')}">predicted close ${withPrediction ? `(model <b data-testid="model-version">${withPrediction.prediction.modelVersion}</b>)` : '(no model yet — train one in the portal)'}</span>`
+      `<span style="color:${css('--accent')}">predicted close ${withPrediction ? `(model <b data-testid="model-version">${withPrediction.prediction.modelVersion}</b>)` : '(no model serves — train one in the portal)'}</span>` +
+      `<span style="color:#2da44e">${levels} range (baseline: random walk, RiskMetrics volatility)</span>`
     : '';
   $('latest').innerHTML = last
     ? `close ${last.c.toFixed(2)} · RSI ${last.rsi14?.toFixed(1) ?? '–'} · MACD ${last.macd?.toFixed(3) ?? '–'} · ATR ${last.atr14?.toFixed(2) ?? '–'}` +
-      (withPrediction ? `<br>next ${withPrediction.prediction.horizon} bar(s): ${withPrediction.prediction.predictedClose.toFixed(2)} (${(withPrediction.prediction.predictedReturn * 100).toFixed(2)} %)` : '')
+      (forecast
+        ? `<br>close in ${forecast.horizon} bar(s): <b data-testid="forecast-median">${forecast.median.toFixed(2)}</b> <span data-testid="forecast-source">${forecast.source === 'model' ? `model ${forecast.version}` : 'baseline (no model prediction)'}</span>` +
+          (forecast.low === null ? '' : `, ${levels} range ${forecast.low.toFixed(2)}–${forecast.high.toFixed(2)}`)
+        : '')
     : '–';
 }
 

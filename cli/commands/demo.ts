@@ -15,7 +15,11 @@ import { evaluationTable } from './model';
 import { ModelRegistry } from '../../store/model-registry';
 import { PredictionsStore } from '../../store/predictions-store';
 import { versionInService } from '../../clients/sagemaker-endpoint';
-import { fixed, table } from '../output';
+import { fixed, forecastColumns, table } from '../output';
+import { nextCloseForecast } from '../../domain/baseline-forecast';
+import type { StoredBar } from '../../store/bars-store';
+import type { Prediction } from '../../store/predictions-store';
+import type { TickflowConfig } from '../../config/config';
 import { workflowsQueryUrl, workflowUrl } from '../../clients/temporal-ui';
 import { runProducer } from './produce';
 import { readStatus } from './read';
@@ -27,6 +31,14 @@ function startWorker(logFile: string): { child: ChildProcess; exited: Promise<nu
   const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'tickflow.js'), 'worker'], { stdio: ['ignore', out, out], env: process.env });
   closeSync(out);
   return { child, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
+}
+
+/** The demo's last word: the next close of a series, who forecast it and the range around it. */
+function nextCloseLine(ticker: string, last: StoredBar | undefined, predicted: Map<number, Prediction>, model: TickflowConfig['model']): string {
+  const forecast = last && nextCloseForecast(last, predicted.get(last.t), model.horizon, model.quantiles);
+  if (!last || !forecast) return `${ticker}: too few bars for a forecast yet`;
+  const when = model.horizon === 1 ? 'the next close' : `the close ${model.horizon} bars on`;
+  return `${ticker} forecast for ${when} after ${last.time.slice(0, 10)}: ${forecast.median.toFixed(2)} by ${forecast.by}; baseline ${Math.round(forecast.coverage * 100)} % range ${forecast.low.toFixed(2)}–${forecast.high.toFixed(2)}`;
 }
 
 export function registerDemoCommand(program: Command): void {
@@ -100,7 +112,7 @@ export function registerDemoCommand(program: Command): void {
           }
         } else {
           process.stderr.write(
-            `no model beat the random walk beyond chance, so none serves and bars carry no predictions (honest, not broken): see \`tickflow models\`; \`tickflow promote ${rejected ?? '<version>'}\` serves it anyway, then the dashboard shows its predictions\n`,
+            `no model beat the random walk beyond chance, so none serves and the baseline forecasts every bar (honest, not broken): see \`tickflow models\`; \`tickflow promote ${rejected ?? '<version>'}\` serves it anyway, then the dashboard shows its predictions\n`,
           );
         }
 
@@ -116,8 +128,10 @@ export function registerDemoCommand(program: Command): void {
             table(recent.map((b) => ({
               time: b.time.slice(0, 10), close: fixed(b.c, 2), sma20: fixed(b.sma20, 2), ema50: fixed(b.ema50, 2), rsi14: fixed(b.rsi14, 1), macd: fixed(b.macd, 3),
               bbLower: fixed(b.bbLower, 2), bbUpper: fixed(b.bbUpper, 2), atr14: fixed(b.atr14, 2),
-              'next close (predicted)': fixed(predicted.get(b.t)?.predictedClose, 2), model: predicted.get(b.t)?.modelVersion ?? '-',
+              ...forecastColumns(nextCloseForecast(b, predicted.get(b.t), config.model.horizon, config.model.quantiles)),
             }))),
+            '',
+            nextCloseLine('AAPL', recent.at(-1), predicted, config.model),
             '',
             `Temporal Web UI, the shard readers that stored AAPL (each run's result says what it did): ${workflowsQueryUrl(config, 'WorkflowType="shardReaderWorkflow"')}`,
             `follow AAPL batch by batch in its own workflow: tickflow watch AAPL on   (then ${workflowUrl(config, tickerWorkflowId('AAPL', '1d'))})`,

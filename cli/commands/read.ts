@@ -6,7 +6,9 @@ import { INDICATOR_NAMES } from '../../domain/indicators';
 import { BarsStore, type StoredBar } from '../../store/bars-store';
 import { DeadLetterStore } from '../../store/dead-letter-store';
 import { SeriesStore } from '../../store/series-store';
-import { emit, fixed, iso, table } from '../output';
+import { emit, fixed, forecastColumns, iso, table } from '../output';
+import { nextCloseForecast } from '../../domain/baseline-forecast';
+import { PredictionsStore } from '../../store/predictions-store';
 import { parseInterval, parseTicker, parseTime } from './produce';
 import { readWorkerMetrics, type WorkerMetrics } from '../worker-metrics';
 
@@ -71,7 +73,7 @@ export function registerReadCommands(program: Command): void {
     });
   program
     .command('bars')
-    .description('stored bars with every indicator, in time order')
+    .description('stored bars with every indicator and the forecast made at each (the model\'s, else the baseline\'s), in time order')
     .requiredOption('--ticker <symbol>', 'ticker', parseTicker)
     .option('--interval <interval>', 'bar interval', parseInterval, '1d')
     .option('--from <date>', 'first bar time (inclusive)', parseTime)
@@ -79,10 +81,18 @@ export function registerReadCommands(program: Command): void {
     .option('--limit <n>', 'print only the last n bars', (v) => Number(v))
     .option('--json', 'print machine-readable output')
     .action(async (options: { ticker: string; interval: string; from?: number; to?: number; limit?: number; json?: boolean }) => {
-      let bars = await withAws((aws, config) => new BarsStore(aws.documents, config.tables.bars).range(options.ticker, options.interval, options.from, options.to));
-      if (options.limit && options.limit > 0) bars = bars.slice(-options.limit);
-      emit(options.json, bars, () =>
-        table(bars.map((b) => ({ time: b.time, open: fixed(b.o, 2), high: fixed(b.h, 2), low: fixed(b.l, 2), close: fixed(b.c, 2), volume: b.v, sma20: fixed(b.sma20, 2), ema50: fixed(b.ema50, 2), rsi14: fixed(b.rsi14, 1), macd: fixed(b.macd, 3), bbUpper: fixed(b.bbUpper, 2), atr14: fixed(b.atr14, 2), obv: b.obv ?? '-' }))),
+      const { bars, predicted, model } = await withAws(async (aws, config) => {
+        let rows = await new BarsStore(aws.documents, config.tables.bars).range(options.ticker, options.interval, options.from, options.to);
+        if (options.limit && options.limit > 0) rows = rows.slice(-options.limit);
+        const predictions = rows.length === 0 ? [] : await new PredictionsStore(aws.documents, config.tables.predictions).range(options.ticker, options.interval, rows[0]!.t, rows.at(-1)!.t);
+        return { bars: rows, predicted: new Map(predictions.map((p) => [p.t, p])), model: config.model };
+      });
+      const withForecasts = bars.map((b) => ({ ...b, forecast: nextCloseForecast(b, predicted.get(b.t), model.horizon, model.quantiles) }));
+      emit(options.json, withForecasts, () =>
+        table(withForecasts.map((b) => ({
+          time: b.time, open: fixed(b.o, 2), high: fixed(b.h, 2), low: fixed(b.l, 2), close: fixed(b.c, 2), volume: b.v, sma20: fixed(b.sma20, 2), ema50: fixed(b.ema50, 2), rsi14: fixed(b.rsi14, 1), macd: fixed(b.macd, 3), bbUpper: fixed(b.bbUpper, 2), atr14: fixed(b.atr14, 2), obv: b.obv ?? '-',
+          ...forecastColumns(b.forecast),
+        }))),
       );
     });
   program

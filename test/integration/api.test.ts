@@ -72,6 +72,13 @@ describe('HTTP API on the real local stack', () => {
     const stored = await new BarsStore(context.aws.documents, context.config.tables.bars).range(TICKER, '1m');
     expect(rows.map((r) => [r.t, r.c, r.rsi14])).toEqual(stored.map((b) => [b.t, b.c, b.rsi14 ?? null]));
     expect(rows.every((r) => r.prediction === null)).toBe(true); // 1m is not the model's interval
+    // Every bar has the baseline's forecast once its series has 20 returns (bar 20 on): a random walk with a range.
+    expect(rows.slice(0, 20).every((r) => r.baseline === null)).toBe(true);
+    for (const row of rows.slice(20)) {
+      expect(row.baseline).toMatchObject({ horizon: context.config.model.horizon, levels: [0.1, 0.5, 0.9], median: row.c });
+      expect(row.baseline!.low).toBeLessThan(row.c);
+      expect(row.baseline!.high).toBeGreaterThan(row.c);
+    }
     const from = new Date(bars[10]!.t).toISOString();
     const to = new Date(bars[19]!.t).toISOString();
     expect((await ok(`/api/bars?ticker=${TICKER}&interval=1m&from=${from}&to=${to}`, z.array(BarRow))).map((r) => r.t)).toEqual(bars.slice(10, 20).map((b) => b.t));

@@ -25,6 +25,7 @@ interface PageState {
   bars: Array<{ t: number; c: number; ema20: number | null; prediction: { predictedClose: number } | null }>;
   lastClose: number | null;
   modelVersion: string | null;
+  forecast: { source: string; version: string; median: number; low: number | null; high: number | null } | null;
   updates: number;
   runs: Array<{ workflowId: string; status: string }>;
   models: Array<{ version: string; inService: boolean; decision: string; reason: string }>;
@@ -93,7 +94,13 @@ describe('dashboard and training portal in headless Chromium', () => {
     expect(state.bars.at(-1)).toMatchObject({ c: stored.at(-1)!.c, ema20: stored.at(-1)!.ema20 });
     expect(await dashboard.textContent('[data-testid=bar-count]')).toBe('1260 bars');
     expect(await dashboard.textContent('[data-testid=last-close]')).toBe(stored.at(-1)!.c.toFixed(2));
-    expect(await dashboard.textContent('#legend')).toMatch(/no model yet — train one in the portal/);
+    expect(await dashboard.textContent('#legend')).toMatch(/no model serves — train one in the portal/);
+    // With no model, the next close still has a forecast: the baseline's, labelled as such.
+    const close = stored.at(-1)!.c;
+    expect(state.forecast).toMatchObject({ source: 'baseline', median: close });
+    expect(state.forecast!.low).toBeLessThan(close);
+    expect(state.forecast!.high).toBeGreaterThan(close);
+    expect(await dashboard.textContent('[data-testid=forecast-source]')).toBe('baseline (no model prediction)');
     expect(await dashboard.locator('#chart canvas').count()).toBeGreaterThan(0);
   });
 
@@ -154,6 +161,7 @@ describe('dashboard and training portal in headless Chromium', () => {
     const { modelVersion, models } = { modelVersion: (await pageState(dashboard)).modelVersion, models: (await pageState(page)).models };
     expect(modelVersion).toBe(models.find((m) => m.inService)!.version);
     expect(await dashboard.textContent('[data-testid=model-version]')).toBe(modelVersion);
+    expect(await dashboard.textContent('[data-testid=forecast-source]')).toBe(`model ${modelVersion}`);
     const last = (await pageState(dashboard)).bars.at(-1)!;
     expect(Math.abs(last.prediction!.predictedClose / last.c - 1)).toBeLessThan(0.2); // a next-day close near today's
     await screenshot(dashboard, 'dashboard');

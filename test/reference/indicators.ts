@@ -98,6 +98,22 @@ export function obv(bars: Ohlcv[]): Series {
   });
 }
 
+/**
+ * RiskMetrics volatility in its closed form (RiskMetrics Technical Document, 1996, eq. 5.3),
+ * σ²ᵢ = λ^(i−s) σ²ₛ + (1 − λ) Σⱼ₌ₛ₊₁..ᵢ λ^(i−j) rⱼ², with σ²ₛ the mean of the first s squared log
+ * returns (reported from bar s on).
+ */
+export function riskMetricsVolatility(closes: number[], decay: number, seedReturns: number): Series {
+  const squared = closes.map((c, i) => (i === 0 ? 0 : Math.log(c / closes[i - 1]!) ** 2));
+  const seed = squared.slice(1, seedReturns + 1).reduce((a, b) => a + b, 0) / seedReturns;
+  return closes.map((_, i) => {
+    if (i < seedReturns) return null;
+    let variance = decay ** (i - seedReturns) * seed;
+    for (let j = seedReturns + 1; j <= i; j++) variance += (1 - decay) * decay ** (i - j) * squared[j]!;
+    return Math.sqrt(variance);
+  });
+}
+
 /** Every stored indicator for a whole series, in the pipeline's field names. */
 export function referenceIndicators(bars: Ohlcv[]): Array<Record<string, number | null>> {
   const closes = bars.map((b) => b.c);
@@ -111,6 +127,7 @@ export function referenceIndicators(bars: Ohlcv[]): Array<Record<string, number 
     ...(({ upper, middle, lower }) => ({ bbUpper: upper, bbMiddle: middle, bbLower: lower }))(bollinger(closes, 20, 2)),
     atr14: atr(bars, 14),
     obv: obv(bars),
+    volatility: riskMetricsVolatility(closes, 0.94, 20),
   };
   return bars.map((_, i) => Object.fromEntries(Object.entries(columns).map(([name, series]) => [name, series[i] ?? null])));
 }

@@ -72,6 +72,16 @@ describe('loadConfig', () => {
     expect(message).toMatch(/TICKFLOW_WORKFLOW_CACHE: .*\(got "1"\)/);
   });
 
+  test('forecast quantile levels: ascending, inside (0, 1), the median among them', () => {
+    expect(loadConfig({}).model.quantiles).toEqual([0.1, 0.5, 0.9]);
+    expect(loadConfig({ TICKFLOW_FORECAST_QUANTILES: '0.05, 0.25,0.5,0.75,0.95' }).model.quantiles).toEqual([0.05, 0.25, 0.5, 0.75, 0.95]);
+    expect(() => loadConfig({ TICKFLOW_FORECAST_QUANTILES: '0.1,0.9' })).toThrow(/TICKFLOW_FORECAST_QUANTILES: .*three levels/);
+    expect(() => loadConfig({ TICKFLOW_FORECAST_QUANTILES: '0.1,0.4,0.9' })).toThrow(/TICKFLOW_FORECAST_QUANTILES: .*median, 0\.5/);
+    expect(() => loadConfig({ TICKFLOW_FORECAST_QUANTILES: '0.9,0.5,0.1' })).toThrow(/TICKFLOW_FORECAST_QUANTILES: .*ascending/);
+    expect(() => loadConfig({ TICKFLOW_FORECAST_QUANTILES: '0,0.5,1' })).toThrow(/TICKFLOW_FORECAST_QUANTILES: .*above 0/);
+    expect(() => loadConfig({ TICKFLOW_FORECAST_QUANTILES: 'low,0.5,high' })).toThrow(/TICKFLOW_FORECAST_QUANTILES/);
+  });
+
   test('the ingest worker caches as many workflows as it is told, else one per MiB of heap above 512 MiB', () => {
     expect(loadConfig({ TICKFLOW_WORKFLOW_CACHE: '9000' }).ingest.workflowCache).toBe(9000);
     expect(loadConfig({}).ingest.workflowCache).toBeUndefined();

@@ -1,3 +1,5 @@
+import { dieboldMarianoTest, perTimeMeans } from './scores/diebold-mariano';
+
 /**
  * Honest forecast evaluation (Hyndman & Athanasopoulos, FPP3 §5.8–5.10) of predicted forward
  * log returns on a holdout. The random walk ("tomorrow's price is today's") predicts a
@@ -60,33 +62,14 @@ export function forecastMetrics(
 }
 
 /**
- * Diebold & Mariano (1995) test of equal accuracy against the random walk under absolute
- * error: d = |actual| − |actual − predicted|, positive where the model is closer. Rows of one
- * bar time are averaged first: tickers move together, and counting them as independent
- * evidence would overstate it. The long-run variance of the per-time series takes
- * Newey–West weights over horizon − 1 lags, since targets spanning h bars overlap.
+ * Diebold & Mariano (1995) statistic against the random walk under absolute error:
+ * d = |actual| − |actual − predicted|, positive where the model is closer, averaged per bar time
+ * first and tested with Newey–West weights over horizon − 1 lags (domain/scores/diebold-mariano).
  */
 export function dieboldMariano(actual: readonly number[], predicted: readonly number[], times: readonly number[], horizon = 1): number {
-  if (times.length !== actual.length) throw new RangeError(`${actual.length} rows but ${times.length} times`);
-  const perTime = new Map<number, { sum: number; n: number }>();
-  actual.forEach((a, i) => {
-    const entry = perTime.get(times[i]!) ?? { sum: 0, n: 0 };
-    entry.sum += Math.abs(a) - Math.abs(a - predicted[i]!);
-    entry.n += 1;
-    perTime.set(times[i]!, entry);
-  });
-  const d = [...perTime.entries()].sort((x, y) => x[0] - y[0]).map(([, e]) => e.sum / e.n);
-  const n = d.length;
-  const mean = d.reduce((s, x) => s + x, 0) / n;
-  const autocovariance = (lag: number) => {
-    let sum = 0;
-    for (let t = lag; t < n; t++) sum += (d[t]! - mean) * (d[t - lag]! - mean);
-    return sum / n;
-  };
-  let variance = autocovariance(0);
-  for (let lag = 1; lag < Math.min(horizon, n); lag++) variance += 2 * (1 - lag / horizon) * autocovariance(lag);
-  if (!(variance > 0)) return mean === 0 ? 0 : Math.sign(mean) * Number.MAX_VALUE;
-  return mean / Math.sqrt(variance / n);
+  const perTime = perTimeMeans(actual.map((a, i) => Math.abs(a) - Math.abs(a - predicted[i]!)), times);
+  // One bar time is one piece of evidence: no test.
+  return perTime.length < 2 ? 0 : dieboldMarianoTest(perTime, horizon).statistic;
 }
 
 /** In-sample MAE of the random walk on training targets: MASE's scale. */

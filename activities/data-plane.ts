@@ -170,7 +170,7 @@ async function predictCaughtUp(deps: IngestDeps, works: Work[]): Promise<void> {
     let i = 0;
     const bySeries = asked.map(({ work, features }) => ({
       work,
-      predictions: features.map((row) => predictionAt(work.input.ticker, work.input.interval, horizon, row, answer.predictions[i++]!, answer.modelVersion, predictedAt)),
+      predictions: features.map((row) => predictionAt(work.input.ticker, work.input.interval, horizon, row, answer, i++, predictedAt)),
     }));
     // One batched write for the read, as for its bars: a series at a time was a round trip per ticker.
     await deps.predictions.put(bySeries.flatMap((s) => s.predictions));

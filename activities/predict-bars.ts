@@ -52,15 +52,17 @@ export async function predictAndStore(deps: IngestDeps, request: PredictRequest)
   const rows = featureRows([...history, ...bars], horizon, history.length);
   const answer = await timedInvoke(deps, rows.map((r) => r.features), request.timeoutMs);
   const predictedAt = Date.now();
-  const predictions = rows.map((row, i) => predictionAt(ticker, interval, horizon, row, answer.predictions[i]!, answer.modelVersion, predictedAt));
+  const predictions = rows.map((row, i) => predictionAt(ticker, interval, horizon, row, answer, i, predictedAt));
   await deps.predictions.put(predictions);
   await deps.alerts.afterPredictions(ticker, interval, predictions);
   return answer;
 }
 
-/** The stored form of the model's answer for one feature row. */
-export function predictionAt(ticker: string, interval: string, horizon: number, row: Pick<FeatureRow, 't' | 'close'>, predictedReturn: number, modelVersion: string, predictedAt: number): Prediction {
-  return { ticker, interval, t: row.t, horizon, predictedReturn, predictedClose: row.close * Math.exp(predictedReturn), modelVersion, predictedAt };
+/** The stored form of the model's answer for one feature row (the answer's `index`-th). */
+export function predictionAt(ticker: string, interval: string, horizon: number, row: Pick<FeatureRow, 't' | 'close'>, answer: ModelAnswer, index: number, predictedAt: number): Prediction {
+  const predictedReturn = answer.predictions[index]!;
+  const range = answer.quantiles && { quantileLevels: answer.quantiles.levels, quantileCloses: answer.quantiles.values[index]!.map((r) => row.close * Math.exp(r)) };
+  return { ticker, interval, t: row.t, horizon, predictedReturn, predictedClose: row.close * Math.exp(predictedReturn), ...range, modelVersion: answer.modelVersion, predictedAt };
 }
 
 export async function timedInvoke(deps: IngestDeps, rows: Parameters<typeof invokeModel>[2], timeoutMs?: number): Promise<ModelAnswer> {

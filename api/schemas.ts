@@ -24,7 +24,14 @@ export const BarRow = z
     v: z.number(),
     ...indicators,
     prediction: z
-      .object({ predictedClose: z.number(), predictedReturn: z.number(), horizon: z.number().int(), modelVersion: z.string() })
+      .object({
+        predictedClose: z.number(),
+        predictedReturn: z.number(),
+        horizon: z.number().int(),
+        modelVersion: z.string(),
+        levels: z.array(z.number()).nullable().openapi({ description: "a quantile model's levels, ascending (null: the model forecasts one value)" }),
+        prices: z.array(z.number()).nullable().openapi({ description: 'the close forecast at each level' }),
+      })
       .nullable()
       .openapi({ description: 'the forecast made at this bar for `horizon` bars later, with the model version behind it' }),
     baseline: z

@@ -127,8 +127,9 @@ function technicalIndicatorsStreaming(data: readonly Bar[]): void {
  */
 function crossCheck(ours: IndicatorValues[], theirs: Record<string, (number | null)[]>, tail: number): Record<string, number> {
   const from = ours.length - tail;
+  // The volatility for the baseline forecast is ours alone: TA-Lib has no RiskMetrics estimate.
   return Object.fromEntries(
-    INDICATOR_NAMES.map((name) => {
+    INDICATOR_NAMES.filter((name) => name in theirs).map((name) => {
       let worst = 0;
       const base = name === 'obv' ? [ours[from]![name] ?? 0, theirs[name]![from] ?? 0] : [0, 0];
       for (let i = from; i < ours.length; i++) {

@@ -17,8 +17,9 @@ export function table(rows: Array<Record<string, string | number>>): string {
 
 export const fixed = (n: number | null | undefined, digits = 4): string => (n === null || n === undefined ? '-' : n.toFixed(digits));
 
-/** A bar's next-close forecast as table columns: the close, who forecast it, the baseline's range. */
+/** A bar's next-close forecast as table columns: the close, who forecast it, the range and whose it is. */
 export function forecastColumns(forecast: NextCloseForecast | null): Record<string, string> {
-  if (!forecast) return { 'next close': '-', by: '-', 'baseline range': '-' };
-  return { 'next close': fixed(forecast.median, 2), by: forecast.by, 'baseline range': `${fixed(forecast.low, 2)}–${fixed(forecast.high, 2)}` };
+  if (!forecast) return { 'next close': '-', by: '-', range: '-' };
+  const whose = forecast.rangeBy === forecast.by ? '' : ` (${forecast.rangeBy})`;
+  return { 'next close': fixed(forecast.median, 2), by: forecast.by, range: `${fixed(forecast.low, 2)}–${fixed(forecast.high, 2)}${whose}` };
 }

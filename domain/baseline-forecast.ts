@@ -22,8 +22,14 @@ export const BASELINE_VERSION = 'baseline (random walk, RiskMetrics range)';
  */
 export function baselineForecast(close: number, volatility: number | null, horizon: number, levels: readonly number[]): RangeForecast | null {
   if (volatility === null) return null;
+  const prices = baselineReturnQuantiles(volatility, horizon, levels).map((r) => close * Math.exp(r));
+  return { source: 'baseline', version: BASELINE_VERSION, horizon, levels: [...levels], prices };
+}
+
+/** The baseline's forward log return at each level: what evaluation scores models against. */
+export function baselineReturnQuantiles(volatility: number, horizon: number, levels: readonly number[]): number[] {
   const scale = volatility * Math.sqrt(horizon);
-  return { source: 'baseline', version: BASELINE_VERSION, horizon, levels: [...levels], prices: levels.map((level) => close * Math.exp(normalQuantile(level, 0, scale))) };
+  return levels.map((level) => normalQuantile(level, 0, scale));
 }
 
 /** The median and the outermost levels of a forecast: what a one-line summary shows. */
@@ -39,23 +45,30 @@ export interface NextCloseForecast {
   by: string;
   horizon: number;
   median: number;
-  /** The baseline's range (models forecast a single value for now), with its nominal coverage. */
+  /** The range of whoever forecast (a model without quantiles: the baseline's), with its nominal coverage. */
   low: number;
   high: number;
   coverage: number;
+  rangeBy: string;
+}
+
+/** What nextCloseForecast needs of a stored model prediction. */
+export interface ModelPrediction {
+  predictedClose: number;
+  modelVersion: string;
+  quantileLevels?: number[];
+  quantileCloses?: number[];
 }
 
 /** The model's forecast where it predicted the bar, else the baseline's; null before the series has a volatility. */
-export function nextCloseForecast(
-  bar: { c: number; volatility?: number | null },
-  prediction: { predictedClose: number; modelVersion: string } | undefined,
-  horizon: number,
-  levels: readonly number[],
-): NextCloseForecast | null {
+export function nextCloseForecast(bar: { c: number; volatility?: number | null }, prediction: ModelPrediction | undefined, horizon: number, levels: readonly number[]): NextCloseForecast | null {
   const baseline = baselineForecast(bar.c, bar.volatility ?? null, horizon, levels);
   if (!baseline) return null;
-  const { median, low, high, coverage } = forecastSummary(baseline);
-  return prediction
-    ? { by: `model ${prediction.modelVersion}`, horizon, median: prediction.predictedClose, low, high, coverage }
-    : { by: 'baseline', horizon, median, low, high, coverage };
+  if (!prediction) return { by: 'baseline', rangeBy: 'baseline', horizon, ...forecastSummary(baseline) };
+  const by = `model ${prediction.modelVersion}`;
+  const range =
+    prediction.quantileLevels && prediction.quantileCloses
+      ? { ...forecastSummary({ source: 'model', version: prediction.modelVersion, horizon, levels: prediction.quantileLevels, prices: prediction.quantileCloses }), rangeBy: by }
+      : { ...forecastSummary(baseline), rangeBy: 'baseline' };
+  return { by, horizon, ...range, median: prediction.predictedClose };
 }

@@ -25,6 +25,8 @@ export interface FeatureRow {
   features: (number | null)[];
   /** Forward log return over the horizon; null when the future bar is not known yet. */
   target: number | null;
+  /** The bar's RiskMetrics volatility: the baseline forecast's scale (not a model input). */
+  volatility: number | null;
 }
 
 /**
@@ -39,7 +41,7 @@ export function featureRows(bars: readonly FeatureBar[], horizon: number, from =
   for (let i = Math.max(0, from); i < bars.length; i++) {
     const bar = bars[i]!;
     const future = bars[i + horizon];
-    rows.push({ t: bar.t, close: bar.c, features: featuresAt(bars, logReturns, i), target: future ? logRatio(future.c, bar.c) : null });
+    rows.push({ t: bar.t, close: bar.c, features: featuresAt(bars, logReturns, i), target: future ? logRatio(future.c, bar.c) : null, volatility: bar.volatility ?? null });
   }
   return rows;
 }

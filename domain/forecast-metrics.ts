@@ -1,11 +1,14 @@
+import type { QuantileMetrics } from './quantile-evaluation';
 import { dieboldMarianoTest, perTimeMeans } from './scores/diebold-mariano';
+import { pesaranTimmermann } from './scores/pesaran-timmermann';
 
 /**
  * Honest forecast evaluation (Hyndman & Athanasopoulos, FPP3 §5.8–5.10) of predicted forward
  * log returns on a holdout. The random walk ("tomorrow's price is today's") predicts a
- * return of 0, so it is the baseline every ratio below is taken against.
+ * return of 0, so it is the baseline every ratio below is taken against. A quantile model's
+ * scores against the baseline's range (domain/quantile-evaluation) come with them.
  */
-export interface ForecastMetrics {
+export interface ForecastMetrics extends Partial<QuantileMetrics> {
   rows: number;
   mae: number;
   rmse: number;
@@ -23,6 +26,11 @@ export interface ForecastMetrics {
   rankIc: number;
   /** Diebold–Mariano statistic against the random walk (absolute error; > 0: the model is closer). Absent in records made before it existed. */
   dmStat?: number;
+  /** Its one-sided p-value after the Harvey–Leybourne–Newbold correction, from t(n − 1). */
+  dmPValue?: number;
+  /** Pesaran–Timmermann statistic of the hit rate against independent guessing, and its one-sided p-value. */
+  ptStat?: number;
+  ptPValue?: number;
 }
 
 /** One-sided 5 % critical value of the standard normal: the evidence a promotion needs. */
@@ -57,8 +65,21 @@ export function forecastMetrics(
     hitRate: sum((a, i) => (Math.sign(a) === Math.sign(predicted[i]!) ? 1 : 0)) / n,
     upRate: sum((a) => (a > 0 ? 1 : 0)) / n,
     rankIc: pearson(ranks(predicted), ranks(actual)),
-    dmStat: dieboldMariano(actual, predicted, times, horizon),
+    ...againstRandomWalk(actual, predicted, times, horizon),
   };
+}
+
+/** The Diebold–Mariano and Pesaran–Timmermann tests of the point forecast against the random walk. */
+function againstRandomWalk(actual: readonly number[], predicted: readonly number[], times: readonly number[], horizon: number) {
+  const perTime = absoluteErrorGains(actual, predicted, times);
+  const dm = perTime.length < 2 ? { statistic: 0, pValue: 1 } : dieboldMarianoTest(perTime, horizon);
+  const pt = pesaranTimmermann(actual, predicted);
+  return { dmStat: dm.statistic, dmPValue: dm.pValue, ptStat: pt.statistic, ptPValue: pt.pValue };
+}
+
+/** Per bar time, how much closer than the random walk the forecast was: |actual| − |actual − predicted|. */
+function absoluteErrorGains(actual: readonly number[], predicted: readonly number[], times: readonly number[]): number[] {
+  return perTimeMeans(actual.map((a, i) => Math.abs(a) - Math.abs(a - predicted[i]!)), times);
 }
 
 /**
@@ -67,7 +88,7 @@ export function forecastMetrics(
  * first and tested with Newey–West weights over horizon − 1 lags (domain/scores/diebold-mariano).
  */
 export function dieboldMariano(actual: readonly number[], predicted: readonly number[], times: readonly number[], horizon = 1): number {
-  const perTime = perTimeMeans(actual.map((a, i) => Math.abs(a) - Math.abs(a - predicted[i]!)), times);
+  const perTime = absoluteErrorGains(actual, predicted, times);
   // One bar time is one piece of evidence: no test.
   return perTime.length < 2 ? 0 : dieboldMarianoTest(perTime, horizon).statistic;
 }
@@ -83,13 +104,59 @@ export interface PromotionDecision {
   reason: string;
 }
 
+/** The evidence a quantile forecast needs against the baseline, and how far its coverage may stray from nominal. */
+export const SIGNIFICANCE = 0.05;
+export const COVERAGE_TOLERANCE = 0.05;
+
+type Incumbent = { version: string; metrics: ForecastMetrics } | null;
+const fmt = (x: number) => x.toFixed(4);
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+
 /**
- * Promote only a candidate that beats the random walk on both MAE and RMSE, by more than
- * chance (Diebold–Mariano ≥ DM_CRITICAL), and has a lower MAE than the model in service on
- * the very same holdout rows.
+ * The promotion gate. A quantile model is promoted only if its quantiles beat the baseline's
+ * pinball loss beyond chance (HLN-corrected Diebold–Mariano, one-sided p ≤ SIGNIFICANCE), its
+ * interval's coverage is within COVERAGE_TOLERANCE of nominal, and it beats the model in
+ * service on the same rows (pinball loss, or the median's MAE against a model without
+ * quantiles). Its median's skill against the random walk is judged apart and said in the
+ * reason either way. A model without quantiles keeps the point rule (pointPromotion).
  */
-export function decidePromotion(candidate: ForecastMetrics, incumbent: { version: string; metrics: ForecastMetrics } | null): PromotionDecision {
-  const fmt = (x: number) => x.toFixed(4);
+export function decidePromotion(candidate: ForecastMetrics, incumbent: Incumbent): PromotionDecision {
+  const q = candidate;
+  if (q.pinball === undefined || q.pinballRatio === undefined || q.dmPinballPValue === undefined || q.coverage === undefined || q.coverageNominal === undefined) {
+    return pointPromotion(candidate, incumbent);
+  }
+  const median = medianSkill(candidate);
+  const reject = (why: string) => ({ promote: false, reason: `${why}; ${median}` });
+  if (!(q.pinballRatio < 1 && q.dmPinballPValue <= SIGNIFICANCE)) {
+    return reject(`its quantiles do not beat the baseline's beyond chance (pinball ratio ${fmt(q.pinballRatio)}, Diebold–Mariano p ${q.dmPinballPValue.toFixed(3)} > ${SIGNIFICANCE})`);
+  }
+  if (Math.abs(q.coverage - q.coverageNominal) > COVERAGE_TOLERANCE) {
+    return reject(`its ${pct(q.coverageNominal)} interval covered ${pct(q.coverage)} of the holdout, more than ${COVERAGE_TOLERANCE * 100} points off`);
+  }
+  let versus = '';
+  if (incumbent) {
+    const theirs = incumbent.metrics.pinball;
+    if (theirs !== undefined && q.pinball >= theirs) return reject(`pinball loss ${fmt(q.pinball)} is not below ${incumbent.version}'s ${fmt(theirs)} on the same holdout`);
+    if (theirs === undefined && candidate.mae >= incumbent.metrics.mae) return reject(`its median's MAE ${fmt(candidate.mae)} is not below ${incumbent.version}'s ${fmt(incumbent.metrics.mae)} on the same holdout`);
+    versus = theirs !== undefined ? ` and ${incumbent.version} (pinball ${fmt(q.pinball)} < ${fmt(theirs)})` : ` and ${incumbent.version} (median MAE ${fmt(candidate.mae)} < ${fmt(incumbent.metrics.mae)})`;
+  }
+  return { promote: true, reason: `its quantiles beat the baseline's (pinball ratio ${fmt(q.pinballRatio)}, Diebold–Mariano p ${q.dmPinballPValue.toFixed(3)}; coverage ${pct(q.coverage)} of nominal ${pct(q.coverageNominal)})${versus}; ${median}` };
+}
+
+/** The median against the random walk, in plain words. */
+function medianSkill(m: ForecastMetrics): string {
+  const evidence = `MAE ratio ${fmt(m.maeRatio)}, Diebold–Mariano p ${(m.dmPValue ?? 1).toFixed(3)}`;
+  return m.maeRatio < 1 && (m.dmPValue ?? 1) <= SIGNIFICANCE
+    ? `its median beats the random walk (${evidence})`
+    : `its median has no skill over the random walk (${evidence}): read the range, not the point`;
+}
+
+/**
+ * A model without quantiles: promoted only if it beats the random walk on both MAE and RMSE,
+ * by more than chance (Diebold–Mariano ≥ DM_CRITICAL), and has a lower MAE than the model in
+ * service on the very same holdout rows.
+ */
+function pointPromotion(candidate: ForecastMetrics, incumbent: Incumbent): PromotionDecision {
   if (candidate.maeRatio >= 1 || candidate.rmseRatio >= 1) {
     return { promote: false, reason: `does not beat the random walk (MAE ratio ${fmt(candidate.maeRatio)}, RMSE ratio ${fmt(candidate.rmseRatio)}; both must be < 1)` };
   }

@@ -32,3 +32,12 @@ export class EwmaVolatility {
     return this.variance === null ? null : Math.sqrt(this.variance);
   }
 }
+
+/** The volatility after each close of a series, oldest first. */
+export function volatilitySeries(closes: readonly number[]): Array<number | null> {
+  const volatility = new EwmaVolatility();
+  return closes.map((close) => {
+    volatility.add(close);
+    return volatility.value;
+  });
+}

@@ -4,7 +4,9 @@ Requests carry feature rows without a label, many per request:
   text/csv          one row per line, empty field = missing
   application/json  {"instances": [[...], ...]} or [[...], ...]; null = missing
 The response has the request's type unless Accept asks for the other one:
-  text/csv → one prediction per line; application/json → {"predictions": [...]}.
+  text/csv → one line per row; application/json → {"predictions": [...]}.
+A quantile model answers every level per row, ascending: a CSV line of values, a JSON list per
+row, and the JSON names the levels ({"predictions": [[...], ...], "quantiles": [...]}).
 """
 import io
 import json
@@ -18,6 +20,7 @@ import numpy as np
 import xgboost as xgb
 
 import sagemaker_paths as paths
+from train import rearranged
 
 MAX_BODY = 6 * 1024 * 1024  # SageMaker's own limit on an invocation payload
 
@@ -34,13 +37,15 @@ class Model:
         meta = json.loads(meta_file.read_text()) if meta_file.exists() else {}
         self.features = int(meta.get("features") or self.booster.num_features())
         self.version = meta.get("model_version") or ""
+        self.quantiles = meta.get("quantiles") or None
         self.lock = threading.Lock()
 
     def predict(self, rows: np.ndarray) -> np.ndarray:
         if rows.ndim != 2 or rows.shape[1] != self.features:
             raise ClientError(f"each row needs {self.features} feature values, got {rows.shape[1] if rows.ndim == 2 else 0}")
         with self.lock:  # a Booster is not guaranteed safe to call from several threads at once
-            return self.booster.inplace_predict(rows)
+            predictions = self.booster.inplace_predict(rows)
+        return rearranged(predictions, self.quantiles)
 
 
 def parse_rows(body: bytes, content_type: str) -> np.ndarray:
@@ -67,10 +72,14 @@ def parse_rows(body: bytes, content_type: str) -> np.ndarray:
     raise ClientError(f"unsupported Content-Type {content_type!r}; use text/csv or application/json")
 
 
-def format_predictions(predictions: np.ndarray, accept: str):
+def format_predictions(predictions: np.ndarray, accept: str, quantiles=None):
     if accept == "application/json":
-        return "application/json", json.dumps({"predictions": [float(p) for p in predictions]}).encode()
-    return "text/csv", ("\n".join(f"{float(p):.10g}" for p in predictions) + "\n").encode()
+        doc = {"predictions": predictions.tolist()}
+        if quantiles:
+            doc["quantiles"] = quantiles
+        return "application/json", json.dumps(doc).encode()
+    rows = predictions if predictions.ndim == 2 else predictions.reshape(-1, 1)
+    return "text/csv", ("\n".join(",".join(f"{float(v):.10g}" for v in row) for row in rows) + "\n").encode()
 
 
 def handler_for(model: Model):
@@ -100,7 +109,7 @@ def handler_for(model: Model):
                 predictions = model.predict(parse_rows(body, content_type))
             except ClientError as e:
                 return self.reply(400, "text/plain", str(e).encode())
-            kind, payload = format_predictions(predictions, accept)
+            kind, payload = format_predictions(predictions, accept, model.quantiles)
             self.reply(200, kind, payload, {"X-Tickflow-Model-Version": model.version})
 
         def reply(self, status, content_type, body, headers=None):

@@ -1,9 +1,11 @@
-"""SageMaker training entry point: XGBoost regression of the forward log return.
+"""SageMaker training entry point: XGBoost regression of the forward log return, at quantile
+levels when the `quantiles` hyperparameter names them (one model, `reg:quantileerror`).
 
 Channels (CSV, label first, no header, empty field = missing):
   train  the rows to learn from, in time order
-  test   optional holdout; its predictions go to output/data/test-predictions.csv so the
-         pipeline scores candidate and incumbent with one metrics definition.
+  test   optional holdout; its predictions go to output/data/test-predictions.csv (one column
+         per quantile level, ascending) so the pipeline scores candidate and incumbent with one
+         metrics definition.
 """
 import json
 import sys
@@ -29,6 +31,7 @@ HYPERPARAMETERS = {
     "objective": (str, "reg:squarederror", lambda v: v.startswith("reg:")),
     "seed": (int, 1, lambda v: v >= 0),
     "nthread": (int, 0, lambda v: v >= 0),
+    "quantiles": (str, "", lambda v: True),  # checked by parse_quantiles
     "feature_names": (str, "", lambda v: True),
     "model_version": (str, "", lambda v: True),
 }
@@ -54,6 +57,19 @@ def parse_hyperparameters(raw: dict) -> dict:
             raise BadInput(f"hyperparameter {name}={value!r} is out of range")
         parsed[name] = value
     return parsed
+
+
+def parse_quantiles(text: str):
+    """ "0.1,0.5,0.9" → [0.1, 0.5, 0.9]: ascending, strictly inside (0, 1), the median among them; "" → None."""
+    if not text:
+        return None
+    try:
+        levels = [float(part) for part in text.split(",")]
+    except ValueError:
+        raise BadInput(f"hyperparameter quantiles={text!r} must be comma-separated numbers")
+    if not all(0 < q < 1 for q in levels) or any(b <= a for a, b in zip(levels, levels[1:])) or 0.5 not in levels:
+        raise BadInput(f"hyperparameter quantiles={text!r} must be ascending levels strictly between 0 and 1, 0.5 among them")
+    return levels
 
 
 def read_channel(name: str, required: bool):
@@ -95,12 +111,18 @@ def train() -> int:
             raise BadInput(f"train has {len(y)} rows; at least 50 are needed")
         dtrain = xgb.DMatrix(x[:cut], label=y[:cut], feature_names=feature_names)
         dvalid = xgb.DMatrix(x[cut:], label=y[cut:], feature_names=feature_names)
+        quantiles = parse_quantiles(hp["quantiles"])
         params = {
             "objective": hp["objective"], "max_depth": hp["max_depth"], "eta": hp["eta"],
             "subsample": hp["subsample"], "colsample_bytree": hp["colsample_bytree"],
             "min_child_weight": hp["min_child_weight"], "lambda": hp["reg_lambda"],
             "seed": hp["seed"], "eval_metric": ["rmse", "mae"],
         }
+        if quantiles:
+            if "objective" in raw and hp["objective"] != "reg:quantileerror":
+                raise BadInput(f"objective={hp['objective']!r} cannot fit quantiles; leave it out or use reg:quantileerror")
+            # One model for every level; early stopping watches the mean pinball loss over them.
+            params.update(objective="reg:quantileerror", quantile_alpha=np.array(quantiles), eval_metric=["quantile"])
         if hp["nthread"]:
             params["nthread"] = hp["nthread"]
         log = {}
@@ -108,21 +130,21 @@ def train() -> int:
                             early_stopping_rounds=hp["early_stopping_rounds"], evals_result=log, verbose_eval=False)
         best = booster.best_iteration
         booster = booster[: best + 1]  # keep only the trees early stopping chose, for serving too
-        print(f"trained {best + 1} rounds on {cut} rows; validation rmse {log['validation']['rmse'][best]:.6f} "
-              f"mae {log['validation']['mae'][best]:.6f} on {len(y) - cut} rows", flush=True)
+        scores = ", ".join(f"{metric} {values[best]:.6f}" for metric, values in log["validation"].items())
+        print(f"trained {best + 1} rounds on {cut} rows; validation {scores} on {len(y) - cut} rows", flush=True)
 
         paths.MODEL.mkdir(parents=True, exist_ok=True)
         booster.save_model(paths.MODEL / paths.MODEL_FILE)
         metrics = {name: {m: values[best] for m, values in series.items()} for name, series in log.items()}
         (paths.MODEL / paths.META_FILE).write_text(json.dumps({
-            "model_version": hp["model_version"], "feature_names": feature_names, "features": x.shape[1],
+            "model_version": hp["model_version"], "feature_names": feature_names, "features": x.shape[1], "quantiles": quantiles,
             "best_iteration": best, "train_rows": cut, "validation_rows": len(y) - cut,
             "hyperparameters": hp, "training_metrics": metrics, "training_seconds": round(time.time() - started, 3),
         }, indent=2))
         if test is not None:
-            predictions = booster.predict(xgb.DMatrix(test[1], feature_names=feature_names))
+            predictions = rearranged(booster.predict(xgb.DMatrix(test[1], feature_names=feature_names)), quantiles)
             paths.OUTPUT_DATA.mkdir(parents=True, exist_ok=True)
-            np.savetxt(paths.OUTPUT_DATA / "test-predictions.csv", predictions, fmt="%.10g")
+            np.savetxt(paths.OUTPUT_DATA / "test-predictions.csv", predictions, fmt="%.10g", delimiter=",")
             print(f"predicted {len(predictions)} test rows", flush=True)
         return 0
     except BadInput as e:
@@ -130,6 +152,14 @@ def train() -> int:
     except Exception as e:  # anything else is a bug: keep the traceback for the job's logs
         traceback.print_exc()
         return fail(f"{type(e).__name__}: {e}")
+
+
+def rearranged(predictions: np.ndarray, quantiles):
+    """Quantile predictions sorted within each row: separately fitted levels can cross, and
+    sorting them never makes them worse (Chernozhukov, Fernández-Val & Galichon 2010)."""
+    if not quantiles:
+        return predictions
+    return np.sort(predictions.reshape(len(predictions), len(quantiles)), axis=1)
 
 
 def fail(reason: str) -> int:

@@ -1,6 +1,6 @@
 import { SeriesTable } from './series-table';
 
-/** The model's forecast made at one bar: the return and price `horizon` bars later. */
+/** The model's forecast made at one bar: the return and price `horizon` bars later, with a quantile model's range. */
 export interface Prediction {
   ticker: string;
   interval: string;
@@ -8,7 +8,11 @@ export interface Prediction {
   t: number;
   horizon: number;
   predictedReturn: number;
+  /** The close the forecast return implies: a quantile model's median. */
   predictedClose: number;
+  /** A quantile model's levels, ascending, and the close implied at each. */
+  quantileLevels?: number[];
+  quantileCloses?: number[];
   modelVersion: string;
   predictedAt: number;
 }

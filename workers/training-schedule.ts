@@ -7,6 +7,7 @@ export const trainingWorkflowConfig = (config: TickflowConfig): TrainingWorkflow
   endpointName: config.sagemaker.endpointName,
   interval: config.model.interval,
   horizon: config.model.horizon,
+  quantiles: config.model.quantiles,
 });
 
 function scheduleOptions(config: TickflowConfig) {

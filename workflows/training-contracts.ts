@@ -69,6 +69,8 @@ export interface EvaluateInput {
   dataset: DatasetSummary;
   /** Bars each target spans (overlapping targets weigh less as evidence); absent in older runs: 1. */
   horizon?: number;
+  /** The candidate's quantile levels (its test predictions hold one column per level); absent: one column. */
+  quantiles?: number[];
 }
 
 export interface Evaluation {

@@ -22,6 +22,8 @@ export interface TrainingWorkflowConfig {
   endpointName: string;
   interval: string;
   horizon: number;
+  /** Quantile levels the model forecasts (absent in runs started before quantiles: one value). */
+  quantiles?: number[];
 }
 
 /** "v20261124-153012": sortable, and one per run start. */
@@ -39,7 +41,9 @@ export async function trainingWorkflow(input: TrainingWorkflowInput & { config: 
   const info = workflowInfo();
   const version = versionOf(info.runStartTime);
   const { horizon, endpointName, interval } = input.config;
-  const hyperparameters = input.hyperparameters ?? {};
+  const hyperparameters = { ...(input.config.quantiles ? { quantiles: input.config.quantiles.join(',') } : {}), ...input.hyperparameters };
+  // An override may ask for a point model (quantiles=""): the container then writes one column.
+  const quantiles = hyperparameters.quantiles ? hyperparameters.quantiles.split(',').map(Number) : undefined;
   upsertSearchAttributes([{ key: MODEL_VERSION, value: version }]);
   await quick.recordModel({
     version, createdAt: info.runStartTime.toISOString(), workflowId: info.workflowId, trigger: input.trigger,
@@ -57,7 +61,7 @@ export async function trainingWorkflow(input: TrainingWorkflowInput & { config: 
   const job = await waitForJob.awaitTrainingJob(jobName);
   if (job.status !== 'Completed' || !job.artifact) return fail(`training job ${jobName} ${job.status}: ${job.failureReason ?? 'no model artifact'}`);
 
-  const evaluation = await heavy.evaluateCandidate({ version, jobName, dataset, horizon });
+  const evaluation = await heavy.evaluateCandidate({ version, jobName, dataset, horizon, ...(quantiles ? { quantiles } : {}) });
   const evaluated = { metrics: evaluation.metrics, incumbent: evaluation.incumbent, holdoutSample: evaluation.holdoutSample, artifact: job.artifact };
   if (!evaluation.promote) {
     await quick.updateModel({ version, change: { ...evaluated, decision: 'rejected', reason: evaluation.reason } });

@@ -5,7 +5,9 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Context } from '@temporalio/activity';
 import * as tar from 'tar';
 import { describeEndpoint } from '../../clients/sagemaker-endpoint';
+import { baselineReturnQuantiles } from '../../domain/baseline-forecast';
 import { decidePromotion, forecastMetrics, type ForecastMetrics } from '../../domain/forecast-metrics';
+import { quantileMetrics } from '../../domain/quantile-evaluation';
 import { parseS3Uri } from '../../domain/s3-uri';
 import type { HoldoutPoint } from '../../store/model-registry';
 import type { EvaluateInput, Evaluation } from '../../workflows/training-contracts';
@@ -30,11 +32,24 @@ export function evaluateCandidateActivity(deps: TrainingDeps) {
     // Every test row has a label (the export writes only labelled rows).
     const actual = test.map((row) => row[0] as number);
     const times = index.map(([, t]) => Number(t));
+    const volatility = index.map(([, , v]) => (v === undefined || v === '' ? null : Number(v)));
     const horizon = input.horizon ?? 1;
-    const metrics = forecastMetrics(actual, candidate, input.dataset.trainingNaiveMae, times, horizon);
+    const score = (answer: Answer) => {
+      const point = forecastMetrics(actual, answer.median, input.dataset.trainingNaiveMae, times, horizon);
+      if (!answer.quantiles) return point;
+      const { levels, values } = answer.quantiles;
+      const baseline = volatility.map((v) => (v === null ? null : baselineReturnQuantiles(v, horizon, levels)));
+      return { ...point, ...quantileMetrics({ actual, times, horizon, levels, baseline }, values) };
+    };
+    const candidateAnswer = candidateAnswerOf(candidate, input.quantiles);
+    const metrics = score(candidateAnswer);
 
     Context.current().heartbeat('scoring the model in service');
-    const incumbent = await scoreIncumbent(deps, test.map((row) => row.slice(1)), (predicted) => forecastMetrics(actual, predicted, input.dataset.trainingNaiveMae, times, horizon));
+    const incumbent = await scoreIncumbent(deps, test.map((row) => row.slice(1)), (answer) => {
+      // Pinball losses compare only over the same levels: otherwise the median's MAE decides.
+      const sameLevels = answer.quantiles && input.quantiles && answer.quantiles.levels.join() === input.quantiles.join();
+      return score(sameLevels ? answer : { median: answer.median });
+    });
     let { promote, reason } = decidePromotion(metrics, incumbent);
     if (incumbent) {
       const record = await deps.registry.get(incumbent.version);
@@ -48,19 +63,32 @@ export function evaluateCandidateActivity(deps: TrainingDeps) {
     for (const [ticker] of index) counts.set(ticker!, (counts.get(ticker!) ?? 0) + 1);
     const shown = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
     const holdoutSample: HoldoutPoint[] = index
-      .map(([ticker, t], i) => ({ ticker: ticker!, t: Number(t), actual: actual[i]!, predicted: candidate[i]! }))
+      .map(([ticker, t], i) => ({ ticker: ticker!, t: Number(t), actual: actual[i]!, predicted: candidateAnswer.median[i]! }))
       .filter((p) => p.ticker === shown)
       .slice(-SAMPLE_POINTS);
     return { metrics, ...(incumbent ? { incumbent } : {}), promote, reason, holdoutSample };
   };
 }
 
-async function scoreIncumbent(deps: TrainingDeps, features: (number | null)[][], score: (predicted: number[]) => ForecastMetrics) {
+/** A model's answer on the holdout: the median (or only) forecast, and a quantile model's levels and values. */
+interface Answer {
+  median: number[];
+  quantiles?: { levels: number[]; values: number[][] };
+}
+
+/** The training job's test predictions: one column, or one per quantile level. */
+function candidateAnswerOf(rows: number[][], levels: number[] | undefined): Answer {
+  if (!levels) return { median: rows.map((row) => row[0]!) };
+  if (rows.some((row) => row.length !== levels.length)) throw new Error(`the training job's test predictions do not have one column per quantile level (${levels.join(', ')})`);
+  return { median: rows.map((row) => row[levels.indexOf(0.5)]!), quantiles: { levels, values: rows } };
+}
+
+async function scoreIncumbent(deps: TrainingDeps, features: (number | null)[][], score: (answer: Answer) => ForecastMetrics) {
   const endpointName = deps.config.sagemaker.endpointName;
   const endpoint = await describeEndpoint(deps.aws.sagemaker, endpointName);
   if (endpoint?.EndpointStatus !== 'InService' || !endpoint.ProductionVariants?.length) return null; // no model in service
   const answer = await invokeModel(deps.aws.sagemakerRuntime, endpointName, features);
-  return { version: answer.modelVersion, metrics: score(answer.predictions) };
+  return { version: answer.modelVersion, metrics: score({ median: answer.predictions, ...(answer.quantiles ? { quantiles: answer.quantiles } : {}) }) };
 }
 
 async function readBytes(s3: S3Client, uri: string): Promise<Uint8Array> {
@@ -76,13 +104,13 @@ function parseCsvRows(text: string): (number | null)[][] {
   return text.trim().split('\n').map((line) => line.split(',').map((field) => (field === '' ? null : Number(field))));
 }
 
-async function readCandidatePredictions(s3: S3Client, uri: string): Promise<number[]> {
+async function readCandidatePredictions(s3: S3Client, uri: string): Promise<number[][]> {
   const folder = await mkdtemp(path.join(os.tmpdir(), 'tickflow-eval-'));
   try {
     const archive = path.join(folder, 'output.tar.gz');
     await writeFile(archive, await readBytes(s3, uri));
     await tar.extract({ file: archive, cwd: folder });
-    return (await readFile(path.join(folder, 'test-predictions.csv'), 'utf8')).trim().split('\n').map(Number);
+    return (await readFile(path.join(folder, 'test-predictions.csv'), 'utf8')).trim().split('\n').map((line) => line.split(',').map(Number));
   } finally {
     await rm(folder, { recursive: true, force: true });
   }

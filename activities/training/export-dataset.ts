@@ -2,6 +2,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { Context } from '@temporalio/activity';
 import { csvLine, featureRows } from '../../domain/features';
 import { naiveMae } from '../../domain/forecast-metrics';
+import { volatilitySeries } from '../../domain/volatility';
 import { walkForwardSplit, type LabelledRow, type SeriesRows } from '../../domain/walk-forward';
 import type { DatasetSummary, ExportDatasetInput } from '../../workflows/training-contracts';
 import type { TrainingDeps } from './deps';
@@ -19,7 +20,9 @@ export function exportDatasetActivity(deps: TrainingDeps) {
     for (const { ticker } of series) {
       Context.current().heartbeat(ticker);
       const bars = await deps.bars.range(ticker, input.interval);
-      perSeries.push({ ticker, rows: featureRows(bars, input.horizon) });
+      // Recomputed, not read: bars stored before the volatility was kept have none.
+      const volatility = volatilitySeries(bars.map((b) => b.c));
+      perSeries.push({ ticker, rows: featureRows(bars.map((bar, i) => ({ ...bar, volatility: volatility[i]! })), input.horizon) });
     }
     if (perSeries.length === 0) throw new RangeError(`no ${input.interval} bars are stored yet: ingest some history first (e.g. \`tickflow produce replay\`)`);
     const split = walkForwardSplit(perSeries, input.horizon, input.holdoutFraction);
@@ -33,8 +36,9 @@ export function exportDatasetActivity(deps: TrainingDeps) {
     const labelled = (rows: LabelledRow[]) => rows.map((r) => csvLine([r.target, ...r.features]));
     await put('train/train.csv', labelled(split.train));
     await put('test/test.csv', labelled(split.holdout));
-    // Which bar each test row belongs to, in the same order: lets evaluation name its rows.
-    await put('holdout-index.csv', split.holdout.map((r) => `${r.ticker},${r.t}`));
+    // Which bar each test row belongs to, in the same order, and its volatility (the baseline's
+    // scale; empty before the series had one): lets evaluation name its rows and score the baseline.
+    await put('holdout-index.csv', split.holdout.map((r) => `${r.ticker},${r.t},${r.volatility ?? ''}`));
     const iso = (t: number) => new Date(t).toISOString();
     return {
       prefix: `s3://${deps.config.bucket}/${prefix}`,

@@ -27,7 +27,7 @@ export async function barRows(ctx: ApiContext, ticker: string, interval: string,
     return {
       t: b.t, time: b.time, o: b.o, h: b.h, l: b.l, c: b.c, v: b.v,
       ...(Object.fromEntries(INDICATOR_NAMES.map((name) => [name, b[name] ?? null])) as Record<(typeof INDICATOR_NAMES)[number], number | null>),
-      prediction: p ? { predictedClose: p.predictedClose, predictedReturn: p.predictedReturn, horizon: p.horizon, modelVersion: p.modelVersion } : null,
+      prediction: p ? { predictedClose: p.predictedClose, predictedReturn: p.predictedReturn, horizon: p.horizon, modelVersion: p.modelVersion, levels: p.quantileLevels ?? null, prices: p.quantileCloses ?? null } : null,
       baseline: baselineRow(b, ctx.config.model),
     };
   });

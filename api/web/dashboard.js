@@ -61,10 +61,19 @@ function forecastPoints(bars, pick) {
   return drawn.sort((a, b) => a.time - b.time).filter((p, i, all) => i === 0 || p.time !== all[i - 1].time);
 }
 
+/** A bar's forecast range: a quantile model's where it has one, else the baseline's. */
+function rangeOf(bar) {
+  const p = bar.prediction;
+  if (p?.levels) return { by: `model ${p.modelVersion}`, horizon: p.horizon, low: p.prices[0], high: p.prices.at(-1), coverage: p.levels.at(-1) - p.levels[0] };
+  const b = bar.baseline;
+  return b && { by: 'baseline', horizon: b.horizon, low: b.low, high: b.high, coverage: b.levels.at(-1) - b.levels[0] };
+}
+
 /** The labelled forecast for the next close: the model's where it predicted the last bar, else the baseline's. */
 function latestForecast(last) {
-  if (last?.prediction) return { source: 'model', version: last.prediction.modelVersion, horizon: last.prediction.horizon, median: last.prediction.predictedClose, low: last.baseline?.low ?? null, high: last.baseline?.high ?? null };
-  if (last?.baseline) return { source: 'baseline', version: last.baseline.version, horizon: last.baseline.horizon, median: last.baseline.median, low: last.baseline.low, high: last.baseline.high };
+  const range = last && rangeOf(last);
+  if (last?.prediction) return { source: 'model', version: last.prediction.modelVersion, horizon: last.prediction.horizon, median: last.prediction.predictedClose, low: range?.low ?? null, high: range?.high ?? null, rangeBy: range?.by ?? null };
+  if (last?.baseline) return { source: 'baseline', version: last.baseline.version, horizon: last.baseline.horizon, median: last.baseline.median, low: range.low, high: range.high, rangeBy: 'baseline' };
   return null;
 }
 
@@ -80,24 +89,25 @@ function draw() {
   series.rsi.setData(points(bars, 'rsi14'));
   series.macdHistogram.setData(points(bars, 'macdHistogram'));
   series.predicted.setData(forecastPoints(bars, (b) => b.prediction && { horizon: b.prediction.horizon, value: b.prediction.predictedClose }));
-  series.rangeHigh.setData(forecastPoints(bars, (b) => b.baseline && { horizon: b.baseline.horizon, value: b.baseline.high }));
-  series.rangeLow.setData(forecastPoints(bars, (b) => b.baseline && { horizon: b.baseline.horizon, value: b.baseline.low }));
+  series.rangeHigh.setData(forecastPoints(bars, (b) => rangeOf(b) && { horizon: rangeOf(b).horizon, value: rangeOf(b).high }));
+  series.rangeLow.setData(forecastPoints(bars, (b) => rangeOf(b) && { horizon: rangeOf(b).horizon, value: rangeOf(b).low }));
   const last = bars.at(-1);
   const withPrediction = bars.filter((b) => b.prediction).at(-1);
   const forecast = latestForecast(last);
-  const levels = last?.baseline ? `${Math.round((last.baseline.levels.at(-1) - last.baseline.levels[0]) * 100)} %` : '';
+  const lastRange = last && rangeOf(last);
+  const levels = lastRange ? `${Math.round(lastRange.coverage * 100)} %` : '';
   Object.assign(state, { lastTime: last?.t ?? null, lastClose: last?.c ?? null, modelVersion: withPrediction?.prediction.modelVersion ?? null, forecast });
   $('legend').innerHTML = last
     ? `<span><b>${state.ticker}</b> ${state.interval}</span><span data-testid="bar-count">${bars.length} bars</span><span>last ${new Date(last.t).toISOString().slice(0, 16).replace('T', ' ')}</span>` +
       `<span>close <b data-testid="last-close">${last.c.toFixed(2)}</b></span><span style="color:#e3a008">EMA 20</span><span style="color:#8250df">SMA 50</span><span>Bollinger 20/2</span>` +
       `<span style="color:${css('--accent')}">predicted close ${withPrediction ? `(model <b data-testid="model-version">${withPrediction.prediction.modelVersion}</b>)` : '(no model serves — train one in the portal)'}</span>` +
-      `<span style="color:#2da44e">${levels} range (baseline: random walk, RiskMetrics volatility)</span>`
+      `<span style="color:#2da44e" data-testid="range-source">${levels} range (${lastRange?.by === 'baseline' ? 'baseline: random walk, RiskMetrics volatility' : lastRange?.by ?? 'none yet'})</span>`
     : '';
   $('latest').innerHTML = last
     ? `close ${last.c.toFixed(2)} · RSI ${last.rsi14?.toFixed(1) ?? '–'} · MACD ${last.macd?.toFixed(3) ?? '–'} · ATR ${last.atr14?.toFixed(2) ?? '–'}` +
       (forecast
         ? `<br>close in ${forecast.horizon} bar(s): <b data-testid="forecast-median">${forecast.median.toFixed(2)}</b> <span data-testid="forecast-source">${forecast.source === 'model' ? `model ${forecast.version}` : 'baseline (no model prediction)'}</span>` +
-          (forecast.low === null ? '' : `, ${levels} range ${forecast.low.toFixed(2)}–${forecast.high.toFixed(2)}`)
+          (forecast.low === null ? '' : `, ${levels} range ${forecast.low.toFixed(2)}–${forecast.high.toFixed(2)} (${forecast.rangeBy})`)
         : '')
     : '–';
 }

@@ -38,7 +38,7 @@ function nextCloseLine(ticker: string, last: StoredBar | undefined, predicted: M
   const forecast = last && nextCloseForecast(last, predicted.get(last.t), model.horizon, model.quantiles);
   if (!last || !forecast) return `${ticker}: too few bars for a forecast yet`;
   const when = model.horizon === 1 ? 'the next close' : `the close ${model.horizon} bars on`;
-  return `${ticker} forecast for ${when} after ${last.time.slice(0, 10)}: ${forecast.median.toFixed(2)} by ${forecast.by}; baseline ${Math.round(forecast.coverage * 100)} % range ${forecast.low.toFixed(2)}–${forecast.high.toFixed(2)}`;
+  return `${ticker} forecast for ${when} after ${last.time.slice(0, 10)}: ${forecast.median.toFixed(2)} by ${forecast.by}; ${Math.round(forecast.coverage * 100)} % range ${forecast.low.toFixed(2)}–${forecast.high.toFixed(2)} by ${forecast.rangeBy}`;
 }
 
 export function registerDemoCommand(program: Command): void {

@@ -4,6 +4,7 @@ import { withContext, type CliContext } from '../context';
 import { ModelRegistry } from '../../store/model-registry';
 import { versionInService } from '../../clients/sagemaker-endpoint';
 import type { TrainingResult } from '../../workflows/training-contracts';
+import type { ForecastMetrics } from '../../domain/forecast-metrics';
 import { deployVersion, describeTrainingSchedule, modelSummary, rollbackTarget, startTraining } from '../../operations/models';
 import { emit, table } from '../output';
 import { workflowUrl } from '../../clients/temporal-ui';
@@ -36,13 +37,38 @@ export function evaluationTable(result: TrainingResult): string {
     'up-move base rate': `${(m!.upRate * 100).toFixed(1)}%`,
     'rank IC': m!.rankIc.toFixed(3),
     'Diebold–Mariano': m!.dmStat?.toFixed(2) ?? '-',
+    'DM p (HLN)': m!.dmPValue?.toFixed(3) ?? '-',
+    'Pesaran–Timmermann p': m!.ptPValue?.toFixed(3) ?? '-',
   }));
   // The random walk's own row, derived from the candidate's ratios on the same holdout.
   const c = rows[0]?.m;
   const randomWalk = c
-    ? [{ model: 'random walk (baseline)', 'holdout rows': c.rows, MAE: (c.mae / c.maeRatio).toFixed(5), 'MAE / random walk': '1.0000', 'RMSE / random walk': '1.0000', MASE: (c.mase / c.maeRatio).toFixed(4), 'hit rate': '-', 'up-move base rate': `${(c.upRate * 100).toFixed(1)}%`, 'rank IC': '-', 'Diebold–Mariano': '-' }]
+    ? [{ model: 'random walk (baseline)', 'holdout rows': c.rows, MAE: (c.mae / c.maeRatio).toFixed(5), 'MAE / random walk': '1.0000', 'RMSE / random walk': '1.0000', MASE: (c.mase / c.maeRatio).toFixed(4), 'hit rate': '-', 'up-move base rate': `${(c.upRate * 100).toFixed(1)}%`, 'rank IC': '-', 'Diebold–Mariano': '-', 'DM p (HLN)': '-', 'Pesaran–Timmermann p': '-' }]
     : [];
-  return `${table([...lines, ...randomWalk])}\n\ndecision: ${result.decision} — ${result.reason}`;
+  const ranges = rangeTable(rows);
+  return `point forecast (the median) against the random walk:\n${table([...lines, ...randomWalk])}${ranges ? `\n\nrange forecast against the baseline's (random walk, RiskMetrics range):\n${ranges}` : ''}\n\ndecision: ${result.decision} — ${result.reason}`;
+}
+
+/** The quantile models' scores against the baseline's range, with the baseline's own row; empty without quantiles. */
+function rangeTable(rows: Array<{ model: string; m: ForecastMetrics | undefined }>): string {
+  const scored = rows.filter((r) => r.m?.pinballRatio !== undefined);
+  const c = scored[0]?.m;
+  if (!c) return '';
+  const pct = (x: number | undefined) => (x === undefined ? '-' : `${(x * 100).toFixed(1)}%`);
+  return table([
+    ...scored.map(({ model, m }) => ({
+      model,
+      rows: m!.quantileRows ?? '-',
+      pinball: m!.pinball?.toFixed(6) ?? '-',
+      'pinball / baseline': m!.pinballRatio!.toFixed(4),
+      [`coverage (nominal ${pct(c.coverageNominal)})`]: pct(m!.coverage),
+      'coverage p': m!.coveragePValue?.toFixed(3) ?? '-',
+      'width / baseline': m!.widthRatio?.toFixed(4) ?? '-',
+      'Winkler / baseline': m!.intervalScoreRatio?.toFixed(4) ?? '-',
+      'DM p vs baseline': m!.dmPinballPValue?.toFixed(3) ?? '-',
+    })),
+    { model: 'baseline', rows: c.quantileRows ?? '-', pinball: (c.pinball! / c.pinballRatio!).toFixed(6), 'pinball / baseline': '1.0000', [`coverage (nominal ${pct(c.coverageNominal)})`]: '-', 'coverage p': '-', 'width / baseline': '1.0000', 'Winkler / baseline': '1.0000', 'DM p vs baseline': '-' },
+  ]);
 }
 
 export function registerModelCommands(program: Command): void {

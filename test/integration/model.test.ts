@@ -88,10 +88,20 @@ describe('predictions: training, evaluation, promotion and serving on the local 
 
     const endpoint = await context.aws.sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName() }));
     expect(endpoint).toMatchObject({ EndpointStatus: 'InService', ProductionVariants: [expect.objectContaining({ VariantName: first.version })] });
-    const answer = await context.aws.sagemakerRuntime.send(new InvokeEndpointCommand({ EndpointName: endpointName(), ContentType: 'text/csv', Body: `${'0.01,'.repeat(14)}0.01\n${','.repeat(14)}` }));
-    const values = Buffer.from(answer.Body!).toString().trim().split('\n').map(Number);
-    expect(values).toHaveLength(2);
-    expect(values.every(Number.isFinite)).toBe(true);
+    // A quantile model: every level per row, ascending, in CSV and in JSON (which names the levels).
+    const body = `${'0.01,'.repeat(14)}0.01\n${','.repeat(14)}`;
+    const csv = await context.aws.sagemakerRuntime.send(new InvokeEndpointCommand({ EndpointName: endpointName(), ContentType: 'text/csv', Body: body }));
+    const rows = Buffer.from(csv.Body!).toString().trim().split('\n').map((line) => line.split(',').map(Number));
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      expect(row).toHaveLength(3);
+      expect(row.every(Number.isFinite)).toBe(true);
+      expect([...row].sort((a, b) => a - b)).toEqual(row);
+    }
+    const json = await context.aws.sagemakerRuntime.send(new InvokeEndpointCommand({ EndpointName: endpointName(), ContentType: 'text/csv', Accept: 'application/json', Body: body }));
+    expect(JSON.parse(Buffer.from(json.Body!).toString())).toEqual({ predictions: rows.map((row) => row.map((v) => expect.closeTo(v, 8))), quantiles: [0.1, 0.5, 0.9] });
+    expect(record.hyperparameters).toMatchObject({ quantiles: '0.1,0.5,0.9' });
+    expect(first.metrics).toMatchObject({ pinballRatio: expect.any(Number), coverage: expect.any(Number), coverageNominal: expect.closeTo(0.8, 9), dmPinballPValue: expect.any(Number) });
   });
 
   test('every stored bar ends with a prediction from the model in service', async () => {
@@ -102,6 +112,13 @@ describe('predictions: training, evaluation, promotion and serving on the local 
     expect(new Set(predictions.map((p) => p.modelVersion))).toEqual(new Set([first.version]));
     const last = predictions[predictions.length - 1]!;
     expect(last.predictedClose).toBeCloseTo(bars[bars.length - 1]!.c * Math.exp(last.predictedReturn), 9);
+    // Each prediction carries the model's range: the close at every level, the median among them.
+    for (const p of predictions) {
+      expect(p.quantileLevels).toEqual([0.1, 0.5, 0.9]);
+      expect(p.quantileCloses![1]).toBeCloseTo(p.predictedClose, 9);
+      expect(p.quantileCloses![0]).toBeLessThanOrEqual(p.quantileCloses![1]!);
+      expect(p.quantileCloses![1]).toBeLessThanOrEqual(p.quantileCloses![2]!);
+    }
   });
 
   test('while predictions are caught up, new bars are predicted in the shard read that stores them: no ticker workflow, no predictBars', async () => {

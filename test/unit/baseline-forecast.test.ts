@@ -50,13 +50,19 @@ describe('nextCloseForecast', () => {
   const bar = { c: 100, volatility: 0.01 };
   test('the baseline speaks where no model predicted the bar, and says so', () => {
     const forecast = nextCloseForecast(bar, undefined, 4, [0.1, 0.5, 0.9])!;
-    expect(forecast).toMatchObject({ by: 'baseline', horizon: 4, median: 100 });
+    expect(forecast).toMatchObject({ by: 'baseline', rangeBy: 'baseline', horizon: 4, median: 100 });
     expect(forecast.low).toBeCloseTo(97.46946550796, 9);
     expect(forecast.coverage).toBeCloseTo(0.8, 12);
   });
 
-  test("the model's median where it predicted the bar, labelled with its version", () => {
-    expect(nextCloseForecast(bar, { predictedClose: 101.5, modelVersion: 'v7' }, 4, [0.1, 0.5, 0.9])).toMatchObject({ by: 'model v7', median: 101.5 });
+  test("the model's median where it predicted the bar, labelled with its version; the baseline's range while the model has none", () => {
+    expect(nextCloseForecast(bar, { predictedClose: 101.5, modelVersion: 'v7' }, 4, [0.1, 0.5, 0.9])).toMatchObject({ by: 'model v7', rangeBy: 'baseline', median: 101.5 });
+  });
+
+  test("a quantile model's own range and coverage", () => {
+    const prediction = { predictedClose: 101, modelVersion: 'v8', quantileLevels: [0.05, 0.5, 0.95], quantileCloses: [95, 101, 108] };
+    expect(nextCloseForecast(bar, prediction, 4, [0.1, 0.5, 0.9])).toMatchObject({ by: 'model v8', rangeBy: 'model v8', median: 101, low: 95, high: 108 });
+    expect(nextCloseForecast(bar, prediction, 4, [0.1, 0.5, 0.9])!.coverage).toBeCloseTo(0.9, 12);
   });
 
   test('nothing before the series has a volatility', () => {

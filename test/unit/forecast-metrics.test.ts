@@ -97,3 +97,50 @@ describe('decidePromotion', () => {
     expect(decidePromotion(metrics(0.010, 0.95), incumbent)).toMatchObject({ promote: false, reason: expect.stringMatching(/not below v1/) });
   });
 });
+
+describe('decidePromotion for a quantile model', () => {
+  const point = { rows: 500, mae: 0.01, rmse: 0.012, maeRatio: 0.998, rmseRatio: 0.999, mase: 1, hitRate: 0.51, upRate: 0.52, rankIc: 0.01, dmStat: 0.4, dmPValue: 0.34 };
+  const quantiles = { quantileRows: 480, pinball: 0.004, pinballRatio: 0.95, coverage: 0.79, coverageNominal: 0.8, coveragePValue: 0.6, widthRatio: 0.97, intervalScoreRatio: 0.95, dmPinball: 2.3, dmPinballPValue: 0.011 };
+  const candidate = (change: Partial<typeof quantiles> = {}) => ({ ...point, ...quantiles, ...change });
+
+  test('beats the baseline beyond chance with coverage near nominal: promoted, and the median without skill is said in plain words', () => {
+    const decision = decidePromotion(candidate(), null);
+    expect(decision.promote).toBe(true);
+    expect(decision.reason).toMatch(/quantiles beat the baseline's \(pinball ratio 0\.9500, Diebold–Mariano p 0\.011; coverage 79\.0 % of nominal 80\.0 %\)/);
+    expect(decision.reason).toMatch(/median has no skill over the random walk \(MAE ratio 0\.9980, Diebold–Mariano p 0\.340\): read the range, not the point/);
+  });
+
+  test('a lower pinball loss within chance is not enough (one-sided p must be ≤ 0.05)', () => {
+    expect(decidePromotion(candidate({ dmPinballPValue: 0.06 }), null)).toMatchObject({ promote: false, reason: expect.stringMatching(/do not beat the baseline's beyond chance .*p 0\.060 > 0\.05/) });
+    expect(decidePromotion(candidate({ pinballRatio: 1.01, dmPinballPValue: 0.9 }), null).promote).toBe(false);
+  });
+
+  test('coverage more than 5 points from nominal is refused, either way', () => {
+    expect(decidePromotion(candidate({ coverage: 0.74 }), null)).toMatchObject({ promote: false, reason: expect.stringMatching(/80\.0 % interval covered 74\.0 %.*more than 5 points off/) });
+    expect(decidePromotion(candidate({ coverage: 0.86 }), null).promote).toBe(false);
+    expect(decidePromotion(candidate({ coverage: 0.84 }), null).promote).toBe(true);
+  });
+
+  test('it must also beat the model in service: on pinball loss, or on the median against a model without quantiles', () => {
+    expect(decidePromotion(candidate(), { version: 'v1', metrics: candidate({ pinball: 0.0039 }) })).toMatchObject({ promote: false, reason: expect.stringMatching(/not below v1's 0\.0039/) });
+    expect(decidePromotion(candidate(), { version: 'v1', metrics: candidate({ pinball: 0.0041 }) })).toMatchObject({ promote: true, reason: expect.stringMatching(/and v1 \(pinball 0\.0040 < 0\.0041\)/) });
+    expect(decidePromotion(candidate(), { version: 'v0', metrics: { ...point, mae: 0.009 } })).toMatchObject({ promote: false, reason: expect.stringMatching(/median's MAE 0\.0100 is not below v0's 0\.0090/) });
+  });
+
+  test('a median that beats the random walk beyond chance is said so', () => {
+    expect(decidePromotion({ ...candidate(), maeRatio: 0.97, dmPValue: 0.01 }, null).reason).toMatch(/its median beats the random walk \(MAE ratio 0\.9700, Diebold–Mariano p 0\.010\)$/);
+  });
+});
+
+describe('forecastMetrics tests against the random walk', () => {
+  test('carries the HLN-corrected Diebold–Mariano p-value and Pesaran–Timmermann', () => {
+    const actual = [0.1, -0.2, 0.3, 0.05, -0.1, 0.2, -0.3, 0.4, 0.1, -0.05, 0.2, 0.3];
+    const predicted = [0.2, -0.1, 0.1, -0.02, -0.3, 0.1, 0.05, 0.2, 0.3, -0.1, -0.2, 0.1];
+    const m = forecastMetrics(actual, predicted, 0.1);
+    // The same rows as the Pesaran–Timmermann unit test (SciPy: PT 1.7298, p 0.0418).
+    expect(m.ptStat).toBeCloseTo(1.729799928375473, 10);
+    expect(m.ptPValue).toBeCloseTo(0.04183301363006004, 10);
+    expect(m.dmPValue).toBeGreaterThan(0);
+    expect(m.dmPValue).toBeLessThan(1);
+  });
+});

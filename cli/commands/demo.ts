@@ -112,7 +112,7 @@ export function registerDemoCommand(program: Command): void {
           }
         } else {
           process.stderr.write(
-            `no model beat the random walk beyond chance, so none serves and the baseline forecasts every bar (honest, not broken): see \`tickflow models\`; \`tickflow promote ${rejected ?? '<version>'}\` serves it anyway, then the dashboard shows its predictions\n`,
+            `no model beat the baseline beyond chance, so none serves and the baseline forecasts every bar (honest, not broken): see \`tickflow models\`; \`tickflow promote ${rejected ?? '<version>'}\` serves it anyway, then the dashboard shows its predictions\n`,
           );
         }
 

@@ -144,8 +144,8 @@ describe('dashboard and training portal in headless Chromium', () => {
       { timeout: 240_000, polling: 1000 },
     );
     expect(await page.textContent('#status')).toBe(`${started}: COMPLETED`);
-    // On AAPL's daily closes the model's edge over the random walk is within chance (about 0.2 %
-    // lower MAE), so the gate keeps it out of service and says why; a user can still serve it.
+    // On AAPL's daily closes the model's edge over the baseline is within chance, so the gate
+    // keeps it out of service and says why; a user can still serve it.
     await page.waitForFunction(() => (globalThis as unknown as InPage).tickflow.models.some((m) => m.decision === 'rejected'), null, { timeout: 30_000 });
     const [trained] = (await pageState(page)).models;
     expect(trained).toMatchObject({ decision: 'rejected', inService: false });

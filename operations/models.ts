@@ -89,6 +89,9 @@ export function modelSummary(record: ModelRecord, inService: string | null) {
     'hit rate': m ? `${(m.hitRate * 100).toFixed(1)}% (up ${(m.upRate * 100).toFixed(1)}%)` : '-',
     'rank IC': f(m?.rankIc, 3),
     DM: f(m?.dmStat, 2),
+    'pinball/baseline': f(m?.pinballRatio),
+    coverage: m?.coverage === undefined || m.coverageNominal === undefined ? '-' : `${(m.coverage * 100).toFixed(1)}% (of ${(m.coverageNominal * 100).toFixed(0)}%)`,
+    'p vs baseline': f(m?.dmPinballPValue, 3),
     reason: record.reason,
   };
 }

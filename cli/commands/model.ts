@@ -107,7 +107,7 @@ export function registerModelCommands(program: Command): void {
 
   program
     .command('models')
-    .description('list the model registry: versions, data ranges, holdout metrics vs the random walk, decisions and reasons')
+    .description('list the model registry: versions, data ranges, holdout scores vs the random walk and the baseline, decisions and reasons')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       await withRegistry(async ({ config, aws, registry }) => {

@@ -6,6 +6,7 @@ import { ModelOperationError } from '../operations/models';
 import { UnknownBatchError } from '../operations/batches';
 import { UpdateRefusedError } from '../operations/refusals';
 import type { Logger } from '../observability/logger';
+import { allowedMethods } from './allowed-methods';
 import { requireTokenForMutations } from './auth';
 import type { ApiContext } from './context';
 import { registerEventRoutes } from './routes/events';
@@ -20,7 +21,8 @@ const chartsBundle = path.relative(process.cwd(), path.join(path.dirname(require
 /**
  * The HTTP API, dashboard and training portal. Inputs are validated by the routes' zod
  * schemas (400 with the problems by field), mutations need the bearer token (401), a workflow's
- * refusal is a 409 with its reason, and no stack trace ever reaches a client.
+ * refusal is a 409 with its reason, a method a path does not answer a 405 with `Allow`, and no
+ * stack trace ever reaches a client.
  */
 export function createApp(ctx: ApiContext, log: Logger): OpenAPIHono {
   const app = new OpenAPIHono({
@@ -43,7 +45,11 @@ export function createApp(ctx: ApiContext, log: Logger): OpenAPIHono {
   app.get('/portal', serveStatic({ path: path.join(webRoot, 'portal.html') }));
   app.use('/web/*', serveStatic({ root: webRoot, rewriteRequestPath: (p) => p.replace(/^\/web/, '') }));
 
-  app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path} (see /openapi.json)` }, 404));
+  app.notFound((c) => {
+    const allow = allowedMethods(app.routes, c.req.path);
+    if (allow.length > 0) return c.json({ error: `${c.req.method} is not allowed on ${c.req.path}; allowed: ${allow.join(', ')}` }, 405, { Allow: allow.join(', ') });
+    return c.json({ error: `no route ${c.req.method} ${c.req.path} (see /openapi.json)` }, 404);
+  });
   app.onError((error, c) => {
     if (error instanceof UpdateRefusedError) return c.json({ error: error.message }, 409);
     if (error instanceof UnknownBatchError) return c.json({ error: error.message }, 404);

@@ -31,7 +31,7 @@ describe('HTTP API on the real local stack', () => {
       ...(options.body ? { body: options.body } : {}),
     });
     const text = await response.text();
-    return { status: response.status, body: JSON.parse(text) as unknown, text };
+    return { status: response.status, body: JSON.parse(text) as unknown, text, allow: response.headers.get('allow') };
   };
   const ok = async <T extends z.ZodType>(path: string, schema: T): Promise<z.infer<T>> => {
     const { status, body } = await call('GET', path);
@@ -94,7 +94,7 @@ describe('HTTP API on the real local stack', () => {
     await ok('/api/failed', z.array(FailedRow));
   });
 
-  test('bad input is a 400 naming the field; unknown routes a 404; never a stack trace', async () => {
+  test('bad input is a 400 naming the field; unknown routes a 404, unknown methods a 405 with Allow; never a stack trace', async () => {
     const cases: Array<[string, RegExp]> = [
       ['/api/bars?ticker=apix', /ticker: ticker must be 1-10 upper-case/],
       [`/api/bars?ticker=${TICKER}&interval=2m`, /interval: /],
@@ -111,6 +111,9 @@ describe('HTTP API on the real local stack', () => {
     }
     const missing = await call('GET', '/api/nothing');
     expect(missing).toMatchObject({ status: 404, body: { error: 'no route GET /api/nothing (see /openapi.json)' } });
+    expect(await call('DELETE', '/api/series', { token: TOKEN })).toMatchObject({ status: 405, allow: 'GET, HEAD', body: { error: 'DELETE is not allowed on /api/series; allowed: GET, HEAD' } });
+    expect(await call('PUT', '/api/training/runs', { token: TOKEN })).toMatchObject({ status: 405, allow: 'GET, HEAD, POST' });
+    expect(await call('GET', '/api/models/v1/promote')).toMatchObject({ status: 405, allow: 'POST' });
   });
 
   test('every mutation without the right token is a 401, and changes nothing', async () => {

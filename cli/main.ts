@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../config/config';
+import { errorMessage } from './error-message';
 import { registerAlertCommands } from './commands/alerts';
 import { registerBatchCommands } from './commands/batches';
 import { registerBenchCommand } from './commands/bench';
@@ -34,8 +34,6 @@ registerBenchCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) process.exit(error.exitCode);
-  // Known failures get their message only; anything else keeps its stack for bug reports.
-  const known = error instanceof ConfigError || (error instanceof Error && /Error$/.test(error.name) && error.name !== 'Error' && error.name !== 'TypeError');
-  process.stderr.write(`tickflow: ${known || !(error instanceof Error) ? String((error as Error).message ?? error) : error.stack}\n`);
+  process.stderr.write(`tickflow: ${errorMessage(error)}\n`);
   process.exit(1);
 });

@@ -2,7 +2,9 @@
 const { createChart, LineSeries } = window.LightweightCharts;
 const $ = (id) => document.getElementById(id);
 const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-const state = (window.tickflow = { models: [], runs: [], started: null });
+const state = (window.tickflow = { models: [], runs: [], started: null, refusedAt: 0 });
+/** How long a refusal stays in the status line before the refresh loop may write over it. */
+const REFUSAL_SHOWN_MS = 10_000;
 
 // A link printed by `tickflow api` carries the token in the fragment (never sent to the server in the URL).
 const fromHash = new URLSearchParams(location.hash.slice(1)).get('token');
@@ -81,9 +83,11 @@ async function act(question, method, url) {
   try {
     const { workflowId } = await call(method, url);
     state.started = workflowId;
+    state.refusedAt = 0;
     $('status').textContent = `started ${workflowId}`;
     await refresh();
   } catch (error) {
+    state.refusedAt = Date.now();
     $('status').textContent = `refused: ${error.message}`;
   }
 }
@@ -91,14 +95,17 @@ async function act(question, method, url) {
 $('train').onclick = () => act('Start a training run now? (the same workflow as the Schedule)', 'POST', '/api/training/runs');
 $('rollback').onclick = () => act('Roll back to the previously deployed model?', 'POST', '/api/models/rollback');
 
+function statusLine() {
+  if (!state.started) return 'up to date';
+  const run = state.runs.find((r) => r.workflowId === state.started);
+  return run ? `${state.started}: ${run.status}` : $('status').textContent;
+}
+
 async function loop() {
   try {
     await refresh();
-    if (!state.started) $('status').textContent = 'up to date';
-    else {
-      const run = state.runs.find((r) => r.workflowId === state.started);
-      if (run) $('status').textContent = `${state.started}: ${run.status}`;
-    }
+    // A refusal stays readable for a while: the loop's next pass must not replace it at once.
+    if (Date.now() - state.refusedAt >= REFUSAL_SHOWN_MS) $('status').textContent = statusLine();
   } catch (error) {
     $('status').textContent = `error: ${error.message}`;
   }

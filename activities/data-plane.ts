@@ -78,9 +78,9 @@ async function isolated(works: Work[], states: Map<string, SeriesState>, limit: 
  * storage on a miss) → one batched write of every row → one InvokeEndpoint for every row of
  * a series whose predictions are caught up → predictions, then progress (each one batched
  * write for the read) and alert rules. Repeats (a producer re-sent a record, a read retried)
- * are dropped per series. An outage throws,
- * with nothing half-done that a retry would not redo identically (every write is keyed by
- * series and bar time); a series that fails for good is reported, and the others go on.
+ * are dropped per series. An outage throws, with nothing half-done that a retry would not redo
+ * identically (every write is keyed by series and bar time); a series that fails for good is
+ * reported, and the others go on.
  */
 export async function processSeriesBars(deps: IngestDeps, states: Map<string, SeriesState>, batches: readonly SeriesBars[], keepAlive: () => void = () => undefined): Promise<SeriesOutcome[]> {
   const works: Work[] = batches.map((input) => ({

@@ -1,9 +1,7 @@
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 
-/** A forecast of the close `horizon` bars after a bar, as prices at quantile levels. */
+/** The baseline's forecast of the close `horizon` bars after a bar, as prices at quantile levels. */
 export interface RangeForecast {
-  /** Who made it: the model in service (its version) or the baseline. */
-  source: 'model' | 'baseline';
   version: string;
   horizon: number;
   /** Quantile levels, ascending, 0.5 among them. */
@@ -23,7 +21,7 @@ export const BASELINE_VERSION = 'baseline (random walk, RiskMetrics range)';
 export function baselineForecast(close: number, volatility: number | null, horizon: number, levels: readonly number[]): RangeForecast | null {
   if (volatility === null) return null;
   const prices = baselineReturnQuantiles(volatility, horizon, levels).map((r) => close * Math.exp(r));
-  return { source: 'baseline', version: BASELINE_VERSION, horizon, levels: [...levels], prices };
+  return { version: BASELINE_VERSION, horizon, levels: [...levels], prices };
 }
 
 /** The baseline's forward log return at each level: what evaluation scores models against. */
@@ -33,7 +31,7 @@ export function baselineReturnQuantiles(volatility: number, horizon: number, lev
 }
 
 /** The median and the outermost levels of a forecast: what a one-line summary shows. */
-export function forecastSummary(forecast: RangeForecast): { median: number; low: number; high: number; coverage: number } {
+export function forecastSummary(forecast: Pick<RangeForecast, 'levels' | 'prices'>): { median: number; low: number; high: number; coverage: number } {
   const median = forecast.prices[forecast.levels.indexOf(0.5)];
   if (median === undefined) throw new RangeError(`forecast levels ${forecast.levels.join(', ')} lack the median (0.5)`);
   return { median, low: forecast.prices[0]!, high: forecast.prices.at(-1)!, coverage: forecast.levels.at(-1)! - forecast.levels[0]! };
@@ -68,7 +66,7 @@ export function nextCloseForecast(bar: { c: number; volatility?: number | null }
   const by = `model ${prediction.modelVersion}`;
   const range =
     prediction.quantileLevels && prediction.quantileCloses
-      ? { ...forecastSummary({ source: 'model', version: prediction.modelVersion, horizon, levels: prediction.quantileLevels, prices: prediction.quantileCloses }), rangeBy: by }
+      ? { ...forecastSummary({ levels: prediction.quantileLevels, prices: prediction.quantileCloses }), rangeBy: by }
       : { ...forecastSummary(baseline), rangeBy: 'baseline' };
   return { by, horizon, ...range, median: prediction.predictedClose };
 }

@@ -89,8 +89,12 @@ function draw() {
   series.rsi.setData(points(bars, 'rsi14'));
   series.macdHistogram.setData(points(bars, 'macdHistogram'));
   series.predicted.setData(forecastPoints(bars, (b) => b.prediction && { horizon: b.prediction.horizon, value: b.prediction.predictedClose }));
-  series.rangeHigh.setData(forecastPoints(bars, (b) => rangeOf(b) && { horizon: rangeOf(b).horizon, value: rangeOf(b).high }));
-  series.rangeLow.setData(forecastPoints(bars, (b) => rangeOf(b) && { horizon: rangeOf(b).horizon, value: rangeOf(b).low }));
+  const rangeEdge = (edge) => (b) => {
+    const range = rangeOf(b);
+    return range && { horizon: range.horizon, value: range[edge] };
+  };
+  series.rangeHigh.setData(forecastPoints(bars, rangeEdge('high')));
+  series.rangeLow.setData(forecastPoints(bars, rangeEdge('low')));
   const last = bars.at(-1);
   const withPrediction = bars.filter((b) => b.prediction).at(-1);
   const forecast = latestForecast(last);

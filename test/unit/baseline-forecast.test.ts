@@ -25,7 +25,7 @@ describe('baselineForecast', () => {
   test('a random walk: the median is the last close, the range a normal of σ√h in log returns', () => {
     // z(0.9) = 1.2815515655446004 (normal tables); σ√h = 0.01 · √4 = 0.02.
     const forecast = baselineForecast(100, 0.01, 4, [0.1, 0.5, 0.9])!;
-    expect(forecast).toMatchObject({ source: 'baseline', version: BASELINE_VERSION, horizon: 4, levels: [0.1, 0.5, 0.9] });
+    expect(forecast).toMatchObject({ version: BASELINE_VERSION, horizon: 4, levels: [0.1, 0.5, 0.9] });
     expect(forecast.prices[0]).toBeCloseTo(100 * Math.exp(-1.2815515655446004 * 0.02), 9);
     expect(forecast.prices[0]).toBeCloseTo(97.46946550796, 9);
     expect(forecast.prices[1]).toBe(100);
@@ -42,7 +42,7 @@ describe('baselineForecast', () => {
 
   test('no volatility yet, no forecast; a summary needs the median', () => {
     expect(baselineForecast(100, null, 1, [0.1, 0.5, 0.9])).toBeNull();
-    expect(() => forecastSummary({ source: 'baseline', version: BASELINE_VERSION, horizon: 1, levels: [0.1, 0.9], prices: [99, 101] })).toThrow(/lack the median/);
+    expect(() => forecastSummary({ levels: [0.1, 0.9], prices: [99, 101] })).toThrow(/lack the median/);
   });
 });
 

@@ -17,13 +17,19 @@ export class PredictionBackoff {
   get due(): boolean {
     return Date.now() >= this.nextAt;
   }
-  failed(): void {
+  /** True on the first failure after a success: the moment worth a warning, not every retry. */
+  failed(): boolean {
+    const first = this.delayMs === 0;
     this.delayMs = Math.min(Math.max(1_000, this.delayMs * 2), this.maxMs);
     this.nextAt = Date.now() + this.delayMs;
+    return first;
   }
-  succeeded(): void {
+  /** True when this ends a run of failures. */
+  succeeded(): boolean {
+    const recovered = this.delayMs > 0;
     this.delayMs = 0;
     this.nextAt = 0;
+    return recovered;
   }
 }
 
@@ -69,10 +75,12 @@ export async function catchUpPredictions(deps: IngestDeps, states: Map<string, S
       const result = await predictStoredBars(deps, { ticker, interval, after: watermark.predictedThrough, through, horizon });
       watermark.predictedThrough = result.predictedThrough;
       if (result.predictedThrough >= through) lagging.delete(key);
-      backoff.succeeded();
+      if (backoff.succeeded()) log.info('prediction catch-up: the endpoint answers again', { ticker, interval });
     } catch (error) {
-      backoff.failed();
-      log.warn('prediction catch-up waits for the endpoint', { ticker, interval, reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+      // Without a model in service the endpoint does not exist: that lasts, so one warning, then retries in silence.
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      if (backoff.failed()) log.warn('prediction catch-up waits for the endpoint (retrying with backoff, quietly)', { ticker, interval, reason });
+      else log.debug('prediction catch-up still waits for the endpoint', { ticker, interval, reason });
       return;
     }
   }

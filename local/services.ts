@@ -6,20 +6,29 @@ import { SEARCH_ATTRIBUTE_TYPES } from '../workflows/search-attributes';
 /** Where `local/install.sh` puts the stack's programs (shared by every data folder). */
 export const toolsDir = path.join(repoRoot, '.tickflow', 'tools');
 
-export interface ServiceSpec {
-  name: 'temporal' | 'kinesis' | 'dynamodb' | 'moto' | 'sagemaker';
+/** A background process tickflow starts, records by pid file and stops: a stack service or an app (local/apps.ts). */
+export interface ProcessSpec {
+  name: string;
   description: string;
   command: string;
   args: string[];
-  /** Ports that must answer before the service counts as up. */
+  /** Ports that must answer before the process counts as up (none: up once started). */
   ports: number[];
   url: string;
+  /** What to tell the user when the program is missing. */
+  requires: { path: string; hint: string };
+  /** Added to the environment the process inherits. */
+  env?: Record<string, string>;
+  /** How long a SIGTERM may take before SIGKILL (default 10 s). */
+  stopGraceMs?: number;
+}
+
+export interface ServiceSpec extends ProcessSpec {
+  name: 'temporal' | 'kinesis' | 'dynamodb' | 'moto' | 'sagemaker';
   /** Folders the service keeps its data in: created before it starts, wiped with the stack's data. */
   dataDirs: string[];
   /** False when the service holds its data in memory, so a restart would lose it. */
   keepsDataOnRestart: boolean;
-  /** What to tell the user when the program is missing. */
-  requires: { path: string; hint: string };
 }
 
 /** A service that is one of local/'s TypeScript entry points, run by this Node through tsx. */

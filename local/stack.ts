@@ -4,12 +4,13 @@ import net from 'node:net';
 import path from 'node:path';
 import type { TickflowConfig } from '../config/config';
 import { repoRoot } from '../config/config';
-import { serviceSpecs, type ServiceSpec } from './services';
+import { serviceSpecs, type ProcessSpec, type ServiceSpec } from './services';
+import { appSpecs, type AppSpec } from './apps';
 
 export type ServiceStatus = 'started' | 'running' | 'running (not started by tickflow)' | 'stopped' | 'partly up';
 
 export interface ServiceReport {
-  name: ServiceSpec['name'];
+  name: ServiceSpec['name'] | AppSpec['name'];
   description: string;
   url: string;
   status: ServiceStatus;
@@ -23,7 +24,7 @@ export class StackError extends Error {
 
 const dirs = (config: TickflowConfig) => ({ run: path.join(config.home, 'run'), logs: path.join(config.home, 'logs'), data: path.join(config.home, 'data') });
 const pidFile = (config: TickflowConfig, name: string) => path.join(dirs(config).run, `${name}.pid`);
-const logFile = (config: TickflowConfig, name: string) => path.join(dirs(config).logs, `${name}.log`);
+export const logFile = (config: TickflowConfig, name: string) => path.join(dirs(config).logs, `${name}.log`);
 
 export function portOpen(port: number, timeoutMs = 500): Promise<boolean> {
   return new Promise((resolve) => {
@@ -55,10 +56,11 @@ function ownPid(config: TickflowConfig, name: string): number | undefined {
   return Number.isInteger(pid) && pid > 0 && alive(pid) ? pid : undefined;
 }
 
-async function inspect(config: TickflowConfig, spec: ServiceSpec): Promise<ServiceReport> {
+async function inspect(config: TickflowConfig, spec: ServiceSpec | AppSpec): Promise<ServiceReport> {
   const open = await Promise.all(spec.ports.map((p) => portOpen(p)));
   const pid = ownPid(config, spec.name);
   const base = { name: spec.name, description: spec.description, url: spec.url, log: logFile(config, spec.name) };
+  if (!spec.ports.length) return pid ? { ...base, status: 'running', pid } : { ...base, status: 'stopped' };
   if (open.every(Boolean)) return { ...base, status: pid ? 'running' : 'running (not started by tickflow)', ...(pid ? { pid } : {}) };
   if (open.some(Boolean) || pid) return { ...base, status: 'partly up', ...(pid ? { pid } : {}) };
   return { ...base, status: 'stopped' };
@@ -69,12 +71,12 @@ function tail(file: string, lines = 15): string {
   return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
 }
 
-async function start(config: TickflowConfig, spec: ServiceSpec, timeoutMs: number): Promise<ServiceReport> {
+async function start(config: TickflowConfig, spec: ServiceSpec | AppSpec, timeoutMs: number): Promise<ServiceReport> {
   if (!existsSync(spec.requires.path)) throw new StackError(`${spec.name}: ${spec.requires.hint} (missing ${spec.requires.path})`);
-  for (const dir of spec.dataDirs) mkdirSync(dir, { recursive: true });
+  for (const dir of 'dataDirs' in spec ? spec.dataDirs : []) mkdirSync(dir, { recursive: true });
   const log = logFile(config, spec.name);
   const out = openSync(log, 'a');
-  const child = spawn(spec.command, spec.args, { cwd: repoRoot, detached: true, stdio: ['ignore', out, out] });
+  const child = spawn(spec.command, spec.args, { cwd: repoRoot, detached: true, stdio: ['ignore', out, out], env: { ...process.env, ...spec.env } });
   closeSync(out);
   const exited = new Promise<string>((resolve) => {
     child.once('error', (error: NodeJS.ErrnoException) =>
@@ -121,7 +123,7 @@ export async function stackUp(config: TickflowConfig, options: { timeoutMs?: num
       const report = await inspect(config, spec);
       if (report.status === 'running' || report.status === 'running (not started by tickflow)') return report;
       if (report.status === 'partly up') {
-        if (report.pid) await stopPid(report.pid);
+        if (report.pid) await stopPid(report.pid, spec);
         else throw new StackError(`${spec.name}: port(s) ${spec.ports.join(', ')} are partly in use by another program; free them or choose other ports (see README, Configuration)`);
       }
       return start(config, spec, options.timeoutMs ?? 90_000);
@@ -129,22 +131,44 @@ export async function stackUp(config: TickflowConfig, options: { timeoutMs?: num
   );
 }
 
-async function stopPid(pid: number): Promise<void> {
+async function stopPid(pid: number, spec: ProcessSpec): Promise<void> {
   killGroup(pid, 'SIGTERM');
-  for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 200));
+  const deadline = Date.now() + (spec.stopGraceMs ?? 10_000);
+  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
   if (alive(pid)) killGroup(pid, 'SIGKILL');
 }
 
-/** Stops the services this data folder's stack started (by their recorded pids), nothing else. */
-export async function stackDown(config: TickflowConfig): Promise<Array<{ name: string; stopped: boolean }>> {
+/** Starts each of the named apps (local/apps.ts) that is not already running; the stack must be up. */
+export async function startApps(config: TickflowConfig, specs: AppSpec[], timeoutMs = 60_000): Promise<ServiceReport[]> {
+  for (const dir of Object.values(dirs(config))) mkdirSync(dir, { recursive: true });
   return Promise.all(
-    serviceSpecs(config).map(async (spec) => {
+    specs.map(async (spec) => {
+      const report = await inspect(config, spec);
+      if (report.status === 'running' || report.status === 'running (not started by tickflow)') return report;
+      if (report.pid) await stopPid(report.pid, spec);
+      return start(config, spec, timeoutMs);
+    }),
+  );
+}
+
+async function stopAll(config: TickflowConfig, specs: Array<ServiceSpec | AppSpec>): Promise<Array<{ name: string; stopped: boolean }>> {
+  return Promise.all(
+    specs.map(async (spec) => {
       const pid = ownPid(config, spec.name);
-      if (pid) await stopPid(pid);
+      if (pid) await stopPid(pid, spec);
       rmSync(pidFile(config, spec.name), { force: true });
       return { name: spec.name, stopped: pid !== undefined };
     }),
   );
+}
+
+/**
+ * Stops everything this data folder's stack started (by the recorded pids), nothing else: the
+ * apps first, so the workers finish against a live stack, then the services.
+ */
+export async function stackDown(config: TickflowConfig): Promise<Array<{ name: string; stopped: boolean }>> {
+  const apps = await stopAll(config, appSpecs(config));
+  return [...apps, ...(await stopAll(config, serviceSpecs(config)))];
 }
 
 /** Stops one service this stack started, keeps it down for `downMs` and until `whileDown` settles (a drill's move during the outage), and starts it again on the same data. */
@@ -153,7 +177,7 @@ export async function restartService(config: TickflowConfig, name: ServiceSpec['
   if (!spec.keepsDataOnRestart) throw new StackError(`${name} keeps its data in memory (${spec.description}): a restart would lose it; stop and start the whole stack instead`);
   const pid = ownPid(config, name);
   if (!pid) throw new StackError(`${name} is not running under this stack (${config.home}); start it with tickflow stack up`);
-  await stopPid(pid);
+  await stopPid(pid, spec);
   rmSync(pidFile(config, name), { force: true });
   const failedWhileDown = await Promise.all([new Promise((r) => setTimeout(r, options.downMs ?? 0)), options.whileDown?.()]).then(
     () => undefined,
@@ -170,6 +194,11 @@ export function wipeStackData(config: TickflowConfig): void {
   for (const dir of [dirs(config).data, ...serviceSpecs(config).flatMap((spec) => spec.dataDirs)]) rmSync(dir, { recursive: true, force: true });
 }
 
-export async function stackStatus(config: TickflowConfig): Promise<ServiceReport[]> {
-  return Promise.all(serviceSpecs(config).map((spec) => inspect(config, spec)));
+export async function stackStatus(config: TickflowConfig): Promise<{ services: ServiceReport[]; apps: ServiceReport[] }> {
+  const [services, apps] = await Promise.all([serviceSpecs(config), appSpecs(config)].map((specs) => Promise.all(specs.map((spec) => inspect(config, spec)))));
+  return { services: services!, apps: apps! };
 }
+
+/** Whether an app this stack started still runs (a demo's check on the worker it started). */
+export const appRunning = (config: TickflowConfig, name: AppSpec['name']): boolean => ownPid(config, name) !== undefined;
+

@@ -1,8 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, closeSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { repoRoot } from '../../config/config';
 import { createAwsClients, destroyAwsClients } from '../../clients/aws';
 import { connectTemporal } from '../../clients/temporal';
 import { BarsStore } from '../../store/bars-store';
@@ -11,7 +8,7 @@ import { packagedDataset, replaySource } from '../../producer/sources/replay';
 import { tickerWorkflowId } from '../../workflows/search-attributes';
 import { predictionsCaughtUp, waitUntilCaughtUp } from '../ingestion-progress';
 import { startTraining } from '../../operations/models';
-import { evaluationTable } from './model';
+import { evaluationTable, waitWithProgress } from './model';
 import { ModelRegistry } from '../../store/model-registry';
 import { PredictionsStore } from '../../store/predictions-store';
 import { versionInService } from '../../clients/sagemaker-endpoint';
@@ -21,17 +18,12 @@ import type { StoredBar } from '../../store/bars-store';
 import type { Prediction } from '../../store/predictions-store';
 import type { TickflowConfig } from '../../config/config';
 import { workflowsQueryUrl, workflowUrl } from '../../clients/temporal-ui';
+import { syntheticTickerName } from '../../domain/synthetic';
+import { appRunning, logFile } from '../../local/stack';
+import { DEFAULT_LIVE_MARKET } from '../../local/apps';
 import { runProducer } from './produce';
 import { readStatus } from './read';
-import { bringStackUp } from './stack';
-import { startApi } from '../../api/server';
-
-function startWorker(logFile: string): { child: ChildProcess; exited: Promise<number | null> } {
-  const out = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'tickflow.js'), 'worker'], { stdio: ['ignore', out, out], env: process.env });
-  closeSync(out);
-  return { child, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
-}
+import { bringStackUp, startBackgroundApps } from './stack';
 
 /** The demo's last word: the next close of a series, who forecast it and the range around it. */
 function nextCloseLine(ticker: string, last: StoredBar | undefined, predicted: Map<number, Prediction>, model: TickflowConfig['model']): string {
@@ -44,26 +36,22 @@ function nextCloseLine(ticker: string, last: StoredBar | undefined, predicted: M
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('the main job on the local stack: stack up, start the workers, replay AAPL daily history, train the first model if none serves, report bars, indicators and predictions')
+    .description(
+      'the main job on the local stack: stack up, workers and API in the background, replay AAPL daily history, train the first model if none serves, report bars, indicators and forecasts, then leave it all running with a live synthetic market (stop it all with `tickflow stack down`)',
+    )
     .option('--timeout <seconds>', 'give up waiting for ingestion after this long', (v) => Number(v), 600)
-    .option('--serve', 'afterwards keep the workers, dashboard and API running until Ctrl-C')
-    .action(async (options: { timeout: number; serve?: boolean }) => {
+    .option('--no-live', 'do not start the synthetic live market at the end')
+    .action(async (options: { timeout: number; live: boolean }) => {
       const step = (text: string) => process.stderr.write(`\n▶ ${text}\n`);
       step('local stack');
       const { config, services } = await bringStackUp();
       process.stderr.write(`${table(services.map((s) => ({ service: s.name, status: s.status, where: s.url })))}\n`);
 
-      step('workers (ingest + training)');
-      const workerLog = path.join(config.home, 'logs', 'worker.log');
-      const worker = startWorker(workerLog);
-      let workerDied = false;
-      void worker.exited.then(() => (workerDied = true));
-      process.stderr.write(`started (pid ${worker.child.pid}), logs in ${workerLog}\n`);
-
-      step('dashboard, training portal and API');
-      // The dashboard is a convenience here: a taken port must not stop the main job.
-      const api = await startApi(config).catch((error: Error) => (process.stderr.write(`not started: ${error.message}\n`), undefined));
-      if (api) process.stderr.write(`dashboard ${api.url}/   training portal ${api.url}/portal#token=${api.token}\n`);
+      step('workers and API, in the background');
+      const apps = await startBackgroundApps(config, ['worker', 'api']);
+      process.stderr.write(`${table(apps.reports.map((a) => ({ app: a.name, status: a.status, pid: a.pid ?? '-', log: a.log })))}\n`);
+      const workerLog = logFile(config, 'worker');
+      const dashboard = `http://${config.api.host}:${config.api.port}`;
 
       const { client, connection } = await connectTemporal(config);
       const aws = createAwsClients(config);
@@ -78,7 +66,7 @@ export function registerDemoCommand(program: Command): void {
         await waitUntilCaughtUp(client, config, { lastSequenceByShard: summary.lastSequenceByShard, series: [{ ticker: 'AAPL', interval: '1d' }] }, {
           timeoutMs: options.timeout * 1000,
           onWait: async () => {
-            if (workerDied) throw new Error(`the worker exited early; last lines of ${workerLog}:\n${readFileSync(workerLog, 'utf8').split('\n').slice(-15).join('\n')}`);
+            if (!appRunning(config, 'worker')) throw new Error(`the worker exited early; last lines of ${workerLog}:\n${readFileSync(workerLog, 'utf8').split('\n').slice(-15).join('\n')}`);
             if (Date.now() - lastReport > 2000) {
               lastReport = Date.now();
               process.stderr.write(`  AAPL bars stored: ${await bars.count('AAPL', '1d')}\n`);
@@ -94,7 +82,7 @@ export function registerDemoCommand(program: Command): void {
           process.stderr.write('no model in service yet: training the first one from the stored history (SageMaker training job on the local stack)\n');
           const handle = await startTraining(client, config, { trigger: 'first-run' });
           process.stderr.write(`training run: ${workflowUrl(config, handle.workflowId)}\n`);
-          const result = await handle.result();
+          const result = await waitWithProgress(handle);
           process.stdout.write(`\nwalk-forward evaluation on the holdout (last 20% of the history):\n${evaluationTable(result)}\n`);
           serving = await versionInService(aws.sagemaker, config.sagemaker.endpointName);
           if (result.decision === 'rejected') rejected = result.version;
@@ -116,6 +104,8 @@ export function registerDemoCommand(program: Command): void {
           );
         }
 
+        const market = options.live ? await startBackgroundApps(config, ['market']) : undefined;
+
         step('stored');
         const status = await readStatus(aws, config, 'AAPL', '1d');
         const aapl = status.tickers[0];
@@ -135,23 +125,16 @@ export function registerDemoCommand(program: Command): void {
             '',
             `Temporal Web UI, the shard readers that stored AAPL (each run's result says what it did): ${workflowsQueryUrl(config, 'WorkflowType="shardReaderWorkflow"')}`,
             `follow AAPL batch by batch in its own workflow: tickflow watch AAPL on   (then ${workflowUrl(config, tickerWorkflowId('AAPL', '1d'))})`,
-            ...(api ? [`dashboard:                         ${api.url}/?series=AAPL%201d`, `training portal:                   ${api.url}/portal#token=${api.token}`] : []),
+            `dashboard:                         ${dashboard}/?series=AAPL%201d`,
+            `training portal:                   ${apps.portalUrl}`,
             `more: tickflow status --ticker AAPL   tickflow bars --ticker AAPL --limit 20`,
-            options.serve ? 'workers, dashboard and API keep running: Ctrl-C stops them (the stack stays up)' : 'the stack keeps running (stop it with: npm run stack:down); `tickflow demo --serve` keeps the dashboard up too',
+            ...(market ? [`live synthetic market (${DEFAULT_LIVE_MARKET.tickers} tickers, a bar each per minute): ${dashboard}/?series=${syntheticTickerName(0)}%201m`] : []),
+            'the stack, workers and API keep running in the background (`tickflow stack status`); stop everything with: npm stop',
           ].join('\n') + '\n',
         );
-        if (options.serve) {
-          await new Promise<void>((resolve) => {
-            process.once('SIGINT', resolve);
-            process.once('SIGTERM', resolve);
-          });
-        }
       } finally {
-        await api?.close();
         destroyAwsClients(aws);
         await connection.close();
-        worker.child.kill('SIGTERM');
-        await worker.exited;
       }
     });
 }

@@ -144,7 +144,8 @@ export function registerModelCommands(program: Command): void {
     });
 }
 
-async function waitWithProgress(handle: WorkflowHandle): Promise<TrainingResult> {
+/** A run's result, with a line every 10 s meanwhile (training takes a minute or more). */
+export async function waitWithProgress(handle: WorkflowHandle): Promise<TrainingResult> {
   const started = Date.now();
   const timer = setInterval(() => process.stderr.write(`  training… ${Math.round((Date.now() - started) / 1000)}s\n`), 10_000);
   try {

@@ -5,6 +5,7 @@ import { INTERVALS, tickerSchema, type BarInterval } from '../../domain/market-e
 import { produce, type ProduceSummary } from '../../producer/produce';
 import { packagedDataset, replaySource } from '../../producer/sources/replay';
 import { syntheticSource } from '../../producer/sources/synthetic';
+import { liveSyntheticSource } from '../../producer/sources/live-synthetic';
 import { datasetsSource, realDatasets } from '../../producer/sources/datasets';
 import type { MarketSource } from '../../producer/sources/source';
 import { emit } from '../output';
@@ -56,6 +57,27 @@ export async function runProducer(source: MarketSource, quiet = false): Promise<
   }
 }
 
+interface SyntheticCliOptions {
+  tickers: number;
+  bars: number;
+  seed: number;
+  interval: BarInterval;
+  rate: number | 'max';
+  start: number;
+  live?: boolean;
+  json?: boolean;
+}
+
+/** The live market stops at the next bar boundary on Ctrl-C / SIGTERM, after the stream took every bar sent. */
+function liveSynthetic(options: SyntheticCliOptions, command: Command): MarketSource {
+  for (const name of ['rate', 'start']) {
+    if (command.getOptionValueSource(name) === 'cli') command.error(`error: --${name} does not apply with --live (bars follow the wall clock)`);
+  }
+  const stop = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
+  return liveSyntheticSource({ tickers: options.tickers, seed: options.seed, interval: options.interval, history: options.bars, signal: stop.signal });
+}
+
 const renderSummary = (s: ProduceSummary) =>
   `done: ${s.sent} records for ${s.tickers} ticker(s) in ${(s.durationMs / 1000).toFixed(1)}s (${s.recordsPerSecond.toFixed(0)} records/s, ${s.requests} PutRecords, ${s.retriedRecords} retried)`;
 
@@ -82,9 +104,10 @@ export function registerProduceCommands(program: Command): void {
     .option('--interval <interval>', `bar interval (${INTERVALS.join(', ')})`, parseInterval, '1m' as BarInterval)
     .option('--rate <steps|max>', 'bar steps per second (one bar for every ticker per step), or max', parseSpeed, 'max' as const)
     .option('--start <date>', 'time of the first bar', parseTime, Date.parse('2024-01-02T14:30:00Z'))
+    .option('--live', 'on the wall clock: --bars of history at once, ending with the last closed bar, then each bar as its interval closes, until Ctrl-C (--rate and --start do not apply)')
     .option('--json', 'print the summary as JSON')
-    .action(async (options: { tickers: number; bars: number; seed: number; interval: BarInterval; rate: number | 'max'; start: number; json?: boolean }) => {
-      const summary = await runProducer(syntheticSource({ ...options, startTime: options.start }), options.json);
+    .action(async (options: SyntheticCliOptions, command: Command) => {
+      const summary = await runProducer(options.live ? liveSynthetic(options, command) : syntheticSource({ ...options, startTime: options.start }), options.json);
       emit(options.json, summary, () => renderSummary(summary));
     });
   producer

@@ -2,7 +2,9 @@ import { Argument, InvalidArgumentError, type Command } from 'commander';
 import { loadConfig } from '../../config/config';
 import { createAwsClients, destroyAwsClients } from '../../clients/aws';
 import { bootstrapResources } from '../../local/bootstrap';
-import { restartService, stackDown, stackStatus, stackUp, type ServiceReport } from '../../local/stack';
+import { restartService, stackDown, stackStatus, stackUp, startApps, type ServiceReport } from '../../local/stack';
+import { apiToken, appSpecs, type AppSpec } from '../../local/apps';
+import type { TickflowConfig } from '../../config/config';
 import type { ServiceSpec } from '../../local/services';
 import { emit, table } from '../output';
 
@@ -23,6 +25,13 @@ export async function bringStackUp(json = false) {
   }
 }
 
+/** Starts the named apps in the background (the stack must be up); the API gets this data folder's token. */
+export async function startBackgroundApps(config: TickflowConfig, names: Array<AppSpec['name']>): Promise<{ reports: ServiceReport[]; portalUrl: string }> {
+  const token = apiToken(config);
+  const reports = await startApps(config, appSpecs(config, { token }).filter((spec) => names.includes(spec.name)));
+  return { reports, portalUrl: `http://${config.api.host}:${config.api.port}/portal#token=${token}` };
+}
+
 const parseSeconds = (value: string): number => {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0 || n > 600) throw new InvalidArgumentError('expected seconds between 0 and 600');
@@ -34,24 +43,28 @@ export function registerStackCommands(program: Command): void {
   stack
     .command('up')
     .description('start every service not already running, wait until healthy, create stream/tables/bucket/topic')
+    .option('--apps', 'also run the workers and the API (dashboard, portal) in the background')
+    .option('--live', 'with --apps, also a synthetic market of 50 tickers that ticks on the wall clock')
     .option('--json', 'print machine-readable output')
-    .action(async (options: { json?: boolean }) => {
+    .action(async (options: { apps?: boolean; live?: boolean; json?: boolean }) => {
       const { config, services, resources } = await bringStackUp(options.json);
-      emit(options.json, { services, resources }, () =>
+      const apps = options.apps || options.live ? await startBackgroundApps(config, ['worker', 'api', ...(options.live ? (['market'] as const) : [])]) : undefined;
+      emit(options.json, { services: [...services, ...(apps?.reports ?? [])], resources }, () =>
         [
-          render(services),
+          render([...services, ...(apps?.reports ?? [])]),
           '',
           `stream ${resources.stream.name} (${resources.stream.shards} shards), tables ${resources.tables.map((t) => t.name).join(', ')},`,
           `bucket ${resources.bucket.name}, topic ${resources.topic.arn}`,
           '',
           `Temporal Web UI: ${config.temporal.uiUrl}`,
-          `logs: ${config.home}/logs   stop with: tickflow stack down`,
+          ...(apps ? [`dashboard: http://${config.api.host}:${config.api.port}/   training portal: ${apps.portalUrl}`] : []),
+          `logs: ${config.home}/logs   stop everything with: tickflow stack down`,
         ].join('\n'),
       );
     });
   stack
     .command('down')
-    .description('stop the services that `stack up` started (data is kept)')
+    .description('stop everything this data folder started: the market, API and workers, then the services (data is kept)')
     .option('--json', 'print machine-readable output')
     .action(async (options: { json?: boolean }) => {
       const stopped = await stackDown(loadConfig());
@@ -69,11 +82,11 @@ export function registerStackCommands(program: Command): void {
     });
   stack
     .command('status')
-    .description('show which services answer, and where')
+    .description('show which services and background apps run, and where (exit 3 when a service is down)')
     .option('--json', 'print machine-readable output')
     .action(async (options: { json?: boolean }) => {
-      const reports = await stackStatus(loadConfig());
-      emit(options.json, reports, () => render(reports));
-      if (reports.some((r) => r.status === 'stopped' || r.status === 'partly up')) process.exitCode = 3;
+      const { services, apps } = await stackStatus(loadConfig());
+      emit(options.json, { services, apps }, () => render([...services, ...apps]));
+      if (services.some((r) => r.status === 'stopped' || r.status === 'partly up')) process.exitCode = 3;
     });
 }

@@ -1,100 +1,14 @@
 import path from 'node:path';
-import { z } from 'zod';
-import { INTERVALS } from '../domain/market-event';
-import { DEFAULT_WARMUP_BARS } from '../domain/indicators';
+import type { INTERVALS } from '../domain/market-event';
+import { envSchema, repoRoot, type Env } from './env-schema';
+
+export { repoRoot };
 
 /**
- * One typed configuration for every process, read from environment variables.
- * Each schema key is the variable's own name, so a validation error names exactly
- * what to fix. `local` derives endpoints from ports on 127.0.0.1; `aws` leaves
- * endpoints to the SDK's defaults unless an override is given.
+ * One typed configuration for every process, read from environment variables (config/env-schema.ts).
+ * `local` derives endpoints from ports on 127.0.0.1; `aws` leaves endpoints to the SDK's
+ * defaults unless an override is given.
  */
-const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
-const url = z.url().optional();
-const name = (fallback: string) =>
-  z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'letters, digits, "_", "." or "-" only').default(fallback);
-
-/** Comma-separated levels strictly between 0 and 1, 0.5 among them (the median is the point forecast). */
-const quantileLevels = z
-  .string()
-  .default('0.1,0.5,0.9')
-  .transform((text) => text.split(',').map((part) => Number(part.trim())))
-  .pipe(
-    z
-      .array(z.number().gt(0, 'each level above 0').lt(1, 'each level below 1'))
-      .min(3, 'at least three levels: a low, the median 0.5 and a high')
-      .refine((levels) => levels.includes(0.5), 'levels must include the median, 0.5')
-      .refine((levels) => levels.every((level, i) => i === 0 || level > levels[i - 1]!), 'levels in ascending order, each once'),
-  );
-
-export const repoRoot = path.resolve(__dirname, '..');
-
-const envSchema = z.object({
-  TICKFLOW_STACK: z.enum(['local', 'aws']).default('local'),
-  TICKFLOW_HOME: z.string().min(1).default(path.join(repoRoot, '.tickflow')),
-  AWS_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as us-east-1').default('us-east-1'),
-  TICKFLOW_TEMPORAL_PORT: port(7233),
-  TICKFLOW_TEMPORAL_UI_PORT: port(8233),
-  TICKFLOW_KINESIS_PORT: port(4567),
-  TICKFLOW_DYNAMODB_PORT: port(8000),
-  TICKFLOW_MOTO_PORT: port(5000),
-  TICKFLOW_SAGEMAKER_PORT: port(8086),
-  TICKFLOW_DYNAMODB_DATA: z.string().min(1).optional(),
-  TICKFLOW_KINESIS_ENDPOINT: url,
-  TICKFLOW_DYNAMODB_ENDPOINT: url,
-  TICKFLOW_S3_ENDPOINT: url,
-  TICKFLOW_SNS_ENDPOINT: url,
-  TICKFLOW_SAGEMAKER_ENDPOINT: url,
-  TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'host:port').optional(),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  TEMPORAL_UI_URL: url,
-  TEMPORAL_TLS_CERT: z.string().includes('BEGIN CERTIFICATE', { message: 'a PEM certificate' }).optional(),
-  TEMPORAL_TLS_KEY: z.string().includes('PRIVATE KEY', { message: 'a PEM private key' }).optional(),
-  TICKFLOW_TASK_QUEUE: name('tickflow-ingest'),
-  TICKFLOW_STREAM: name('tickflow-market-data'),
-  TICKFLOW_SHARDS: positiveInt(2).pipe(z.number().max(50)),
-  TICKFLOW_TABLE_PREFIX: name('tickflow'),
-  TICKFLOW_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{2,62}$/, 'an S3 bucket name').default('tickflow-data'),
-  TICKFLOW_ALERTS_TOPIC: name('tickflow-alerts'),
-  TICKFLOW_ALERTS_TOPIC_ARN: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/, 'an SNS topic ARN').optional(),
-  TICKFLOW_READ_LIMIT: positiveInt(2000).pipe(z.number().max(10000)),
-  TICKFLOW_MAX_BARS_PER_BATCH: positiveInt(500).pipe(z.number().max(2000)),
-  TICKFLOW_WARMUP_BARS: positiveInt(DEFAULT_WARMUP_BARS).pipe(z.number().min(100)),
-  TICKFLOW_POLL_INTERVAL_MS: positiveInt(200),
-  TICKFLOW_LONG_POLL_MS: positiveInt(10000),
-  TICKFLOW_SHARD_RUN_SECONDS: positiveInt(60).pipe(z.number().max(600)),
-  TICKFLOW_SHARD_CHECK_SECONDS: positiveInt(60),
-  TICKFLOW_BATCHES_PER_RUN: positiveInt(200),
-  TICKFLOW_ACTIVITY_SLOTS: positiveInt(32).pipe(z.number().max(1000)),
-  TICKFLOW_WORKFLOW_CACHE: z.coerce.number().int().min(2).optional(),
-  TICKFLOW_TRAINING_TASK_QUEUE: name('tickflow-training'),
-  TICKFLOW_ENDPOINT_NAME: z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, 'a SageMaker endpoint name: letters, digits and single hyphens').default('tickflow-predictor'),
-  TICKFLOW_MODEL_IMAGE: z.string().min(1).optional(),
-  TICKFLOW_SAGEMAKER_ROLE_ARN: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN').optional(),
-  TICKFLOW_TRAINING_INSTANCE_TYPE: z.string().regex(/^ml\.[a-z0-9]+\.[a-z0-9]+$/, 'a SageMaker instance type such as ml.m5.large').default('ml.m5.large'),
-  TICKFLOW_ENDPOINT_INSTANCE_TYPE: z.string().regex(/^ml\.[a-z0-9]+\.[a-z0-9]+$/, 'a SageMaker instance type such as ml.t2.medium').default('ml.t2.medium'),
-  TICKFLOW_TRAINING_INTERVAL: z.enum(INTERVALS).default('1d'),
-  TICKFLOW_HORIZON: positiveInt(1).pipe(z.number().max(60)),
-  TICKFLOW_FORECAST_QUANTILES: quantileLevels,
-  TICKFLOW_TRAINING_EVERY_HOURS: positiveInt(72),
-  TICKFLOW_PREDICT_RETRY_MAX_SECONDS: positiveInt(60).pipe(z.number().max(3600)),
-  TICKFLOW_SAGEMAKER_PING_TIMEOUT_MS: positiveInt(60_000),
-  TICKFLOW_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-  TICKFLOW_API_PORT: port(8787),
-  TICKFLOW_API_HOST: z.string().regex(/^[0-9a-fA-F.:]+$|^localhost$/, 'an IP address to listen on, such as 127.0.0.1 or 0.0.0.0').default('127.0.0.1'),
-  TICKFLOW_API_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
-  TICKFLOW_CLOUDWATCH_NAMESPACE: z.string().regex(/^[A-Za-z0-9/_.#:-]{1,255}$/, 'a CloudWatch namespace such as tickflow/prod').optional(),
-  TICKFLOW_METRICS_ADDRESS: z.union([z.literal('off'), z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'host:port to serve /metrics on, or "off"')]).optional(),
-  TICKFLOW_METRICS_URLS: z
-    .string()
-    .transform((list) => list.split(',').map((u) => u.trim()).filter(Boolean))
-    .pipe(z.array(z.url('a comma-separated list of http://host:port/metrics URLs')))
-    .optional(),
-});
-
-export type Env = z.infer<typeof envSchema>;
-
 export interface TickflowConfig {
   stack: 'local' | 'aws';
   home: string;

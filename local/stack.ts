@@ -124,7 +124,7 @@ export async function stackUp(config: TickflowConfig, options: { timeoutMs?: num
       if (report.status === 'running' || report.status === 'running (not started by tickflow)') return report;
       if (report.status === 'partly up') {
         if (report.pid) await stopPid(report.pid, spec);
-        else throw new StackError(`${spec.name}: port(s) ${spec.ports.join(', ')} are partly in use by another program; free them or choose other ports (see README, Configuration)`);
+        else throw new StackError(`${spec.name}: port(s) ${spec.ports.join(', ')} are partly in use by another program; free them or choose other ports (docs/configuration.md)`);
       }
       return start(config, spec, options.timeoutMs ?? 90_000);
     }),

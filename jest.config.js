@@ -1,6 +1,11 @@
 // Unit tests run on pure code; integration tests share one real local stack (test/integration/global-setup.ts).
 // Types are checked by `tsc --noEmit` in `npm test`; jest only transpiles (swc), including ESM-only trading-signals.
-const transform = { '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] };
+const transform = {
+  '^.+\\.(t|j)s$': [
+    '@swc/jest',
+    { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
+  ],
+};
 const common = { transform, transformIgnorePatterns: ['/node_modules/(?!trading-signals/)'], testEnvironment: 'node' };
 
 /** @type {import('jest').Config} */

@@ -1,5 +1,12 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { alertOf, findCrossings, lookbackBars, pastCooldown, type AlertPoint, type AlertRule } from '../domain/alert-rules';
+import {
+  alertOf,
+  findCrossings,
+  lookbackBars,
+  pastCooldown,
+  type AlertPoint,
+  type AlertRule,
+} from '../domain/alert-rules';
 import type { BarInterval } from '../domain/market-event';
 import type { CachedAlertRules } from '../store/alert-rules-store';
 import type { AlertsStore } from '../store/alerts-store';
@@ -38,7 +45,10 @@ export class AlertDispatcher {
     if (rules.length === 0 || predictions.length === 0) return 0;
     const history = await this.deps.predictions.lastBefore(ticker, interval, predictions[0]!.t, 1);
     const points: AlertPoint[] = [...history, ...predictions].map((p) => ({
-      t: p.t, close: p.predictedClose / Math.exp(p.predictedReturn), rsi14: null, predictedReturn: p.predictedReturn,
+      t: p.t,
+      close: p.predictedClose / Math.exp(p.predictedReturn),
+      rsi14: null,
+      predictedReturn: p.predictedReturn,
     }));
     return this.fire(rules, points, history.length);
   }
@@ -50,16 +60,18 @@ export class AlertDispatcher {
         if (!pastCooldown(rule, crossing.t, await this.deps.alerts.lastBefore(rule.id, crossing.t))) continue;
         const alert = alertOf(rule, crossing);
         if (!(await this.deps.alerts.recordUnpublished(alert, Date.now()))) continue;
-        const answer = await this.deps.sns.send(new PublishCommand({
-          TopicArn: await this.deps.topicArn(),
-          Subject: `tickflow alert: ${alert.ticker} ${alert.kind} ${alert.level}`,
-          Message: JSON.stringify(alert),
-          MessageAttributes: {
-            ticker: { DataType: 'String', StringValue: alert.ticker },
-            rule: { DataType: 'String', StringValue: alert.ruleId },
-            kind: { DataType: 'String', StringValue: alert.kind },
-          },
-        }));
+        const answer = await this.deps.sns.send(
+          new PublishCommand({
+            TopicArn: await this.deps.topicArn(),
+            Subject: `tickflow alert: ${alert.ticker} ${alert.kind} ${alert.level}`,
+            Message: JSON.stringify(alert),
+            MessageAttributes: {
+              ticker: { DataType: 'String', StringValue: alert.ticker },
+              rule: { DataType: 'String', StringValue: alert.ruleId },
+              kind: { DataType: 'String', StringValue: alert.kind },
+            },
+          }),
+        );
         await this.deps.alerts.markPublished(alert, answer.MessageId ?? '');
         published++;
       }

@@ -43,13 +43,20 @@ export interface LaggingSeries {
  * The shard's series whose predictions fell behind before this worker had them: after a
  * restart or a takeover no read may bring them back soon, so the series table says which.
  */
-export async function laggingSeriesOf(deps: IngestDeps, streamName: string, shardId: string): Promise<Map<string, LaggingSeries>> {
+export async function laggingSeriesOf(
+  deps: IngestDeps,
+  streamName: string,
+  shardId: string,
+): Promise<Map<string, LaggingSeries>> {
   const shard = (await listShards(deps.kinesis, streamName)).find((s) => s.ShardId === shardId);
   const lagging = shard ? await deps.series.lagging(deps.config.model.interval) : [];
   return new Map(
     lagging
       .filter((p) => shardsOwningKey([shard!], p.ticker).length > 0)
-      .map((p) => [seriesKey(p.ticker, p.interval), { predictedThrough: p.predictedThrough ?? null, through: p.lastBarTime }]),
+      .map((p) => [
+        seriesKey(p.ticker, p.interval),
+        { predictedThrough: p.predictedThrough ?? null, through: p.lastBarTime },
+      ]),
   );
 }
 
@@ -59,27 +66,45 @@ export async function laggingSeriesOf(deps: IngestDeps, streamName: string, shar
  * most PASS_BUDGET_MS, and stops at the first failure until the backoff is over. A series with
  * a state in memory is tracked there; `lagging` holds the others.
  */
-export async function catchUpPredictions(deps: IngestDeps, states: Map<string, SeriesState>, lagging: Map<string, LaggingSeries>, backoff: PredictionBackoff): Promise<void> {
+export async function catchUpPredictions(
+  deps: IngestDeps,
+  states: Map<string, SeriesState>,
+  lagging: Map<string, LaggingSeries>,
+  backoff: PredictionBackoff,
+): Promise<void> {
   if (!backoff.due) return;
   const { interval, horizon } = deps.config.model;
   const passEnds = Date.now() + PASS_BUDGET_MS;
   const behind: Array<{ key: string; through: number | null; watermark: { predictedThrough: number | null } }> = [
     ...[...states].map(([key, state]) => ({ key, through: state.indicators.lastBarTime, watermark: state })),
-    ...[...lagging].filter(([key]) => !states.has(key)).map(([key, series]) => ({ key, through: series.through, watermark: series })),
+    ...[...lagging]
+      .filter(([key]) => !states.has(key))
+      .map(([key, series]) => ({ key, through: series.through, watermark: series })),
   ];
   for (const { key, through, watermark } of behind) {
     if (!backoff.due || Date.now() >= passEnds) return;
     const [ticker, seriesInterval] = key.split('#') as [string, BarInterval];
     if (seriesInterval !== interval || through === null || watermark.predictedThrough === through) continue;
     try {
-      const result = await predictStoredBars(deps, { ticker, interval, after: watermark.predictedThrough, through, horizon });
+      const result = await predictStoredBars(deps, {
+        ticker,
+        interval,
+        after: watermark.predictedThrough,
+        through,
+        horizon,
+      });
       watermark.predictedThrough = result.predictedThrough;
       if (result.predictedThrough >= through) lagging.delete(key);
       if (backoff.succeeded()) log.info('prediction catch-up: the endpoint answers again', { ticker, interval });
     } catch (error) {
       // Without a model in service the endpoint does not exist: that lasts, so one warning, then retries in silence.
       const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      if (backoff.failed()) log.warn('prediction catch-up waits for the endpoint (retrying with backoff, quietly)', { ticker, interval, reason });
+      if (backoff.failed())
+        log.warn('prediction catch-up waits for the endpoint (retrying with backoff, quietly)', {
+          ticker,
+          interval,
+          reason,
+        });
       else log.debug('prediction catch-up still waits for the endpoint', { ticker, interval, reason });
       return;
     }

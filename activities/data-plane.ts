@@ -58,7 +58,13 @@ const reasonOf = (error: unknown) => (error instanceof Error ? `${error.name}: $
  * Runs `step` for each work item; a failure that is not an outage fails that series alone
  * (it goes to its ticker workflow), an outage fails the call (it is retried, nothing lost).
  */
-async function isolated(works: Work[], states: Map<string, SeriesState>, limit: number, keepAlive: () => void, step: (work: Work) => Promise<void>): Promise<void> {
+async function isolated(
+  works: Work[],
+  states: Map<string, SeriesState>,
+  limit: number,
+  keepAlive: () => void,
+  step: (work: Work) => Promise<void>,
+): Promise<void> {
   await eachLimited(works, limit, async (work) => {
     if (work.outcome.failure !== undefined) return;
     keepAlive();
@@ -82,7 +88,12 @@ async function isolated(works: Work[], states: Map<string, SeriesState>, limit: 
  * identically (every write is keyed by series and bar time); a series that fails for good is
  * reported, and the others go on.
  */
-export async function processSeriesBars(deps: IngestDeps, states: Map<string, SeriesState>, batches: readonly SeriesBars[], keepAlive: () => void = () => undefined): Promise<SeriesOutcome[]> {
+export async function processSeriesBars(
+  deps: IngestDeps,
+  states: Map<string, SeriesState>,
+  batches: readonly SeriesBars[],
+  keepAlive: () => void = () => undefined,
+): Promise<SeriesOutcome[]> {
   const works: Work[] = batches.map((input) => ({
     input,
     key: seriesKey(input.ticker, input.interval),
@@ -90,12 +101,23 @@ export async function processSeriesBars(deps: IngestDeps, states: Map<string, Se
     history: [],
     rows: [],
     arrivals: [],
-    outcome: { ticker: input.ticker, interval: input.interval, stored: 0, duplicates: 0, redelivered: 0, lastBarTime: null, lastSeq: null, predictedThrough: null },
+    outcome: {
+      ticker: input.ticker,
+      interval: input.interval,
+      stored: 0,
+      duplicates: 0,
+      redelivered: 0,
+      lastBarTime: null,
+      lastSeq: null,
+      predictedThrough: null,
+    },
   }));
   const missing = works.filter((w) => !states.has(w.key)).map((w) => w.input);
   const progress = missing.length === 0 ? new Map<string, SeriesProgress>() : await deps.series.getMany(missing);
   await isolated(works, states, LOAD_CONCURRENCY, keepAlive, async (work) => {
-    const state = states.get(work.key) ?? (await loadSeriesState(deps, work.input.ticker, work.input.interval, progress.get(work.key)));
+    const state =
+      states.get(work.key) ??
+      (await loadSeriesState(deps, work.input.ticker, work.input.interval, progress.get(work.key)));
     states.set(work.key, state);
     work.state = state;
   });
@@ -122,7 +144,12 @@ export async function processSeriesBars(deps: IngestDeps, states: Map<string, Se
   const storedAt = Date.now();
   const advanced = works.filter((w) => w.outcome.failure === undefined && w.state);
   for (const { outcome, rows, state } of advanced) {
-    Object.assign(outcome, { stored: rows.length, lastBarTime: state!.indicators.lastBarTime, lastSeq: state!.lastSeq, predictedThrough: state!.predictedThrough });
+    Object.assign(outcome, {
+      stored: rows.length,
+      lastBarTime: state!.indicators.lastBarTime,
+      lastSeq: state!.lastSeq,
+      predictedThrough: state!.predictedThrough,
+    });
   }
   const stored = advanced.filter((w) => w.rows.length > 0);
   keepAlive();
@@ -141,12 +168,18 @@ export async function processSeriesBars(deps: IngestDeps, states: Map<string, Se
     await deps.alerts.afterBars(work.outcome.ticker, work.outcome.interval, work.rows);
     deps.metrics.barsStored(work.outcome.ticker, work.outcome.interval, work.arrivals, storedAt);
   });
-  for (const work of works) if (work.outcome.failure !== undefined) deps.metrics.batchFailed(work.outcome.ticker, work.outcome.interval);
+  for (const work of works)
+    if (work.outcome.failure !== undefined) deps.metrics.batchFailed(work.outcome.ticker, work.outcome.interval);
   return works.map((w) => w.outcome);
 }
 
 /** One batched write for the whole read; when it is refused, series by series, so only the series at fault fails. */
-async function storeRows(deps: IngestDeps, works: Work[], states: Map<string, SeriesState>, keepAlive: () => void): Promise<void> {
+async function storeRows(
+  deps: IngestDeps,
+  works: Work[],
+  states: Map<string, SeriesState>,
+  keepAlive: () => void,
+): Promise<void> {
   const ready = works.filter((w) => w.outcome.failure === undefined && w.rows.length > 0);
   try {
     await deps.bars.put(ready.flatMap((w) => w.rows));
@@ -165,12 +198,18 @@ async function predictCaughtUp(deps: IngestDeps, works: Work[]): Promise<void> {
   const rows: FeatureRow[] = asked.flatMap((a) => a.features);
   if (rows.length === 0) return;
   try {
-    const answer = await timedInvoke(deps, rows.map((r) => r.features), INLINE_PREDICT_TIMEOUT_MS);
+    const answer = await timedInvoke(
+      deps,
+      rows.map((r) => r.features),
+      INLINE_PREDICT_TIMEOUT_MS,
+    );
     const predictedAt = Date.now();
     let i = 0;
     const bySeries = asked.map(({ work, features }) => ({
       work,
-      predictions: features.map((row) => predictionAt(work.input.ticker, work.input.interval, horizon, row, answer, i++, predictedAt)),
+      predictions: features.map((row) =>
+        predictionAt(work.input.ticker, work.input.interval, horizon, row, answer, i++, predictedAt),
+      ),
     }));
     // One batched write for the read, as for its bars: a series at a time was a round trip per ticker.
     await deps.predictions.put(bySeries.flatMap((s) => s.predictions));
@@ -179,6 +218,10 @@ async function predictCaughtUp(deps: IngestDeps, works: Work[]): Promise<void> {
       work.state!.predictedThrough = work.state!.indicators.lastBarTime;
     }
   } catch (error) {
-    log.info('predictions left to the catch-up step', { series: asked.length, rows: rows.length, reason: reasonOf(error) });
+    log.info('predictions left to the catch-up step', {
+      series: asked.length,
+      rows: rows.length,
+      reason: reasonOf(error),
+    });
   }
 }

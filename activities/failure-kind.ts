@@ -2,8 +2,18 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { PipelineMetrics } from '../observability/metrics';
 import { BATCH_FAILED } from '../workflows/contracts';
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'UND_ERR_SOCKET']);
-const TRANSIENT_NAMES = /Throttl|TooManyRequests|RequestLimitExceeded|ProvisionedThroughputExceeded|ServiceUnavailable|InternalServerError|InternalFailure|TimeoutError|RequestTimeout|AbortError/;
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'UND_ERR_SOCKET',
+]);
+const TRANSIENT_NAMES =
+  /Throttl|TooManyRequests|RequestLimitExceeded|ProvisionedThroughputExceeded|ServiceUnavailable|InternalServerError|InternalFailure|TimeoutError|RequestTimeout|AbortError/;
 
 interface ErrorShape {
   name?: string;
@@ -20,7 +30,11 @@ interface ErrorShape {
  * bug — will fail again on every attempt.
  */
 export function isTransient(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as ErrorShape).cause, depth++) {
+  for (
+    let e: unknown = error, depth = 0;
+    e && typeof e === 'object' && depth < 5;
+    e = (e as ErrorShape).cause, depth++
+  ) {
     const { name = '', code, $fault, $retryable, $metadata } = e as ErrorShape;
     const status = $metadata?.httpStatusCode;
     if ($retryable || $fault === 'server' || status === 429 || (status !== undefined && status >= 500)) return true;
@@ -41,7 +55,12 @@ export async function failUnlessTransient<T>(step: () => Promise<T>, type = BATC
   } catch (error) {
     if (isTransient(error)) throw error;
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    throw ApplicationFailure.create({ type, message, nonRetryable: true, cause: error instanceof Error ? error : undefined });
+    throw ApplicationFailure.create({
+      type,
+      message,
+      nonRetryable: true,
+      cause: error instanceof Error ? error : undefined,
+    });
   }
 }
 

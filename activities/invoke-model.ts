@@ -14,7 +14,10 @@ export interface ModelAnswer {
 /** The container's JSON answer (model/serve.py): one value per row, or one per level per row. */
 const AnswerBody = z.union([
   z.object({ predictions: z.array(z.number()), quantiles: z.undefined() }),
-  z.object({ predictions: z.array(z.array(z.number())), quantiles: z.array(z.number()).refine((levels) => levels.includes(0.5), 'the levels must include the median, 0.5') }),
+  z.object({
+    predictions: z.array(z.array(z.number())),
+    quantiles: z.array(z.number()).refine((levels) => levels.includes(0.5), 'the levels must include the median, 0.5'),
+  }),
 ]);
 
 /**
@@ -35,20 +38,28 @@ export async function invokeModel(
   for (let i = 0; i < rows.length; i += chunk) {
     const part = rows.slice(i, i + chunk);
     const response = await runtime.send(
-      new InvokeEndpointCommand({ EndpointName: endpointName, ContentType: 'text/csv', Accept: 'application/json', Body: part.map((r) => csvLine(r)).join('\n') }),
+      new InvokeEndpointCommand({
+        EndpointName: endpointName,
+        ContentType: 'text/csv',
+        Accept: 'application/json',
+        Body: part.map((r) => csvLine(r)).join('\n'),
+      }),
       { abortSignal },
     );
     const variant = response.InvokedProductionVariant ?? 'unknown';
-    if (modelVersion !== undefined && variant !== modelVersion) throw new Error(`endpoint ${endpointName} switched from ${modelVersion} to ${variant} mid-request; retrying`);
+    if (modelVersion !== undefined && variant !== modelVersion)
+      throw new Error(`endpoint ${endpointName} switched from ${modelVersion} to ${variant} mid-request; retrying`);
     modelVersion = variant;
     const body = parseAnswer(endpointName, Buffer.from(response.Body ?? new Uint8Array()).toString('utf8'));
-    if (body.predictions.length !== part.length) throw new Error(`endpoint ${endpointName} answered ${body.predictions.length} rows for ${part.length}`);
+    if (body.predictions.length !== part.length)
+      throw new Error(`endpoint ${endpointName} answered ${body.predictions.length} rows for ${part.length}`);
     if (body.quantiles === undefined) {
       predictions.push(...body.predictions);
       continue;
     }
     const levels = body.quantiles;
-    if (body.predictions.some((row) => row.length !== levels.length)) throw new Error(`endpoint ${endpointName} answered rows without one value per level (${levels.join(', ')})`);
+    if (body.predictions.some((row) => row.length !== levels.length))
+      throw new Error(`endpoint ${endpointName} answered rows without one value per level (${levels.join(', ')})`);
     quantiles ??= { levels, values: [] };
     quantiles.values.push(...body.predictions);
     predictions.push(...body.predictions.map((row) => row[levels.indexOf(0.5)]!));
@@ -64,6 +75,9 @@ function parseAnswer(endpointName: string, text: string): z.infer<typeof AnswerB
     throw new Error(`endpoint ${endpointName} answered something other than JSON: ${text.slice(0, 200)}`);
   }
   const parsed = AnswerBody.safeParse(json);
-  if (!parsed.success) throw new Error(`endpoint ${endpointName} answered an unexpected shape: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(
+      `endpoint ${endpointName} answered an unexpected shape: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   return parsed.data;
 }

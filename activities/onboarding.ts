@@ -9,7 +9,12 @@ import { parseYahooCsv } from '../domain/yahoo-csv';
 import { produce } from '../producer/produce';
 import { historySource } from '../producer/sources/replay';
 import type { SeriesStore } from '../store/series-store';
-import type { BackfillResult, HistorySource, OnboardRequest, RegistryActivities } from '../workflows/registry-contracts';
+import type {
+  BackfillResult,
+  HistorySource,
+  OnboardRequest,
+  RegistryActivities,
+} from '../workflows/registry-contracts';
 
 export interface OnboardingDeps {
   config: TickflowConfig;
@@ -35,7 +40,10 @@ export function createOnboardingActivities(deps: OnboardingDeps): RegistryActivi
       const origin = request.source.kind === 'csv' ? request.source.path : request.source.uri;
       const source = request.source;
       // A missing file or a malformed CSV will not get better by retrying.
-      const history = await failUnlessTransient(async () => parseYahooCsv(await readHistory(deps.s3, source), origin), 'BadHistorySource');
+      const history = await failUnlessTransient(
+        async () => parseYahooCsv(await readHistory(deps.s3, source), origin),
+        'BadHistorySource',
+      );
       const bars = history.filter((b) => request.from === undefined || b.t >= request.from).sort((a, b) => a.t - b.t);
       const context = Context.current();
       await produce(deps.kinesis, historySource(request.ticker, request.interval, bars, origin), {

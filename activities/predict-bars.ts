@@ -50,7 +50,11 @@ export interface PredictRequest {
 export async function predictAndStore(deps: IngestDeps, request: PredictRequest): Promise<ModelAnswer> {
   const { ticker, interval, horizon, history, bars } = request;
   const rows = featureRows([...history, ...bars], horizon, history.length);
-  const answer = await timedInvoke(deps, rows.map((r) => r.features), request.timeoutMs);
+  const answer = await timedInvoke(
+    deps,
+    rows.map((r) => r.features),
+    request.timeoutMs,
+  );
   const predictedAt = Date.now();
   const predictions = rows.map((row, i) => predictionAt(ticker, interval, horizon, row, answer, i, predictedAt));
   await deps.predictions.put(predictions);
@@ -59,17 +63,44 @@ export async function predictAndStore(deps: IngestDeps, request: PredictRequest)
 }
 
 /** The stored form of the model's answer for one feature row (the answer's `index`-th). */
-export function predictionAt(ticker: string, interval: string, horizon: number, row: Pick<FeatureRow, 't' | 'close'>, answer: ModelAnswer, index: number, predictedAt: number): Prediction {
+export function predictionAt(
+  ticker: string,
+  interval: string,
+  horizon: number,
+  row: Pick<FeatureRow, 't' | 'close'>,
+  answer: ModelAnswer,
+  index: number,
+  predictedAt: number,
+): Prediction {
   const predictedReturn = answer.predictions[index]!;
-  const range = answer.quantiles && { quantileLevels: answer.quantiles.levels, quantileCloses: answer.quantiles.values[index]!.map((r) => row.close * Math.exp(r)) };
-  return { ticker, interval, t: row.t, horizon, predictedReturn, predictedClose: row.close * Math.exp(predictedReturn), ...range, modelVersion: answer.modelVersion, predictedAt };
+  const range = answer.quantiles && {
+    quantileLevels: answer.quantiles.levels,
+    quantileCloses: answer.quantiles.values[index]!.map((r) => row.close * Math.exp(r)),
+  };
+  return {
+    ticker,
+    interval,
+    t: row.t,
+    horizon,
+    predictedReturn,
+    predictedClose: row.close * Math.exp(predictedReturn),
+    ...range,
+    modelVersion: answer.modelVersion,
+    predictedAt,
+  };
 }
 
-export async function timedInvoke(deps: IngestDeps, rows: Parameters<typeof invokeModel>[2], timeoutMs?: number): Promise<ModelAnswer> {
+export async function timedInvoke(
+  deps: IngestDeps,
+  rows: Parameters<typeof invokeModel>[2],
+  timeoutMs?: number,
+): Promise<ModelAnswer> {
   const endpoint = deps.config.sagemaker.endpointName;
   const started = performance.now();
   try {
-    const answer = await invokeModel(deps.sagemakerRuntime, endpoint, rows, { abortSignal: timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs) });
+    const answer = await invokeModel(deps.sagemakerRuntime, endpoint, rows, {
+      abortSignal: timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs),
+    });
     deps.metrics.endpointCall(endpoint, performance.now() - started, true);
     return answer;
   } catch (error) {

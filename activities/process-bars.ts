@@ -11,7 +11,12 @@ import type { SeriesState, SeriesStateCache } from './series-state';
  * retried; a failure for good is a BatchFailed, which halts the ticker.
  */
 export function processBarsActivity(deps: IngestDeps, cache: SeriesStateCache) {
-  return async function processBars({ ticker, interval, previousBarTime, bars }: ProcessBarsInput): Promise<ProcessBarsResult> {
+  return async function processBars({
+    ticker,
+    interval,
+    previousBarTime,
+    bars,
+  }: ProcessBarsInput): Promise<ProcessBarsResult> {
     if (bars.length === 0) throw new Error('processBars called without bars');
     countRetry(deps, 'processBars');
     Context.current().heartbeat();
@@ -20,7 +25,8 @@ export function processBarsActivity(deps: IngestDeps, cache: SeriesStateCache) {
     const cached = cache.take(key, previousBarTime);
     const states = new Map<string, SeriesState>(cached ? [[key, cached]] : []);
     const [outcome] = await processSeriesBars(deps, states, [{ ticker, interval, bars }]);
-    if (outcome!.failure !== undefined) throw ApplicationFailure.create({ type: BATCH_FAILED, message: outcome!.failure, nonRetryable: true });
+    if (outcome!.failure !== undefined)
+      throw ApplicationFailure.create({ type: BATCH_FAILED, message: outcome!.failure, nonRetryable: true });
     const state = states.get(key);
     if (state) cache.put(key, state);
     const { stored, duplicates, redelivered, lastBarTime, predictedThrough } = outcome!;

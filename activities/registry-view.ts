@@ -14,7 +14,10 @@ export class OffboardedSeries {
       temporal.workflow
         .getHandle(REGISTRY_WORKFLOW_ID)
         .query(tickersQuery)
-        .then((entries) => new Set(entries.filter((e) => e.status === 'offboarded').map((e) => `${e.ticker}#${e.interval}`)))
+        .then(
+          (entries) =>
+            new Set(entries.filter((e) => e.status === 'offboarded').map((e) => `${e.ticker}#${e.interval}`)),
+        )
         .catch((error: unknown) => {
           if (error instanceof WorkflowNotFoundError) return new Set<string>();
           throw error;

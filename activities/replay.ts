@@ -16,10 +16,21 @@ function seriesBars(shardId: string, records: StreamRecordIn[], ticker: string, 
     .flatMap((b) => b.batch.bars);
 }
 
-async function readSeries(deps: IngestDeps, shardId: string, start: ShardStart, ticker: string, interval: BarInterval, lastSequence?: string): Promise<IngestBar[]> {
+async function readSeries(
+  deps: IngestDeps,
+  shardId: string,
+  start: ShardStart,
+  ticker: string,
+  interval: BarInterval,
+  lastSequence?: string,
+): Promise<IngestBar[]> {
   const bars: IngestBar[] = [];
   const onPage = () => Context.current().heartbeat();
-  for await (const page of readShardHistory(deps.kinesis, deps.config.stream.name, shardId, start, { lastSequence, pageLimit: deps.config.ingest.readLimit, onPage })) {
+  for await (const page of readShardHistory(deps.kinesis, deps.config.stream.name, shardId, start, {
+    lastSequence,
+    pageLimit: deps.config.ingest.readLimit,
+    onPage,
+  })) {
     bars.push(...seriesBars(shardId, page, ticker, interval));
   }
   return bars;
@@ -33,8 +44,16 @@ export function readBatchesActivity(deps: IngestDeps) {
       for (const batchId of batchIds) {
         const range = parseBatchId(batchId);
         if (!range) throw new Error(`malformed batch id ${JSON.stringify(batchId)}`);
-        const bars = await readSeries(deps, range.shardId, { atSequence: range.firstSeq }, ticker, interval, range.lastSeq);
-        if (bars.length === 0) throw new Error(`batch ${batchId} is no longer in stream ${deps.config.stream.name} (past its retention?)`);
+        const bars = await readSeries(
+          deps,
+          range.shardId,
+          { atSequence: range.firstSeq },
+          ticker,
+          interval,
+          range.lastSeq,
+        );
+        if (bars.length === 0)
+          throw new Error(`batch ${batchId} is no longer in stream ${deps.config.stream.name} (past its retention?)`);
         batches.push({ batchId, bars });
       }
       return batches;

@@ -57,22 +57,29 @@ export function runShardActivity(deps: IngestDeps, cache: ShardStateCache) {
   return async function runShard(input: RunShardInput): Promise<RunShardResult> {
     const { kinesis, config } = deps;
     const context = Context.current();
-    const [resumed] = context.info.heartbeatDetails === undefined ? [] : [context.info.heartbeatDetails as ShardPosition];
-    const position: ShardPosition = structuredClone(resumed ?? { afterSequence: input.afterSequence, counters: input.counters, workflowSeries: input.workflowSeries });
+    const [resumed] =
+      context.info.heartbeatDetails === undefined ? [] : [context.info.heartbeatDetails as ShardPosition];
+    const position: ShardPosition = structuredClone(
+      resumed ?? { afterSequence: input.afterSequence, counters: input.counters, workflowSeries: input.workflowSeries },
+    );
     const shardStates = cache.for(input.shardId);
     const { states, cold } = shardStates.startingAfter(position.afterSequence);
     // A ticker in workflow mode may have been moved on by its workflow: rebuilt from storage when it comes back.
     for (const key of Object.keys(position.workflowSeries)) states.delete(key);
     const backoff = new PredictionBackoff(config.model.predictRetryMaxSeconds * 1000);
     // Warm states carry their own watermarks; after a cold start the series table names the laggards.
-    const lagging = cold ? await laggingSeriesOf(deps, input.streamName, input.shardId) : new Map<string, LaggingSeries>();
+    const lagging = cold
+      ? await laggingSeriesOf(deps, input.streamName, input.shardId)
+      : new Map<string, LaggingSeries>();
 
     let shardIterator = (
       await kinesis.send(
         new GetShardIteratorCommand({
           StreamName: input.streamName,
           ShardId: input.shardId,
-          ...(position.afterSequence ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: position.afterSequence } : { ShardIteratorType: 'TRIM_HORIZON' }),
+          ...(position.afterSequence
+            ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: position.afterSequence }
+            : { ShardIteratorType: 'TRIM_HORIZON' }),
         }),
       )
     ).ShardIterator;
@@ -85,8 +92,14 @@ export function runShardActivity(deps: IngestDeps, cache: ShardStateCache) {
     const result = (extra: Partial<RunShardResult> = {}): RunShardResult => {
       const { counters } = position;
       const summary = {
-        ...(run.firstSequence === undefined ? {} : { firstSequence: run.firstSequence, lastSequence: position.afterSequence }),
-        tickers: run.tickers.size, stored: counters.stored - start.stored, deadLettered: counters.deadLettered - start.deadLettered, forwarded: counters.forwarded - start.forwarded, failed: run.failed,
+        ...(run.firstSequence === undefined
+          ? {}
+          : { firstSequence: run.firstSequence, lastSequence: position.afterSequence }),
+        tickers: run.tickers.size,
+        stored: counters.stored - start.stored,
+        deadLettered: counters.deadLettered - start.deadLettered,
+        forwarded: counters.forwarded - start.forwarded,
+        failed: run.failed,
       };
       return { ...position, run: summary, reads, millisBehindLatest, shardClosed: false, ...extra };
     };
@@ -94,7 +107,9 @@ export function runShardActivity(deps: IngestDeps, cache: ShardStateCache) {
     try {
       while (shardIterator) {
         if (context.cancellationSignal.aborted) return result();
-        const page = await kinesis.send(new GetRecordsCommand({ ShardIterator: shardIterator, Limit: config.ingest.readLimit }));
+        const page = await kinesis.send(
+          new GetRecordsCommand({ ShardIterator: shardIterator, Limit: config.ingest.readLimit }),
+        );
         shardIterator = page.NextShardIterator;
         millisBehindLatest = page.MillisBehindLatest ?? 0;
         const records = (page.Records ?? []).map(toStreamRecord);
@@ -106,7 +121,11 @@ export function runShardActivity(deps: IngestDeps, cache: ShardStateCache) {
           idleSince = Date.now();
           shardStates.processedThrough(position.afterSequence);
           context.heartbeat(position);
-          deps.metrics.shardRead(input.shardId, millisBehindLatest, position.counters.deadLettered - deadLetteredBefore);
+          deps.metrics.shardRead(
+            input.shardId,
+            millisBehindLatest,
+            position.counters.deadLettered - deadLetteredBefore,
+          );
           if (stoppedFor !== undefined) return result({ stoppedFor });
           continue;
         }
@@ -130,11 +149,20 @@ export function runShardActivity(deps: IngestDeps, cache: ShardStateCache) {
  * to tickers in workflow mode; then the position moves past the read. A closing ticker's
  * next record ends the read just before it (returned, so its hand-back can complete).
  */
-async function processRead(deps: IngestDeps, input: RunShardInput, position: ShardPosition, states: Map<string, SeriesState>, all: StreamRecordIn[], run: RunActivity): Promise<string | undefined> {
+async function processRead(
+  deps: IngestDeps,
+  input: RunShardInput,
+  position: ShardPosition,
+  states: Map<string, SeriesState>,
+  all: StreamRecordIn[],
+  run: RunActivity,
+): Promise<string | undefined> {
   const offboarded = await deps.offboarded.current();
   const route = (records: StreamRecordIn[]) =>
     routeRecords(input.shardId, records, deps.config.ingest.maxBarsPerBatch, (ticker, interval) =>
-      offboarded.has(seriesKey(ticker, interval)) ? `${ticker} ${interval} is offboarded (tickflow onboard ${ticker} to take it back)` : undefined,
+      offboarded.has(seriesKey(ticker, interval))
+        ? `${ticker} ${interval} is offboarded (tickflow onboard ${ticker} to take it back)`
+        : undefined,
     );
   let records = all;
   let routed = route(records);
@@ -153,7 +181,17 @@ async function processRead(deps: IngestDeps, input: RunShardInput, position: Sha
   if (rejected.length > 0) {
     const source = `kinesis/${input.streamName}/${input.shardId}`;
     const now = new Date().toISOString();
-    await deps.deadLetters.put(rejected.map((r) => ({ source, seq: r.seq, partitionKey: r.partitionKey, reason: r.reason, raw: r.raw, arrivedAt: new Date(r.arrivedAt).toISOString(), deadLetteredAt: now })));
+    await deps.deadLetters.put(
+      rejected.map((r) => ({
+        source,
+        seq: r.seq,
+        partitionKey: r.partitionKey,
+        reason: r.reason,
+        raw: r.raw,
+        arrivedAt: new Date(r.arrivedAt).toISOString(),
+        deadLetteredAt: now,
+      })),
+    );
   }
 
   const fast = new Map<string, SeriesBars & { batches: SeriesBatch[] }>();
@@ -171,7 +209,12 @@ async function processRead(deps: IngestDeps, input: RunShardInput, position: Sha
     fast.set(key, entry);
   }
   // A cold read of thousands of series outlasts the heartbeat timeout: beat (the position before this read) while it works.
-  const outcomes = await processSeriesBars(deps, states, [...fast.values()], throttled(() => Context.current().heartbeat(position), HEARTBEAT_EVERY_MS));
+  const outcomes = await processSeriesBars(
+    deps,
+    states,
+    [...fast.values()],
+    throttled(() => Context.current().heartbeat(position), HEARTBEAT_EVERY_MS),
+  );
   const { counters } = position;
   const failed: Forward[] = [];
   for (const outcome of outcomes) {
@@ -182,7 +225,12 @@ async function processRead(deps: IngestDeps, input: RunShardInput, position: Sha
     const key = seriesKey(outcome.ticker, outcome.interval);
     counters.failedTickers++;
     run.failed.push(key);
-    position.workflowSeries[key] = { ticker: outcome.ticker, interval: outcome.interval, lastForwarded: null, closing: false };
+    position.workflowSeries[key] = {
+      ticker: outcome.ticker,
+      interval: outcome.interval,
+      lastForwarded: null,
+      closing: false,
+    };
     for (const batch of fast.get(key)!.batches) failed.push({ batch, failure: outcome.failure });
   }
   await forwardInOrder(deps, input.readerWorkflowId, position, [...failed, ...forwards]);
@@ -193,7 +241,12 @@ async function processRead(deps: IngestDeps, input: RunShardInput, position: Sha
 }
 
 /** Hands batches to their ticker workflows: series concurrently, one series' batches strictly in order. */
-async function forwardInOrder(deps: IngestDeps, reader: string, position: ShardPosition, forwards: Forward[]): Promise<void> {
+async function forwardInOrder(
+  deps: IngestDeps,
+  reader: string,
+  position: ShardPosition,
+  forwards: Forward[],
+): Promise<void> {
   const bySeries = new Map<string, Forward[]>();
   for (const f of forwards) {
     const key = seriesKey(f.batch.ticker, f.batch.interval);
@@ -202,7 +255,10 @@ async function forwardInOrder(deps: IngestDeps, reader: string, position: ShardP
     else bySeries.set(key, [f]);
   }
   await eachLimited([...bySeries], SIGNAL_CONCURRENCY, async ([key, queue]) => {
-    for (const { batch: { ticker, interval, batch }, failure } of queue) {
+    for (const {
+      batch: { ticker, interval, batch },
+      failure,
+    } of queue) {
       Context.current().heartbeat(position);
       await deps.temporal.workflow.signalWithStart(tickerWorkflow, {
         ...tickerWorkflowStart(deps.config, ticker, interval),

@@ -30,7 +30,10 @@ const NUMERIC = ['t', 'o', 'h', 'l', 'c', 'v'] as const;
 function checkRows(rows: readonly ReplayInput[], ticker: string, interval: string): void {
   for (const row of rows) {
     const bad = NUMERIC.find((field) => typeof row[field] !== 'number' || !Number.isFinite(row[field]));
-    if (bad) throw new CorruptStoredBarError(`stored bar ${ticker} ${interval} ${typeof row.t === 'number' ? new Date(row.t).toISOString() : String(row.t)}: ${bad} is ${JSON.stringify(row[bad])}, not a number`);
+    if (bad)
+      throw new CorruptStoredBarError(
+        `stored bar ${ticker} ${interval} ${typeof row.t === 'number' ? new Date(row.t).toISOString() : String(row.t)}: ${bad} is ${JSON.stringify(row[bad])}, not a number`,
+      );
   }
 }
 
@@ -51,7 +54,15 @@ export async function loadSeriesState(
   const recent = await deps.bars.lastBefore(ticker, interval, before, FEATURE_LOOKBACK);
   checkRows(recent, ticker, interval);
   // A series with fewer stored rows than the features' window has nothing older to read.
-  const older = recent.length < FEATURE_LOOKBACK ? [] : await deps.bars.replayInputsBefore(ticker, interval, recent[0]!.t, deps.config.ingest.warmupBars - recent.length);
+  const older =
+    recent.length < FEATURE_LOOKBACK
+      ? []
+      : await deps.bars.replayInputsBefore(
+          ticker,
+          interval,
+          recent[0]!.t,
+          deps.config.ingest.warmupBars - recent.length,
+        );
   checkRows(older, ticker, interval);
   const last = recent.at(-1);
   const predictedThrough = progress?.predictedThrough ?? null;
@@ -64,8 +75,25 @@ export async function loadSeriesState(
 }
 
 /** Bars with their indicators, as stored; the state advances over them in order. */
-export function advanceSeries(state: SeriesState, ticker: string, interval: string, bars: ReadonlyArray<Bar & { seq?: string }>): StoredBar[] {
-  const rows = bars.map(({ t, o, h, l, c, v, seq }) => ({ ticker, interval, time: new Date(t).toISOString(), t, o, h, l, c, v, ...(seq === undefined ? {} : { seq }), ...state.indicators.add({ t, o, h, l, c, v }) }));
+export function advanceSeries(
+  state: SeriesState,
+  ticker: string,
+  interval: string,
+  bars: ReadonlyArray<Bar & { seq?: string }>,
+): StoredBar[] {
+  const rows = bars.map(({ t, o, h, l, c, v, seq }) => ({
+    ticker,
+    interval,
+    time: new Date(t).toISOString(),
+    t,
+    o,
+    h,
+    l,
+    c,
+    v,
+    ...(seq === undefined ? {} : { seq }),
+    ...state.indicators.add({ t, o, h, l, c, v }),
+  }));
   state.recent = [...state.recent, ...rows].slice(-FEATURE_LOOKBACK);
   const lastSeq = rows.findLast((r) => r.seq !== undefined)?.seq;
   if (lastSeq !== undefined) state.lastSeq = lastSeq;

@@ -1,4 +1,10 @@
-import { GetRecordsCommand, GetShardIteratorCommand, type GetShardIteratorCommandInput, type KinesisClient, type _Record } from '@aws-sdk/client-kinesis';
+import {
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type GetShardIteratorCommandInput,
+  type KinesisClient,
+  type _Record,
+} from '@aws-sdk/client-kinesis';
 import { compareSequence } from '../domain/sequence';
 import type { StreamRecordIn } from '../domain/route-records';
 
@@ -25,8 +31,12 @@ export async function* readShardHistory(
   options: { lastSequence?: string; pageLimit: number; onPage?: () => void },
 ): AsyncGenerator<StreamRecordIn[]> {
   const position: Pick<GetShardIteratorCommandInput, 'ShardIteratorType' | 'StartingSequenceNumber'> =
-    start === 'oldest' ? { ShardIteratorType: 'TRIM_HORIZON' } : { ShardIteratorType: 'AT_SEQUENCE_NUMBER', StartingSequenceNumber: start.atSequence };
-  let iterator = (await kinesis.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId: shardId, ...position }))).ShardIterator;
+    start === 'oldest'
+      ? { ShardIteratorType: 'TRIM_HORIZON' }
+      : { ShardIteratorType: 'AT_SEQUENCE_NUMBER', StartingSequenceNumber: start.atSequence };
+  let iterator = (
+    await kinesis.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId: shardId, ...position }))
+  ).ShardIterator;
   while (iterator) {
     options.onPage?.();
     const page = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: options.pageLimit }));

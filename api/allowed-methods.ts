@@ -7,7 +7,12 @@ export function allowedMethods(routes: ReadonlyArray<{ method: string; path: str
   const methods = new Set<string>();
   for (const route of routes) {
     if (route.method === 'ALL' || route.path.includes('*')) continue;
-    const pattern = new RegExp(`^${route.path.split('/').map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))).join('/')}$`);
+    const pattern = new RegExp(
+      `^${route.path
+        .split('/')
+        .map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))
+        .join('/')}$`,
+    );
     if (pattern.test(path)) methods.add(route.method);
   }
   // Every GET answers HEAD too.

@@ -16,7 +16,14 @@ import { registerOperationRoutes } from './routes/operations';
 
 const webRoot = path.relative(process.cwd(), path.join(__dirname, 'web'));
 // The package exports only its ES module; the standalone browser build sits beside it.
-const chartsBundle = path.relative(process.cwd(), path.join(path.dirname(require.resolve('lightweight-charts/package.json')), 'dist', 'lightweight-charts.standalone.production.js'));
+const chartsBundle = path.relative(
+  process.cwd(),
+  path.join(
+    path.dirname(require.resolve('lightweight-charts/package.json')),
+    'dist',
+    'lightweight-charts.standalone.production.js',
+  ),
+);
 
 /**
  * The HTTP API, dashboard and training portal. Inputs are validated by the routes' zod
@@ -28,7 +35,13 @@ export function createApp(ctx: ApiContext, log: Logger): OpenAPIHono {
   const app = new OpenAPIHono({
     defaultHook: (result, c) => {
       if (!result.success) {
-        return c.json({ error: 'invalid request', issues: result.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`) }, 400);
+        return c.json(
+          {
+            error: 'invalid request',
+            issues: result.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`),
+          },
+          400,
+        );
       }
     },
   });
@@ -37,7 +50,11 @@ export function createApp(ctx: ApiContext, log: Logger): OpenAPIHono {
   registerModelRoutes(app, ctx);
   registerOperationRoutes(app, ctx);
   registerEventRoutes(app, ctx);
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'TICKFLOW_API_TOKEN' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'TICKFLOW_API_TOKEN',
+  });
   app.doc31('/openapi.json', { openapi: '3.1.0', info: { title: 'tickflow API', version: '1' } });
 
   app.get('/vendor/lightweight-charts.js', serveStatic({ path: chartsBundle }));
@@ -47,13 +64,17 @@ export function createApp(ctx: ApiContext, log: Logger): OpenAPIHono {
 
   app.notFound((c) => {
     const allow = allowedMethods(app.routes, c.req.path);
-    if (allow.length > 0) return c.json({ error: `${c.req.method} is not allowed on ${c.req.path}; allowed: ${allow.join(', ')}` }, 405, { Allow: allow.join(', ') });
+    if (allow.length > 0)
+      return c.json({ error: `${c.req.method} is not allowed on ${c.req.path}; allowed: ${allow.join(', ')}` }, 405, {
+        Allow: allow.join(', '),
+      });
     return c.json({ error: `no route ${c.req.method} ${c.req.path} (see /openapi.json)` }, 404);
   });
   app.onError((error, c) => {
     if (error instanceof UpdateRefusedError) return c.json({ error: error.message }, 409);
     if (error instanceof UnknownBatchError) return c.json({ error: error.message }, 404);
-    if (error instanceof ModelOperationError) return c.json({ error: error.message }, /^no model/.test(error.message) ? 404 : 409);
+    if (error instanceof ModelOperationError)
+      return c.json({ error: error.message }, /^no model/.test(error.message) ? 404 : 409);
     if (error instanceof HTTPException && error.status < 500) return c.json({ error: error.message }, error.status); // e.g. a malformed JSON body
     log.error({ err: error, method: c.req.method, path: c.req.path }, 'request failed');
     return c.json({ error: 'internal error (logged on the server)' }, 500);

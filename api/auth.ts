@@ -10,7 +10,10 @@ export function requireTokenForMutations(token: string): MiddlewareHandler {
     if (SAFE_METHODS.has(c.req.method)) return next();
     const given = Buffer.from(/^Bearer (.+)$/.exec(c.req.header('authorization') ?? '')?.[1] ?? '');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      return c.json({ error: 'this request changes state: send Authorization: Bearer <token> (TICKFLOW_API_TOKEN)' }, 401);
+      return c.json(
+        { error: 'this request changes state: send Authorization: Bearer <token> (TICKFLOW_API_TOKEN)' },
+        401,
+      );
     }
     await next();
   };

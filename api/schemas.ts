@@ -5,13 +5,22 @@ import { INDICATOR_NAMES } from '../domain/indicators';
 /** Request and response shapes of the HTTP API: validated at the edge and published as OpenAPI. */
 
 // A fresh schema: @hono/zod-openapi's .openapi() exists only on schemas made after it loaded.
-export const Ticker = z.string().pipe(tickerSchema).openapi({ example: 'AAPL', description: '1-10 upper-case letters, digits, "." or "-"' });
+export const Ticker = z
+  .string()
+  .pipe(tickerSchema)
+  .openapi({ example: 'AAPL', description: '1-10 upper-case letters, digits, "." or "-"' });
 export const Interval = z.enum(INTERVALS).openapi({ example: '1d' });
-const time = z.union([z.iso.datetime({ offset: true }), z.iso.date()]).transform((s) => Date.parse(s)).openapi({ type: 'string', example: '2018-01-02' });
+const time = z
+  .union([z.iso.datetime({ offset: true }), z.iso.date()])
+  .transform((s) => Date.parse(s))
+  .openapi({ type: 'string', example: '2018-01-02' });
 
 export const ErrorBody = z.object({ error: z.string(), issues: z.array(z.string()).optional() }).openapi('Error');
 
-const indicators = Object.fromEntries(INDICATOR_NAMES.map((name) => [name, z.number().nullable()])) as Record<(typeof INDICATOR_NAMES)[number], z.ZodNullable<z.ZodNumber>>;
+const indicators = Object.fromEntries(INDICATOR_NAMES.map((name) => [name, z.number().nullable()])) as Record<
+  (typeof INDICATOR_NAMES)[number],
+  z.ZodNullable<z.ZodNumber>
+>;
 
 export const BarRow = z
   .object({
@@ -29,15 +38,31 @@ export const BarRow = z
         predictedReturn: z.number(),
         horizon: z.number().int(),
         modelVersion: z.string(),
-        levels: z.array(z.number()).nullable().openapi({ description: "a quantile model's levels, ascending (null: the model forecasts one value)" }),
+        levels: z
+          .array(z.number())
+          .nullable()
+          .openapi({ description: "a quantile model's levels, ascending (null: the model forecasts one value)" }),
         prices: z.array(z.number()).nullable().openapi({ description: 'the close forecast at each level' }),
       })
       .nullable()
-      .openapi({ description: 'the forecast made at this bar for `horizon` bars later, with the model version behind it' }),
+      .openapi({
+        description: 'the forecast made at this bar for `horizon` bars later, with the model version behind it',
+      }),
     baseline: z
-      .object({ version: z.string(), horizon: z.number().int(), levels: z.array(z.number()), prices: z.array(z.number()), median: z.number(), low: z.number(), high: z.number() })
+      .object({
+        version: z.string(),
+        horizon: z.number().int(),
+        levels: z.array(z.number()),
+        prices: z.array(z.number()),
+        median: z.number(),
+        low: z.number(),
+        high: z.number(),
+      })
       .nullable()
-      .openapi({ description: 'the baseline forecast at this bar for `horizon` bars later (a random walk with a RiskMetrics range): the close at each quantile level; every bar has one once its series has 20 returns, whether a model serves or not' }),
+      .openapi({
+        description:
+          'the baseline forecast at this bar for `horizon` bars later (a random walk with a RiskMetrics range): the close at each quantile level; every bar has one once its series has 20 returns, whether a model serves or not',
+      }),
   })
   .openapi('Bar');
 
@@ -46,15 +71,38 @@ export const BarsQuery = z.object({
   interval: Interval.default('1d'),
   from: time.optional(),
   to: time.optional(),
-  limit: z.coerce.number().int().positive().max(20_000).default(2000).openapi({ description: 'the last `limit` bars of the range' }),
+  limit: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(20_000)
+    .default(2000)
+    .openapi({ description: 'the last `limit` bars of the range' }),
 });
 
 export const SeriesSummary = z
-  .object({ ticker: z.string(), interval: z.string(), lastBarTime: z.number(), lastClose: z.number().nullable(), lagMs: z.number(), workflowUrl: z.string() })
+  .object({
+    ticker: z.string(),
+    interval: z.string(),
+    lastBarTime: z.number(),
+    lastClose: z.number().nullable(),
+    lagMs: z.number(),
+    workflowUrl: z.string(),
+  })
   .openapi('Series');
 
 export const AlertRow = z
-  .object({ ruleId: z.string(), ticker: z.string(), interval: z.string(), kind: z.string(), level: z.number(), message: z.string(), t: z.number(), firedAt: z.number(), publishedAt: z.number().optional() })
+  .object({
+    ruleId: z.string(),
+    ticker: z.string(),
+    interval: z.string(),
+    kind: z.string(),
+    level: z.number(),
+    message: z.string(),
+    t: z.number(),
+    firedAt: z.number(),
+    publishedAt: z.number().optional(),
+  })
   .openapi('Alert');
 
 export const ModelRow = z
@@ -74,31 +122,68 @@ export const ModelRow = z
   .openapi('Model');
 
 export const TrainingRun = z
-  .object({ workflowId: z.string(), status: z.string(), startedAt: z.string().nullable(), closedAt: z.string().nullable(), workflowUrl: z.string() })
+  .object({
+    workflowId: z.string(),
+    status: z.string(),
+    startedAt: z.string().nullable(),
+    closedAt: z.string().nullable(),
+    workflowUrl: z.string(),
+  })
   .openapi('TrainingRun');
 
-export const Schedule = z.object({ id: z.string(), every: z.string(), paused: z.boolean(), nextRuns: z.array(z.string()) }).openapi('Schedule');
+export const Schedule = z
+  .object({ id: z.string(), every: z.string(), paused: z.boolean(), nextRuns: z.array(z.string()) })
+  .openapi('Schedule');
 
 export const RegistryRow = z
-  .object({ ticker: z.string(), interval: z.string(), status: z.enum(['onboarding', 'active', 'offboarded', 'failed']), backfilledBars: z.number().optional(), reason: z.string().optional(), updatedAt: z.number() })
+  .object({
+    ticker: z.string(),
+    interval: z.string(),
+    status: z.enum(['onboarding', 'active', 'offboarded', 'failed']),
+    backfilledBars: z.number().optional(),
+    reason: z.string().optional(),
+    updatedAt: z.number(),
+  })
   .openapi('RegistryEntry');
 
 export const OnboardBody = z
-  .object({ ticker: Ticker, interval: Interval.default('1d'), s3: z.string().regex(/^s3:\/\/[^/]+\/.+/, 'an s3://bucket/key URI').optional(), from: time.optional() })
+  .object({
+    ticker: Ticker,
+    interval: Interval.default('1d'),
+    s3: z
+      .string()
+      .regex(/^s3:\/\/[^/]+\/.+/, 'an s3://bucket/key URI')
+      .optional(),
+    from: time.optional(),
+  })
   .openapi('OnboardRequest');
 
 export const FailedRow = z
-  .object({ ticker: z.string(), interval: z.string(), batchIds: z.array(z.string()), reason: z.string(), bars: z.number(), failedAt: z.number(), workflowUrl: z.string() })
+  .object({
+    ticker: z.string(),
+    interval: z.string(),
+    batchIds: z.array(z.string()),
+    reason: z.string(),
+    bars: z.number(),
+    failedAt: z.number(),
+    workflowUrl: z.string(),
+  })
   .openapi('FailedBatch');
 
 export const Accepted = z.object({ workflowId: z.string(), workflowUrl: z.string() }).openapi('Accepted');
 
-const errorResponse = (description: string) => ({ content: { 'application/json': { schema: ErrorBody } }, description });
+const errorResponse = (description: string) => ({
+  content: { 'application/json': { schema: ErrorBody } },
+  description,
+});
 
 /** The documented answers of a route: its body on success, the error shape otherwise. */
 export const jsonResponses = <T extends z.ZodType>(schema: T, status: 200 | 202 = 200) =>
   ({
-    [status]: { content: { 'application/json': { schema } }, description: status === 202 ? 'accepted: a workflow is doing it' : 'OK' },
+    [status]: {
+      content: { 'application/json': { schema } },
+      description: status === 202 ? 'accepted: a workflow is doing it' : 'OK',
+    },
     400: errorResponse('bad input: the problems, by field'),
     401: errorResponse('a mutation without the bearer token'),
     404: errorResponse('no such thing'),

@@ -22,9 +22,15 @@ export async function startApi(config: TickflowConfig, options: { port?: number 
   const { client, connection } = await connectTemporal(config);
   const app = createApp(apiContext(config, aws, client, token), log);
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, hostname: config.api.host, port: options.port ?? config.api.port }, () => resolve(s));
+    const s = serve({ fetch: app.fetch, hostname: config.api.host, port: options.port ?? config.api.port }, () =>
+      resolve(s),
+    );
     s.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new Error(`port ${options.port ?? config.api.port} is in use (TICKFLOW_API_PORT)`) : error),
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`port ${options.port ?? config.api.port} is in use (TICKFLOW_API_PORT)`)
+          : error,
+      ),
     );
   });
   const { port } = server.address() as AddressInfo;

@@ -5,7 +5,13 @@ import { z } from 'zod';
 
 /** The SNS HTTP(S) delivery envelope (the fields tickflow reads). */
 const envelopeSchema = z.discriminatedUnion('Type', [
-  z.object({ Type: z.literal('Notification'), MessageId: z.string(), TopicArn: z.string(), Message: z.string(), Timestamp: z.string() }),
+  z.object({
+    Type: z.literal('Notification'),
+    MessageId: z.string(),
+    TopicArn: z.string(),
+    Message: z.string(),
+    Timestamp: z.string(),
+  }),
   z.object({ Type: z.literal('SubscriptionConfirmation'), TopicArn: z.string(), SubscribeURL: z.url() }),
   z.object({ Type: z.literal('UnsubscribeConfirmation'), TopicArn: z.string() }),
 ]);
@@ -53,11 +59,17 @@ function readBody(request: IncomingMessage): Promise<string> {
  * messages of its own topic, and unsubscribes when closed.
  */
 export class SnsHttpSubscriber {
-  private constructor(private readonly server: Server, private readonly sns: SNSClient, readonly url: string, readonly subscriptionArn: string) {}
+  private constructor(
+    private readonly server: Server,
+    private readonly sns: SNSClient,
+    readonly url: string,
+    readonly subscriptionArn: string,
+  ) {}
 
   static async start(options: SnsSubscriberOptions): Promise<SnsHttpSubscriber> {
     const server = createServer((request, response) => {
-      const reply = (status: number, text: string) => response.writeHead(status, { 'content-type': 'text/plain' }).end(text);
+      const reply = (status: number, text: string) =>
+        response.writeHead(status, { 'content-type': 'text/plain' }).end(text);
       if (request.method !== 'POST') return reply(405, 'SNS delivers with POST');
       readBody(request)
         .then(async (body) => {
@@ -73,12 +85,18 @@ export class SnsHttpSubscriber {
           if (envelope.TopicArn !== options.topicArn) return reply(403, 'not the subscribed topic');
           if (envelope.Type === 'SubscriptionConfirmation') {
             // Only SNS itself may make this endpoint fetch a URL.
-            if (!SNS_HOST.test(new URL(envelope.SubscribeURL).hostname)) return reply(403, 'SubscribeURL is not an SNS address');
+            if (!SNS_HOST.test(new URL(envelope.SubscribeURL).hostname))
+              return reply(403, 'SubscribeURL is not an SNS address');
             const confirmed = await fetch(envelope.SubscribeURL);
             return reply(confirmed.ok ? 200 : 502, confirmed.ok ? 'confirmed' : 'confirmation failed');
           }
           if (envelope.Type === 'Notification') {
-            options.onNotification({ messageId: envelope.MessageId, topicArn: envelope.TopicArn, message: envelope.Message, timestamp: envelope.Timestamp });
+            options.onNotification({
+              messageId: envelope.MessageId,
+              topicArn: envelope.TopicArn,
+              message: envelope.Message,
+              timestamp: envelope.Timestamp,
+            });
           }
           return reply(200, 'ok');
         })
@@ -87,10 +105,19 @@ export class SnsHttpSubscriber {
           if (!response.headersSent) reply(500, 'could not handle the message');
         });
     });
-    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port ?? 0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) =>
+      server.once('error', reject).listen(options.port ?? 0, '127.0.0.1', resolve),
+    );
     const url = options.publicUrl ?? `http://127.0.0.1:${(server.address() as AddressInfo).port}/sns`;
     try {
-      const subscription = await options.sns.send(new SubscribeCommand({ TopicArn: options.topicArn, Protocol: url.startsWith('https:') ? 'https' : 'http', Endpoint: url, ReturnSubscriptionArn: true }));
+      const subscription = await options.sns.send(
+        new SubscribeCommand({
+          TopicArn: options.topicArn,
+          Protocol: url.startsWith('https:') ? 'https' : 'http',
+          Endpoint: url,
+          ReturnSubscriptionArn: true,
+        }),
+      );
       return new SnsHttpSubscriber(server, options.sns, url, subscription.SubscriptionArn ?? '');
     } catch (error) {
       server.close();
@@ -100,7 +127,8 @@ export class SnsHttpSubscriber {
 
   async close(): Promise<void> {
     try {
-      if (this.subscriptionArn.startsWith('arn:')) await this.sns.send(new UnsubscribeCommand({ SubscriptionArn: this.subscriptionArn }));
+      if (this.subscriptionArn.startsWith('arn:'))
+        await this.sns.send(new UnsubscribeCommand({ SubscriptionArn: this.subscriptionArn }));
     } finally {
       await new Promise<void>((resolve) => this.server.close(() => resolve()));
     }

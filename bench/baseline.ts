@@ -41,11 +41,19 @@ if (RUNS > 99) {
 
 /** The same synthetic bars every run, under that run's ticker names. */
 function runSource(run: number): MarketSource {
-  const bars = syntheticSource({ tickers: TICKERS, bars: BARS, seed: 11, interval: '1d', rate: 'max', startTime: START });
+  const bars = syntheticSource({
+    tickers: TICKERS,
+    bars: BARS,
+    seed: 11,
+    interval: '1d',
+    rate: 'max',
+    startTime: START,
+  });
   return {
     ...bars,
     async *ticks() {
-      for await (const tick of bars.ticks()) yield { ...tick, events: tick.events.map((e) => ({ ...e, ticker: runTicker(run, e.ticker) })) };
+      for await (const tick of bars.ticks())
+        yield { ...tick, events: tick.events.map((e) => ({ ...e, ticker: runTicker(run, e.ticker) })) };
     },
   };
 }
@@ -53,8 +61,12 @@ function runSource(run: number): MarketSource {
 async function seedStyleResources(stack: BenchStack, run: number): Promise<{ streamName: string; table: string }> {
   const streamName = `${stack.config.stream.name}-seed-style-${run}`;
   const table = `${stack.config.tables.bars}-seed-style-${run}`;
-  await stack.aws.kinesis.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: stack.config.stream.shards }));
-  await stack.aws.dynamodb.send(new CreateTableCommand({ ...tableDefinitions(stack.config.tables)[0]!, TableName: table }));
+  await stack.aws.kinesis.send(
+    new CreateStreamCommand({ StreamName: streamName, ShardCount: stack.config.stream.shards }),
+  );
+  await stack.aws.dynamodb.send(
+    new CreateTableCommand({ ...tableDefinitions(stack.config.tables)[0]!, TableName: table }),
+  );
   await untilStreamActive(stack.aws.kinesis, streamName);
   return { streamName, table };
 }
@@ -87,7 +99,14 @@ async function main(): Promise<void> {
           await produce(aws.kinesis, runSource(run), { streamName: seed.streamName });
           latencies.push(
             ...(await consumeSeedStyle(
-              { kinesis: aws.kinesis, documents: aws.documents, runtime: aws.sagemakerRuntime, table: seed.table, endpointName: config.sagemaker.endpointName, horizon: config.model.horizon },
+              {
+                kinesis: aws.kinesis,
+                documents: aws.documents,
+                runtime: aws.sagemakerRuntime,
+                table: seed.table,
+                endpointName: config.sagemaker.endpointName,
+                horizon: config.model.horizon,
+              },
               seed.streamName,
               total,
             )),
@@ -96,16 +115,34 @@ async function main(): Promise<void> {
         }
         const rate = (ms: number) => total / (ms / 1000);
         const median = (values: number[]) => quantile(values, 0.5);
-        const sideRow = (ms: number[]) => `${(median(ms) / 1000).toFixed(1)} s = ${rate(median(ms)).toFixed(0)} bars/s (median; runs: ${ms.map((m) => rate(m).toFixed(0)).join(', ')} bars/s)`;
+        const sideRow = (ms: number[]) =>
+          `${(median(ms) / 1000).toFixed(1)} s = ${rate(median(ms)).toFixed(0)} bars/s (median; runs: ${ms.map((m) => rate(m).toFixed(0)).join(', ')} bars/s)`;
         const ratios = runs.map((r) => rate(r.tickflowMs) / rate(r.seedMs));
         const ratio = median(ratios);
-        recordFigures('baseline', { ratio, tickflowBarsPerSecond: rate(median(runs.map((r) => r.tickflowMs))), seedStyleBarsPerSecond: rate(median(runs.map((r) => r.seedMs))), runs: RUNS });
+        recordFigures('baseline', {
+          ratio,
+          tickflowBarsPerSecond: rate(median(runs.map((r) => r.tickflowMs))),
+          seedStyleBarsPerSecond: rate(median(runs.map((r) => r.seedMs))),
+          runs: RUNS,
+        });
         return [
-          ['data', `${TICKERS} fresh tickers × ${BARS} daily bars = ${total} bars, sent at once, ${RUNS} runs (new tickers each); predictions on (model ${servedModel(trained)})`],
+          [
+            'data',
+            `${TICKERS} fresh tickers × ${BARS} daily bars = ${total} bars, sent at once, ${RUNS} runs (new tickers each); predictions on (model ${servedModel(trained)})`,
+          ],
           ['tickflow: first record sent → every bar stored and predicted', sideRow(runs.map((r) => r.tickflowMs))],
-          ['seed-style per-record handler (history query, indicators, 1 InvokeEndpoint, 1 PutItem per record; one invocation per shard at a time)', sideRow(runs.map((r) => r.seedMs))],
-          ['seed-style handler time per record p50 / p99 (every run)', `${quantile(latencies, 0.5).toFixed(1)} / ${quantile(latencies, 0.99).toFixed(1)} ms`],
-          ['tickflow / seed-style throughput (target ≥ 10×)', `${ratio.toFixed(1)}× median (runs: ${ratios.map((r) => r.toFixed(1)).join(', ')}) — ${ratio >= 10 ? 'met' : 'missed'}`],
+          [
+            'seed-style per-record handler (history query, indicators, 1 InvokeEndpoint, 1 PutItem per record; one invocation per shard at a time)',
+            sideRow(runs.map((r) => r.seedMs)),
+          ],
+          [
+            'seed-style handler time per record p50 / p99 (every run)',
+            `${quantile(latencies, 0.5).toFixed(1)} / ${quantile(latencies, 0.99).toFixed(1)} ms`,
+          ],
+          [
+            'tickflow / seed-style throughput (target ≥ 10×)',
+            `${ratio.toFixed(1)}× median (runs: ${ratios.map((r) => r.toFixed(1)).join(', ')}) — ${ratio >= 10 ? 'met' : 'missed'}`,
+          ],
         ] as Array<[string, string]>;
       } finally {
         await connection.close();
@@ -113,7 +150,13 @@ async function main(): Promise<void> {
     },
     { role: 'all', env: { TICKFLOW_TRAINING_INTERVAL: '1d' } },
   );
-  recordResults('baseline', 'Side by side with the seed-style design', `npm run bench:baseline -- --tickers ${TICKERS} --bars ${BARS} --runs ${RUNS}`, rows, benchStackSetup);
+  recordResults(
+    'baseline',
+    'Side by side with the seed-style design',
+    `npm run bench:baseline -- --tickers ${TICKERS} --bars ${BARS} --runs ${RUNS}`,
+    rows,
+    benchStackSetup,
+  );
   for (const [k, v] of rows) process.stdout.write(`${k.padEnd(50)} ${v}\n`);
 }
 

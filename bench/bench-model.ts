@@ -25,7 +25,11 @@ const historyTicker = (index: number) => `HIS${String(index).padStart(4, '0')}`;
  * History written straight to the bars table, indicators included, as the pipeline would have
  * stored it: a benchmark that needs a model measures training or the pipeline, not ingestion.
  */
-export async function seedHistory(stack: BenchStack, shape: { tickers: number; bars: number; interval: BarInterval }, say: (line: string) => void): Promise<{ bars: number; tickers: string[] }> {
+export async function seedHistory(
+  stack: BenchStack,
+  shape: { tickers: number; bars: number; interval: BarInterval },
+  say: (line: string) => void,
+): Promise<{ bars: number; tickers: string[] }> {
   const { tickers, bars: steps, interval } = shape;
   const bars = new BarsStore(stack.aws.documents, stack.config.tables.bars);
   const series = new SeriesStore(stack.aws.documents, stack.config.tables.tickers);
@@ -34,12 +38,24 @@ export async function seedHistory(stack: BenchStack, shape: { tickers: number; b
   const sets = Array.from({ length: tickers }, () => IndicatorSet.empty());
   const rows: StoredBar[][] = Array.from({ length: tickers }, () => []);
   for (let step = 0; step < steps; step++) {
-    market.next().forEach(({ bar }, i) => rows[i]!.push({ ticker: historyTicker(i), interval, time: new Date(bar.t).toISOString(), ...bar, ...sets[i]!.add(bar) }));
+    market
+      .next()
+      .forEach(({ bar }, i) =>
+        rows[i]!.push({
+          ticker: historyTicker(i),
+          interval,
+          time: new Date(bar.t).toISOString(),
+          ...bar,
+          ...sets[i]!.add(bar),
+        }),
+      );
   }
   const lastBarTime = HISTORY_START + (steps - 1) * stepMs;
   for (let i = 0; i < tickers; i++) {
     await bars.put(rows[i]!);
-    await series.putAll([{ ticker: historyTicker(i), interval, lastBarTime, lastArrivalAt: Date.now(), lastStoredAt: Date.now() }]);
+    await series.putAll([
+      { ticker: historyTicker(i), interval, lastBarTime, lastArrivalAt: Date.now(), lastStoredAt: Date.now() },
+    ]);
     if ((i + 1) % 50 === 0 || i + 1 === tickers) say(`  history stored for ${i + 1}/${tickers} tickers`);
   }
   return { bars: tickers * steps, tickers: Array.from({ length: tickers }, (_, i) => historyTicker(i)) };
@@ -59,7 +75,11 @@ export interface TrainedModel {
  * honest evaluation may reject the model; the endpoint still needs one to be measured, so a
  * rejected candidate is then deployed through the deployment workflow, and the report says so.
  */
-export async function trainAndDeploy(stack: BenchStack, temporal: Client, hyperparameters: Record<string, string> = {}): Promise<TrainedModel> {
+export async function trainAndDeploy(
+  stack: BenchStack,
+  temporal: Client,
+  hyperparameters: Record<string, string> = {},
+): Promise<TrainedModel> {
   const started = Date.now();
   const handle = await startTraining(temporal, stack.config, { trigger: 'bench', hyperparameters });
   const result = (await handle.result()) as TrainingResult;
@@ -69,15 +89,20 @@ export async function trainAndDeploy(stack: BenchStack, temporal: Client, hyperp
   let jobMs: number | null = null;
   if (record?.trainingJob) {
     const job = await stack.aws.sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: record.trainingJob }));
-    if (job.TrainingStartTime && job.TrainingEndTime) jobMs = job.TrainingEndTime.getTime() - job.TrainingStartTime.getTime();
+    if (job.TrainingStartTime && job.TrainingEndTime)
+      jobMs = job.TrainingEndTime.getTime() - job.TrainingStartTime.getTime();
   }
   const deployedAnyway = result.decision !== 'promoted';
-  if (deployedAnyway) await (await deployVersion(temporal, stack.config, registry, result.version, 'benchmark: serving latency needs a model')).result();
+  if (deployedAnyway)
+    await (
+      await deployVersion(temporal, stack.config, registry, result.version, 'benchmark: serving latency needs a model')
+    ).result();
   return { result, wallMs, jobMs, deployedAnyway };
 }
 
 /** The served model as a benchmark's report names it: a candidate the gate rejected says so. */
-export const servedModel = (trained: TrainedModel) => `${trained.result.version}${trained.deployedAnyway ? ' (rejected by the gate, deployed for the benchmark)' : ''}`;
+export const servedModel = (trained: TrainedModel) =>
+  `${trained.result.version}${trained.deployedAnyway ? ' (rejected by the gate, deployed for the benchmark)' : ''}`;
 
 /** A model in service for 1-minute bars (trained on 20 tickers × 2,000 bars of history), named as reports name it. */
 export async function serveMinuteModel(stack: BenchStack, say: (line: string) => void): Promise<string> {
@@ -96,13 +121,21 @@ export async function serveMinuteModel(stack: BenchStack, say: (line: string) =>
  * (2 bars each, sent at once), so what a benchmark does next measures steady state. Returns the
  * model as reports name it and the time of the next bar to send.
  */
-export async function servedAndWarm(stack: BenchStack, tickers: readonly string[], say: (line: string) => void): Promise<{ model: string; next: number }> {
+export async function servedAndWarm(
+  stack: BenchStack,
+  tickers: readonly string[],
+  say: (line: string) => void,
+): Promise<{ model: string; next: number }> {
   const model = await serveMinuteModel(stack, say);
   const minute = INTERVAL_MS['1m'];
   const start = Date.parse('2024-01-02T14:30:00Z');
   const limitMs = 30 * 60_000;
   say(`model ${model} in service; ${tickers.length} tickers: 2 bars each to start their workflows`);
-  await produce(stack.aws.kinesis, syntheticSource({ tickers: tickers.length, bars: 2, seed: 42, interval: '1m', rate: 'max', startTime: start }), { streamName: stack.config.stream.name });
+  await produce(
+    stack.aws.kinesis,
+    syntheticSource({ tickers: tickers.length, bars: 2, seed: 42, interval: '1m', rate: 'max', startTime: start }),
+    { streamName: stack.config.stream.name },
+  );
   await untilStored(stack, tickers.length, start + minute, limitMs, say);
   await untilPredicted(stack, tickers, '1m', start + minute, limitMs, say);
   return { model, next: start + 2 * minute };

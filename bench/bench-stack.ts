@@ -68,7 +68,11 @@ export interface BenchStackOptions {
 }
 
 /** Starts a fresh bench stack and one worker process, runs `work`, and tears everything down. */
-export async function withBenchStack<T>(say: (line: string) => void, work: (stack: BenchStack) => Promise<T>, options: BenchStackOptions = {}): Promise<T> {
+export async function withBenchStack<T>(
+  say: (line: string) => void,
+  work: (stack: BenchStack) => Promise<T>,
+  options: BenchStackOptions = {},
+): Promise<T> {
   Object.assign(process.env, benchEnv, options.env);
   const config = loadConfig();
   await stackDown(config);
@@ -82,7 +86,11 @@ export async function withBenchStack<T>(say: (line: string) => void, work: (stac
   const nodeFlags = [WORKER_HEAP, ...(options.workerNodeFlags ?? [])];
   const spawnWorker = (logFlags: 'w' | 'a') => {
     const out = openSync(workerLog, logFlags);
-    const child = spawn(process.execPath, [...nodeFlags, path.join(repoRoot, 'bin', 'tickflow.js'), 'worker', '--role', options.role ?? 'ingest'], { env: process.env, stdio: ['ignore', out, out] });
+    const child = spawn(
+      process.execPath,
+      [...nodeFlags, path.join(repoRoot, 'bin', 'tickflow.js'), 'worker', '--role', options.role ?? 'ingest'],
+      { env: process.env, stdio: ['ignore', out, out] },
+    );
     closeSync(out);
     return child;
   };

@@ -38,33 +38,60 @@ export interface BurstsOutcome {
  * one every `everySeconds`. Latency is arrival in Kinesis → prediction stored, exact per bar
  * from the predictions' own timestamps.
  */
-export async function burstsThroughPipeline(stack: BenchStack, shape: BurstsShape, say: (line: string) => void): Promise<BurstsOutcome> {
+export async function burstsThroughPipeline(
+  stack: BenchStack,
+  shape: BurstsShape,
+  say: (line: string) => void,
+): Promise<BurstsOutcome> {
   const { tickers, bursts, everySeconds } = shape;
   const tickerNames = Array.from({ length: tickers }, (_, i) => syntheticTickerName(i));
   const { model, next } = await servedAndWarm(stack, tickerNames, say);
   const lastBar = next + (bursts - 1) * MINUTE;
-  say(`${tickers.toLocaleString()} tickers: ${bursts} bursts of a bar each, one every ${everySeconds} s (${((tickers / everySeconds)).toFixed(0)} bars/s on average)`);
+  say(
+    `${tickers.toLocaleString()} tickers: ${bursts} bursts of a bar each, one every ${everySeconds} s (${(tickers / everySeconds).toFixed(0)} bars/s on average)`,
+  );
   const cpu = stack.cpuMeter();
   const started = Date.now();
-  await produce(stack.aws.kinesis, marketBursts(tickers, bursts, everySeconds, next), { streamName: stack.config.stream.name });
+  await produce(stack.aws.kinesis, marketBursts(tickers, bursts, everySeconds, next), {
+    streamName: stack.config.stream.name,
+  });
   const producedAt = Date.now();
   const doneAt = await untilSeriesPredicted(stack, tickers, lastBar, 30 * MINUTE, say);
   const cpuShares = cpu();
   const peakRssMiB = stack.peakRssKb() / 1024;
-  say('reading every bar\'s arrival and prediction time');
+  say("reading every bar's arrival and prediction time");
   const arrivals = await arrivalTimes(stack);
   const perBar = await predictionLatencies(stack, arrivals, tickerNames, '1m', next, lastBar);
   const latencies = perBar.map((l) => l.ms);
   const lastBurst = perBar.filter((l) => l.t === lastBar).map((l) => l.ms);
-  if (latencies.length !== tickers * bursts) throw new Error(`${latencies.length} of ${tickers * bursts} bars have a prediction after the run`);
+  if (latencies.length !== tickers * bursts)
+    throw new Error(`${latencies.length} of ${tickers * bursts} bars have a prediction after the run`);
   const maxMs = latencies.reduce((a, b) => Math.max(a, b), 0);
-  const outcome = { keptUp: maxMs < everySeconds * 1000, p50Ms: quantile(latencies, 0.5), p99Ms: quantile(latencies, 0.99), maxMs, drainMs: doneAt - producedAt, peakRssMiB };
+  const outcome = {
+    keptUp: maxMs < everySeconds * 1000,
+    p50Ms: quantile(latencies, 0.5),
+    p99Ms: quantile(latencies, 0.99),
+    maxMs,
+    drainMs: doneAt - producedAt,
+    peakRssMiB,
+  };
   const rows: Array<[string, string]> = [
-    ['load', `${tickers.toLocaleString()} tickers × ${bursts} one-minute bars in bursts of ${tickers.toLocaleString()}, one every ${everySeconds} s (${(tickers / everySeconds).toFixed(0)} bars/s on average), ${stack.config.stream.shards} shards; model ${model} in service`],
-    ['run', `produced over ${((producedAt - started) / 1000).toFixed(0)} s; the last prediction stored ${(outcome.drainMs / 1000).toFixed(1)} s after the producer finished`],
+    [
+      'load',
+      `${tickers.toLocaleString()} tickers × ${bursts} one-minute bars in bursts of ${tickers.toLocaleString()}, one every ${everySeconds} s (${(tickers / everySeconds).toFixed(0)} bars/s on average), ${stack.config.stream.shards} shards; model ${model} in service`,
+    ],
+    [
+      'run',
+      `produced over ${((producedAt - started) / 1000).toFixed(0)} s; the last prediction stored ${(outcome.drainMs / 1000).toFixed(1)} s after the producer finished`,
+    ],
     ['arrival → prediction stored, p50 / p95 / p99 / max', latencySummary(latencies)],
     ['the last burst alone, p50 / p95 / p99 / max', latencySummary(lastBurst)],
-    ['kept up (every bar predicted before the next burst)', outcome.keptUp ? 'yes' : `no: the slowest bar took ${(maxMs / 1000).toFixed(1)} s, the bursts come every ${everySeconds} s`],
+    [
+      'kept up (every bar predicted before the next burst)',
+      outcome.keptUp
+        ? 'yes'
+        : `no: the slowest bar took ${(maxMs / 1000).toFixed(1)} s, the bursts come every ${everySeconds} s`,
+    ],
     ['CPU by process over the bursts (% of one core)', cpuShares],
     ['worker peak RSS', `${peakRssMiB.toFixed(0)} MiB`],
   ];

@@ -67,7 +67,8 @@ async function measure(config: TickflowConfig): Promise<{ batched: number[]; sin
       const oneAtATime = async () => {
         for (let row = queue.pop(); row; row = queue.pop()) await bars.put([row]);
       };
-      const singleRate = ITEMS / ((await timed(() => Promise.all(Array.from({ length: SINGLE_CONCURRENCY }, oneAtATime)))) / 1000);
+      const singleRate =
+        ITEMS / ((await timed(() => Promise.all(Array.from({ length: SINGLE_CONCURRENCY }, oneAtATime)))) / 1000);
       if (run === 0) continue;
       batched.push(batchedRate);
       single.push(singleRate);
@@ -80,10 +81,16 @@ async function measure(config: TickflowConfig): Promise<{ batched: number[]; sin
   }
 }
 
-const summary = (rates: number[]) => `${quantile(rates, 0.5).toFixed(0)} items/s (runs: ${rates.map((r) => r.toFixed(0)).join(', ')})`;
+const summary = (rates: number[]) =>
+  `${quantile(rates, 0.5).toFixed(0)} items/s (runs: ${rates.map((r) => r.toFixed(0)).join(', ')})`;
 
 async function main(): Promise<void> {
-  const rows: Array<[string, string]> = [['rows', `${ITEMS.toLocaleString()} bar rows with every indicator per run and way of writing, into the bars table of a fresh DynamoDB Local 2.6.1`]];
+  const rows: Array<[string, string]> = [
+    [
+      'rows',
+      `${ITEMS.toLocaleString()} bar rows with every indicator per run and way of writing, into the bars table of a fresh DynamoDB Local 2.6.1`,
+    ],
+  ];
   for (const storage of STORAGES) {
     say(`DynamoDB Local ${storage.label}`);
     const config = loadConfig({ ...benchEnv, TICKFLOW_HOME: home, TICKFLOW_DYNAMODB_DATA: storage.data });
@@ -92,7 +99,12 @@ async function main(): Promise<void> {
     rows.push([`${storage.label}: one row per call, ${SINGLE_CONCURRENCY} at a time`, summary(single)]);
     say(`  ${summary(batched)} batched, ${summary(single)} one at a time`);
   }
-  recordResults('dynamodb-local', 'DynamoDB Local: writes per second by storage', `npm run bench:dynamodb-local -- --items ${ITEMS} --runs ${RUNS}`, rows);
+  recordResults(
+    'dynamodb-local',
+    'DynamoDB Local: writes per second by storage',
+    `npm run bench:dynamodb-local -- --items ${ITEMS} --runs ${RUNS}`,
+    rows,
+  );
   for (const [k, v] of rows) process.stdout.write(`${k.padEnd(60)} ${v}\n`);
 }
 

@@ -37,34 +37,52 @@ interface Copied {
 }
 
 /** One loop per shard: read, parse, one batched write; until stopped. */
-function copyShards(stack: BenchStack, stream: string, shardIds: string[], copied: Copied): { stop: () => Promise<void> } {
+function copyShards(
+  stack: BenchStack,
+  stream: string,
+  shardIds: string[],
+  copied: Copied,
+): { stop: () => Promise<void> } {
   let stopping = false;
   const bars = new SeriesTable<FloorRow>(stack.aws.documents, stack.config.tables.bars);
-  const loops = shardIds.map(async (shardId) => {
-    let iterator = (await stack.aws.kinesis.send(new GetShardIteratorCommand({ StreamName: stream, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
-    while (!stopping && iterator) {
-      const page = await stack.aws.kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: stack.config.ingest.readLimit }));
-      iterator = page.NextShardIterator;
-      const records = (page.Records ?? []).map(toStreamRecord);
-      if (records.length === 0) {
-        await sleep(stack.config.ingest.pollIntervalMs);
-        continue;
+  const loops = shardIds
+    .map(async (shardId) => {
+      let iterator = (
+        await stack.aws.kinesis.send(
+          new GetShardIteratorCommand({ StreamName: stream, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }),
+        )
+      ).ShardIterator;
+      while (!stopping && iterator) {
+        const page = await stack.aws.kinesis.send(
+          new GetRecordsCommand({ ShardIterator: iterator, Limit: stack.config.ingest.readLimit }),
+        );
+        iterator = page.NextShardIterator;
+        const records = (page.Records ?? []).map(toStreamRecord);
+        if (records.length === 0) {
+          await sleep(stack.config.ingest.pollIntervalMs);
+          continue;
+        }
+        const rows: FloorRow[] = [];
+        const arrivals: number[] = [];
+        for (const record of records) {
+          const parsed = parseMarketEvent(record.data);
+          if (!parsed.ok) continue;
+          const bar = toBar(parsed.event);
+          rows.push({
+            ticker: `FLOOR-${parsed.event.ticker}`,
+            interval: parsed.event.interval,
+            ...bar,
+            seq: record.seq,
+          });
+          arrivals.push(record.arrivedAt);
+        }
+        await bars.put(rows);
+        const done = Date.now();
+        for (const arrivedAt of arrivals) copied.latencies.push(done - arrivedAt);
+        copied.bars += rows.length;
       }
-      const rows: FloorRow[] = [];
-      const arrivals: number[] = [];
-      for (const record of records) {
-        const parsed = parseMarketEvent(record.data);
-        if (!parsed.ok) continue;
-        const bar = toBar(parsed.event);
-        rows.push({ ticker: `FLOOR-${parsed.event.ticker}`, interval: parsed.event.interval, ...bar, seq: record.seq });
-        arrivals.push(record.arrivedAt);
-      }
-      await bars.put(rows);
-      const done = Date.now();
-      for (const arrivedAt of arrivals) copied.latencies.push(done - arrivedAt);
-      copied.bars += rows.length;
-    }
-  }).map((loop) => loop.catch((error: unknown) => void (copied.failure = error)));
+    })
+    .map((loop) => loop.catch((error: unknown) => void (copied.failure = error)));
   return {
     stop: async () => {
       stopping = true;
@@ -87,22 +105,49 @@ async function main(): Promise<void> {
       const t0 = Date.now();
       await produce(aws.kinesis, marketBursts(TICKERS, STEPS, 60), { streamName: stream });
       const producedAt = Date.now();
-      const doneAt = await untilAllDone(stack, 'bars copied', TICKERS * STEPS, async () => {
-        if (copied.failure !== undefined) throw copied.failure;
-        return copied.bars;
-      }, 10 * MINUTE, say);
+      const doneAt = await untilAllDone(
+        stack,
+        'bars copied',
+        TICKERS * STEPS,
+        async () => {
+          if (copied.failure !== undefined) throw copied.failure;
+          return copied.bars;
+        },
+        10 * MINUTE,
+        say,
+      );
       const q = (p: number) => quantile(copied.latencies, p).toFixed(0);
-      recordFigures('floor', { p50Ms: quantile(copied.latencies, 0.5), p99Ms: quantile(copied.latencies, 0.99), tickers: TICKERS, bursts: STEPS });
+      recordFigures('floor', {
+        p50Ms: quantile(copied.latencies, 0.5),
+        p99Ms: quantile(copied.latencies, 0.99),
+        tickers: TICKERS,
+        bursts: STEPS,
+      });
       return [
-        ['data', `${TICKERS.toLocaleString()} tickers × ${STEPS} one-minute bars in bursts of ${TICKERS.toLocaleString()}, ${shardIds.length} shards; parse + one batched write per read, nothing else`],
-        ['produced in', `${((producedAt - t0) / 1000).toFixed(0)} s; last bar written ${((doneAt - producedAt) / 1000).toFixed(1)} s after the producer finished`],
-        ['arrival → written p50 / p95 / p99 / max', `${q(0.5)} / ${q(0.95)} / ${q(0.99)} / ${Math.max(...copied.latencies).toFixed(0)} ms (${copied.latencies.length.toLocaleString()} bars)`],
+        [
+          'data',
+          `${TICKERS.toLocaleString()} tickers × ${STEPS} one-minute bars in bursts of ${TICKERS.toLocaleString()}, ${shardIds.length} shards; parse + one batched write per read, nothing else`,
+        ],
+        [
+          'produced in',
+          `${((producedAt - t0) / 1000).toFixed(0)} s; last bar written ${((doneAt - producedAt) / 1000).toFixed(1)} s after the producer finished`,
+        ],
+        [
+          'arrival → written p50 / p95 / p99 / max',
+          `${q(0.5)} / ${q(0.95)} / ${q(0.99)} / ${Math.max(...copied.latencies).toFixed(0)} ms (${copied.latencies.length.toLocaleString()} bars)`,
+        ],
       ] as Array<[string, string]>;
     } finally {
       await copier.stop();
     }
   });
-  recordResults('floor', 'Floor: the market bursts copied Kinesis → DynamoDB Local with nothing else', `npm run bench:floor -- --tickers ${TICKERS} --steps ${STEPS}`, rows, benchStackSetup);
+  recordResults(
+    'floor',
+    'Floor: the market bursts copied Kinesis → DynamoDB Local with nothing else',
+    `npm run bench:floor -- --tickers ${TICKERS} --steps ${STEPS}`,
+    rows,
+    benchStackSetup,
+  );
   for (const [k, v] of rows) process.stdout.write(`${k.padEnd(50)} ${v}\n`);
 }
 

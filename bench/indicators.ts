@@ -25,7 +25,12 @@ const WINDOW = 300;
 const say = (line: string) => process.stderr.write(`[bench:indicators] ${line}\n`);
 
 function bars(n: number): Bar[] {
-  const market = new SyntheticMarket({ tickers: 1, seed: 7, startTime: Date.parse('2000-01-03T14:30:00Z'), stepMs: 60_000 });
+  const market = new SyntheticMarket({
+    tickers: 1,
+    seed: 7,
+    startTime: Date.parse('2000-01-03T14:30:00Z'),
+    stepMs: 60_000,
+  });
   return Array.from({ length: n }, () => market.next()[0]!.bar);
 }
 
@@ -48,8 +53,20 @@ function talibC(n: number, runs: number): { median: number; min: number; max: nu
   const lib = path.join(path.dirname(require.resolve('talib/package.json')), 'src', 'lib');
   const binary = path.join(mkdtempSync(path.join(os.tmpdir(), 'talib-c-')), 'talib-c');
   const archives = ['abstract', 'func', 'common', 'libc'].map((part) => path.join(lib, 'lib', `libta_${part}_csr.a`));
-  execFileSync('gcc', ['-O2', '-o', binary, path.join(__dirname, 'talib-c.c'), `-I${path.join(lib, 'include')}`, ...archives, '-lm']);
-  const [median, min, max] = execFileSync(binary, [String(n), String(runs)]).toString().trim().split(' ').map(Number);
+  execFileSync('gcc', [
+    '-O2',
+    '-o',
+    binary,
+    path.join(__dirname, 'talib-c.c'),
+    `-I${path.join(lib, 'include')}`,
+    ...archives,
+    '-lm',
+  ]);
+  const [median, min, max] = execFileSync(binary, [String(n), String(runs)])
+    .toString()
+    .trim()
+    .split(' ')
+    .map(Number);
   return { median: median!, min: min!, max: max! };
 }
 
@@ -68,18 +85,36 @@ interface Columns {
   low: number[];
   volume: number[];
 }
-const columns = (data: readonly Bar[]): Columns => ({ close: data.map((b) => b.c), high: data.map((b) => b.h), low: data.map((b) => b.l), volume: data.map((b) => b.v) });
+const columns = (data: readonly Bar[]): Columns => ({
+  close: data.map((b) => b.c),
+  high: data.map((b) => b.h),
+  low: data.map((b) => b.l),
+  volume: data.map((b) => b.v),
+});
 
 /** The TA-Lib calls of the full set over whole arrays (its only mode), by our output names. */
-function talibCalls({ close, high, low, volume }: Columns): Array<[string, Record<string, unknown>, Record<string, string>]> {
+function talibCalls({
+  close,
+  high,
+  low,
+  volume,
+}: Columns): Array<[string, Record<string, unknown>, Record<string, string>]> {
   return [
     ['SMA', { inReal: close, optInTimePeriod: 20 }, { sma20: 'outReal' }],
     ['SMA', { inReal: close, optInTimePeriod: 50 }, { sma50: 'outReal' }],
     ['EMA', { inReal: close, optInTimePeriod: 20 }, { ema20: 'outReal' }],
     ['EMA', { inReal: close, optInTimePeriod: 50 }, { ema50: 'outReal' }],
     ['RSI', { inReal: close, optInTimePeriod: 14 }, { rsi14: 'outReal' }],
-    ['MACD', { inReal: close, optInFastPeriod: 12, optInSlowPeriod: 26, optInSignalPeriod: 9 }, { macd: 'outMACD', macdSignal: 'outMACDSignal', macdHistogram: 'outMACDHist' }],
-    ['BBANDS', { inReal: close, optInTimePeriod: 20, optInNbDevUp: 2, optInNbDevDn: 2, optInMAType: 0 }, { bbUpper: 'outRealUpperBand', bbMiddle: 'outRealMiddleBand', bbLower: 'outRealLowerBand' }],
+    [
+      'MACD',
+      { inReal: close, optInFastPeriod: 12, optInSlowPeriod: 26, optInSignalPeriod: 9 },
+      { macd: 'outMACD', macdSignal: 'outMACDSignal', macdHistogram: 'outMACDHist' },
+    ],
+    [
+      'BBANDS',
+      { inReal: close, optInTimePeriod: 20, optInNbDevUp: 2, optInNbDevDn: 2, optInMAType: 0 },
+      { bbUpper: 'outRealUpperBand', bbMiddle: 'outRealMiddleBand', bbLower: 'outRealLowerBand' },
+    ],
     ['ATR', { high, low, close, optInTimePeriod: 14 }, { atr14: 'outReal' }],
     ['OBV', { inReal: close, volume }, { obv: 'outReal' }],
   ];
@@ -91,7 +126,9 @@ function talibBatch(input: Columns, align = false): Record<string, (number | nul
   const outputs: Record<string, (number | null)[]> = {};
   for (const [name, params, names] of talibCalls(input)) {
     const { begIndex, result } = talib.execute({ name, startIdx: 0, endIdx, ...params });
-    if (align) for (const [ours, theirs] of Object.entries(names)) outputs[ours] = [...Array<null>(begIndex).fill(null), ...result[theirs]!];
+    if (align)
+      for (const [ours, theirs] of Object.entries(names))
+        outputs[ours] = [...Array<null>(begIndex).fill(null), ...result[theirs]!];
   }
   return outputs;
 }
@@ -103,7 +140,14 @@ function technicalIndicatorsStreaming(data: readonly Bar[]): void {
   const ema20 = new ti.EMA({ period: 20, values: [] });
   const ema50 = new ti.EMA({ period: 50, values: [] });
   const rsi = new ti.RSI({ period: 14, values: [] });
-  const macd = new ti.MACD({ fastPeriod: 12, slowPeriod: 26, signalPeriod: 9, SimpleMAOscillator: false, SimpleMASignal: false, values: [] });
+  const macd = new ti.MACD({
+    fastPeriod: 12,
+    slowPeriod: 26,
+    signalPeriod: 9,
+    SimpleMAOscillator: false,
+    SimpleMASignal: false,
+    values: [],
+  });
   const bb = new ti.BollingerBands({ period: 20, stdDev: 2, values: [] });
   const atr = new ti.ATR({ period: 14, high: [], low: [], close: [] });
   const obv = new ti.OBV({ close: [], volume: [] });
@@ -125,7 +169,11 @@ function technicalIndicatorsStreaming(data: readonly Bar[]): void {
  * differ at the start; settled values must agree). OBV is compared as a change from the first
  * compared bar: TA-Lib starts its running sum with the first volume, trading-signals with 0.
  */
-function crossCheck(ours: IndicatorValues[], theirs: Record<string, (number | null)[]>, tail: number): Record<string, number> {
+function crossCheck(
+  ours: IndicatorValues[],
+  theirs: Record<string, (number | null)[]>,
+  tail: number,
+): Record<string, number> {
   const from = ours.length - tail;
   // The volatility for the baseline forecast is ours alone: TA-Lib has no RiskMetrics estimate.
   return Object.fromEntries(
@@ -160,11 +208,21 @@ function main(): void {
     ours.push(timeIt(() => tickflowStreaming(data)));
     ta.push(timeIt(() => talibBatch(input)));
     // Streaming with a batch library: recompute the last WINDOW bars for each of 10,000 new bars.
-    taWindow.push(timeIt(() => {
-      for (let i = data.length - windowBars; i < data.length; i++) talibBatch({ close: input.close.slice(i - WINDOW, i + 1), high: input.high.slice(i - WINDOW, i + 1), low: input.low.slice(i - WINDOW, i + 1), volume: input.volume.slice(i - WINDOW, i + 1) });
-    }));
+    taWindow.push(
+      timeIt(() => {
+        for (let i = data.length - windowBars; i < data.length; i++)
+          talibBatch({
+            close: input.close.slice(i - WINDOW, i + 1),
+            high: input.high.slice(i - WINDOW, i + 1),
+            low: input.low.slice(i - WINDOW, i + 1),
+            volume: input.volume.slice(i - WINDOW, i + 1),
+          });
+      }),
+    );
     tiStream.push(timeIt(() => technicalIndicatorsStreaming(data.slice(0, N_TI))));
-    say(`run ${run}/${RUNS}: tickflow ${ours.at(-1)!.toFixed(0)} ms, TA-Lib ${ta.at(-1)!.toFixed(0)} ms, TA-Lib windowed ${taWindow.at(-1)!.toFixed(0)} ms, technicalindicators ${tiStream.at(-1)!.toFixed(0)} ms`);
+    say(
+      `run ${run}/${RUNS}: tickflow ${ours.at(-1)!.toFixed(0)} ms, TA-Lib ${ta.at(-1)!.toFixed(0)} ms, TA-Lib windowed ${taWindow.at(-1)!.toFixed(0)} ms, technicalindicators ${tiStream.at(-1)!.toFixed(0)} ms`,
+    );
   }
   const differences = crossCheck(last.rows, lastTa, CHECKED);
   const worst = Object.entries(differences).sort(([, a], [, b]) => b - a)[0]!;
@@ -177,21 +235,42 @@ function main(): void {
   const t = stats(ta.map((ms) => perBarNs(ms, N)));
   const w = stats(taWindow.map((ms) => perBarNs(ms, windowBars)));
   const x = stats(tiStream.map((ms) => perBarNs(ms, N_TI)));
-  const fmt = (s: { median: number; min: number; max: number }) => `${s.median.toFixed(0)} ns (${s.min.toFixed(0)}–${s.max.toFixed(0)})`;
+  const fmt = (s: { median: number; min: number; max: number }) =>
+    `${s.median.toFixed(0)} ns (${s.min.toFixed(0)}–${s.max.toFixed(0)})`;
   const rows: Array<[string, string]> = [
-    ['bars', `${N.toLocaleString()} 1-minute bars (seeded synthetic), ${RUNS} runs; median (min–max) per bar for the full set (${INDICATOR_NAMES.length} outputs for tickflow, which adds a RiskMetrics volatility; 13 for the others)`],
-    ['tickflow (trading-signals, streaming: one add per bar)', `${fmt(o)} — ${(N / (stats(ours).median / 1000) / 1e6).toFixed(2)} M bars/s`],
-    ['TA-Lib C core alone (bench/talib-c.c, gcc -O2, same 9 calls)', `${c.median.toFixed(0)} ns (${c.min.toFixed(0)}–${c.max.toFixed(0)})`],
+    [
+      'bars',
+      `${N.toLocaleString()} 1-minute bars (seeded synthetic), ${RUNS} runs; median (min–max) per bar for the full set (${INDICATOR_NAMES.length} outputs for tickflow, which adds a RiskMetrics volatility; 13 for the others)`,
+    ],
+    [
+      'tickflow (trading-signals, streaming: one add per bar)',
+      `${fmt(o)} — ${(N / (stats(ours).median / 1000) / 1e6).toFixed(2)} M bars/s`,
+    ],
+    [
+      'TA-Lib C core alone (bench/talib-c.c, gcc -O2, same 9 calls)',
+      `${c.median.toFixed(0)} ns (${c.min.toFixed(0)}–${c.max.toFixed(0)})`,
+    ],
     ['TA-Lib through npm talib, whole arrays (inputs prepared outside the timing; JS↔C copying included)', fmt(t)],
     [`TA-Lib through npm talib, streaming by recomputing the last ${WINDOW} bars per new bar`, fmt(w)],
     [`technicalindicators, streaming (nextValue), ${N_TI.toLocaleString()} bars`, fmt(x)],
-    ['tickflow / TA-Lib C core (target ≤ 2×)', `${(o.median / c.median).toFixed(1)}× — ${o.median / c.median <= 2 ? 'met' : 'missed'}`],
+    [
+      'tickflow / TA-Lib C core (target ≤ 2×)',
+      `${(o.median / c.median).toFixed(1)}× — ${o.median / c.median <= 2 ? 'met' : 'missed'}`,
+    ],
     ['tickflow / TA-Lib through npm talib', `${(o.median / t.median).toFixed(2)}×`],
     ['tickflow / TA-Lib streaming-by-recompute', `${(o.median / w.median).toFixed(3)}×`],
     ['tickflow / technicalindicators streaming', `${(o.median / x.median).toFixed(3)}×`],
-    ['values vs TA-Lib, last 10,000 bars, worst relative difference', `${worst[0]} ${worst[1].toExponential(1)} (all ${Object.keys(differences).length} shared outputs ≤ 1e-6)`],
+    [
+      'values vs TA-Lib, last 10,000 bars, worst relative difference',
+      `${worst[0]} ${worst[1].toExponential(1)} (all ${Object.keys(differences).length} shared outputs ≤ 1e-6)`,
+    ],
   ];
-  recordResults('indicators', 'Indicators: tickflow vs TA-Lib C and technicalindicators', `npm run bench:indicators -- --bars ${N} --runs ${RUNS}`, rows);
+  recordResults(
+    'indicators',
+    'Indicators: tickflow vs TA-Lib C and technicalindicators',
+    `npm run bench:indicators -- --bars ${N} --runs ${RUNS}`,
+    rows,
+  );
   for (const [k, v] of rows) process.stdout.write(`${k.padEnd(72)} ${v}\n`);
 }
 

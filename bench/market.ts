@@ -14,7 +14,11 @@ import { benchOptions } from './options';
 import { untilSeriesPredicted } from './pipeline-probes';
 import { recordFigures, recordResults } from './results';
 
-const { tickers: TICKERS, bursts: BURSTS, every: EVERY } = benchOptions('market', { tickers: 8000, bursts: 10, every: 60 });
+const {
+  tickers: TICKERS,
+  bursts: BURSTS,
+  every: EVERY,
+} = benchOptions('market', { tickers: 8000, bursts: 10, every: 60 });
 const say = (line: string) => process.stderr.write(`[bench:market] ${line}\n`);
 const MINUTE = 60_000;
 
@@ -30,11 +34,21 @@ async function main(): Promise<void> {
       await stack.killWorker();
       stack.restartWorker();
       const restartedAt = Date.now();
-      await produce(stack.aws.kinesis, marketBursts(TICKERS, 1, EVERY, coldBar), { streamName: stack.config.stream.name });
+      await produce(stack.aws.kinesis, marketBursts(TICKERS, 1, EVERY, coldBar), {
+        streamName: stack.config.stream.name,
+      });
       const freshAt = await untilSeriesPredicted(stack, TICKERS, coldBar, 15 * MINUTE, say);
       const coldStartSeconds = (freshAt - killedAt) / 1000;
 
-      recordFigures('market', { keptUp: market.keptUp, p50Ms: market.p50Ms, p99Ms: market.p99Ms, maxMs: market.maxMs, tickers: TICKERS, bursts: BURSTS, everySeconds: EVERY });
+      recordFigures('market', {
+        keptUp: market.keptUp,
+        p50Ms: market.p50Ms,
+        p99Ms: market.p99Ms,
+        maxMs: market.maxMs,
+        tickers: TICKERS,
+        bursts: BURSTS,
+        everySeconds: EVERY,
+      });
       recordFigures('coldStart', { seconds: coldStartSeconds, tickers: TICKERS });
       recordFigures('worker', { peakRssMiB: Math.round(market.peakRssMiB), tickers: TICKERS });
       return [
@@ -47,7 +61,13 @@ async function main(): Promise<void> {
     },
     { role: 'all', env: { TICKFLOW_TRAINING_INTERVAL: '1m' } },
   );
-  recordResults('market', 'The US market: 8,000 tickers, a bar each per minute, predictions on; cold start', `npm run bench:market -- --tickers ${TICKERS} --bursts ${BURSTS} --every ${EVERY}`, rows, benchStackSetup);
+  recordResults(
+    'market',
+    'The US market: 8,000 tickers, a bar each per minute, predictions on; cold start',
+    `npm run bench:market -- --tickers ${TICKERS} --bursts ${BURSTS} --every ${EVERY}`,
+    rows,
+    benchStackSetup,
+  );
   for (const [k, v] of rows) process.stdout.write(`${k.padEnd(60)} ${v}\n`);
 }
 

@@ -25,20 +25,35 @@ async function main(): Promise<void> {
     say,
     async (stack) => {
       say(`storing ${TICKERS} tickers × ${YEARS} years of daily bars`);
-      const history = await seedHistory(stack, { tickers: TICKERS, bars: Math.round(YEARS * DAYS_PER_YEAR), interval: '1d' }, say);
+      const history = await seedHistory(
+        stack,
+        { tickers: TICKERS, bars: Math.round(YEARS * DAYS_PER_YEAR), interval: '1d' },
+        say,
+      );
       const { client, connection } = await connectTemporal(stack.config);
       try {
         say('training through the training workflow');
         const trained = await trainAndDeploy(stack, client);
         say(`model ${trained.result.version} ${trained.result.decision}; measuring InvokeEndpoint`);
 
-        const bars = await new BarsStore(stack.aws.documents, stack.config.tables.bars).range(history.tickers[0]!, '1d');
+        const bars = await new BarsStore(stack.aws.documents, stack.config.tables.bars).range(
+          history.tickers[0]!,
+          '1d',
+        );
         const features = featureRows(bars, stack.config.model.horizon).map((r) => r.features);
         const latency = async (size: number) => {
           const samples: number[] = [];
           for (let call = 0; call < CALLS; call++) {
             const offset = (call * size) % (features.length - size);
-            samples.push(await timed(() => invokeModel(stack.aws.sagemakerRuntime, stack.config.sagemaker.endpointName, features.slice(offset, offset + size))));
+            samples.push(
+              await timed(() =>
+                invokeModel(
+                  stack.aws.sagemakerRuntime,
+                  stack.config.sagemaker.endpointName,
+                  features.slice(offset, offset + size),
+                ),
+              ),
+            );
           }
           return `p50 ${ms(quantile(samples, 0.5))}, p99 ${ms(quantile(samples, 0.99))} (${CALLS} calls)`;
         };
@@ -46,11 +61,30 @@ async function main(): Promise<void> {
         const hundred = await latency(100);
         const { metrics } = trained.result;
         return [
-          ['history', `${TICKERS} tickers × ${YEARS} years of daily bars = ${history.bars.toLocaleString()} bars (synthetic random walks)`],
-          ['training workflow, start → decision (export, job, evaluation; deployment when promoted)', `${(trained.wallMs / 1000).toFixed(1)} s`],
-          ['SageMaker training job alone (local SageMaker, XGBoost)', trained.jobMs === null ? 'not reported' : `${(trained.jobMs / 1000).toFixed(1)} s`],
-          ['decision', `${trained.result.decision}: ${trained.result.reason}${trained.deployedAnyway ? ' (deployed anyway to measure serving)' : ''}`],
-          ...(metrics ? ([['holdout MAE, model / random walk', `${metrics.maeRatio.toFixed(3)} (${metrics.rows.toLocaleString()} rows)`]] as Array<[string, string]>) : []),
+          [
+            'history',
+            `${TICKERS} tickers × ${YEARS} years of daily bars = ${history.bars.toLocaleString()} bars (synthetic random walks)`,
+          ],
+          [
+            'training workflow, start → decision (export, job, evaluation; deployment when promoted)',
+            `${(trained.wallMs / 1000).toFixed(1)} s`,
+          ],
+          [
+            'SageMaker training job alone (local SageMaker, XGBoost)',
+            trained.jobMs === null ? 'not reported' : `${(trained.jobMs / 1000).toFixed(1)} s`,
+          ],
+          [
+            'decision',
+            `${trained.result.decision}: ${trained.result.reason}${trained.deployedAnyway ? ' (deployed anyway to measure serving)' : ''}`,
+          ],
+          ...(metrics
+            ? ([
+                [
+                  'holdout MAE, model / random walk',
+                  `${metrics.maeRatio.toFixed(3)} (${metrics.rows.toLocaleString()} rows)`,
+                ],
+              ] as Array<[string, string]>)
+            : []),
           ['InvokeEndpoint, 1 row', one],
           ['InvokeEndpoint, 100 rows', hundred],
         ] as Array<[string, string]>;
@@ -61,9 +95,21 @@ async function main(): Promise<void> {
     // The history is written straight into DynamoDB Local, which syncs every write to disk
     // (≈ 200 items/s here): in RAM the setup takes minutes instead of an hour. Training reads
     // it back once; the measured steps are the export, the job, evaluation and serving.
-    { role: 'all', env: { TICKFLOW_TRAINING_INTERVAL: '1d', ...(existsSync('/dev/shm') ? { TICKFLOW_HOME: '/dev/shm/tickflow-bench-model' } : {}) } },
+    {
+      role: 'all',
+      env: {
+        TICKFLOW_TRAINING_INTERVAL: '1d',
+        ...(existsSync('/dev/shm') ? { TICKFLOW_HOME: '/dev/shm/tickflow-bench-model' } : {}),
+      },
+    },
   );
-  recordResults('model', 'Model: training time and endpoint latency', `npm run bench:model -- --tickers ${TICKERS} --years ${YEARS} --calls ${CALLS}`, rows, benchStackSetup);
+  recordResults(
+    'model',
+    'Model: training time and endpoint latency',
+    `npm run bench:model -- --tickers ${TICKERS} --years ${YEARS} --calls ${CALLS}`,
+    rows,
+    benchStackSetup,
+  );
   for (const [k, v] of rows) process.stdout.write(`${k.padEnd(50)} ${v}\n`);
 }
 

@@ -10,10 +10,19 @@ type Parsed<T extends Record<string, Default>> = { [K in keyof T]: T[K] extends 
 export function benchOptions<T extends Record<string, Default>>(script: string, defaults: T): Parsed<T> {
   const shown = (value: Default) => (typeof value === 'number' ? String(value) : value.join(','));
   const { values } = parseArgs({
-    options: { ...Object.fromEntries(Object.entries(defaults).map(([name, value]) => [name, { type: 'string' as const, default: shown(value) }])), help: { type: 'boolean' as const } },
+    options: {
+      ...Object.fromEntries(
+        Object.entries(defaults).map(([name, value]) => [name, { type: 'string' as const, default: shown(value) }]),
+      ),
+      help: { type: 'boolean' as const },
+    },
   });
   if (values.help) {
-    process.stdout.write(`usage: tickflow bench ${script} -- ${Object.entries(defaults).map(([name, value]) => `[--${name} ${shown(value)}]`).join(' ')}\n`);
+    process.stdout.write(
+      `usage: tickflow bench ${script} -- ${Object.entries(defaults)
+        .map(([name, value]) => `[--${name} ${shown(value)}]`)
+        .join(' ')}\n`,
+    );
     process.exit(0);
   }
   const parsed: Record<string, number | number[]> = {};
@@ -21,7 +30,9 @@ export function benchOptions<T extends Record<string, Default>>(script: string, 
     const text = String((values as Record<string, unknown>)[name]);
     const numbers = text.split(',').map(Number);
     if (numbers.some((n) => !(Number.isFinite(n) && n > 0)) || (typeof value === 'number' && numbers.length !== 1)) {
-      process.stderr.write(`bench ${script}: --${name} must be ${typeof value === 'number' ? 'a positive number' : 'positive numbers separated by commas'} (got "${text}")\n`);
+      process.stderr.write(
+        `bench ${script}: --${name} must be ${typeof value === 'number' ? 'a positive number' : 'positive numbers separated by commas'} (got "${text}")\n`,
+      );
       process.exit(2);
     }
     parsed[name] = typeof value === 'number' ? numbers[0]! : numbers;

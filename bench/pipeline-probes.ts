@@ -18,7 +18,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Polls `progress` (how many of `total` are done) every `pollMs` until all are, failing when the
  * worker exits or `limitMs` passes and reporting every 10 s; returns when they were done.
  */
-export async function untilAllDone(stack: BenchStack, what: string, total: number, progress: () => Promise<number>, limitMs: number, say: (line: string) => void, pollMs = 250): Promise<number> {
+export async function untilAllDone(
+  stack: BenchStack,
+  what: string,
+  total: number,
+  progress: () => Promise<number>,
+  limitMs: number,
+  say: (line: string) => void,
+  pollMs = 250,
+): Promise<number> {
   const deadline = Date.now() + limitMs;
   for (let report = Date.now(); ; await sleep(pollMs)) {
     const done = await progress();
@@ -30,7 +38,13 @@ export async function untilAllDone(stack: BenchStack, what: string, total: numbe
 }
 
 /** Waits until `tickers` series end at `lastBar` or later; returns when that happened. */
-export async function untilStored(stack: BenchStack, tickers: number, lastBar: number, limitMs: number, say: (line: string) => void): Promise<number> {
+export async function untilStored(
+  stack: BenchStack,
+  tickers: number,
+  lastBar: number,
+  limitMs: number,
+  say: (line: string) => void,
+): Promise<number> {
   const series = new SeriesStore(stack.aws.documents, stack.config.tables.tickers);
   const stored = async () => (await series.list()).filter((s) => s.lastBarTime >= lastBar).length;
   return untilAllDone(stack, 'series stored through their last bar', tickers, stored, limitMs, say);
@@ -41,14 +55,27 @@ export async function untilStored(stack: BenchStack, tickers: number, lastBar: n
  * watermark in the series table: one Scan every 2 s, light enough to leave the pipeline its
  * CPU at 8,000 tickers (the exact per-bar times come from the predictions afterwards).
  */
-export async function untilSeriesPredicted(stack: BenchStack, tickers: number, lastBar: number, limitMs: number, say: (line: string) => void): Promise<number> {
+export async function untilSeriesPredicted(
+  stack: BenchStack,
+  tickers: number,
+  lastBar: number,
+  limitMs: number,
+  say: (line: string) => void,
+): Promise<number> {
   const series = new SeriesStore(stack.aws.documents, stack.config.tables.tickers);
   const predicted = async () => (await series.list()).filter((s) => (s.predictedThrough ?? 0) >= lastBar).length;
   return untilAllDone(stack, 'series predicted through their last bar', tickers, predicted, limitMs, say, 2000);
 }
 
 /** Waits until every ticker has a prediction for `lastBar` (predictions are written after the bar); returns when. */
-export async function untilPredicted(stack: BenchStack, tickers: readonly string[], interval: string, lastBar: number, limitMs: number, say: (line: string) => void): Promise<number> {
+export async function untilPredicted(
+  stack: BenchStack,
+  tickers: readonly string[],
+  interval: string,
+  lastBar: number,
+  limitMs: number,
+  say: (line: string) => void,
+): Promise<number> {
   const predictions = new PredictionsStore(stack.aws.documents, stack.config.tables.predictions);
   let waiting = [...tickers];
   const predicted = async () => {
@@ -111,7 +138,14 @@ export interface BarLatency {
  * Arrival in Kinesis → prediction stored, per bar of [from, to], exact (from the predictions'
  * own timestamps, not a histogram); a bar without a prediction is not in the list.
  */
-export async function predictionLatencies(stack: BenchStack, arrivals: Map<string, number>, tickers: readonly string[], interval: string, from: number, to: number): Promise<BarLatency[]> {
+export async function predictionLatencies(
+  stack: BenchStack,
+  arrivals: Map<string, number>,
+  tickers: readonly string[],
+  interval: string,
+  from: number,
+  to: number,
+): Promise<BarLatency[]> {
   const predictions = new PredictionsStore(stack.aws.documents, stack.config.tables.predictions);
   const latencies: BarLatency[] = [];
   await eachLimited(tickers, 8, async (ticker) => {

@@ -52,9 +52,17 @@ export function ticksByName(processes: readonly ProcessTimes[], who: readonly Cp
 }
 
 /** "temporal 92 %, worker 61 %, …" in % of one core, busiest first, then the machine's total and how many cores it has. */
-export function formatShares(before: Map<string, number>, after: Map<string, number>, seconds: number, ticksPerSecond: number, machine: { busyTicks: number; totalTicks: number; cores: number }): string {
+export function formatShares(
+  before: Map<string, number>,
+  after: Map<string, number>,
+  seconds: number,
+  ticksPerSecond: number,
+  machine: { busyTicks: number; totalTicks: number; cores: number },
+): string {
   const percent = (ticks: number) => (100 * ticks) / ticksPerSecond / seconds;
-  const shares = [...after].map(([name, ticks]) => [name, percent(ticks - (before.get(name) ?? 0))] as const).sort((a, b) => b[1] - a[1]);
+  const shares = [...after]
+    .map(([name, ticks]) => [name, percent(ticks - (before.get(name) ?? 0))] as const)
+    .sort((a, b) => b[1] - a[1]);
   const busy = machine.totalTicks > 0 ? (100 * machine.cores * machine.busyTicks) / machine.totalTicks : 0;
   return `${shares.map(([name, p]) => `${name} ${p.toFixed(0)} %`).join(', ')}; machine ${busy.toFixed(0)} % of ${machine.cores * 100} %`;
 }

@@ -15,7 +15,8 @@ function commit(): string {
   }
 }
 
-const machineModel = () => `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}`;
+const machineModel = () =>
+  `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}`;
 
 function machine(): string {
   return `${new Date().toISOString().slice(0, 10)}, commit ${commit()}, ${machineModel()}`;
@@ -79,11 +80,23 @@ export function recordTargets(): void {
   const results = readResultsJson();
   if (!results) return;
   const command = `npm run bench${results.benchmarks ? ` -- --only ${results.benchmarks.join(',')}` : ''}`;
-  recordResults('targets', 'Targets of the shard-read data plane, judged from bench/results.json', command, targetRows(results), `judged from the run of ${results.date} at commit ${results.commit}`);
+  recordResults(
+    'targets',
+    'Targets of the shard-read data plane, judged from bench/results.json',
+    command,
+    targetRows(results),
+    `judged from the run of ${results.date} at commit ${results.commit}`,
+  );
 }
 
 /** Replaces (or appends) one benchmark's section of bench/RESULTS.md, between its markers. */
-export function recordResults(id: string, title: string, command: string, rows: Array<[string, string]>, setup?: string): void {
+export function recordResults(
+  id: string,
+  title: string,
+  command: string,
+  rows: Array<[string, string]>,
+  setup?: string,
+): void {
   const section = [
     `<!-- ${id}:begin -->`,
     `## ${title}`,
@@ -95,7 +108,12 @@ export function recordResults(id: string, title: string, command: string, rows: 
     ...rows.map(([k, v]) => `| ${k} | ${v} |`),
     `<!-- ${id}:end -->`,
   ].join('\n');
-  const current = existsSync(FILE) ? readFileSync(FILE, 'utf8') : '# Benchmark results\n\nWritten by the benchmarks in bench/; each section by its own command.\n';
+  const current = existsSync(FILE)
+    ? readFileSync(FILE, 'utf8')
+    : '# Benchmark results\n\nWritten by the benchmarks in bench/; each section by its own command.\n';
   const pattern = new RegExp(`<!-- ${id}:begin -->[\\s\\S]*?<!-- ${id}:end -->`);
-  writeFileSync(FILE, pattern.test(current) ? current.replace(pattern, section) : `${current.trimEnd()}\n\n${section}\n`);
+  writeFileSync(
+    FILE,
+    pattern.test(current) ? current.replace(pattern, section) : `${current.trimEnd()}\n\n${section}\n`,
+  );
 }

@@ -1,4 +1,10 @@
-import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, type KinesisClient, type _Record } from '@aws-sdk/client-kinesis';
+import {
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  ListShardsCommand,
+  type KinesisClient,
+  type _Record,
+} from '@aws-sdk/client-kinesis';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { invokeModel } from '../activities/invoke-model';
@@ -37,9 +43,23 @@ async function handleRecord(deps: SeedStyleDeps, history: BarsStore, record: _Re
   const before = await history.lastBefore(ticker, interval, bar.t, HISTORY_BARS);
   const indicators = IndicatorSet.warmUp(before);
   const row: StoredBar = { ticker, interval, time: new Date(bar.t).toISOString(), ...bar, ...indicators.add(bar) };
-  const [features] = featureRows([...before.slice(-FEATURE_LOOKBACK), row], deps.horizon, Math.min(before.length, FEATURE_LOOKBACK));
+  const [features] = featureRows(
+    [...before.slice(-FEATURE_LOOKBACK), row],
+    deps.horizon,
+    Math.min(before.length, FEATURE_LOOKBACK),
+  );
   const answer = await invokeModel(deps.runtime, deps.endpointName, [features!.features]);
-  await deps.documents.send(new PutCommand({ TableName: deps.table, Item: { pk: seriesKey(ticker, interval), ...row, predictedReturn: answer.predictions[0], modelVersion: answer.modelVersion } }));
+  await deps.documents.send(
+    new PutCommand({
+      TableName: deps.table,
+      Item: {
+        pk: seriesKey(ticker, interval),
+        ...row,
+        predictedReturn: answer.predictions[0],
+        modelVersion: answer.modelVersion,
+      },
+    }),
+  );
   return performance.now() - started;
 }
 
@@ -54,7 +74,9 @@ export async function consumeSeedStyle(deps: SeedStyleDeps, streamName: string, 
   const latencies: number[] = [];
   await Promise.all(
     shards.map(async ({ ShardId }) => {
-      const start = await deps.kinesis.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId, ShardIteratorType: 'TRIM_HORIZON' }));
+      const start = await deps.kinesis.send(
+        new GetShardIteratorCommand({ StreamName: streamName, ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
+      );
       let iterator = start.ShardIterator;
       while (iterator && latencies.length < expected) {
         const page = await deps.kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: BATCH_SIZE }));

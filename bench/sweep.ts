@@ -12,10 +12,23 @@ import { syntheticSource } from '../producer/sources/synthetic';
 import { servedAndWarm } from './bench-model';
 import { benchStackSetup, withBenchStack } from './bench-stack';
 import { benchOptions } from './options';
-import { arrivalTimes, between, freshnessHistogram, histogramQuantiles, latencySummary, predictionLatencies, untilPredicted, untilStored } from './pipeline-probes';
+import {
+  arrivalTimes,
+  between,
+  freshnessHistogram,
+  histogramQuantiles,
+  latencySummary,
+  predictionLatencies,
+  untilPredicted,
+  untilStored,
+} from './pipeline-probes';
 import { recordResults } from './results';
 
-const { tickers: TICKERS, rates: RATES, seconds: SECONDS } = benchOptions('sweep', { tickers: 1000, rates: [0.02, 0.05, 0.1, 0.2, 1], seconds: 30 });
+const {
+  tickers: TICKERS,
+  rates: RATES,
+  seconds: SECONDS,
+} = benchOptions('sweep', { tickers: 1000, rates: [0.02, 0.05, 0.1, 0.2, 1], seconds: 30 });
 const say = (line: string) => process.stderr.write(`[bench:sweep] ${line}\n`);
 const MINUTE = 60_000;
 const LIMIT_MS = 30 * MINUTE;
@@ -55,24 +68,46 @@ async function main(): Promise<void> {
         const before = await freshnessHistogram(stack);
         const t0 = Date.now();
         const cpu = stack.cpuMeter();
-        await produce(aws.kinesis, syntheticSource({ tickers: TICKERS, bars, seed: 100 + i, interval: '1m', rate, startTime: next }), stream);
+        await produce(
+          aws.kinesis,
+          syntheticSource({ tickers: TICKERS, bars, seed: 100 + i, interval: '1m', rate, startTime: next }),
+          stream,
+        );
         const producedAt = Date.now();
         const last = next + (bars - 1) * MINUTE;
         const storedAt = await untilStored(stack, TICKERS, last, LIMIT_MS, say);
         const stored = histogramQuantiles(between(before, await freshnessHistogram(stack)));
         const predictedAt = await untilPredicted(stack, tickers, '1m', last, LIMIT_MS, say);
-        steps.push({ rate, from: next, to: last, producedMs: producedAt - t0, storedMs: storedAt - producedAt, predictedMs: predictedAt - producedAt, stored, cpu: cpu() });
+        steps.push({
+          rate,
+          from: next,
+          to: last,
+          producedMs: producedAt - t0,
+          storedMs: storedAt - producedAt,
+          predictedMs: predictedAt - producedAt,
+          stored,
+          cpu: cpu(),
+        });
         next = last + MINUTE;
       }
 
       say('reading arrival times back from the stream');
       const arrivals = await arrivalTimes(stack);
-      const result: Array<[string, string]> = [['data', `${TICKERS} tickers, 1-minute bars, predictions on (model ${model}); each rate for ${SECONDS} s`]];
+      const result: Array<[string, string]> = [
+        ['data', `${TICKERS} tickers, 1-minute bars, predictions on (model ${model}); each rate for ${SECONDS} s`],
+      ];
       for (const step of steps) {
-        const predicted = latencySummary((await predictionLatencies(stack, arrivals, tickers, '1m', step.from, step.to)).map((l) => l.ms));
+        const predicted = latencySummary(
+          (await predictionLatencies(stack, arrivals, tickers, '1m', step.from, step.to)).map((l) => l.ms),
+        );
         const label = `${(step.rate * TICKERS).toFixed(0)} bars/s offered (${step.rate}/ticker/s)`;
         result.push(
-          [`${label}: kept up?`, keptUp(step) ? `yes (last bar predicted ${(step.predictedMs / 1000).toFixed(1)} s after the producer finished)` : `no: last bar stored ${(step.storedMs / 1000).toFixed(0)} s, predicted ${(step.predictedMs / 1000).toFixed(0)} s after the producer finished (${(step.producedMs / 1000).toFixed(0)} s)`],
+          [
+            `${label}: kept up?`,
+            keptUp(step)
+              ? `yes (last bar predicted ${(step.predictedMs / 1000).toFixed(1)} s after the producer finished)`
+              : `no: last bar stored ${(step.storedMs / 1000).toFixed(0)} s, predicted ${(step.predictedMs / 1000).toFixed(0)} s after the producer finished (${(step.producedMs / 1000).toFixed(0)} s)`,
+          ],
           [`${label}: freshness arrival → stored p50 / p95 / p99`, `${step.stored} ms`],
           [`${label}: freshness arrival → prediction stored p50 / p95 / p99 / max`, predicted],
           [`${label}: CPU by process until predicted (% of one core)`, step.cpu],
@@ -82,14 +117,22 @@ async function main(): Promise<void> {
       const first = steps.find((s) => !keptUp(s));
       result.push([
         'where lag starts to grow',
-        first ? `between ${sustained ? (sustained.rate * TICKERS).toFixed(0) : '0'} and ${(first.rate * TICKERS).toFixed(0)} bars/s offered` : `not within the rates run (up to ${(RATES.at(-1)! * TICKERS).toFixed(0)} bars/s)`,
+        first
+          ? `between ${sustained ? (sustained.rate * TICKERS).toFixed(0) : '0'} and ${(first.rate * TICKERS).toFixed(0)} bars/s offered`
+          : `not within the rates run (up to ${(RATES.at(-1)! * TICKERS).toFixed(0)} bars/s)`,
       ]);
       result.push(['worker peak RSS', `${(stack.peakRssKb() / 1024).toFixed(0)} MiB`]);
       return result;
     },
     { role: 'all', env: { TICKFLOW_TRAINING_INTERVAL: '1m' } },
   );
-  recordResults('sweep', `Where lag starts to grow: ${TICKERS.toLocaleString()} tickers, predictions on`, `npm run bench:sweep -- --tickers ${TICKERS} --rates ${RATES.join(',')} --seconds ${SECONDS}`, rows, benchStackSetup);
+  recordResults(
+    'sweep',
+    `Where lag starts to grow: ${TICKERS.toLocaleString()} tickers, predictions on`,
+    `npm run bench:sweep -- --tickers ${TICKERS} --rates ${RATES.join(',')} --seconds ${SECONDS}`,
+    rows,
+    benchStackSetup,
+  );
   for (const [k, v] of rows) process.stdout.write(`${k.padEnd(60)} ${v}\n`);
 }
 

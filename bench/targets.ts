@@ -7,7 +7,9 @@ export type RunFigures = Record<string, Record<string, unknown> | unknown>;
 interface Target {
   name: string;
   /** The figure as shown, and whether it meets the target; undefined when the run lacks it. */
-  judge(figures: (section: string, key: string) => number | boolean | undefined): { shown: string; met: boolean } | undefined;
+  judge(
+    figures: (section: string, key: string) => number | boolean | undefined,
+  ): { shown: string; met: boolean } | undefined;
 }
 
 const number = (value: number | boolean | undefined) => (typeof value === 'number' ? value : undefined);
@@ -21,7 +23,10 @@ const TARGETS: readonly Target[] = [
       const floor = number(f('floor', 'p99Ms'));
       if (typeof keptUp !== 'boolean' || p99 === undefined || floor === undefined) return undefined;
       const ratio = p99 / floor;
-      return { shown: `${keptUp ? 'kept up' : 'fell behind'}; p99 ${p99.toFixed(0)} ms = ${ratio.toFixed(2)} × the floor's ${floor.toFixed(0)} ms`, met: keptUp && ratio <= 1.5 };
+      return {
+        shown: `${keptUp ? 'kept up' : 'fell behind'}; p99 ${p99.toFixed(0)} ms = ${ratio.toFixed(2)} × the floor's ${floor.toFixed(0)} ms`,
+        met: keptUp && ratio <= 1.5,
+      };
     },
   },
   {
@@ -78,6 +83,9 @@ export function targetRows(results: RunFigures): Array<[string, string]> {
   };
   return TARGETS.map((target) => {
     const judged = target.judge(figures);
-    return [target.name, judged === undefined ? 'not measured in this run' : `${judged.shown} — ${judged.met ? 'met' : 'missed'}`];
+    return [
+      target.name,
+      judged === undefined ? 'not measured in this run' : `${judged.shown} — ${judged.met ? 'met' : 'missed'}`,
+    ];
   });
 }

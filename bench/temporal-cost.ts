@@ -104,7 +104,11 @@ async function main(): Promise<void> {
         const lastBar = startTime + (STEPS - 1) * 60_000;
         say(`${TICKERS} tickers × ${STEPS} one-minute bars, one step every 2 s (each bar its own batch, as live)`);
         const started = Date.now();
-        await produce(aws.kinesis, syntheticSource({ tickers: TICKERS, bars: STEPS, seed: 42, interval: '1m', rate: 0.5, startTime }), { streamName: config.stream.name });
+        await produce(
+          aws.kinesis,
+          syntheticSource({ tickers: TICKERS, bars: STEPS, seed: 42, interval: '1m', rate: 0.5, startTime }),
+          { streamName: config.stream.name },
+        );
         await untilStored(stack, TICKERS, lastBar, LIMIT_MS, say);
         await untilPredicted(stack, tickers, '1m', lastBar, LIMIT_MS, say);
         const minutes = (Date.now() - started) / 60_000;
@@ -115,10 +119,15 @@ async function main(): Promise<void> {
         const readerActions = readerRuns.reduce((n, r) => n + billableActions(r.events), 0);
         const attempts = activityAttempts([...tickerRuns, ...readerRuns]);
         const perBar = tickerActions / bars;
-        const perActivity = [...attempts].sort(([a], [b]) => a.localeCompare(b)).map(([type, n]) => `${type} ${n}`).join(', ');
+        const perActivity = [...attempts]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([type, n]) => `${type} ${n}`)
+          .join(', ');
         // Shard readers run whether or not data flows: a fixed cost per shard, spread over the tickers it serves.
         // Their histories cover the whole stack's life (model set-up included), an upper bound of the rate while bars flow.
-        const firstEventAt = Math.min(...readerRuns.map((r) => Number(r.events[0]?.eventTime?.seconds ?? Date.now() / 1000) * 1000));
+        const firstEventAt = Math.min(
+          ...readerRuns.map((r) => Number(r.events[0]?.eventTime?.seconds ?? Date.now() / 1000) * 1000),
+        );
         const lifeMinutes = (Date.now() - firstEventAt) / 60_000;
         const readerPerShardMinute = readerActions / config.stream.shards / lifeMinutes + READER_HEARTBEATS_PER_MINUTE;
         const readerPerShardMonth = readerPerShardMinute * 60 * 24 * 30;
@@ -132,20 +141,32 @@ async function main(): Promise<void> {
           readerActionsPerShardMinute: readerPerShardMinute,
         });
         const rows: Array<[string, string]> = [
-          ['run', `${TICKERS} tickers × ${STEPS} bars, one bar per ticker every 2 s (${minutes.toFixed(1)} min), predictions on (model ${model}); ${tickerRuns.length} ticker workflow runs, ${readerRuns.length} shard reader runs`],
+          [
+            'run',
+            `${TICKERS} tickers × ${STEPS} bars, one bar per ticker every 2 s (${minutes.toFixed(1)} min), predictions on (model ${model}); ${tickerRuns.length} ticker workflow runs, ${readerRuns.length} shard reader runs`,
+          ],
           ['ticker workflow actions per bar (tickers on the fast path have none)', perBar.toFixed(3)],
           ['activity attempts, all workflows', perActivity],
           [
             'shard reader actions per shard-minute',
             `${readerPerShardMinute.toFixed(1)} (${(readerActions / config.stream.shards / lifeMinutes).toFixed(1)} in histories over the stack's ${lifeMinutes.toFixed(1)} min, + ${READER_HEARTBEATS_PER_MINUTE.toFixed(1)} heartbeats, estimated)`,
           ],
-          ['fixed: shard readers per shard-month, around the clock', `$${(readerPerShardMonth * FIRST_TIER_USD_PER_ACTION).toFixed(2)} (${Math.round(readerPerShardMonth).toLocaleString()} actions)`],
+          [
+            'fixed: shard readers per shard-month, around the clock',
+            `$${(readerPerShardMonth * FIRST_TIER_USD_PER_ACTION).toFixed(2)} (${Math.round(readerPerShardMonth).toLocaleString()} actions)`,
+          ],
           [
             `whole market: ${MARKET_TICKERS.toLocaleString()} tickers × 1-minute bars in market hours (390 × 21) on ${config.stream.shards} shards`,
             `${(marketActions / 1e6).toFixed(2)}M actions a month = ${marketPerBar.toFixed(4)} per bar: $${((marketActions * FIRST_TIER_USD_PER_ACTION) / MARKET_TICKERS).toFixed(4)} per ticker-month at $50 per million (first tier; $${(volumePricedActionsUsd(marketActions) / MARKET_TICKERS).toFixed(4)} at the Business plan's volume prices) — target ≤ $0.05`,
           ],
         ];
-        recordResults('temporal-cost', 'Temporal cost per bar and per ticker-month', `npm run bench:temporal-cost -- --tickers ${TICKERS} --steps ${STEPS}`, rows, benchStackSetup);
+        recordResults(
+          'temporal-cost',
+          'Temporal cost per bar and per ticker-month',
+          `npm run bench:temporal-cost -- --tickers ${TICKERS} --steps ${STEPS}`,
+          rows,
+          benchStackSetup,
+        );
         for (const [k, v] of rows) process.stdout.write(`${k.padEnd(70)} ${v}\n`);
       } finally {
         await connection.close();

@@ -14,7 +14,12 @@ import { between, freshnessHistogram, histogramQuantiles, untilStored } from './
 import { recordResults } from './results';
 import { benchOptions } from './options';
 
-const { tickers: SIZES, backlog: BACKLOG, rate: RATE, seconds: SECONDS } = benchOptions('throughput', { tickers: [100, 1000], backlog: 20, rate: 1, seconds: 30 });
+const {
+  tickers: SIZES,
+  backlog: BACKLOG,
+  rate: RATE,
+  seconds: SECONDS,
+} = benchOptions('throughput', { tickers: [100, 1000], backlog: 20, rate: 1, seconds: 30 });
 const say = (line: string) => process.stderr.write(`[bench:throughput] ${line}\n`);
 const MINUTE = 60_000;
 
@@ -26,7 +31,11 @@ async function measure(tickers: number): Promise<Array<[string, string]>> {
     say(`${tickers} tickers: backlog of ${BACKLOG} bars each`);
     const t0 = Date.now();
     const backlogCpu = stack.cpuMeter();
-    await produce(aws.kinesis, syntheticSource({ tickers, bars: BACKLOG, seed: 42, interval: '1m', rate: 'max', startTime: start }), stream);
+    await produce(
+      aws.kinesis,
+      syntheticSource({ tickers, bars: BACKLOG, seed: 42, interval: '1m', rate: 'max', startTime: start }),
+      stream,
+    );
     const backlogDone = await untilStored(stack, tickers, start + (BACKLOG - 1) * MINUTE, 30 * MINUTE, say);
     const backlogRate = (tickers * BACKLOG) / ((backlogDone - t0) / 1000);
     const backlogShares = backlogCpu();
@@ -37,7 +46,11 @@ async function measure(tickers: number): Promise<Array<[string, string]>> {
     const t1 = Date.now();
     const liveCpu = stack.cpuMeter();
     const liveStart = start + BACKLOG * MINUTE;
-    await produce(aws.kinesis, syntheticSource({ tickers, bars: steps, seed: 43, interval: '1m', rate: RATE, startTime: liveStart }), stream);
+    await produce(
+      aws.kinesis,
+      syntheticSource({ tickers, bars: steps, seed: 43, interval: '1m', rate: RATE, startTime: liveStart }),
+      stream,
+    );
     const producedMs = Date.now() - t1;
     const liveDone = await untilStored(stack, tickers, liveStart + (steps - 1) * MINUTE, 30 * MINUTE, say);
     const liveShares = liveCpu();
@@ -45,11 +58,25 @@ async function measure(tickers: number): Promise<Array<[string, string]>> {
     const drainMs = liveDone - t1 - producedMs;
 
     return [
-      [`${tickers} tickers: backlog throughput`, `${backlogRate.toFixed(0)} bars/s (${tickers * BACKLOG} bars in ${((backlogDone - t0) / 1000).toFixed(1)} s)`],
+      [
+        `${tickers} tickers: backlog throughput`,
+        `${backlogRate.toFixed(0)} bars/s (${tickers * BACKLOG} bars in ${((backlogDone - t0) / 1000).toFixed(1)} s)`,
+      ],
       [`${tickers} tickers: backlog, CPU by process (% of one core)`, backlogShares],
-      [`${tickers} tickers: live, offered`, `${(tickers * RATE).toFixed(0)} bars/s on average: a bar for every ticker every ${(1 / RATE).toFixed(0)} s, ${steps} times`],
-      [`${tickers} tickers: live, kept up?`, drainMs < 5000 ? `yes (last bar stored ${(drainMs / 1000).toFixed(1)} s after the producer finished)` : `no: the backlog took another ${(drainMs / 1000).toFixed(0)} s to drain (lag grew)`],
-      [`${tickers} tickers: live freshness p50 / p95 / p99 (arrival → stored)`, `${histogramQuantiles(live)} ms (target p99 < 1000 ms)`],
+      [
+        `${tickers} tickers: live, offered`,
+        `${(tickers * RATE).toFixed(0)} bars/s on average: a bar for every ticker every ${(1 / RATE).toFixed(0)} s, ${steps} times`,
+      ],
+      [
+        `${tickers} tickers: live, kept up?`,
+        drainMs < 5000
+          ? `yes (last bar stored ${(drainMs / 1000).toFixed(1)} s after the producer finished)`
+          : `no: the backlog took another ${(drainMs / 1000).toFixed(0)} s to drain (lag grew)`,
+      ],
+      [
+        `${tickers} tickers: live freshness p50 / p95 / p99 (arrival → stored)`,
+        `${histogramQuantiles(live)} ms (target p99 < 1000 ms)`,
+      ],
       [`${tickers} tickers: live until drained, CPU by process (% of one core)`, liveShares],
       [`${tickers} tickers: worker peak RSS`, `${(stack.peakRssKb() / 1024).toFixed(0)} MiB`],
     ];
@@ -59,7 +86,13 @@ async function measure(tickers: number): Promise<Array<[string, string]>> {
 async function main(): Promise<void> {
   const rows: Array<[string, string]> = [];
   for (const size of SIZES) rows.push(...(await measure(size)));
-  recordResults(`throughput-${SIZES.join('-')}`, `Throughput, freshness and memory: ${SIZES.map((n) => n.toLocaleString()).join(' and ')} tickers`, `npm run bench:throughput -- --tickers ${SIZES.join(',')} --backlog ${BACKLOG} --rate ${RATE} --seconds ${SECONDS}`, rows, benchStackSetup);
+  recordResults(
+    `throughput-${SIZES.join('-')}`,
+    `Throughput, freshness and memory: ${SIZES.map((n) => n.toLocaleString()).join(' and ')} tickers`,
+    `npm run bench:throughput -- --tickers ${SIZES.join(',')} --backlog ${BACKLOG} --rate ${RATE} --seconds ${SECONDS}`,
+    rows,
+    benchStackSetup,
+  );
   for (const [k, v] of rows) process.stdout.write(`${k.padEnd(50)} ${v}\n`);
 }
 

@@ -27,7 +27,11 @@ async function main(): Promise<void> {
   const rows = await withBenchStack(say, async (stack) => {
     say(`storing ${TICKERS} tickers × ${BARS} one-minute bars`);
     const { tickers } = await seedHistory(stack, { tickers: TICKERS, bars: BARS, interval: '1m' }, say);
-    const deps = { config: stack.config, bars: new BarsStore(stack.aws.documents, stack.config.tables.bars), series: new SeriesStore(stack.aws.documents, stack.config.tables.tickers) };
+    const deps = {
+      config: stack.config,
+      bars: new BarsStore(stack.aws.documents, stack.config.tables.bars),
+      series: new SeriesStore(stack.aws.documents, stack.config.tables.tickers),
+    };
     const load = async () => {
       const cpu = process.cpuUsage();
       const started = performance.now();
@@ -44,15 +48,40 @@ async function main(): Promise<void> {
     const { wallMs, cpuMs } = await load();
     const perSeriesMs = wallMs / TICKERS;
     const marketSeconds = (perSeriesMs * MARKET_TICKERS) / 1000;
-    recordFigures('warmUp', { tickers: TICKERS, storedBars: BARS, warmupBars: stack.config.ingest.warmupBars, msPerSeries: perSeriesMs, loaderCpuMsPerSeries: cpuMs / TICKERS, secondsFor8000: marketSeconds });
+    recordFigures('warmUp', {
+      tickers: TICKERS,
+      storedBars: BARS,
+      warmupBars: stack.config.ingest.warmupBars,
+      msPerSeries: perSeriesMs,
+      loaderCpuMsPerSeries: cpuMs / TICKERS,
+      secondsFor8000: marketSeconds,
+    });
     return [
-      ['data', `${TICKERS} series × ${BARS} stored one-minute bars; TICKFLOW_WARMUP_BARS ${stack.config.ingest.warmupBars}, ${LOAD_CONCURRENCY} series at once`],
-      ['every series rebuilt from storage', `${(wallMs / 1000).toFixed(1)} s: ${perSeriesMs.toFixed(1)} ms per series, ${((TICKERS * Math.min(BARS, stack.config.ingest.warmupBars)) / (wallMs / 1000)).toFixed(0)} stored bars/s`],
-      ['the loader\'s own CPU (query, unmarshalling, indicator replay)', `${(cpuMs / TICKERS).toFixed(1)} ms per series`],
-      [`${MARKET_TICKERS.toLocaleString()} series at this rate (one worker, this stack)`, `${marketSeconds.toFixed(0)} s`],
+      [
+        'data',
+        `${TICKERS} series × ${BARS} stored one-minute bars; TICKFLOW_WARMUP_BARS ${stack.config.ingest.warmupBars}, ${LOAD_CONCURRENCY} series at once`,
+      ],
+      [
+        'every series rebuilt from storage',
+        `${(wallMs / 1000).toFixed(1)} s: ${perSeriesMs.toFixed(1)} ms per series, ${((TICKERS * Math.min(BARS, stack.config.ingest.warmupBars)) / (wallMs / 1000)).toFixed(0)} stored bars/s`,
+      ],
+      [
+        "the loader's own CPU (query, unmarshalling, indicator replay)",
+        `${(cpuMs / TICKERS).toFixed(1)} ms per series`,
+      ],
+      [
+        `${MARKET_TICKERS.toLocaleString()} series at this rate (one worker, this stack)`,
+        `${marketSeconds.toFixed(0)} s`,
+      ],
     ] as Array<[string, string]>;
   });
-  recordResults('warm-up', 'Cold start of a series with a realistic stored history', `npm run bench:warm-up -- --tickers ${TICKERS} --bars ${BARS}`, rows, benchStackSetup);
+  recordResults(
+    'warm-up',
+    'Cold start of a series with a realistic stored history',
+    `npm run bench:warm-up -- --tickers ${TICKERS} --bars ${BARS}`,
+    rows,
+    benchStackSetup,
+  );
   for (const [k, v] of rows) process.stdout.write(`${k.padEnd(60)} ${v}\n`);
 }
 

@@ -21,7 +21,11 @@ import { benchOptions } from './options';
 import { untilPredicted, untilStored } from './pipeline-probes';
 import { recordResults } from './results';
 
-const { tickers: TICKERS, rate: RATE, seconds: SECONDS } = benchOptions('worker-profile', { tickers: 1000, rate: 1, seconds: 30 });
+const {
+  tickers: TICKERS,
+  rate: RATE,
+  seconds: SECONDS,
+} = benchOptions('worker-profile', { tickers: 1000, rate: 1, seconds: 30 });
 const say = (line: string) => process.stderr.write(`[bench:worker-profile] ${line}\n`);
 const MINUTE = 60_000;
 const LIMIT_MS = 30 * MINUTE;
@@ -41,14 +45,22 @@ async function main(): Promise<void> {
       say(`live: ${(RATE * TICKERS).toFixed(0)} bars/s offered, ${bars} bar(s) per ticker`);
       const t0 = Date.now();
       const cpu = stack.cpuMeter();
-      await produce(aws.kinesis, syntheticSource({ tickers: TICKERS, bars, seed: 100, interval: '1m', rate: RATE, startTime: next }), stream);
+      await produce(
+        aws.kinesis,
+        syntheticSource({ tickers: TICKERS, bars, seed: 100, interval: '1m', rate: RATE, startTime: next }),
+        stream,
+      );
       const last = next + (bars - 1) * MINUTE;
       await untilStored(stack, TICKERS, last, LIMIT_MS, say);
       await untilPredicted(stack, tickers, '1m', last, LIMIT_MS, say);
       return { workerPid: stack.worker.pid!, live: { cpu: cpu(), seconds: (Date.now() - t0) / 1000 } };
     },
     // The profile covers the worker's whole life (start-up and the warm-up too); it is written when the worker exits.
-    { role: 'all', env: { TICKFLOW_TRAINING_INTERVAL: '1m' }, workerNodeFlags: ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] },
+    {
+      role: 'all',
+      env: { TICKFLOW_TRAINING_INTERVAL: '1m' },
+      workerNodeFlags: ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`],
+    },
   );
 
   // Node writes one per thread, named CPU.<date>.<time>.<pid>.<thread>.<sequence>.cpuprofile:
@@ -57,21 +69,46 @@ async function main(): Promise<void> {
     .map((name) => ({ name, pid: Number(name.split('.')[3]), thread: Number(name.split('.')[4]) }))
     .filter((f) => f.pid === workerPid)
     .sort((a, b) => a.thread - b.thread);
-  if (files.length === 0) throw new Error(`no CPU profile of worker ${workerPid} in ${PROFILE_DIR}: did it exit cleanly?`);
+  if (files.length === 0)
+    throw new Error(`no CPU profile of worker ${workerPid} in ${PROFILE_DIR}: did it exit cleanly?`);
   const rows: Array<[string, string]> = [
-    ['run', `${TICKERS.toLocaleString()} tickers, 1-minute bars, predictions on; live: ${(RATE * TICKERS).toFixed(0)} bars/s offered for ${SECONDS} s, stored and predicted ${live.seconds.toFixed(0)} s after the first was sent`],
+    [
+      'run',
+      `${TICKERS.toLocaleString()} tickers, 1-minute bars, predictions on; live: ${(RATE * TICKERS).toFixed(0)} bars/s offered for ${SECONDS} s, stored and predicted ${live.seconds.toFixed(0)} s after the first was sent`,
+    ],
     ['live phase, CPU by process (% of one core)', live.cpu],
   ];
   for (const file of files) {
     const profile = JSON.parse(readFileSync(path.join(PROFILE_DIR, file.name), 'utf8')) as CpuProfile;
     const thread = file.thread === 0 ? 'worker main thread' : `worker thread ${file.thread}`;
     rows.push(
-      [`${thread}, whole life: self time by owner (top 10)`, formatTop(selfTimes(profile, (frame) => ownerOf(frame, repoRoot)), 10)],
-      [`${thread}, whole life: self time by function (top 10)`, formatTop(selfTimes(profile, (frame) => frameName(frame, repoRoot)), 10)],
+      [
+        `${thread}, whole life: self time by owner (top 10)`,
+        formatTop(
+          selfTimes(profile, (frame) => ownerOf(frame, repoRoot)),
+          10,
+        ),
+      ],
+      [
+        `${thread}, whole life: self time by function (top 10)`,
+        formatTop(
+          selfTimes(profile, (frame) => frameName(frame, repoRoot)),
+          10,
+        ),
+      ],
     );
   }
-  rows.push(['profiles', `${files.length} in ${path.relative(repoRoot, PROFILE_DIR)} (Chrome DevTools or speedscope; kept until the next run of this probe)`]);
-  recordResults('worker-profile', `Where the worker's time goes: ${TICKERS.toLocaleString()} tickers, predictions on`, `npm run bench:worker-profile -- --tickers ${TICKERS} --rate ${RATE} --seconds ${SECONDS}`, rows, benchStackSetup);
+  rows.push([
+    'profiles',
+    `${files.length} in ${path.relative(repoRoot, PROFILE_DIR)} (Chrome DevTools or speedscope; kept until the next run of this probe)`,
+  ]);
+  recordResults(
+    'worker-profile',
+    `Where the worker's time goes: ${TICKERS.toLocaleString()} tickers, predictions on`,
+    `npm run bench:worker-profile -- --tickers ${TICKERS} --rate ${RATE} --seconds ${SECONDS}`,
+    rows,
+    benchStackSetup,
+  );
   for (const [k, v] of rows) process.stdout.write(`${k.padEnd(50)} ${v}\n`);
 }
 

@@ -13,6 +13,7 @@ export function errorMessage(error: unknown): string {
   if (NO_WORKER.test(error.message) || NO_WORKER.test(cause)) {
     return `no tickflow worker is running to answer this (Temporal: ${(NO_WORKER.test(cause) ? cause : error.message).replace(/^\d+ [A-Z_]+: /, '')}). Start one with \`tickflow worker\` in another terminal (or \`tickflow demo --serve\`), then try again.`;
   }
-  const known = error instanceof ConfigError || (/Error$/.test(error.name) && error.name !== 'Error' && error.name !== 'TypeError');
+  const known =
+    error instanceof ConfigError || (/Error$/.test(error.name) && error.name !== 'Error' && error.name !== 'TypeError');
   return known ? error.message : (error.stack ?? error.message);
 }

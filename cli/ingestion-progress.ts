@@ -29,7 +29,10 @@ async function tickerProgress(client: Client, ticker: string, interval: string):
  */
 export async function caughtUp(client: Client, config: TickflowConfig, target: CatchUpTarget): Promise<boolean> {
   for (const [shardId, sequence] of Object.entries(target.lastSequenceByShard)) {
-    const checkpoint = await client.workflow.getHandle(shardReaderWorkflowId(config.stream.name, shardId)).query(checkpointQuery).catch(() => undefined);
+    const checkpoint = await client.workflow
+      .getHandle(shardReaderWorkflowId(config.stream.name, shardId))
+      .query(checkpointQuery)
+      .catch(() => undefined);
     if (!checkpoint?.afterSequence || compareSequence(checkpoint.afterSequence, sequence) < 0) return false;
   }
   for (const { ticker, interval } of target.series) {

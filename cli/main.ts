@@ -15,7 +15,9 @@ import { registerWorkerCommand } from './commands/worker';
 
 const program = new Command()
   .name('tickflow')
-  .description('Real-time stock analysis: Kinesis → Temporal shard readers → indicators and predictions → DynamoDB.\nConfiguration comes from TICKFLOW_* environment variables (see docs/configuration.md).')
+  .description(
+    'Real-time stock analysis: Kinesis → Temporal shard readers → indicators and predictions → DynamoDB.\nConfiguration comes from TICKFLOW_* environment variables (see docs/configuration.md).',
+  )
   .version(require('../package.json').version)
   .showHelpAfterError();
 

@@ -18,7 +18,8 @@ export async function readWorkerMetrics(urls: readonly string[], timeoutMs = 200
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
         return { url, samples: parsePrometheusText(await response.text()) };
       } catch (error) {
-        const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+        const reason =
+          error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
         return { url, error: reason };
       }
     }),

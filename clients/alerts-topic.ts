@@ -9,5 +9,8 @@ import { cachedFor } from './cached';
 export function alertsTopicArn(sns: SNSClient, config: TickflowConfig): () => Promise<string> {
   const configured = config.alertsTopicArn;
   if (configured) return () => Promise.resolve(configured);
-  return cachedFor(Number.POSITIVE_INFINITY, async () => (await sns.send(new CreateTopicCommand({ Name: config.alertsTopic }))).TopicArn!);
+  return cachedFor(
+    Number.POSITIVE_INFINITY,
+    async () => (await sns.send(new CreateTopicCommand({ Name: config.alertsTopic }))).TopicArn!,
+  );
 }

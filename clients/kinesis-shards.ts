@@ -7,11 +7,18 @@ export async function listShards(kinesis: KinesisClient, streamName: string): Pr
   const shards: Shard[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await kinesis.send(new ListShardsCommand(nextToken ? { NextToken: nextToken } : { StreamName: streamName }));
+    const page = await kinesis.send(
+      new ListShardsCommand(nextToken ? { NextToken: nextToken } : { StreamName: streamName }),
+    );
     shards.push(...(page.Shards ?? []));
     nextToken = page.NextToken;
   } while (nextToken);
-  return shards.sort((a, b) => compareSequence(a.SequenceNumberRange?.StartingSequenceNumber ?? '0', b.SequenceNumberRange?.StartingSequenceNumber ?? '0'));
+  return shards.sort((a, b) =>
+    compareSequence(
+      a.SequenceNumberRange?.StartingSequenceNumber ?? '0',
+      b.SequenceNumberRange?.StartingSequenceNumber ?? '0',
+    ),
+  );
 }
 
 /**
@@ -23,6 +30,11 @@ export function shardsOwningKey(shards: readonly Shard[], partitionKey: string):
   const hash = BigInt(`0x${createHash('md5').update(partitionKey, 'utf8').digest('hex')}`);
   return shards.filter((s) => {
     const range = s.HashKeyRange;
-    return range?.StartingHashKey !== undefined && range.EndingHashKey !== undefined && BigInt(range.StartingHashKey) <= hash && hash <= BigInt(range.EndingHashKey);
+    return (
+      range?.StartingHashKey !== undefined &&
+      range.EndingHashKey !== undefined &&
+      BigInt(range.StartingHashKey) <= hash &&
+      hash <= BigInt(range.EndingHashKey)
+    );
   });
 }

@@ -1,7 +1,14 @@
-import { DescribeEndpointCommand, type DescribeEndpointCommandOutput, type SageMakerClient } from '@aws-sdk/client-sagemaker';
+import {
+  DescribeEndpointCommand,
+  type DescribeEndpointCommandOutput,
+  type SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
 
 /** DescribeEndpoint, with "no such endpoint" (a ValidationException on SageMaker) as null. */
-export async function describeEndpoint(sagemaker: SageMakerClient, endpointName: string): Promise<DescribeEndpointCommandOutput | null> {
+export async function describeEndpoint(
+  sagemaker: SageMakerClient,
+  endpointName: string,
+): Promise<DescribeEndpointCommandOutput | null> {
   try {
     return await sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
   } catch (error) {

@@ -14,7 +14,11 @@ export function temporalTls(config: TickflowConfig) {
 /** A Temporal client for the configured address and namespace, with a clear error when nothing answers. */
 export async function connectTemporal(config: TickflowConfig): Promise<{ client: Client; connection: Connection }> {
   try {
-    const connection = await Connection.connect({ address: config.temporal.address, connectTimeout: '5s', ...temporalTls(config) });
+    const connection = await Connection.connect({
+      address: config.temporal.address,
+      connectTimeout: '5s',
+      ...temporalTls(config),
+    });
     return { client: new Client({ connection, namespace: config.temporal.namespace }), connection };
   } catch (error) {
     throw new TemporalUnavailableError(

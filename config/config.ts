@@ -17,9 +17,23 @@ export interface TickflowConfig {
   /** Where the local stack's DynamoDB Local keeps its tables: a folder, or memory (gone when it stops). */
   dynamodbLocal: { storage: 'disk'; dir: string } | { storage: 'memory' };
   endpoints: { kinesis?: string; dynamodb?: string; s3?: string; sns?: string; sagemaker?: string };
-  temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string; tls?: { cert: string; key: string } };
+  temporal: {
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    uiUrl: string;
+    tls?: { cert: string; key: string };
+  };
   stream: { name: string; shards: number };
-  tables: { bars: string; deadLetters: string; tickers: string; predictions: string; models: string; alertRules: string; alerts: string };
+  tables: {
+    bars: string;
+    deadLetters: string;
+    tickers: string;
+    predictions: string;
+    models: string;
+    alertRules: string;
+    alerts: string;
+  };
   bucket: string;
   alertsTopic: string;
   /** Set on AWS (stack output alerts_topic_arn); locally resolved from the topic name. */
@@ -115,10 +129,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TickflowConfig
   if (!temporalAddress) throw new ConfigError(['TEMPORAL_ADDRESS: required when TICKFLOW_STACK=aws']);
   if (!local) {
     const missing = (['TICKFLOW_MODEL_IMAGE', 'TICKFLOW_SAGEMAKER_ROLE_ARN'] as const).filter((key) => !e[key]);
-    if (missing.length) throw new ConfigError(missing.map((key) => `${key}: required when TICKFLOW_STACK=aws (see \`tickflow infra env\`)`));
+    if (missing.length)
+      throw new ConfigError(
+        missing.map((key) => `${key}: required when TICKFLOW_STACK=aws (see \`tickflow infra env\`)`),
+      );
   }
   if (Boolean(e.TEMPORAL_TLS_CERT) !== Boolean(e.TEMPORAL_TLS_KEY)) {
-    throw new ConfigError([`${e.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT'}: required together with ${e.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_CERT' : 'TEMPORAL_TLS_KEY'} (mTLS)`]);
+    throw new ConfigError([
+      `${e.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT'}: required together with ${e.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_CERT' : 'TEMPORAL_TLS_KEY'} (mTLS)`,
+    ]);
   }
   const endpoints = {
     kinesis: e.TICKFLOW_KINESIS_ENDPOINT ?? loopback(e.TICKFLOW_KINESIS_PORT),
@@ -142,14 +161,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TickflowConfig
     dynamodbLocal:
       e.TICKFLOW_DYNAMODB_DATA === 'memory'
         ? { storage: 'memory' }
-        : { storage: 'disk', dir: path.resolve(e.TICKFLOW_DYNAMODB_DATA ?? path.join(e.TICKFLOW_HOME, 'data', 'dynamodb')) },
+        : {
+            storage: 'disk',
+            dir: path.resolve(e.TICKFLOW_DYNAMODB_DATA ?? path.join(e.TICKFLOW_HOME, 'data', 'dynamodb')),
+          },
     endpoints: Object.fromEntries(Object.entries(endpoints).filter(([, v]) => v !== undefined)),
     temporal: {
       address: temporalAddress,
       namespace: e.TEMPORAL_NAMESPACE,
       taskQueue: e.TICKFLOW_TASK_QUEUE,
       uiUrl: e.TEMPORAL_UI_URL ?? `http://127.0.0.1:${e.TICKFLOW_TEMPORAL_UI_PORT}`,
-      ...(e.TEMPORAL_TLS_CERT && e.TEMPORAL_TLS_KEY ? { tls: { cert: e.TEMPORAL_TLS_CERT, key: e.TEMPORAL_TLS_KEY } } : {}),
+      ...(e.TEMPORAL_TLS_CERT && e.TEMPORAL_TLS_KEY
+        ? { tls: { cert: e.TEMPORAL_TLS_CERT, key: e.TEMPORAL_TLS_KEY } }
+        : {}),
     },
     stream: { name: e.TICKFLOW_STREAM, shards: e.TICKFLOW_SHARDS },
     tables: tableNames(e.TICKFLOW_TABLE_PREFIX),
@@ -186,13 +210,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TickflowConfig
       predictRetryMaxSeconds: e.TICKFLOW_PREDICT_RETRY_MAX_SECONDS,
     },
     logLevel: e.TICKFLOW_LOG_LEVEL,
-    api: { host: e.TICKFLOW_API_HOST, port: e.TICKFLOW_API_PORT, ...(e.TICKFLOW_API_TOKEN ? { token: e.TICKFLOW_API_TOKEN } : {}) },
-    metrics: { ...metricsConfig(local, e.TICKFLOW_METRICS_ADDRESS, e.TICKFLOW_METRICS_URLS), ...(e.TICKFLOW_CLOUDWATCH_NAMESPACE ? { cloudwatchNamespace: e.TICKFLOW_CLOUDWATCH_NAMESPACE } : {}) },
+    api: {
+      host: e.TICKFLOW_API_HOST,
+      port: e.TICKFLOW_API_PORT,
+      ...(e.TICKFLOW_API_TOKEN ? { token: e.TICKFLOW_API_TOKEN } : {}),
+    },
+    metrics: {
+      ...metricsConfig(local, e.TICKFLOW_METRICS_ADDRESS, e.TICKFLOW_METRICS_URLS),
+      ...(e.TICKFLOW_CLOUDWATCH_NAMESPACE ? { cloudwatchNamespace: e.TICKFLOW_CLOUDWATCH_NAMESPACE } : {}),
+    },
   };
 }
 
 /** Locally the one worker process serves on 127.0.0.1:9464; on AWS every task serves on its own address. */
-function metricsConfig(local: boolean, address: string | undefined, urls: string[] | undefined): TickflowConfig['metrics'] {
+function metricsConfig(
+  local: boolean,
+  address: string | undefined,
+  urls: string[] | undefined,
+): TickflowConfig['metrics'] {
   const bindAddress = address === 'off' ? undefined : (address ?? (local ? '127.0.0.1:9464' : '0.0.0.0:9464'));
   const ownUrl = bindAddress && local ? [`http://${bindAddress.replace(/^0\.0\.0\.0:/, '127.0.0.1:')}/metrics`] : [];
   return { ...(bindAddress ? { bindAddress } : {}), scrapeUrls: urls ?? ownUrl };

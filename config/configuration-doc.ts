@@ -19,7 +19,8 @@ export function configurationMarkdown(variables: z.ZodObject = envSchema): strin
   const rows = Object.entries(variables.shape).map(([variable, schema]) => {
     const meta = schema.meta() as { description?: string; shownDefault?: string } | undefined;
     if (!meta?.description) throw new Error(`${variable}: no description in config/env-schema.ts`);
-    const fallback = meta.shownDefault ?? (defaults[variable] === undefined ? undefined : shownDefault(defaults[variable]));
+    const fallback =
+      meta.shownDefault ?? (defaults[variable] === undefined ? undefined : shownDefault(defaults[variable]));
     if (fallback === undefined) throw new Error(`${variable}: optional without a shownDefault in config/env-schema.ts`);
     return `| \`${variable}\` | ${cell(fallback)} | ${cell(meta.description)} |`;
   });

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { INTERVALS, tickerSchema, type BarInterval } from './market-event';
 
-export const ALERT_KINDS = ['price-above', 'price-below', 'rsi-above', 'rsi-below', 'move-pct', 'predicted-move'] as const;
+export const ALERT_KINDS = [
+  'price-above',
+  'price-below',
+  'rsi-above',
+  'rsi-below',
+  'move-pct',
+  'predicted-move',
+] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 /**
@@ -24,9 +31,17 @@ export const alertRuleInputSchema = z
   .superRefine((rule, ctx) => {
     const issue = (message: string) => ctx.addIssue({ code: 'custom', message });
     if (rule.kind === 'move-pct' && rule.windowBars === undefined) issue('move-pct needs windowBars');
-    if (rule.kind !== 'move-pct' && rule.windowBars !== undefined) issue(`windowBars only applies to move-pct, not ${rule.kind}`);
-    if ((rule.kind === 'rsi-above' || rule.kind === 'rsi-below') && !(rule.level > 0 && rule.level < 100)) issue('an RSI level lies between 0 and 100');
-    if ((rule.kind === 'price-above' || rule.kind === 'price-below' || rule.kind === 'move-pct' || rule.kind === 'predicted-move') && !(rule.level > 0)) {
+    if (rule.kind !== 'move-pct' && rule.windowBars !== undefined)
+      issue(`windowBars only applies to move-pct, not ${rule.kind}`);
+    if ((rule.kind === 'rsi-above' || rule.kind === 'rsi-below') && !(rule.level > 0 && rule.level < 100))
+      issue('an RSI level lies between 0 and 100');
+    if (
+      (rule.kind === 'price-above' ||
+        rule.kind === 'price-below' ||
+        rule.kind === 'move-pct' ||
+        rule.kind === 'predicted-move') &&
+      !(rule.level > 0)
+    ) {
       issue(`${rule.kind} needs a positive level`);
     }
   });
@@ -62,7 +77,8 @@ export interface Alert extends Crossing {
 }
 
 /** Bars of history before the new ones a rule needs to decide whether a new bar crossed. */
-export const lookbackBars = (rules: readonly AlertRule[]): number => Math.max(1, ...rules.map((r) => r.windowBars ?? 1));
+export const lookbackBars = (rules: readonly AlertRule[]): number =>
+  Math.max(1, ...rules.map((r) => r.windowBars ?? 1));
 
 function valueAt(rule: AlertRule, points: readonly AlertPoint[], i: number): number | null {
   const point = points[i]!;
@@ -105,7 +121,8 @@ export function findCrossings(rule: AlertRule, points: readonly AlertPoint[], fi
   for (let i = Math.max(1, firstNew); i < points.length; i++) {
     const value = valueAt(rule, points, i);
     const previous = valueAt(rule, points, i - 1);
-    if (value !== null && previous !== null && breached(rule, value) && !breached(rule, previous)) crossings.push({ t: points[i]!.t, value, close: points[i]!.close });
+    if (value !== null && previous !== null && breached(rule, value) && !breached(rule, previous))
+      crossings.push({ t: points[i]!.t, value, close: points[i]!.close });
   }
   return crossings;
 }
@@ -126,5 +143,13 @@ const DESCRIPTIONS: Record<AlertKind, string> = {
 export function alertOf(rule: AlertRule, crossing: Crossing): Alert {
   const window = rule.kind === 'move-pct' ? ` over ${rule.windowBars} bars` : '';
   const message = `${rule.ticker} ${rule.interval}: ${DESCRIPTIONS[rule.kind]} ${rule.level}${window} — value ${crossing.value.toFixed(2)}, close ${crossing.close} at ${new Date(crossing.t).toISOString()}`;
-  return { ...crossing, ruleId: rule.id, ticker: rule.ticker, interval: rule.interval, kind: rule.kind, level: rule.level, message };
+  return {
+    ...crossing,
+    ruleId: rule.id,
+    ticker: rule.ticker,
+    interval: rule.interval,
+    kind: rule.kind,
+    level: rule.level,
+    message,
+  };
 }

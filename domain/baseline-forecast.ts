@@ -18,7 +18,12 @@ export const BASELINE_VERSION = 'baseline (random walk, RiskMetrics range)';
  * scale is the RiskMetrics volatility times √horizon (returns taken as independent). Null
  * until the series has a volatility.
  */
-export function baselineForecast(close: number, volatility: number | null, horizon: number, levels: readonly number[]): RangeForecast | null {
+export function baselineForecast(
+  close: number,
+  volatility: number | null,
+  horizon: number,
+  levels: readonly number[],
+): RangeForecast | null {
   if (volatility === null) return null;
   const prices = baselineReturnQuantiles(volatility, horizon, levels).map((r) => close * Math.exp(r));
   return { version: BASELINE_VERSION, horizon, levels: [...levels], prices };
@@ -31,10 +36,20 @@ export function baselineReturnQuantiles(volatility: number, horizon: number, lev
 }
 
 /** The median and the outermost levels of a forecast: what a one-line summary shows. */
-export function forecastSummary(forecast: Pick<RangeForecast, 'levels' | 'prices'>): { median: number; low: number; high: number; coverage: number } {
+export function forecastSummary(forecast: Pick<RangeForecast, 'levels' | 'prices'>): {
+  median: number;
+  low: number;
+  high: number;
+  coverage: number;
+} {
   const median = forecast.prices[forecast.levels.indexOf(0.5)];
   if (median === undefined) throw new RangeError(`forecast levels ${forecast.levels.join(', ')} lack the median (0.5)`);
-  return { median, low: forecast.prices[0]!, high: forecast.prices.at(-1)!, coverage: forecast.levels.at(-1)! - forecast.levels[0]! };
+  return {
+    median,
+    low: forecast.prices[0]!,
+    high: forecast.prices.at(-1)!,
+    coverage: forecast.levels.at(-1)! - forecast.levels[0]!,
+  };
 }
 
 /** The close a user is shown for `horizon` bars after a bar, and who forecast it. */
@@ -59,7 +74,12 @@ export interface ModelPrediction {
 }
 
 /** The model's forecast where it predicted the bar, else the baseline's; null before the series has a volatility. */
-export function nextCloseForecast(bar: { c: number; volatility?: number | null }, prediction: ModelPrediction | undefined, horizon: number, levels: readonly number[]): NextCloseForecast | null {
+export function nextCloseForecast(
+  bar: { c: number; volatility?: number | null },
+  prediction: ModelPrediction | undefined,
+  horizon: number,
+  levels: readonly number[],
+): NextCloseForecast | null {
   const baseline = baselineForecast(bar.c, bar.volatility ?? null, horizon, levels);
   if (!baseline) return null;
   if (!prediction) return { by: 'baseline', rangeBy: 'baseline', horizon, ...forecastSummary(baseline) };

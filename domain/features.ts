@@ -11,8 +11,21 @@ import type { IndicatorValues } from './indicators';
 export type FeatureBar = Pick<Bar, 't' | 'o' | 'h' | 'l' | 'c' | 'v'> & IndicatorValues;
 
 export const FEATURE_NAMES = [
-  'ret1', 'ret5', 'ret20', 'vol20', 'volumeZ20', 'range', 'body',
-  'closeToSma20', 'closeToSma50', 'ema20ToEma50', 'rsi14', 'macdHistogram', 'bbPercentB', 'bbWidth', 'atr14',
+  'ret1',
+  'ret5',
+  'ret20',
+  'vol20',
+  'volumeZ20',
+  'range',
+  'body',
+  'closeToSma20',
+  'closeToSma50',
+  'ema20ToEma50',
+  'rsi14',
+  'macdHistogram',
+  'bbPercentB',
+  'bbWidth',
+  'atr14',
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
@@ -34,14 +47,21 @@ export interface FeatureRow {
  * history). The target of row i is ln(close[i + horizon] / close[i]).
  */
 export function featureRows(bars: readonly FeatureBar[], horizon: number, from = 0): FeatureRow[] {
-  if (!Number.isInteger(horizon) || horizon < 1) throw new RangeError(`horizon must be a positive integer, got ${horizon}`);
+  if (!Number.isInteger(horizon) || horizon < 1)
+    throw new RangeError(`horizon must be a positive integer, got ${horizon}`);
   const closes = bars.map((b) => b.c);
   const logReturns = closes.map((c, i) => (i === 0 ? null : logRatio(c, closes[i - 1]!)));
   const rows: FeatureRow[] = [];
   for (let i = Math.max(0, from); i < bars.length; i++) {
     const bar = bars[i]!;
     const future = bars[i + horizon];
-    rows.push({ t: bar.t, close: bar.c, features: featuresAt(bars, logReturns, i), target: future ? logRatio(future.c, bar.c) : null, volatility: bar.volatility ?? null });
+    rows.push({
+      t: bar.t,
+      close: bar.c,
+      features: featuresAt(bars, logReturns, i),
+      target: future ? logRatio(future.c, bar.c) : null,
+      volatility: bar.volatility ?? null,
+    });
   }
   return rows;
 }
@@ -57,7 +77,13 @@ function featuresAt(bars: readonly FeatureBar[], logReturns: readonly (number | 
     ret5: back(5),
     ret20: back(20),
     vol20: i >= 20 ? standardDeviation(logReturns.slice(i - 19, i + 1) as number[]) : null,
-    volumeZ20: i >= 19 ? zScore(bar.v, bars.slice(i - 19, i + 1).map((b) => b.v)) : null,
+    volumeZ20:
+      i >= 19
+        ? zScore(
+            bar.v,
+            bars.slice(i - 19, i + 1).map((b) => b.v),
+          )
+        : null,
     range: c > 0 ? (bar.h - bar.l) / c : null,
     body: c > 0 ? (c - bar.o) / c : null,
     closeToSma20: ratio(c, bar.sma20),

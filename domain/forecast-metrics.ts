@@ -47,7 +47,8 @@ export function forecastMetrics(
   times: readonly number[] = actual.map((_, i) => i),
   horizon = 1,
 ): ForecastMetrics {
-  if (actual.length !== predicted.length) throw new RangeError(`${actual.length} actual values but ${predicted.length} predictions`);
+  if (actual.length !== predicted.length)
+    throw new RangeError(`${actual.length} actual values but ${predicted.length} predictions`);
   if (actual.length < 2) throw new RangeError('at least 2 holdout rows are needed to evaluate a forecast');
   const n = actual.length;
   const sum = (f: (a: number, i: number) => number) => actual.reduce((s, a, i) => s + f(a, i), 0);
@@ -70,7 +71,12 @@ export function forecastMetrics(
 }
 
 /** The Diebold–Mariano and Pesaran–Timmermann tests of the point forecast against the random walk. */
-function againstRandomWalk(actual: readonly number[], predicted: readonly number[], times: readonly number[], horizon: number) {
+function againstRandomWalk(
+  actual: readonly number[],
+  predicted: readonly number[],
+  times: readonly number[],
+  horizon: number,
+) {
   const perTime = absoluteErrorGains(actual, predicted, times);
   const dm = perTime.length < 2 ? { statistic: 0, pValue: 1 } : dieboldMarianoTest(perTime, horizon);
   const pt = pesaranTimmermann(actual, predicted);
@@ -78,8 +84,15 @@ function againstRandomWalk(actual: readonly number[], predicted: readonly number
 }
 
 /** Per bar time, how much closer than the random walk the forecast was: |actual| − |actual − predicted|. */
-function absoluteErrorGains(actual: readonly number[], predicted: readonly number[], times: readonly number[]): number[] {
-  return perTimeMeans(actual.map((a, i) => Math.abs(a) - Math.abs(a - predicted[i]!)), times);
+function absoluteErrorGains(
+  actual: readonly number[],
+  predicted: readonly number[],
+  times: readonly number[],
+): number[] {
+  return perTimeMeans(
+    actual.map((a, i) => Math.abs(a) - Math.abs(a - predicted[i]!)),
+    times,
+  );
 }
 
 /**
@@ -87,7 +100,12 @@ function absoluteErrorGains(actual: readonly number[], predicted: readonly numbe
  * d = |actual| − |actual − predicted|, positive where the model is closer, averaged per bar time
  * first and tested with Newey–West weights over horizon − 1 lags (domain/scores/diebold-mariano).
  */
-export function dieboldMariano(actual: readonly number[], predicted: readonly number[], times: readonly number[], horizon = 1): number {
+export function dieboldMariano(
+  actual: readonly number[],
+  predicted: readonly number[],
+  times: readonly number[],
+  horizon = 1,
+): number {
   const perTime = absoluteErrorGains(actual, predicted, times);
   // One bar time is one piece of evidence: no test.
   return perTime.length < 2 ? 0 : dieboldMarianoTest(perTime, horizon).statistic;
@@ -122,25 +140,47 @@ const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
  */
 export function decidePromotion(candidate: ForecastMetrics, incumbent: Incumbent): PromotionDecision {
   const q = candidate;
-  if (q.pinball === undefined || q.pinballRatio === undefined || q.dmPinballPValue === undefined || q.coverage === undefined || q.coverageNominal === undefined) {
+  if (
+    q.pinball === undefined ||
+    q.pinballRatio === undefined ||
+    q.dmPinballPValue === undefined ||
+    q.coverage === undefined ||
+    q.coverageNominal === undefined
+  ) {
     return pointPromotion(candidate, incumbent);
   }
   const median = medianSkill(candidate);
   const reject = (why: string) => ({ promote: false, reason: `${why}; ${median}` });
   if (!(q.pinballRatio < 1 && q.dmPinballPValue <= SIGNIFICANCE)) {
-    return reject(`its quantiles do not beat the baseline's beyond chance (pinball ratio ${fmt(q.pinballRatio)}, Diebold–Mariano p ${q.dmPinballPValue.toFixed(3)} > ${SIGNIFICANCE})`);
+    return reject(
+      `its quantiles do not beat the baseline's beyond chance (pinball ratio ${fmt(q.pinballRatio)}, Diebold–Mariano p ${q.dmPinballPValue.toFixed(3)} > ${SIGNIFICANCE})`,
+    );
   }
   if (Math.abs(q.coverage - q.coverageNominal) > COVERAGE_TOLERANCE) {
-    return reject(`its ${pct(q.coverageNominal)} interval covered ${pct(q.coverage)} of the holdout, more than ${COVERAGE_TOLERANCE * 100} points off`);
+    return reject(
+      `its ${pct(q.coverageNominal)} interval covered ${pct(q.coverage)} of the holdout, more than ${COVERAGE_TOLERANCE * 100} points off`,
+    );
   }
   let versus = '';
   if (incumbent) {
     const theirs = incumbent.metrics.pinball;
-    if (theirs !== undefined && q.pinball >= theirs) return reject(`pinball loss ${fmt(q.pinball)} is not below ${incumbent.version}'s ${fmt(theirs)} on the same holdout`);
-    if (theirs === undefined && candidate.mae >= incumbent.metrics.mae) return reject(`its median's MAE ${fmt(candidate.mae)} is not below ${incumbent.version}'s ${fmt(incumbent.metrics.mae)} on the same holdout`);
-    versus = theirs !== undefined ? ` and ${incumbent.version} (pinball ${fmt(q.pinball)} < ${fmt(theirs)})` : ` and ${incumbent.version} (median MAE ${fmt(candidate.mae)} < ${fmt(incumbent.metrics.mae)})`;
+    if (theirs !== undefined && q.pinball >= theirs)
+      return reject(
+        `pinball loss ${fmt(q.pinball)} is not below ${incumbent.version}'s ${fmt(theirs)} on the same holdout`,
+      );
+    if (theirs === undefined && candidate.mae >= incumbent.metrics.mae)
+      return reject(
+        `its median's MAE ${fmt(candidate.mae)} is not below ${incumbent.version}'s ${fmt(incumbent.metrics.mae)} on the same holdout`,
+      );
+    versus =
+      theirs !== undefined
+        ? ` and ${incumbent.version} (pinball ${fmt(q.pinball)} < ${fmt(theirs)})`
+        : ` and ${incumbent.version} (median MAE ${fmt(candidate.mae)} < ${fmt(incumbent.metrics.mae)})`;
   }
-  return { promote: true, reason: `its quantiles beat the baseline's (pinball ratio ${fmt(q.pinballRatio)}, Diebold–Mariano p ${q.dmPinballPValue.toFixed(3)}; coverage ${pct(q.coverage)} of nominal ${pct(q.coverageNominal)})${versus}; ${median}` };
+  return {
+    promote: true,
+    reason: `its quantiles beat the baseline's (pinball ratio ${fmt(q.pinballRatio)}, Diebold–Mariano p ${q.dmPinballPValue.toFixed(3)}; coverage ${pct(q.coverage)} of nominal ${pct(q.coverageNominal)})${versus}; ${median}`,
+  };
 }
 
 /** The median against the random walk, in plain words. */
@@ -158,24 +198,38 @@ function medianSkill(m: ForecastMetrics): string {
  */
 function pointPromotion(candidate: ForecastMetrics, incumbent: Incumbent): PromotionDecision {
   if (candidate.maeRatio >= 1 || candidate.rmseRatio >= 1) {
-    return { promote: false, reason: `does not beat the random walk (MAE ratio ${fmt(candidate.maeRatio)}, RMSE ratio ${fmt(candidate.rmseRatio)}; both must be < 1)` };
+    return {
+      promote: false,
+      reason: `does not beat the random walk (MAE ratio ${fmt(candidate.maeRatio)}, RMSE ratio ${fmt(candidate.rmseRatio)}; both must be < 1)`,
+    };
   }
   const dm = candidate.dmStat ?? 0;
   if (dm < DM_CRITICAL) {
-    return { promote: false, reason: `not better than the random walk beyond chance (MAE ratio ${fmt(candidate.maeRatio)}, Diebold–Mariano ${dm.toFixed(2)} < ${DM_CRITICAL})` };
+    return {
+      promote: false,
+      reason: `not better than the random walk beyond chance (MAE ratio ${fmt(candidate.maeRatio)}, Diebold–Mariano ${dm.toFixed(2)} < ${DM_CRITICAL})`,
+    };
   }
   if (incumbent && candidate.mae >= incumbent.metrics.mae) {
-    return { promote: false, reason: `MAE ${fmt(candidate.mae)} is not below ${incumbent.version}'s ${fmt(incumbent.metrics.mae)} on the same holdout` };
+    return {
+      promote: false,
+      reason: `MAE ${fmt(candidate.mae)} is not below ${incumbent.version}'s ${fmt(incumbent.metrics.mae)} on the same holdout`,
+    };
   }
-  const versus = incumbent ? ` and ${incumbent.version} (MAE ${fmt(candidate.mae)} < ${fmt(incumbent.metrics.mae)})` : '';
-  return { promote: true, reason: `beats the random walk (MAE ratio ${fmt(candidate.maeRatio)}, RMSE ratio ${fmt(candidate.rmseRatio)}, Diebold–Mariano ${dm.toFixed(2)})${versus}` };
+  const versus = incumbent
+    ? ` and ${incumbent.version} (MAE ${fmt(candidate.mae)} < ${fmt(incumbent.metrics.mae)})`
+    : '';
+  return {
+    promote: true,
+    reason: `beats the random walk (MAE ratio ${fmt(candidate.maeRatio)}, RMSE ratio ${fmt(candidate.rmseRatio)}, Diebold–Mariano ${dm.toFixed(2)})${versus}`,
+  };
 }
 
 /** Average ranks (ties share the mean rank), 1-based. */
 function ranks(xs: readonly number[]): number[] {
   const order = xs.map((x, i) => [x, i] as const).sort((a, b) => a[0] - b[0]);
   const result = new Array<number>(xs.length);
-  for (let start = 0; start < order.length; ) {
+  for (let start = 0; start < order.length;) {
     let end = start;
     while (end + 1 < order.length && order[end + 1]![0] === order[start]![0]) end++;
     const rank = (start + end) / 2 + 1;

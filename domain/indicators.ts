@@ -22,8 +22,20 @@ export interface IndicatorValues {
 }
 
 export const INDICATOR_NAMES = [
-  'sma20', 'sma50', 'ema20', 'ema50', 'rsi14', 'macd', 'macdSignal', 'macdHistogram',
-  'bbUpper', 'bbMiddle', 'bbLower', 'atr14', 'obv', 'volatility',
+  'sma20',
+  'sma50',
+  'ema20',
+  'ema50',
+  'rsi14',
+  'macd',
+  'macdSignal',
+  'macdHistogram',
+  'bbUpper',
+  'bbMiddle',
+  'bbLower',
+  'atr14',
+  'obv',
+  'volatility',
 ] as const satisfies readonly (keyof IndicatorValues)[];
 
 /**
@@ -110,7 +122,9 @@ export class IndicatorSet {
   /** Advances every indicator over one bar without reading them: a warm-up needs only the state. */
   private feed(bar: Bar): void {
     if (this.lastTime !== null && bar.t <= this.lastTime) {
-      throw new Error(`bars must be added in time order: ${new Date(bar.t).toISOString()} after ${new Date(this.lastTime).toISOString()}`);
+      throw new Error(
+        `bars must be added in time order: ${new Date(bar.t).toISOString()} after ${new Date(this.lastTime).toISOString()}`,
+      );
     }
     this.lastTime = bar.t;
     this.inputs++;

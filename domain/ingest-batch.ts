@@ -40,7 +40,11 @@ export interface NewBars {
  * a series lives in one shard, where a key's sequence numbers only grow) and a new record for
  * an old bar time (a producer retry).
  */
-export function selectNewBars(bars: readonly IngestBar[], lastBarTime: number | null, lastSeq: string | null = null): NewBars {
+export function selectNewBars(
+  bars: readonly IngestBar[],
+  lastBarTime: number | null,
+  lastSeq: string | null = null,
+): NewBars {
   const fresh: IngestBar[] = [];
   let newest = lastBarTime ?? Number.NEGATIVE_INFINITY;
   let highest = lastSeq;

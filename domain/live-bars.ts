@@ -75,7 +75,9 @@ export class LiveBarAssembler {
     }
     if (state.forming && start > state.forming.t) actions.push(...this.close(symbol, state));
     const f = state.forming;
-    state.forming = f ? { ...f, h: Math.max(f.h, price), l: Math.min(f.l, price), c: price, v: f.v + size } : { t: start, o: price, h: price, l: price, c: price, v: size };
+    state.forming = f
+      ? { ...f, h: Math.max(f.h, price), l: Math.min(f.l, price), c: price, v: f.v + size }
+      : { t: start, o: price, h: price, l: price, c: price, v: size };
     return actions;
   }
 
@@ -121,7 +123,8 @@ export class LiveBarAssembler {
       }
     }
     for (const [symbol, state] of this.symbols) {
-      if (state.forming && !state.pendingGap && this.clock >= state.forming.t + this.intervalMs + this.latenessMs) actions.push(...this.close(symbol, state));
+      if (state.forming && !state.pendingGap && this.clock >= state.forming.t + this.intervalMs + this.latenessMs)
+        actions.push(...this.close(symbol, state));
     }
     return actions;
   }

@@ -8,12 +8,20 @@ import { TICKER_PATTERN, TICKER_RULE } from './ticker-symbol';
 export const SCHEMA_VERSION = 1;
 export const INTERVALS = ['1m', '5m', '15m', '1h', '1d'] as const;
 export type BarInterval = (typeof INTERVALS)[number];
-export const INTERVAL_MS: Record<BarInterval, number> = { '1m': 60_000, '5m': 300_000, '15m': 900_000, '1h': 3_600_000, '1d': 86_400_000 };
+export const INTERVAL_MS: Record<BarInterval, number> = {
+  '1m': 60_000,
+  '5m': 300_000,
+  '15m': 900_000,
+  '1h': 3_600_000,
+  '1d': 86_400_000,
+};
 
 export const tickerSchema = z.string().regex(TICKER_PATTERN, TICKER_RULE);
 
 const price = (field: string) =>
-  z.number({ error: `${field} must be a number` }).refine((n) => Number.isFinite(n) && n > 0, `${field} must be a finite positive number`);
+  z
+    .number({ error: `${field} must be a number` })
+    .refine((n) => Number.isFinite(n) && n > 0, `${field} must be a finite positive number`);
 
 const barEventSchema = z
   .object({
@@ -61,20 +69,36 @@ export function parseMarketEvent(data: Uint8Array | string): ParseResult {
   }
   const version = (json as Record<string, unknown>).v;
   if (version !== SCHEMA_VERSION) {
-    return { ok: false, reason: `unknown schema version ${JSON.stringify(version ?? null)} (supported: ${SCHEMA_VERSION})` };
+    return {
+      ok: false,
+      reason: `unknown schema version ${JSON.stringify(version ?? null)} (supported: ${SCHEMA_VERSION})`,
+    };
   }
   const parsed = barEventSchema.safeParse(json);
   if (!parsed.success) {
     return {
       ok: false,
-      reason: parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '),
+      reason: parsed.error.issues
+        .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+        .join('; '),
     };
   }
   return { ok: true, event: parsed.data };
 }
 
 export function barEvent(ticker: string, interval: BarInterval, bar: Bar): BarEvent {
-  return { v: SCHEMA_VERSION, type: 'bar', ticker, interval, t: new Date(bar.t).toISOString(), o: bar.o, h: bar.h, l: bar.l, c: bar.c, vol: bar.v };
+  return {
+    v: SCHEMA_VERSION,
+    type: 'bar',
+    ticker,
+    interval,
+    t: new Date(bar.t).toISOString(),
+    o: bar.o,
+    h: bar.h,
+    l: bar.l,
+    c: bar.c,
+    vol: bar.v,
+  };
 }
 
 export function encodeMarketEvent(event: BarEvent): string {

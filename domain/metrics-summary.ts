@@ -29,7 +29,12 @@ export interface MetricsSummary {
   lag: { series: number; medianSeconds: number | null; worst: SeriesLag[] };
   /** Per bar, Kinesis arrival → stored, from the histogram (bucket-interpolated). */
   freshnessMs: { bars: number; p50: number | null; p95: number | null; p99: number | null };
-  temporal: { activityFailures: number; workflowTaskFailures: number; activityScheduleToStartP95Ms: number | null; activitySlotsAvailable: number | null };
+  temporal: {
+    activityFailures: number;
+    workflowTaskFailures: number;
+    activityScheduleToStartP95Ms: number | null;
+    activitySlotsAvailable: number | null;
+  };
 }
 
 const TEMPORAL = {
@@ -39,11 +44,13 @@ const TEMPORAL = {
   slotsAvailable: 'temporal_worker_task_slots_available',
 };
 
-const sum = (samples: readonly Sample[], name: string) => samples.filter((s) => s.name === name).reduce((total, s) => total + s.value, 0);
+const sum = (samples: readonly Sample[], name: string) =>
+  samples.filter((s) => s.name === name).reduce((total, s) => total + s.value, 0);
 
 function sumBy(samples: readonly Sample[], name: string, label: string): Record<string, number> {
   const totals: Record<string, number> = {};
-  for (const s of samples) if (s.name === name) totals[s.labels[label] ?? '?'] = (totals[s.labels[label] ?? '?'] ?? 0) + s.value;
+  for (const s of samples)
+    if (s.name === name) totals[s.labels[label] ?? '?'] = (totals[s.labels[label] ?? '?'] ?? 0) + s.value;
   return totals;
 }
 
@@ -84,8 +91,12 @@ export function summarizeMetrics(samples: readonly Sample[], names: SummaryNames
     .sort((a, b) => b.seconds - a.seconds);
   const sortedSeconds = lags.map((l) => l.seconds).sort((a, b) => a - b);
   const shardBehindMs: Record<string, number> = {};
-  for (const s of samples) if (s.name === names.shardBehind) shardBehindMs[s.labels.shard ?? '?'] = Math.max(shardBehindMs[s.labels.shard ?? '?'] ?? 0, s.value);
-  const slots = samples.filter((s) => s.name === TEMPORAL.slotsAvailable && /activity/i.test(s.labels.worker_type ?? ''));
+  for (const s of samples)
+    if (s.name === names.shardBehind)
+      shardBehindMs[s.labels.shard ?? '?'] = Math.max(shardBehindMs[s.labels.shard ?? '?'] ?? 0, s.value);
+  const slots = samples.filter(
+    (s) => s.name === TEMPORAL.slotsAvailable && /activity/i.test(s.labels.worker_type ?? ''),
+  );
   return {
     barsStored: sum(samples, names.barsStored),
     deadLettered: sum(samples, names.deadLettered),
@@ -105,7 +116,11 @@ export function summarizeMetrics(samples: readonly Sample[], names: SummaryNames
       p95: histogramQuantile(samples, names.freshness, 0.95),
       p99: histogramQuantile(samples, names.freshness, 0.99),
     },
-    lag: { series: lags.length, medianSeconds: sortedSeconds.length ? sortedSeconds[Math.floor((sortedSeconds.length - 1) / 2)]! : null, worst: lags.slice(0, worstCount) },
+    lag: {
+      series: lags.length,
+      medianSeconds: sortedSeconds.length ? sortedSeconds[Math.floor((sortedSeconds.length - 1) / 2)]! : null,
+      worst: lags.slice(0, worstCount),
+    },
     temporal: {
       activityFailures: sum(samples, TEMPORAL.activityFailures),
       workflowTaskFailures: sum(samples, TEMPORAL.workflowTaskFailures),

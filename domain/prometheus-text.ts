@@ -20,7 +20,8 @@ export function parsePrometheusText(text: string): Sample[] {
     const match = SAMPLE_LINE.exec(line);
     const value = match ? parseValue(match[3]!) : undefined;
     const labels = match ? parseLabels(match[2] ?? '') : undefined;
-    if (!match || value === undefined || !labels) throw new Error(`line ${index + 1} is not a Prometheus sample: ${line.slice(0, 120)}`);
+    if (!match || value === undefined || !labels)
+      throw new Error(`line ${index + 1} is not a Prometheus sample: ${line.slice(0, 120)}`);
     samples.push({ name: match[1]!, labels, value });
   });
   return samples;

@@ -43,12 +43,19 @@ export interface QuantileHoldout {
  */
 export function quantileMetrics(holdout: QuantileHoldout, forecast: readonly (readonly number[])[]): QuantileMetrics {
   const { levels, horizon } = holdout;
-  if (forecast.length !== holdout.actual.length) throw new RangeError(`${forecast.length} forecast rows for ${holdout.actual.length} holdout rows`);
-  const rows = holdout.actual.flatMap((actual, i) => (holdout.baseline[i] ? [{ actual, t: holdout.times[i]!, model: forecast[i]!, baseline: holdout.baseline[i]! }] : []));
+  if (forecast.length !== holdout.actual.length)
+    throw new RangeError(`${forecast.length} forecast rows for ${holdout.actual.length} holdout rows`);
+  const rows = holdout.actual.flatMap((actual, i) =>
+    holdout.baseline[i] ? [{ actual, t: holdout.times[i]!, model: forecast[i]!, baseline: holdout.baseline[i]! }] : [],
+  );
   if (rows.length < 2) throw new RangeError('fewer than 2 holdout rows have a baseline forecast to compare with');
   const actual = rows.map((r) => r.actual);
   const column = (which: 'model' | 'baseline', k: number) => rows.map((r) => r[which][k]!);
-  const perLevel = levels.map((level, k) => ({ level, model: pinballLoss(actual, column('model', k), level), baseline: pinballLoss(actual, column('baseline', k), level) }));
+  const perLevel = levels.map((level, k) => ({
+    level,
+    model: pinballLoss(actual, column('model', k), level),
+    baseline: pinballLoss(actual, column('baseline', k), level),
+  }));
   const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
   const modelPinball = mean(perLevel.map((p) => p.model));
   const baselinePinball = mean(perLevel.map((p) => p.baseline));
@@ -56,9 +63,13 @@ export function quantileMetrics(holdout: QuantileHoldout, forecast: readonly (re
   const alpha = 1 - (levels[top]! - levels[0]!);
   const coverage = intervalCoverage(actual, column('model', 0), column('model', top), 1 - alpha);
   const width = (which: 'model' | 'baseline') => mean(rows.map((r) => r[which][top]! - r[which][0]!));
-  const rowPinball = (quantiles: readonly number[], y: number) => mean(levels.map((level, k) => pinball(y - quantiles[k]!, level)));
+  const rowPinball = (quantiles: readonly number[], y: number) =>
+    mean(levels.map((level, k) => pinball(y - quantiles[k]!, level)));
   const differentials = rows.map((r) => rowPinball(r.baseline, r.actual) - rowPinball(r.model, r.actual));
-  const perTime = perTimeMeans(differentials, rows.map((r) => r.t));
+  const perTime = perTimeMeans(
+    differentials,
+    rows.map((r) => r.t),
+  );
   const dm = perTime.length >= 2 ? dieboldMarianoTest(perTime, horizon) : { corrected: 0, pValue: 1 };
   return {
     quantileRows: rows.length,
@@ -68,7 +79,9 @@ export function quantileMetrics(holdout: QuantileHoldout, forecast: readonly (re
     coverageNominal: coverage.nominal,
     coveragePValue: coverage.pValue,
     widthRatio: width('model') / width('baseline'),
-    intervalScoreRatio: intervalScore(actual, column('model', 0), column('model', top), alpha) / intervalScore(actual, column('baseline', 0), column('baseline', top), alpha),
+    intervalScoreRatio:
+      intervalScore(actual, column('model', 0), column('model', top), alpha) /
+      intervalScore(actual, column('baseline', 0), column('baseline', top), alpha),
     dmPinball: dm.corrected,
     dmPinballPValue: dm.pValue,
     ...Object.fromEntries(perLevel.map((p) => [`pinballRatio@${p.level}`, p.model / p.baseline])),

@@ -44,7 +44,13 @@ export function routeRecords(
         ? `partition key ${JSON.stringify(record.partitionKey)} does not match ticker ${parsed.event.ticker}`
         : refuse(parsed.event.ticker, parsed.event.interval);
     if (reason !== undefined || !parsed.ok) {
-      rejected.push({ seq: record.seq, partitionKey: record.partitionKey, reason: reason ?? 'invalid', raw: Buffer.from(record.data).toString('utf8'), arrivedAt: record.arrivedAt });
+      rejected.push({
+        seq: record.seq,
+        partitionKey: record.partitionKey,
+        reason: reason ?? 'invalid',
+        raw: Buffer.from(record.data).toString('utf8'),
+        arrivedAt: record.arrivedAt,
+      });
       continue;
     }
     const { ticker, interval } = parsed.event;
@@ -57,9 +63,12 @@ export function routeRecords(
   for (const { ticker, interval, bars } of series.values()) {
     for (let i = 0; i < bars.length; i += maxBarsPerBatch) {
       const slice = bars.slice(i, i + maxBarsPerBatch);
-      batches.push({ ticker, interval, batch: { batchId: batchIdOf(shardId, slice[0]!.seq, slice[slice.length - 1]!.seq), bars: slice } });
+      batches.push({
+        ticker,
+        interval,
+        batch: { batchId: batchIdOf(shardId, slice[0]!.seq, slice[slice.length - 1]!.seq), bars: slice },
+      });
     }
   }
   return { batches, rejected };
 }
-

@@ -64,7 +64,10 @@ export class SyntheticMarket {
       const low = Math.min(open, close) * (1 - wick());
       const volume = Math.round(1e6 * Math.exp(0.5 * this.normal()) * (1 + 20 * Math.abs(logReturn)));
       this.closes[i] = close;
-      return { ticker: syntheticTickerName(i), bar: { t, o: open, h: high, l: Math.max(low, 1e-6), c: close, v: volume } };
+      return {
+        ticker: syntheticTickerName(i),
+        bar: { t, o: open, h: high, l: Math.max(low, 1e-6), c: close, v: volume },
+      };
     });
   }
 }

@@ -27,12 +27,20 @@ export interface WalkForwardSplit {
  * holdout; a training row is kept only if its target (the close `horizon` bars ahead) is
  * also before the holdout, so no training label peeks into the test period (gap = horizon).
  */
-export function walkForwardSplit(series: readonly SeriesRows[], horizon: number, holdoutFraction: number): WalkForwardSplit {
-  if (!(holdoutFraction > 0 && holdoutFraction < 1)) throw new RangeError(`holdoutFraction must be in (0, 1), got ${holdoutFraction}`);
-  const labelled = series.flatMap(({ ticker, rows }) => rows.filter((r) => r.target !== null).map((r) => ({ ...r, ticker }) as LabelledRow));
+export function walkForwardSplit(
+  series: readonly SeriesRows[],
+  horizon: number,
+  holdoutFraction: number,
+): WalkForwardSplit {
+  if (!(holdoutFraction > 0 && holdoutFraction < 1))
+    throw new RangeError(`holdoutFraction must be in (0, 1), got ${holdoutFraction}`);
+  const labelled = series.flatMap(({ ticker, rows }) =>
+    rows.filter((r) => r.target !== null).map((r) => ({ ...r, ticker }) as LabelledRow),
+  );
   const times = [...new Set(labelled.map((r) => r.t))].sort((a, b) => a - b);
   const holdoutStart = times[Math.floor(times.length * (1 - holdoutFraction))];
-  if (holdoutStart === undefined || times.length < 2) throw new RangeError(`not enough labelled bars to split (${labelled.length})`);
+  if (holdoutStart === undefined || times.length < 2)
+    throw new RangeError(`not enough labelled bars to split (${labelled.length})`);
 
   const train: LabelledRow[] = [];
   const holdout: LabelledRow[] = [];
@@ -44,7 +52,9 @@ export function walkForwardSplit(series: readonly SeriesRows[], horizon: number,
     });
   }
   if (train.length === 0 || holdout.length < 2) {
-    throw new RangeError(`walk-forward split left ${train.length} training and ${holdout.length} holdout rows; more history is needed`);
+    throw new RangeError(
+      `walk-forward split left ${train.length} training and ${holdout.length} holdout rows; more history is needed`,
+    );
   }
   return {
     train,

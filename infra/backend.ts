@@ -10,7 +10,12 @@ import type { InfraSettings } from './settings';
  */
 export function useBackend(stack: TerraformStack, id: string, settings: InfraSettings): void {
   if (settings.stateBucket) {
-    new S3Backend(stack, { bucket: settings.stateBucket, key: `${settings.env}/${id}.tfstate`, region: settings.region, encrypt: true });
+    new S3Backend(stack, {
+      bucket: settings.stateBucket,
+      key: `${settings.env}/${id}.tfstate`,
+      region: settings.region,
+      encrypt: true,
+    });
     // S3-native state locking (Terraform ≥ 1.10); cdktf 0.21's S3Backend has no field for it yet.
     stack.addOverride('terraform.backend.s3.use_lockfile', true);
   } else {

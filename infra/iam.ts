@@ -16,10 +16,17 @@ export interface Statement {
  */
 export const UNSCOPABLE_ACTIONS = new Set(['ecr:GetAuthorizationToken', 'cloudwatch:PutMetricData']);
 
-export const policy = (statements: Statement[]): string => JSON.stringify({ Version: '2012-10-17', Statement: statements });
+export const policy = (statements: Statement[]): string =>
+  JSON.stringify({ Version: '2012-10-17', Statement: statements });
 
 /** A role for one AWS service principal with one inline policy. */
-export function serviceRole(scope: Construct, id: string, name: string, principal: string, statements: Statement[]): IamRole {
+export function serviceRole(
+  scope: Construct,
+  id: string,
+  name: string,
+  principal: string,
+  statements: Statement[],
+): IamRole {
   const role = new IamRole(scope, id, {
     name,
     assumeRolePolicy: JSON.stringify({

@@ -22,7 +22,9 @@ const outputsSchema = z.object({
 export function awsEnvFromOutputs(outputs: unknown): Record<string, string> {
   const parsed = outputsSchema.safeParse(outputs);
   if (!parsed.success) {
-    throw new Error(`not the services stack's \`terraform output -json\`: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new Error(
+      `not the services stack's \`terraform output -json\`: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   const o = parsed.data;
   return {

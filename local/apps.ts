@@ -21,7 +21,10 @@ export interface LiveMarketOptions {
 
 export const DEFAULT_LIVE_MARKET: LiveMarketOptions = { tickers: 50, interval: '1m', history: 240 };
 
-const tickflowCommand = (...args: string[]) => ({ command: process.execPath, args: [path.join(repoRoot, 'bin', 'tickflow.js'), ...args] });
+const tickflowCommand = (...args: string[]) => ({
+  command: process.execPath,
+  args: [path.join(repoRoot, 'bin', 'tickflow.js'), ...args],
+});
 
 /**
  * The token the background API guards mutations with: TICKFLOW_API_TOKEN when set, else one made
@@ -38,9 +41,15 @@ export function apiToken(config: TickflowConfig): string {
   return token;
 }
 
-export function appSpecs(config: TickflowConfig, options: { token?: string; market?: LiveMarketOptions } = {}): AppSpec[] {
+export function appSpecs(
+  config: TickflowConfig,
+  options: { token?: string; market?: LiveMarketOptions } = {},
+): AppSpec[] {
   const market = options.market ?? DEFAULT_LIVE_MARKET;
-  const requires = { path: path.join(repoRoot, 'node_modules', 'tsx'), hint: 'the npm packages are not installed: run `npm run setup` (local/install.sh)' };
+  const requires = {
+    path: path.join(repoRoot, 'node_modules', 'tsx'),
+    hint: 'the npm packages are not installed: run `npm run setup` (local/install.sh)',
+  };
   const metricsPort = config.metrics.bindAddress ? [Number(config.metrics.bindAddress.split(':')[1])] : [];
   const apiUrl = `http://${config.api.host}:${config.api.port}`;
   return [
@@ -67,7 +76,17 @@ export function appSpecs(config: TickflowConfig, options: { token?: string; mark
     {
       name: 'market',
       description: `synthetic live market: ${market.tickers} tickers, one ${market.interval} bar each as each ${market.interval} closes`,
-      ...tickflowCommand('produce', 'synthetic', '--live', '--tickers', String(market.tickers), '--interval', market.interval, '--bars', String(market.history)),
+      ...tickflowCommand(
+        'produce',
+        'synthetic',
+        '--live',
+        '--tickers',
+        String(market.tickers),
+        '--interval',
+        market.interval,
+        '--bars',
+        String(market.history),
+      ),
       ports: [],
       url: `kinesis stream ${config.stream.name}`,
       requires,

@@ -1,5 +1,14 @@
-import { CreateStreamCommand, DescribeStreamSummaryCommand, ResourceNotFoundException as KinesisNotFound, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException as TableNotFound } from '@aws-sdk/client-dynamodb';
+import {
+  CreateStreamCommand,
+  DescribeStreamSummaryCommand,
+  ResourceNotFoundException as KinesisNotFound,
+  type KinesisClient,
+} from '@aws-sdk/client-kinesis';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  ResourceNotFoundException as TableNotFound,
+} from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import type { AwsClients } from '../clients/aws';
@@ -19,16 +28,18 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export async function bootstrapResources(config: TickflowConfig, aws: AwsClients): Promise<BootstrapReport> {
   const [stream, tables, bucket, topic] = await Promise.all([
     ensureStream(config, aws),
-    Promise.all(tableDefinitions(config.tables).map(async (definition) => {
-      try {
-        await aws.dynamodb.send(new DescribeTableCommand({ TableName: definition.TableName }));
-        return { name: definition.TableName!, created: false };
-      } catch (error) {
-        if (!(error instanceof TableNotFound)) throw error;
-        await aws.dynamodb.send(new CreateTableCommand(definition));
-        return { name: definition.TableName!, created: true };
-      }
-    })),
+    Promise.all(
+      tableDefinitions(config.tables).map(async (definition) => {
+        try {
+          await aws.dynamodb.send(new DescribeTableCommand({ TableName: definition.TableName }));
+          return { name: definition.TableName!, created: false };
+        } catch (error) {
+          if (!(error instanceof TableNotFound)) throw error;
+          await aws.dynamodb.send(new CreateTableCommand(definition));
+          return { name: definition.TableName!, created: true };
+        }
+      }),
+    ),
     (async () => {
       try {
         await aws.s3.send(new HeadBucketCommand({ Bucket: config.bucket }));
@@ -50,7 +61,9 @@ async function ensureStream(config: TickflowConfig, aws: AwsClients): Promise<Bo
     await describe();
   } catch (error) {
     if (!(error instanceof KinesisNotFound)) throw error;
-    await aws.kinesis.send(new CreateStreamCommand({ StreamName: config.stream.name, ShardCount: config.stream.shards }));
+    await aws.kinesis.send(
+      new CreateStreamCommand({ StreamName: config.stream.name, ShardCount: config.stream.shards }),
+    );
     created = true;
   }
   return { name: config.stream.name, shards: await untilStreamActive(aws.kinesis, config.stream.name), created };
@@ -59,7 +72,9 @@ async function ensureStream(config: TickflowConfig, aws: AwsClients): Promise<Bo
 /** Waits (up to 10 s) until a stream just created is ACTIVE; answers its open shard count. */
 export async function untilStreamActive(kinesis: KinesisClient, streamName: string): Promise<number> {
   for (let i = 0; i < 100; i++) {
-    const { StreamDescriptionSummary: summary } = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
+    const { StreamDescriptionSummary: summary } = await kinesis.send(
+      new DescribeStreamSummaryCommand({ StreamName: streamName }),
+    );
     if (summary?.StreamStatus === 'ACTIVE') return summary.OpenShardCount ?? 0;
     await sleep(100);
   }

@@ -32,7 +32,10 @@ export interface ServiceSpec extends ProcessSpec {
 }
 
 /** A service that is one of local/'s TypeScript entry points, run by this Node through tsx. */
-const nodeScript = (script: string, ...args: string[]) => ({ command: process.execPath, args: ['--import', 'tsx', path.join(repoRoot, 'local', script), ...args] });
+const nodeScript = (script: string, ...args: string[]) => ({
+  command: process.execPath,
+  args: ['--import', 'tsx', path.join(repoRoot, 'local', script), ...args],
+});
 
 export function serviceSpecs(config: TickflowConfig): ServiceSpec[] {
   const data = path.join(config.home, 'data');
@@ -46,20 +49,30 @@ export function serviceSpecs(config: TickflowConfig): ServiceSpec[] {
       description: 'Temporal dev server (SQLite-backed) and Web UI',
       command: path.join(venvBin, 'temporal'),
       args: [
-        'server', 'start-dev',
-        '--ip', '127.0.0.1',
-        '--port', String(ports.temporal),
-        '--ui-port', String(ports.temporalUi),
-        '--db-filename', path.join(data, 'temporal.sqlite'),
-        '--namespace', config.temporal.namespace,
-        '--log-level', 'warn',
+        'server',
+        'start-dev',
+        '--ip',
+        '127.0.0.1',
+        '--port',
+        String(ports.temporal),
+        '--ui-port',
+        String(ports.temporalUi),
+        '--db-filename',
+        path.join(data, 'temporal.sqlite'),
+        '--namespace',
+        config.temporal.namespace,
+        '--log-level',
+        'warn',
         // WAL without an fsync per commit: survives a crash of the server process (what the drills
         // exercise), not a power loss — the right trade for a laptop stack, and it removes the I/O wait.
-        '--sqlite-pragma', 'journal_mode=wal',
-        '--sqlite-pragma', 'synchronous=normal',
+        '--sqlite-pragma',
+        'journal_mode=wal',
+        '--sqlite-pragma',
+        'synchronous=normal',
         // The server hands an activity that a workflow task schedules straight back to the worker
         // that completed the task: one task-queue round trip less per batch (on in Temporal Cloud).
-        '--dynamic-config-value', 'system.enableActivityEagerExecution=true',
+        '--dynamic-config-value',
+        'system.enableActivityEagerExecution=true',
         '--ui-disable-news-fetch',
         ...Object.entries(SEARCH_ATTRIBUTE_TYPES).flatMap(([key, type]) => ['--search-attribute', `${key}=${type}`]),
       ],
@@ -77,7 +90,10 @@ export function serviceSpecs(config: TickflowConfig): ServiceSpec[] {
       dataDirs: [path.join(data, 'kinesis')],
       keepsDataOnRestart: true,
       url: `http://127.0.0.1:${ports.kinesis}`,
-      requires: { path: path.join(repoRoot, 'node_modules', 'kinesalite'), hint: `kinesalite is not installed: ${setupHint}` },
+      requires: {
+        path: path.join(repoRoot, 'node_modules', 'kinesalite'),
+        hint: `kinesalite is not installed: ${setupHint}`,
+      },
     },
     dynamodbSpec(config, dynamoLib, setupHint),
     {
@@ -93,13 +109,16 @@ export function serviceSpecs(config: TickflowConfig): ServiceSpec[] {
     },
     {
       name: 'sagemaker',
-      description: 'SageMaker (tickflow\'s local control plane + runtime; runs model/ train and serve)',
+      description: "SageMaker (tickflow's local control plane + runtime; runs model/ train and serve)",
       ...nodeScript('sagemaker-server.ts', String(ports.sagemaker), path.join(data, 'sagemaker')),
       ports: [ports.sagemaker],
       dataDirs: [path.join(data, 'sagemaker')],
       keepsDataOnRestart: true,
       url: `http://127.0.0.1:${ports.sagemaker}`,
-      requires: { path: path.join(venvBin, 'python'), hint: `the Python venv with XGBoost is not installed: ${setupHint}` },
+      requires: {
+        path: path.join(venvBin, 'python'),
+        hint: `the Python venv with XGBoost is not installed: ${setupHint}`,
+      },
     },
   ];
 }
@@ -113,9 +132,11 @@ function dynamodbSpec(config: TickflowConfig, dynamoLib: string, setupHint: stri
     args: [
       `-Dsqlite4java.library.path=${dynamoLib}`,
       '-Xmx1g',
-      '-cp', `${dynamoLib}/*`,
+      '-cp',
+      `${dynamoLib}/*`,
       'com.amazonaws.services.dynamodbv2.local.main.ServerRunner',
-      '-port', String(config.ports.dynamodb),
+      '-port',
+      String(config.ports.dynamodb),
       ...(storage.storage === 'memory' ? ['-inMemory'] : ['-dbPath', storage.dir]),
       '-sharedDb',
       // Otherwise it tries to send telemetry (nothing may reach the network at run time) and

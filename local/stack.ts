@@ -22,7 +22,11 @@ export class StackError extends Error {
   override name = 'StackError';
 }
 
-const dirs = (config: TickflowConfig) => ({ run: path.join(config.home, 'run'), logs: path.join(config.home, 'logs'), data: path.join(config.home, 'data') });
+const dirs = (config: TickflowConfig) => ({
+  run: path.join(config.home, 'run'),
+  logs: path.join(config.home, 'logs'),
+  data: path.join(config.home, 'data'),
+});
 const pidFile = (config: TickflowConfig, name: string) => path.join(dirs(config).run, `${name}.pid`);
 export const logFile = (config: TickflowConfig, name: string) => path.join(dirs(config).logs, `${name}.log`);
 
@@ -61,7 +65,8 @@ async function inspect(config: TickflowConfig, spec: ServiceSpec | AppSpec): Pro
   const pid = ownPid(config, spec.name);
   const base = { name: spec.name, description: spec.description, url: spec.url, log: logFile(config, spec.name) };
   if (!spec.ports.length) return pid ? { ...base, status: 'running', pid } : { ...base, status: 'stopped' };
-  if (open.every(Boolean)) return { ...base, status: pid ? 'running' : 'running (not started by tickflow)', ...(pid ? { pid } : {}) };
+  if (open.every(Boolean))
+    return { ...base, status: pid ? 'running' : 'running (not started by tickflow)', ...(pid ? { pid } : {}) };
   if (open.some(Boolean) || pid) return { ...base, status: 'partly up', ...(pid ? { pid } : {}) };
   return { ...base, status: 'stopped' };
 }
@@ -72,15 +77,25 @@ function tail(file: string, lines = 15): string {
 }
 
 async function start(config: TickflowConfig, spec: ServiceSpec | AppSpec, timeoutMs: number): Promise<ServiceReport> {
-  if (!existsSync(spec.requires.path)) throw new StackError(`${spec.name}: ${spec.requires.hint} (missing ${spec.requires.path})`);
+  if (!existsSync(spec.requires.path))
+    throw new StackError(`${spec.name}: ${spec.requires.hint} (missing ${spec.requires.path})`);
   for (const dir of 'dataDirs' in spec ? spec.dataDirs : []) mkdirSync(dir, { recursive: true });
   const log = logFile(config, spec.name);
   const out = openSync(log, 'a');
-  const child = spawn(spec.command, spec.args, { cwd: repoRoot, detached: true, stdio: ['ignore', out, out], env: { ...process.env, ...spec.env } });
+  const child = spawn(spec.command, spec.args, {
+    cwd: repoRoot,
+    detached: true,
+    stdio: ['ignore', out, out],
+    env: { ...process.env, ...spec.env },
+  });
   closeSync(out);
   const exited = new Promise<string>((resolve) => {
     child.once('error', (error: NodeJS.ErrnoException) =>
-      resolve(error.code === 'ENOENT' ? `"${spec.command}" was not found on PATH${spec.command === 'java' ? ': DynamoDB Local needs a Java 17+ runtime' : ''}` : error.message),
+      resolve(
+        error.code === 'ENOENT'
+          ? `"${spec.command}" was not found on PATH${spec.command === 'java' ? ': DynamoDB Local needs a Java 17+ runtime' : ''}`
+          : error.message,
+      ),
     );
     child.once('exit', (code, signal) => resolve(`exited with ${signal ?? `code ${code}`}`));
   });
@@ -99,7 +114,9 @@ async function start(config: TickflowConfig, spec: ServiceSpec | AppSpec, timeou
   }
   rmSync(pidFile(config, spec.name), { force: true });
   if (!failure) killGroup(child.pid, 'SIGKILL');
-  throw new StackError(`${spec.name} did not come up${failure ? `: ${failure}` : ` within ${timeoutMs / 1000}s`}. Last lines of ${log}:\n${tail(log)}`);
+  throw new StackError(
+    `${spec.name} did not come up${failure ? `: ${failure}` : ` within ${timeoutMs / 1000}s`}. Last lines of ${log}:\n${tail(log)}`,
+  );
 }
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {
@@ -115,7 +132,10 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
 }
 
 /** Starts every service (or those `only` names) that is not already up, in parallel, and waits until each answers. */
-export async function stackUp(config: TickflowConfig, options: { timeoutMs?: number; only?: Array<ServiceSpec['name']> } = {}): Promise<ServiceReport[]> {
+export async function stackUp(
+  config: TickflowConfig,
+  options: { timeoutMs?: number; only?: Array<ServiceSpec['name']> } = {},
+): Promise<ServiceReport[]> {
   for (const dir of Object.values(dirs(config))) mkdirSync(dir, { recursive: true });
   const specs = serviceSpecs(config).filter((spec) => !options.only || options.only.includes(spec.name));
   return Promise.all(
@@ -124,7 +144,10 @@ export async function stackUp(config: TickflowConfig, options: { timeoutMs?: num
       if (report.status === 'running' || report.status === 'running (not started by tickflow)') return report;
       if (report.status === 'partly up') {
         if (report.pid) await stopPid(report.pid, spec);
-        else throw new StackError(`${spec.name}: port(s) ${spec.ports.join(', ')} are partly in use by another program; free them or choose other ports (docs/configuration.md)`);
+        else
+          throw new StackError(
+            `${spec.name}: port(s) ${spec.ports.join(', ')} are partly in use by another program; free them or choose other ports (docs/configuration.md)`,
+          );
       }
       return start(config, spec, options.timeoutMs ?? 90_000);
     }),
@@ -139,7 +162,11 @@ async function stopPid(pid: number, spec: ProcessSpec): Promise<void> {
 }
 
 /** Starts each of the named apps (local/apps.ts) that is not already running; the stack must be up. */
-export async function startApps(config: TickflowConfig, specs: AppSpec[], timeoutMs = 60_000): Promise<ServiceReport[]> {
+export async function startApps(
+  config: TickflowConfig,
+  specs: AppSpec[],
+  timeoutMs = 60_000,
+): Promise<ServiceReport[]> {
   for (const dir of Object.values(dirs(config))) mkdirSync(dir, { recursive: true });
   return Promise.all(
     specs.map(async (spec) => {
@@ -151,7 +178,10 @@ export async function startApps(config: TickflowConfig, specs: AppSpec[], timeou
   );
 }
 
-async function stopAll(config: TickflowConfig, specs: Array<ServiceSpec | AppSpec>): Promise<Array<{ name: string; stopped: boolean }>> {
+async function stopAll(
+  config: TickflowConfig,
+  specs: Array<ServiceSpec | AppSpec>,
+): Promise<Array<{ name: string; stopped: boolean }>> {
   return Promise.all(
     specs.map(async (spec) => {
       const pid = ownPid(config, spec.name);
@@ -172,14 +202,25 @@ export async function stackDown(config: TickflowConfig): Promise<Array<{ name: s
 }
 
 /** Stops one service this stack started, keeps it down for `downMs` and until `whileDown` settles (a drill's move during the outage), and starts it again on the same data. */
-export async function restartService(config: TickflowConfig, name: ServiceSpec['name'], options: { downMs?: number; whileDown?: () => Promise<void> } = {}): Promise<ServiceReport> {
+export async function restartService(
+  config: TickflowConfig,
+  name: ServiceSpec['name'],
+  options: { downMs?: number; whileDown?: () => Promise<void> } = {},
+): Promise<ServiceReport> {
   const spec = serviceSpecs(config).find((s) => s.name === name)!;
-  if (!spec.keepsDataOnRestart) throw new StackError(`${name} keeps its data in memory (${spec.description}): a restart would lose it; stop and start the whole stack instead`);
+  if (!spec.keepsDataOnRestart)
+    throw new StackError(
+      `${name} keeps its data in memory (${spec.description}): a restart would lose it; stop and start the whole stack instead`,
+    );
   const pid = ownPid(config, name);
-  if (!pid) throw new StackError(`${name} is not running under this stack (${config.home}); start it with tickflow stack up`);
+  if (!pid)
+    throw new StackError(`${name} is not running under this stack (${config.home}); start it with tickflow stack up`);
   await stopPid(pid, spec);
   rmSync(pidFile(config, name), { force: true });
-  const failedWhileDown = await Promise.all([new Promise((r) => setTimeout(r, options.downMs ?? 0)), options.whileDown?.()]).then(
+  const failedWhileDown = await Promise.all([
+    new Promise((r) => setTimeout(r, options.downMs ?? 0)),
+    options.whileDown?.(),
+  ]).then(
     () => undefined,
     (error: unknown) => error,
   );
@@ -191,14 +232,19 @@ export async function restartService(config: TickflowConfig, name: ServiceSpec['
 
 /** Deletes everything the stack's services stored (the stack must be down): a fresh start for the test and bench stacks. */
 export function wipeStackData(config: TickflowConfig): void {
-  for (const dir of [dirs(config).data, ...serviceSpecs(config).flatMap((spec) => spec.dataDirs)]) rmSync(dir, { recursive: true, force: true });
+  for (const dir of [dirs(config).data, ...serviceSpecs(config).flatMap((spec) => spec.dataDirs)])
+    rmSync(dir, { recursive: true, force: true });
 }
 
-export async function stackStatus(config: TickflowConfig): Promise<{ services: ServiceReport[]; apps: ServiceReport[] }> {
-  const [services, apps] = await Promise.all([serviceSpecs(config), appSpecs(config)].map((specs) => Promise.all(specs.map((spec) => inspect(config, spec)))));
+export async function stackStatus(
+  config: TickflowConfig,
+): Promise<{ services: ServiceReport[]; apps: ServiceReport[] }> {
+  const [services, apps] = await Promise.all(
+    [serviceSpecs(config), appSpecs(config)].map((specs) => Promise.all(specs.map((spec) => inspect(config, spec)))),
+  );
   return { services: services!, apps: apps! };
 }
 
 /** Whether an app this stack started still runs (a demo's check on the worker it started). */
-export const appRunning = (config: TickflowConfig, name: AppSpec['name']): boolean => ownPid(config, name) !== undefined;
-
+export const appRunning = (config: TickflowConfig, name: AppSpec['name']): boolean =>
+  ownPid(config, name) !== undefined;

@@ -22,10 +22,21 @@ export class EmfCounters {
     if (this.counts.size === 0) return;
     const values = Object.fromEntries(this.counts);
     this.counts = new Map();
-    this.write(JSON.stringify({
-      _aws: { Timestamp: this.now(), CloudWatchMetrics: [{ Namespace: this.namespace, Dimensions: [[]], Metrics: Object.keys(values).map((Name) => ({ Name, Unit: 'Count' })) }] },
-      ...values,
-    }));
+    this.write(
+      JSON.stringify({
+        _aws: {
+          Timestamp: this.now(),
+          CloudWatchMetrics: [
+            {
+              Namespace: this.namespace,
+              Dimensions: [[]],
+              Metrics: Object.keys(values).map((Name) => ({ Name, Unit: 'Count' })),
+            },
+          ],
+        },
+        ...values,
+      }),
+    );
   }
 
   start(everyMs = 60_000): void {
@@ -40,4 +51,8 @@ export class EmfCounters {
 }
 
 /** The names the alarms of infra/ watch. */
-export const EMF_METRIC = { deadLettered: 'DeadLettered', batchesFailed: 'BatchesFailed', barsStored: 'BarsStored' } as const;
+export const EMF_METRIC = {
+  deadLettered: 'DeadLettered',
+  batchesFailed: 'BatchesFailed',
+  barsStored: 'BarsStored',
+} as const;

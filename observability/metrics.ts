@@ -17,7 +17,9 @@ export const METRIC = {
 } as const;
 
 const ENDPOINT_LATENCY_BUCKETS_MS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000];
-export const FRESHNESS_BUCKETS_MS = [10, 25, 50, 100, 250, 500, 750, 1000, 1500, 2500, 5000, 10000, 30000, 60000, 120000, 300000, 600000, 1800000];
+export const FRESHNESS_BUCKETS_MS = [
+  10, 25, 50, 100, 250, 500, 750, 1000, 1500, 2500, 5000, 10000, 30000, 60000, 120000, 300000, 600000, 1800000,
+];
 
 /**
  * The pipeline's own metrics. They are recorded on the Temporal runtime's meter, so one
@@ -36,14 +38,37 @@ export interface PipelineMetrics {
 /** `emf`, when given (on AWS), also receives the counts the CloudWatch alarms watch. */
 export function pipelineMetrics(meter: MetricMeter, emf?: EmfCounters): PipelineMetrics {
   const barsStored = meter.createCounter(METRIC.barsStored, 'bars', 'Bars stored with their indicators');
-  const freshness = meter.createHistogram(METRIC.freshness, 'float', 'ms', 'Per bar: its record reaching Kinesis → the bar stored with its indicators');
-  const tickerLag = meter.createGauge(METRIC.tickerLag, 'float', 's', 'Seconds from the newest stored bar reaching Kinesis to it being stored, per series');
-  const shardBehind = meter.createGauge(METRIC.shardBehind, 'int', 'ms', 'How far the shard reader is behind the tip of its shard (Kinesis MillisBehindLatest)');
-  const deadLettered = meter.createCounter(METRIC.deadLettered, 'records', 'Stream records written to the dead-letter table');
+  const freshness = meter.createHistogram(
+    METRIC.freshness,
+    'float',
+    'ms',
+    'Per bar: its record reaching Kinesis → the bar stored with its indicators',
+  );
+  const tickerLag = meter.createGauge(
+    METRIC.tickerLag,
+    'float',
+    's',
+    'Seconds from the newest stored bar reaching Kinesis to it being stored, per series',
+  );
+  const shardBehind = meter.createGauge(
+    METRIC.shardBehind,
+    'int',
+    'ms',
+    'How far the shard reader is behind the tip of its shard (Kinesis MillisBehindLatest)',
+  );
+  const deadLettered = meter.createCounter(
+    METRIC.deadLettered,
+    'records',
+    'Stream records written to the dead-letter table',
+  );
   const endpointLatency = meter.createHistogram(METRIC.endpointLatency, 'float', 'ms', 'InvokeEndpoint round trip');
   const endpointErrors = meter.createCounter(METRIC.endpointErrors, 'requests', 'InvokeEndpoint calls that failed');
   const retries = meter.createCounter(METRIC.batchRetries, 'attempts', 'Activity attempts after the first');
-  const failed = meter.createCounter(METRIC.batchesFailed, 'batches', 'Batches that failed for good and halted their ticker');
+  const failed = meter.createCounter(
+    METRIC.batchesFailed,
+    'batches',
+    'Batches that failed for good and halted their ticker',
+  );
   return {
     barsStored(ticker, interval, arrivals, storedAt) {
       barsStored.add(arrivals.length, { interval });
@@ -77,7 +102,10 @@ export function prometheusTelemetry(bindAddress: string): TelemetryOptions {
       prometheus: {
         bindAddress,
         countersTotalSuffix: true,
-        histogramBucketOverrides: { [METRIC.endpointLatency]: ENDPOINT_LATENCY_BUCKETS_MS, [METRIC.freshness]: FRESHNESS_BUCKETS_MS },
+        histogramBucketOverrides: {
+          [METRIC.endpointLatency]: ENDPOINT_LATENCY_BUCKETS_MS,
+          [METRIC.freshness]: FRESHNESS_BUCKETS_MS,
+        },
       },
     },
   };

@@ -19,7 +19,14 @@ export async function listFailedBatches(temporal: Client): Promise<FailedSeries[
   for await (const run of temporal.workflow.list({ query: FAILED_QUERY })) {
     const progress = await temporal.workflow.getHandle(run.workflowId).query(progressQuery);
     // Visibility lags a little behind: a ticker replayed a moment ago may still be listed.
-    if (progress.failure) found.push({ ticker: progress.ticker, interval: progress.interval, workflowId: run.workflowId, heldBatches: progress.pendingBatches, ...progress.failure });
+    if (progress.failure)
+      found.push({
+        ticker: progress.ticker,
+        interval: progress.interval,
+        workflowId: run.workflowId,
+        heldBatches: progress.pendingBatches,
+        ...progress.failure,
+      });
   }
   return found.sort((a, b) => a.failedAt - b.failedAt);
 }
@@ -29,9 +36,17 @@ export class UnknownBatchError extends Error {
 }
 
 /** Replays a failed batch by any of its ids: read again from the stream, then the ticker resumes. */
-export async function replayFailedBatch(temporal: Client, batchId: string): Promise<{ series: FailedSeries; bars: number }> {
+export async function replayFailedBatch(
+  temporal: Client,
+  batchId: string,
+): Promise<{ series: FailedSeries; bars: number }> {
   const series = (await listFailedBatches(temporal)).find((f) => f.batchIds.includes(batchId));
-  if (!series) throw new UnknownBatchError(`no ticker is halted on batch ${batchId} (\`tickflow failed\` lists the failed batches)`);
-  const result = await temporal.workflow.getHandle(series.workflowId).executeUpdate(replayFailedBatchUpdate, { args: [batchId] });
+  if (!series)
+    throw new UnknownBatchError(
+      `no ticker is halted on batch ${batchId} (\`tickflow failed\` lists the failed batches)`,
+    );
+  const result = await temporal.workflow
+    .getHandle(series.workflowId)
+    .executeUpdate(replayFailedBatchUpdate, { args: [batchId] });
   return { series, bars: result.bars };
 }

@@ -1,4 +1,9 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowIdConflictPolicy,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import type { TickflowConfig } from '../config/config';
 import type { ModelRecord, ModelRegistry } from '../store/model-registry';
 import { deployModelWorkflow } from '../workflows/deploy-model';
@@ -8,11 +13,21 @@ import { trainingWorkflowConfig } from '../workers/training-schedule';
 
 /** Model operations shared by the CLI (and the API): every change goes through a workflow. */
 
-export function startTraining(temporal: Client, config: TickflowConfig, options: { trigger: string; hyperparameters?: Record<string, string> }): Promise<WorkflowHandle<typeof trainingWorkflow>> {
+export function startTraining(
+  temporal: Client,
+  config: TickflowConfig,
+  options: { trigger: string; hyperparameters?: Record<string, string> },
+): Promise<WorkflowHandle<typeof trainingWorkflow>> {
   return temporal.workflow.start(trainingWorkflow, {
     workflowId: `training-${options.trigger}-${Date.now()}`,
     taskQueue: config.model.trainingTaskQueue,
-    args: [{ trigger: options.trigger, ...(options.hyperparameters ? { hyperparameters: options.hyperparameters } : {}), config: trainingWorkflowConfig(config) }],
+    args: [
+      {
+        trigger: options.trigger,
+        ...(options.hyperparameters ? { hyperparameters: options.hyperparameters } : {}),
+        config: trainingWorkflowConfig(config),
+      },
+    ],
   });
 }
 
@@ -21,10 +36,19 @@ export class ModelOperationError extends Error {
 }
 
 /** Deploys a registered version through the same workflow a promotion uses; one deployment at a time. */
-export async function deployVersion(temporal: Client, config: TickflowConfig, registry: ModelRegistry, version: string, reason: string) {
+export async function deployVersion(
+  temporal: Client,
+  config: TickflowConfig,
+  registry: ModelRegistry,
+  version: string,
+  reason: string,
+) {
   const record = await registry.get(version);
   if (!record) throw new ModelOperationError(`no model ${version} in the registry (see \`tickflow models\`)`);
-  if (!record.artifact) throw new ModelOperationError(`model ${version} has no artifact (its training ${record.decision === 'failed' ? 'failed' : 'is not finished'}); it cannot be deployed`);
+  if (!record.artifact)
+    throw new ModelOperationError(
+      `model ${version} has no artifact (its training ${record.decision === 'failed' ? 'failed' : 'is not finished'}); it cannot be deployed`,
+    );
   try {
     return await temporal.workflow.start(deployModelWorkflow, {
       workflowId: deployWorkflowId(config.sagemaker.endpointName),
@@ -33,7 +57,8 @@ export async function deployVersion(temporal: Client, config: TickflowConfig, re
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
     });
   } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) throw new ModelOperationError('a deployment is already running on this endpoint; wait for it to finish');
+    if (error instanceof WorkflowExecutionAlreadyStartedError)
+      throw new ModelOperationError('a deployment is already running on this endpoint; wait for it to finish');
     throw error;
   }
 }
@@ -43,7 +68,10 @@ export async function rollbackTarget(registry: ModelRegistry): Promise<{ from: s
   const [current, ...earlier] = await registry.deployments();
   if (!current) throw new ModelOperationError('nothing has been deployed yet, so there is nothing to roll back to');
   const target = earlier.find((d) => d.version !== current.version);
-  if (!target) throw new ModelOperationError(`${current.version} is the only model ever deployed; there is nothing to roll back to`);
+  if (!target)
+    throw new ModelOperationError(
+      `${current.version} is the only model ever deployed; there is nothing to roll back to`,
+    );
   return { from: current.version, to: target.version };
 }
 
@@ -61,7 +89,13 @@ export async function describeTrainingSchedule(temporal: Client): Promise<Schedu
   const recent = await Promise.all(
     description.info.recentActions.map(async (action) => {
       const workflowId = action.action.workflow.workflowId;
-      const status = await temporal.workflow.getHandle(workflowId, action.action.workflow.firstExecutionRunId).describe().then((d) => d.status.name, () => undefined);
+      const status = await temporal.workflow
+        .getHandle(workflowId, action.action.workflow.firstExecutionRunId)
+        .describe()
+        .then(
+          (d) => d.status.name,
+          () => undefined,
+        );
       return { workflowId, scheduledAt: action.scheduledAt.toISOString(), ...(status ? { status } : {}) };
     }),
   );
@@ -90,7 +124,10 @@ export function modelSummary(record: ModelRecord, inService: string | null) {
     'rank IC': f(m?.rankIc, 3),
     DM: f(m?.dmStat, 2),
     'pinball/baseline': f(m?.pinballRatio),
-    coverage: m?.coverage === undefined || m.coverageNominal === undefined ? '-' : `${(m.coverage * 100).toFixed(1)}% (of ${(m.coverageNominal * 100).toFixed(0)}%)`,
+    coverage:
+      m?.coverage === undefined || m.coverageNominal === undefined
+        ? '-'
+        : `${(m.coverage * 100).toFixed(1)}% (of ${(m.coverageNominal * 100).toFixed(0)}%)`,
     'p vs baseline': f(m?.dmPinballPValue, 3),
     reason: record.reason,
   };

@@ -9,7 +9,8 @@ export async function refusalsAsErrors<T>(work: () => Promise<T>, prefix = ''): 
   try {
     return await work();
   } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError) throw new UpdateRefusedError(`${prefix}${error.cause?.message ?? error.message}`);
+    if (error instanceof WorkflowUpdateFailedError)
+      throw new UpdateRefusedError(`${prefix}${error.cause?.message ?? error.message}`);
     throw error;
   }
 }

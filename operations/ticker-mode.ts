@@ -16,7 +16,9 @@ export interface TickerOperationDeps {
 
 /** The shard reader that owns a ticker's records now: the reader of the open shard its key hashes to. */
 export async function readerOf({ config, kinesis }: TickerOperationDeps, ticker: string): Promise<string> {
-  const open = shardsOwningKey(await listShards(kinesis, config.stream.name), ticker).find((s) => !s.SequenceNumberRange?.EndingSequenceNumber);
+  const open = shardsOwningKey(await listShards(kinesis, config.stream.name), ticker).find(
+    (s) => !s.SequenceNumberRange?.EndingSequenceNumber,
+  );
   if (!open?.ShardId) throw new Error(`no open shard of stream ${config.stream.name} owns ${ticker}`);
   return shardReaderWorkflowId(config.stream.name, open.ShardId);
 }
@@ -27,13 +29,30 @@ function tickerWithStart(deps: TickerOperationDeps, ticker: string, interval: Ba
 }
 
 /** Follow a ticker batch by batch in its workflow (on), or hand it back to the fast path (off). */
-export async function watchTicker(deps: TickerOperationDeps, ticker: string, interval: BarInterval, on: boolean): Promise<TickerProgress> {
+export async function watchTicker(
+  deps: TickerOperationDeps,
+  ticker: string,
+  interval: BarInterval,
+  on: boolean,
+): Promise<TickerProgress> {
   const reader = await readerOf(deps, ticker);
-  return deps.temporal.workflow.executeUpdateWithStart(watchUpdate, { args: [{ on, reader }], startWorkflowOperation: tickerWithStart(deps, ticker, interval) });
+  return deps.temporal.workflow.executeUpdateWithStart(watchUpdate, {
+    args: [{ on, reader }],
+    startWorkflowOperation: tickerWithStart(deps, ticker, interval),
+  });
 }
 
 /** Recomputes a ticker from `from` on; its workflow takes the ticker from the fast path for the time it takes. */
-export async function replaySeriesRange(deps: TickerOperationDeps, ticker: string, interval: BarInterval, from: number, to: number): Promise<ReplayRangeResult> {
+export async function replaySeriesRange(
+  deps: TickerOperationDeps,
+  ticker: string,
+  interval: BarInterval,
+  from: number,
+  to: number,
+): Promise<ReplayRangeResult> {
   const reader = await readerOf(deps, ticker);
-  return deps.temporal.workflow.executeUpdateWithStart(replayRangeUpdate, { args: [{ from, to, reader }], startWorkflowOperation: tickerWithStart(deps, ticker, interval) });
+  return deps.temporal.workflow.executeUpdateWithStart(replayRangeUpdate, {
+    args: [{ from, to, reader }],
+    startWorkflowOperation: tickerWithStart(deps, ticker, interval),
+  });
 }

@@ -9,7 +9,11 @@ function tickerRunOptions(config: TickflowConfig): TickerRunOptions {
   return {
     maxBarsPerActivity: config.ingest.maxBarsPerBatch,
     batchesPerRun: config.ingest.batchesPerRun,
-    prediction: { interval: config.model.interval, horizon: config.model.horizon, retryMaxSeconds: config.model.predictRetryMaxSeconds },
+    prediction: {
+      interval: config.model.interval,
+      horizon: config.model.horizon,
+      retryMaxSeconds: config.model.predictRetryMaxSeconds,
+    },
   };
 }
 
@@ -18,7 +22,9 @@ export function tickerWorkflowStart(config: TickflowConfig, ticker: string, inte
   return {
     workflowId: tickerWorkflowId(ticker, interval),
     taskQueue: config.temporal.taskQueue,
-    args: [{ ticker, interval, options: tickerRunOptions(config) }] as [{ ticker: string; interval: BarInterval; options: TickerRunOptions }],
+    args: [{ ticker, interval, options: tickerRunOptions(config) }] as [
+      { ticker: string; interval: BarInterval; options: TickerRunOptions },
+    ],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     typedSearchAttributes: [
       { key: TICKER, value: ticker },

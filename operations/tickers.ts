@@ -9,14 +9,27 @@ import { refusalsAsErrors } from './refusals';
 
 /** Registry operations shared by the CLI and the API: each is an Update the registry workflow validates. */
 
-export async function onboardTicker(temporal: Client, config: TickflowConfig, request: OnboardRequest): Promise<RegistryEntry> {
+export async function onboardTicker(
+  temporal: Client,
+  config: TickflowConfig,
+  request: OnboardRequest,
+): Promise<RegistryEntry> {
   await ensureTickerRegistry(config, temporal);
-  return refusalsAsErrors(() => temporal.workflow.getHandle(REGISTRY_WORKFLOW_ID).executeUpdate(onboardUpdate, { args: [request] }));
+  return refusalsAsErrors(() =>
+    temporal.workflow.getHandle(REGISTRY_WORKFLOW_ID).executeUpdate(onboardUpdate, { args: [request] }),
+  );
 }
 
-export async function offboardTicker(temporal: Client, config: TickflowConfig, ticker: string, interval: BarInterval): Promise<RegistryEntry> {
+export async function offboardTicker(
+  temporal: Client,
+  config: TickflowConfig,
+  ticker: string,
+  interval: BarInterval,
+): Promise<RegistryEntry> {
   await ensureTickerRegistry(config, temporal);
-  return refusalsAsErrors(() => temporal.workflow.getHandle(REGISTRY_WORKFLOW_ID).executeUpdate(offboardUpdate, { args: [{ ticker, interval }] }));
+  return refusalsAsErrors(() =>
+    temporal.workflow.getHandle(REGISTRY_WORKFLOW_ID).executeUpdate(offboardUpdate, { args: [{ ticker, interval }] }),
+  );
 }
 
 export async function registryEntries(temporal: Client, config: TickflowConfig): Promise<RegistryEntry[]> {

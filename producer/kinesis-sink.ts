@@ -22,7 +22,12 @@ export interface KinesisSinkOptions {
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Errors no retry can fix: fail at once with the reason. */
-const FATAL_ERRORS = new Set(['ResourceNotFoundException', 'InvalidArgumentException', 'ValidationException', 'AccessDeniedException']);
+const FATAL_ERRORS = new Set([
+  'ResourceNotFoundException',
+  'InvalidArgumentException',
+  'ValidationException',
+  'AccessDeniedException',
+]);
 
 export class ProducerGaveUpError extends Error {
   override name = 'ProducerGaveUpError';
@@ -36,7 +41,10 @@ export class KinesisSink {
   private readonly baseBackoffMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
 
-  constructor(private readonly kinesis: KinesisClient, private readonly options: KinesisSinkOptions) {
+  constructor(
+    private readonly kinesis: KinesisClient,
+    private readonly options: KinesisSinkOptions,
+  ) {
     this.maxAttempts = options.maxAttempts ?? 12;
     this.baseBackoffMs = options.baseBackoffMs ?? 50;
     this.sleep = options.sleep ?? defaultSleep;
@@ -91,7 +99,8 @@ export class KinesisSink {
           this.stats.sent += 1;
           if (result.ShardId && result.SequenceNumber) {
             const previous = this.stats.lastSequenceByShard[result.ShardId];
-            if (!previous || compareSequence(result.SequenceNumber, previous) > 0) this.stats.lastSequenceByShard[result.ShardId] = result.SequenceNumber;
+            if (!previous || compareSequence(result.SequenceNumber, previous) > 0)
+              this.stats.lastSequenceByShard[result.ShardId] = result.SequenceNumber;
           }
           return true;
         }

@@ -22,7 +22,11 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * versioned JSON records keyed by ticker. Draining after every tick is the backpressure: the
  * source is not read further until the stream has accepted what came before.
  */
-export async function produce(kinesis: KinesisClient, source: MarketSource, options: ProduceOptions): Promise<ProduceSummary> {
+export async function produce(
+  kinesis: KinesisClient,
+  source: MarketSource,
+  options: ProduceOptions,
+): Promise<ProduceSummary> {
   const sink = new KinesisSink(kinesis, { streamName: options.streamName });
   const tickers = new Set<string>();
   const started = Date.now();
@@ -30,17 +34,30 @@ export async function produce(kinesis: KinesisClient, source: MarketSource, opti
   let lastReportedSent = -1;
   const report = (force = false) => {
     const now = Date.now();
-    if (!options.onProgress || lastReportedSent === sink.stats.sent || (!force && now - lastProgress < (options.progressEveryMs ?? 1000))) return;
+    if (
+      !options.onProgress ||
+      lastReportedSent === sink.stats.sent ||
+      (!force && now - lastProgress < (options.progressEveryMs ?? 1000))
+    )
+      return;
     lastProgress = now;
     lastReportedSent = sink.stats.sent;
-    options.onProgress({ sent: sink.stats.sent, total: source.total, retried: sink.stats.retriedRecords, elapsedMs: now - started });
+    options.onProgress({
+      sent: sink.stats.sent,
+      total: source.total,
+      retried: sink.stats.retriedRecords,
+      elapsedMs: now - started,
+    });
   };
   for await (const tick of source.ticks()) {
     const wait = started + tick.atMs - Date.now();
     if (wait > 0) await sleep(wait);
     for (const event of tick.events) {
       tickers.add(event.ticker);
-      sink.push({ partitionKey: event.ticker, data: Buffer.from(encodeMarketEvent(barEvent(event.ticker, event.interval, event.bar))) });
+      sink.push({
+        partitionKey: event.ticker,
+        data: Buffer.from(encodeMarketEvent(barEvent(event.ticker, event.interval, event.bar))),
+      });
       // Bound memory on huge ticks: drain in slices.
       if (sink.buffered >= 50_000) await sink.drain(report);
     }
@@ -48,5 +65,10 @@ export async function produce(kinesis: KinesisClient, source: MarketSource, opti
   }
   report(true);
   const durationMs = Date.now() - started;
-  return { ...sink.stats, tickers: tickers.size, durationMs, recordsPerSecond: sink.stats.sent / Math.max(durationMs / 1000, 1e-3) };
+  return {
+    ...sink.stats,
+    tickers: tickers.size,
+    durationMs,
+    recordsPerSecond: sink.stats.sent / Math.max(durationMs / 1000, 1e-3),
+  };
 }

@@ -4,20 +4,27 @@ import { cachedFor } from '../clients/cached';
 import { allItems } from './pages';
 
 export class AlertRulesStore {
-  constructor(private readonly documents: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly documents: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   async put(rule: AlertRule): Promise<void> {
     await this.documents.send(new PutCommand({ TableName: this.table, Item: rule }));
   }
 
   async list(): Promise<AlertRule[]> {
-    const rules = await allItems<AlertRule>((start) => this.documents.send(new ScanCommand({ TableName: this.table, ExclusiveStartKey: start })));
+    const rules = await allItems<AlertRule>((start) =>
+      this.documents.send(new ScanCommand({ TableName: this.table, ExclusiveStartKey: start })),
+    );
     return rules.sort((a, b) => a.ticker.localeCompare(b.ticker) || a.createdAt - b.createdAt);
   }
 
   /** Returns whether the rule existed. */
   async delete(id: string): Promise<boolean> {
-    const result = await this.documents.send(new DeleteCommand({ TableName: this.table, Key: { id }, ReturnValues: 'ALL_OLD' }));
+    const result = await this.documents.send(
+      new DeleteCommand({ TableName: this.table, Key: { id }, ReturnValues: 'ALL_OLD' }),
+    );
     return result.Attributes !== undefined;
   }
 }

@@ -4,7 +4,12 @@ import { inBatches } from './batched';
 type Key = Record<string, unknown>;
 
 /** Gets items 100 keys at a time (DynamoDB's limit), asking again for unprocessed keys with backoff; missing items are left out. */
-export async function getAll<T>(documents: DynamoDBDocumentClient, table: string, keys: readonly Key[], concurrency = 4): Promise<T[]> {
+export async function getAll<T>(
+  documents: DynamoDBDocumentClient,
+  table: string,
+  keys: readonly Key[],
+  concurrency = 4,
+): Promise<T[]> {
   const items: T[] = [];
   await inBatches(`${table}: key(s)`, keys, 100, concurrency, async (batch) => {
     const result = await documents.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: batch } } }));

@@ -4,9 +4,16 @@ import { inBatches } from './batched';
 type Item = Record<string, unknown>;
 
 /** Puts items 25 at a time (DynamoDB's limit), re-sending unprocessed items with backoff until all land. */
-export async function putAll(documents: DynamoDBDocumentClient, table: string, items: readonly object[], concurrency = 4): Promise<void> {
+export async function putAll(
+  documents: DynamoDBDocumentClient,
+  table: string,
+  items: readonly object[],
+  concurrency = 4,
+): Promise<void> {
   await inBatches(`${table}: item(s)`, items as readonly Item[], 25, concurrency, async (batch) => {
-    const result = await documents.send(new BatchWriteCommand({ RequestItems: { [table]: batch.map((Item) => ({ PutRequest: { Item } })) } }));
+    const result = await documents.send(
+      new BatchWriteCommand({ RequestItems: { [table]: batch.map((Item) => ({ PutRequest: { Item } })) } }),
+    );
     return (result.UnprocessedItems?.[table] ?? []).flatMap((r) => (r.PutRequest?.Item ? [r.PutRequest.Item] : []));
   });
 }

@@ -5,7 +5,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * what DynamoDB left unprocessed in its request; that is sent again with backoff until none
  * is left (a batch request may be partly throttled without failing).
  */
-export async function inBatches<T>(what: string, items: readonly T[], size: number, concurrency: number, send: (batch: T[]) => Promise<T[]>): Promise<void> {
+export async function inBatches<T>(
+  what: string,
+  items: readonly T[],
+  size: number,
+  concurrency: number,
+  send: (batch: T[]) => Promise<T[]>,
+): Promise<void> {
   const batches: T[][] = [];
   for (let i = 0; i < items.length; i += size) batches.push(items.slice(i, i + size));
   const sendAll = async (batch: T[]) => {

@@ -47,14 +47,21 @@ const DEPLOYMENT = 'deployment#';
 
 /** The registry lives in one small table: model items keyed by version, deployment items by time. */
 export class ModelRegistry {
-  constructor(private readonly documents: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly documents: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   async put(record: ModelRecord): Promise<void> {
-    await this.documents.send(new PutCommand({ TableName: this.table, Item: { pk: record.version, kind: 'model', ...record } }));
+    await this.documents.send(
+      new PutCommand({ TableName: this.table, Item: { pk: record.version, kind: 'model', ...record } }),
+    );
   }
 
   async update(version: string, change: Partial<Omit<ModelRecord, 'version'>>): Promise<void> {
-    const entries = Object.entries({ ...change, updatedAt: new Date().toISOString() }).filter(([, v]) => v !== undefined);
+    const entries = Object.entries({ ...change, updatedAt: new Date().toISOString() }).filter(
+      ([, v]) => v !== undefined,
+    );
     await this.documents.send(
       new UpdateCommand({
         TableName: this.table,
@@ -74,21 +81,37 @@ export class ModelRegistry {
 
   /** Every model, newest first. */
   async list(): Promise<ModelRecord[]> {
-    return (await this.scan('model')).map((item) => strip<ModelRecord>(item)).sort((a, b) => b.version.localeCompare(a.version));
+    return (await this.scan('model'))
+      .map((item) => strip<ModelRecord>(item))
+      .sort((a, b) => b.version.localeCompare(a.version));
   }
 
   async recordDeployment(deployment: DeploymentRecord): Promise<void> {
-    await this.documents.send(new PutCommand({ TableName: this.table, Item: { pk: `${DEPLOYMENT}${deployment.at}#${deployment.version}`, kind: 'deployment', ...deployment } }));
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { pk: `${DEPLOYMENT}${deployment.at}#${deployment.version}`, kind: 'deployment', ...deployment },
+      }),
+    );
   }
 
   /** Every deployment, newest first. */
   async deployments(): Promise<DeploymentRecord[]> {
-    return (await this.scan('deployment')).map((item) => strip<DeploymentRecord>(item)).sort((a, b) => b.at.localeCompare(a.at));
+    return (await this.scan('deployment'))
+      .map((item) => strip<DeploymentRecord>(item))
+      .sort((a, b) => b.at.localeCompare(a.at));
   }
 
   private scan(kind: string): Promise<Record<string, unknown>[]> {
     return allItems<Record<string, unknown>>((start) =>
-      this.documents.send(new ScanCommand({ TableName: this.table, FilterExpression: 'kind = :kind', ExpressionAttributeValues: { ':kind': kind }, ExclusiveStartKey: start })),
+      this.documents.send(
+        new ScanCommand({
+          TableName: this.table,
+          FilterExpression: 'kind = :kind',
+          ExpressionAttributeValues: { ':kind': kind },
+          ExclusiveStartKey: start,
+        }),
+      ),
     );
   }
 }

@@ -22,20 +22,38 @@ export function tableDefinitions(tables: TableNames): CreateTableCommandInput[] 
   return [
     {
       TableName: tables.bars,
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 't', KeyType: 'RANGE' }],
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 't', AttributeType: 'N' }],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 't', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 't', AttributeType: 'N' },
+      ],
       ...onDemand,
     },
     {
       TableName: tables.deadLetters,
-      KeySchema: [{ AttributeName: 'source', KeyType: 'HASH' }, { AttributeName: 'seq', KeyType: 'RANGE' }],
-      AttributeDefinitions: [{ AttributeName: 'source', AttributeType: 'S' }, { AttributeName: 'seq', AttributeType: 'S' }],
+      KeySchema: [
+        { AttributeName: 'source', KeyType: 'HASH' },
+        { AttributeName: 'seq', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'source', AttributeType: 'S' },
+        { AttributeName: 'seq', AttributeType: 'S' },
+      ],
       ...onDemand,
     },
     {
       TableName: tables.predictions,
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 't', KeyType: 'RANGE' }],
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 't', AttributeType: 'N' }],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 't', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 't', AttributeType: 'N' },
+      ],
       ...onDemand,
     },
     {
@@ -52,8 +70,14 @@ export function tableDefinitions(tables: TableNames): CreateTableCommandInput[] 
     },
     {
       TableName: tables.alerts,
-      KeySchema: [{ AttributeName: 'ruleId', KeyType: 'HASH' }, { AttributeName: 't', KeyType: 'RANGE' }],
-      AttributeDefinitions: [{ AttributeName: 'ruleId', AttributeType: 'S' }, { AttributeName: 't', AttributeType: 'N' }],
+      KeySchema: [
+        { AttributeName: 'ruleId', KeyType: 'HASH' },
+        { AttributeName: 't', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'ruleId', AttributeType: 'S' },
+        { AttributeName: 't', AttributeType: 'N' },
+      ],
       ...onDemand,
     },
     {

@@ -18,7 +18,10 @@ export interface SeriesProgress {
 }
 
 export class SeriesStore {
-  constructor(private readonly documents: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly documents: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   /**
    * Stores the progress of series in batched puts, replacing what was there. Only a series'
@@ -28,19 +31,36 @@ export class SeriesStore {
    * repeated predictions, never a lost one.
    */
   async putAll(progress: readonly SeriesProgress[]): Promise<void> {
-    await putAll(this.documents, this.table, progress.map((p) => ({ pk: seriesKey(p.ticker, p.interval), ...p })), 4);
+    await putAll(
+      this.documents,
+      this.table,
+      progress.map((p) => ({ pk: seriesKey(p.ticker, p.interval), ...p })),
+      4,
+    );
   }
 
   /** Moves the prediction watermark forward only. */
   async predicted(ticker: string, interval: string, through: number): Promise<void> {
-    await this.update(ticker, interval, 'SET ticker = :ticker, #i = :interval, predictedThrough = :p', 'attribute_not_exists(predictedThrough) OR predictedThrough < :p', {
-      ':ticker': ticker,
-      ':interval': interval,
-      ':p': through,
-    });
+    await this.update(
+      ticker,
+      interval,
+      'SET ticker = :ticker, #i = :interval, predictedThrough = :p',
+      'attribute_not_exists(predictedThrough) OR predictedThrough < :p',
+      {
+        ':ticker': ticker,
+        ':interval': interval,
+        ':p': through,
+      },
+    );
   }
 
-  private async update(ticker: string, interval: string, expression: string, condition: string, values: Record<string, unknown>): Promise<void> {
+  private async update(
+    ticker: string,
+    interval: string,
+    expression: string,
+    condition: string,
+    values: Record<string, unknown>,
+  ): Promise<void> {
     try {
       await this.documents.send(
         new UpdateCommand({
@@ -58,13 +78,19 @@ export class SeriesStore {
   }
 
   async get(ticker: string, interval: string): Promise<SeriesProgress | undefined> {
-    const result = await this.documents.send(new GetCommand({ TableName: this.table, Key: { pk: seriesKey(ticker, interval) } }));
+    const result = await this.documents.send(
+      new GetCommand({ TableName: this.table, Key: { pk: seriesKey(ticker, interval) } }),
+    );
     return result.Item as SeriesProgress | undefined;
   }
 
   /** The progress of many series in batched gets, by series key; a series never stored has no entry. */
   async getMany(series: ReadonlyArray<{ ticker: string; interval: string }>): Promise<Map<string, SeriesProgress>> {
-    const items = await getAll<SeriesProgress & { pk: string }>(this.documents, this.table, series.map((s) => ({ pk: seriesKey(s.ticker, s.interval) })));
+    const items = await getAll<SeriesProgress & { pk: string }>(
+      this.documents,
+      this.table,
+      series.map((s) => ({ pk: seriesKey(s.ticker, s.interval) })),
+    );
     return new Map(items.map(({ pk, ...progress }) => [pk, progress]));
   }
 
@@ -74,7 +100,8 @@ export class SeriesStore {
       this.documents.send(
         new ScanCommand({
           TableName: this.table,
-          FilterExpression: '#i = :interval AND (attribute_not_exists(predictedThrough) OR predictedThrough < lastBarTime)',
+          FilterExpression:
+            '#i = :interval AND (attribute_not_exists(predictedThrough) OR predictedThrough < lastBarTime)',
           ExpressionAttributeNames: { '#i': 'interval' },
           ExpressionAttributeValues: { ':interval': interval },
           ExclusiveStartKey: start,
@@ -84,7 +111,9 @@ export class SeriesStore {
   }
 
   async list(): Promise<SeriesProgress[]> {
-    const all = await allItems<SeriesProgress>((start) => this.documents.send(new ScanCommand({ TableName: this.table, ExclusiveStartKey: start })));
+    const all = await allItems<SeriesProgress>((start) =>
+      this.documents.send(new ScanCommand({ TableName: this.table, ExclusiveStartKey: start })),
+    );
     return all.sort((a, b) => a.ticker.localeCompare(b.ticker) || a.interval.localeCompare(b.interval));
   }
 }

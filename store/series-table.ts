@@ -12,11 +12,19 @@ export interface SeriesRow {
 
 /** A table keyed (ticker#interval, t): idempotent puts, time-range reads, counts. */
 export class SeriesTable<T extends SeriesRow> {
-  constructor(protected readonly documents: DynamoDBDocumentClient, protected readonly table: string) {}
+  constructor(
+    protected readonly documents: DynamoDBDocumentClient,
+    protected readonly table: string,
+  ) {}
 
   /** Idempotent: an item is keyed by its series and time, so a retry overwrites it with the same values. */
   async put(rows: T[]): Promise<void> {
-    await putAll(this.documents, this.table, rows.map((row) => ({ pk: seriesKey(row.ticker, row.interval), ...row })), 2);
+    await putAll(
+      this.documents,
+      this.table,
+      rows.map((row) => ({ pk: seriesKey(row.ticker, row.interval), ...row })),
+      2,
+    );
   }
 
   /** Rows in [from, to] in time order. */
@@ -43,7 +51,13 @@ export class SeriesTable<T extends SeriesRow> {
    * As lastBefore, but only the named attributes of each row: less for DynamoDB to send and,
    * above all, for the SDK to unmarshal (most of a long read's cost).
    */
-  protected async newestBefore<R>(ticker: string, interval: string, before: number, limit: number, attributes?: readonly string[]): Promise<R[]> {
+  protected async newestBefore<R>(
+    ticker: string,
+    interval: string,
+    before: number,
+    limit: number,
+    attributes?: readonly string[],
+  ): Promise<R[]> {
     const rows: R[] = [];
     const projection = attributes && {
       ProjectionExpression: attributes.map((_, i) => `#a${i}`).join(', '),

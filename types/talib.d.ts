@@ -6,5 +6,10 @@ declare module 'talib' {
     result: Record<string, number[]>;
   }
   export const version: string;
-  export function execute(params: { name: string; startIdx: number; endIdx: number; [input: string]: unknown }): ExecuteResult;
+  export function execute(params: {
+    name: string;
+    startIdx: number;
+    endIdx: number;
+    [input: string]: unknown;
+  }): ExecuteResult;
 }

@@ -22,7 +22,10 @@ import { OffboardedSeries } from '../activities/registry-view';
  * makes sure a reader exists for every shard. Stops gracefully on SIGINT/SIGTERM: in-flight
  * activities finish (or time out and are retried elsewhere), nothing is dropped.
  */
-export async function runIngestWorker(config: TickflowConfig, { aws, temporal, connection, workflowBundle, metrics }: WorkerResources): Promise<void> {
+export async function runIngestWorker(
+  config: TickflowConfig,
+  { aws, temporal, connection, workflowBundle, metrics }: WorkerResources,
+): Promise<void> {
   const log = createLogger('ingest-worker', config.logLevel);
   const ensured = new Set<string>();
   const shards = await ensureShardReaders(config, aws.kinesis, temporal, ensured);
@@ -62,10 +65,15 @@ export async function runIngestWorker(config: TickflowConfig, { aws, temporal, c
     maxCachedWorkflows: workflowCache,
     shutdownGraceTime: '10s',
   });
-  log.info({ taskQueue: config.temporal.taskQueue, stream: config.stream.name, shards, workflowCache }, 'ingest worker running');
+  log.info(
+    { taskQueue: config.temporal.taskQueue, stream: config.stream.name, shards, workflowCache },
+    'ingest worker running',
+  );
   // A resharded stream is picked up without a restart: new shards get readers (after their parents').
   const reshardCheck = setInterval(() => {
-    ensureShardReaders(config, aws.kinesis, temporal, ensured).catch((error: unknown) => log.warn({ err: (error as Error).message }, 'could not check the stream for new shards; trying again'));
+    ensureShardReaders(config, aws.kinesis, temporal, ensured).catch((error: unknown) =>
+      log.warn({ err: (error as Error).message }, 'could not check the stream for new shards; trying again'),
+    );
   }, config.ingest.shardCheckMs);
   try {
     await worker.run();

@@ -16,13 +16,23 @@ export interface WorkerResources {
   metrics: PipelineMetrics;
 }
 
-const quietBundler = { trace: () => {}, debug: () => {}, info: () => {}, warn: console.warn, error: console.error, log: () => {} };
+const quietBundler = {
+  trace: () => {},
+  debug: () => {},
+  info: () => {},
+  warn: console.warn,
+  error: console.error,
+  log: () => {},
+};
 
 /**
  * Sets up the process for its workers (SDK logging, connections, the bundle of workflows/,
  * which takes seconds and is built once), runs them, and closes everything when they stop.
  */
-export async function runWorkers(config: TickflowConfig, workers: Array<(resources: WorkerResources) => Promise<void>>): Promise<void> {
+export async function runWorkers(
+  config: TickflowConfig,
+  workers: Array<(resources: WorkerResources) => Promise<void>>,
+): Promise<void> {
   installRuntime(config);
   const emf = config.metrics.cloudwatchNamespace ? new EmfCounters(config.metrics.cloudwatchNamespace) : undefined;
   emf?.start();
@@ -30,7 +40,10 @@ export async function runWorkers(config: TickflowConfig, workers: Array<(resourc
   const aws = createAwsClients(config);
   const { temporal, clientConnection, connection } = await connectWhenUp(config);
   try {
-    const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietBundler });
+    const workflowBundle = await bundleWorkflowCode({
+      workflowsPath: require.resolve('../workflows'),
+      logger: quietBundler,
+    });
     await Promise.all(workers.map((run) => run({ aws, temporal, connection, workflowBundle, metrics })));
   } finally {
     emf?.stop();
@@ -52,14 +65,20 @@ async function connectWhenUp(config: TickflowConfig) {
   for (let delayMs = 500; ; delayMs = Math.min(delayMs * 2, 5000)) {
     try {
       const { client: temporal, connection: clientConnection } = await connectTemporal(config);
-      const connection = await NativeConnection.connect({ address: config.temporal.address, ...temporalTls(config) }).catch(async (error: unknown) => {
+      const connection = await NativeConnection.connect({
+        address: config.temporal.address,
+        ...temporalTls(config),
+      }).catch(async (error: unknown) => {
         await clientConnection.close();
         throw error;
       });
       return { temporal, clientConnection, connection };
     } catch (error) {
       if (Date.now() + delayMs > deadline) throw error;
-      log.warn({ address: config.temporal.address, retryInMs: delayMs, err: (error as Error).message }, 'waiting for Temporal');
+      log.warn(
+        { address: config.temporal.address, retryInMs: delayMs, err: (error as Error).message },
+        'waiting for Temporal',
+      );
       await new Promise((resolve) => setTimeout(resolve, delayMs));
     }
   }
@@ -74,6 +93,8 @@ function installRuntime(config: TickflowConfig): void {
       ...(bindAddress ? { telemetryOptions: prometheusTelemetry(bindAddress) } : {}),
     });
   } catch (error) {
-    throw new Error(`cannot serve metrics on ${bindAddress} (TICKFLOW_METRICS_ADDRESS: another worker may be using it; set another host:port or "off"): ${(error as Error).message}`);
+    throw new Error(
+      `cannot serve metrics on ${bindAddress} (TICKFLOW_METRICS_ADDRESS: another worker may be using it; set another host:port or "off"): ${(error as Error).message}`,
+    );
   }
 }

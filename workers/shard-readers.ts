@@ -1,6 +1,11 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { listShards } from '../clients/kinesis-shards';
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+  type Client,
+} from '@temporalio/client';
 import type { TickflowConfig } from '../config/config';
 import { shardReaderWorkflow } from '../workflows/shard-reader';
 import { SHARD_ID, shardReaderWorkflowId } from '../workflows/search-attributes';
@@ -15,7 +20,12 @@ export class StreamMissingError extends Error {
  * a reader that first waits for its parents' readers to finish, so each ticker stays in order.
  * Shards in `ensured` are skipped and the ones ensured now added, so a periodic check starts only new ones.
  */
-export async function ensureShardReaders(config: TickflowConfig, kinesis: KinesisClient, temporal: Client, ensured = new Set<string>()): Promise<string[]> {
+export async function ensureShardReaders(
+  config: TickflowConfig,
+  kinesis: KinesisClient,
+  temporal: Client,
+  ensured = new Set<string>(),
+): Promise<string[]> {
   const shards = await listShards(kinesis, config.stream.name).catch((error: Error) => {
     if (error.name !== 'ResourceNotFoundException') throw error;
     throw new StreamMissingError(
@@ -27,7 +37,9 @@ export async function ensureShardReaders(config: TickflowConfig, kinesis: Kinesi
     const shardId = shard.ShardId!;
     // Already ensured by this worker: its reader runs, or ran to the end.
     if (ensured.has(shardId)) continue;
-    const parents = [shard.ParentShardId, shard.AdjacentParentShardId].filter((p): p is string => p !== undefined && known.has(p));
+    const parents = [shard.ParentShardId, shard.AdjacentParentShardId].filter(
+      (p): p is string => p !== undefined && known.has(p),
+    );
     await temporal.workflow
       .start(shardReaderWorkflow, {
         workflowId: shardReaderWorkflowId(config.stream.name, shardId),

@@ -13,7 +13,10 @@ import { ensureTrainingSchedule } from './training-schedule';
  * S3 and registry activities on their own task queue (training is bursty and slow; it
  * must not take slots from ingestion), and keeps the 3-day retraining Schedule in place.
  */
-export async function runTrainingWorker(config: TickflowConfig, { aws, temporal, connection, workflowBundle }: WorkerResources): Promise<void> {
+export async function runTrainingWorker(
+  config: TickflowConfig,
+  { aws, temporal, connection, workflowBundle }: WorkerResources,
+): Promise<void> {
   const log = createLogger('training-worker', config.logLevel);
   const schedule = await ensureTrainingSchedule(config, temporal);
   const worker = await Worker.create({
@@ -31,7 +34,10 @@ export async function runTrainingWorker(config: TickflowConfig, { aws, temporal,
     maxConcurrentActivityTaskExecutions: 4,
     shutdownGraceTime: '10s',
   });
-  log.info({ taskQueue: config.model.trainingTaskQueue, schedule, everyHours: config.model.trainingEveryHours }, 'training worker running');
+  log.info(
+    { taskQueue: config.model.trainingTaskQueue, schedule, everyHours: config.model.trainingEveryHours },
+    'training worker running',
+  );
   await worker.run();
   log.info('training worker stopped');
 }

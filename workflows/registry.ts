@@ -1,14 +1,34 @@
 import {
-  ApplicationFailure, condition, continueAsNew, defineQuery, defineSignal, defineUpdate, getExternalWorkflowHandle, ParentClosePolicy,
-  proxyActivities, setHandler, startChild, workflowInfo, allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  defineUpdate,
+  getExternalWorkflowHandle,
+  ParentClosePolicy,
+  proxyActivities,
+  setHandler,
+  startChild,
+  workflowInfo,
+  allHandlersFinished,
 } from '@temporalio/workflow';
 import { tickerProblem } from '../domain/ticker-symbol';
-import type { BackfillResult, OnboardingOutcome, OnboardingProgress, OnboardRequest, RegistryActivities, RegistryEntry } from './registry-contracts';
+import type {
+  BackfillResult,
+  OnboardingOutcome,
+  OnboardingProgress,
+  OnboardRequest,
+  RegistryActivities,
+  RegistryEntry,
+} from './registry-contracts';
 import { onboardingWorkflowId, REGISTRY_WORKFLOW_ID, tickerWorkflowId } from './search-attributes';
 import { stopSignal } from './ticker';
 
 export const onboardUpdate = defineUpdate<RegistryEntry, [OnboardRequest]>('onboard');
-export const offboardUpdate = defineUpdate<RegistryEntry, [{ ticker: string; interval: RegistryEntry['interval'] }]>('offboard');
+export const offboardUpdate = defineUpdate<RegistryEntry, [{ ticker: string; interval: RegistryEntry['interval'] }]>(
+  'offboard',
+);
 export const onboardingFinishedSignal = defineSignal<[OnboardingOutcome]>('onboardingFinished');
 export const tickersQuery = defineQuery<RegistryEntry[]>('tickers');
 export const onboardingProgressQuery = defineQuery<OnboardingProgress>('progress');
@@ -25,11 +45,20 @@ export async function tickerRegistryWorkflow(input: { entries?: RegistryEntry[] 
   const entries = new Map((input.entries ?? []).map((e) => [key(e.ticker, e.interval), e]));
   const now = () => Date.now();
 
-  setHandler(tickersQuery, () => [...entries.values()].sort((a, b) => a.ticker.localeCompare(b.ticker) || a.interval.localeCompare(b.interval)));
+  setHandler(tickersQuery, () =>
+    [...entries.values()].sort((a, b) => a.ticker.localeCompare(b.ticker) || a.interval.localeCompare(b.interval)),
+  );
   setHandler(
     onboardUpdate,
     async (request) => {
-      const entry: RegistryEntry = { ticker: request.ticker, interval: request.interval, status: 'onboarding', source: request.source, from: request.from, updatedAt: now() };
+      const entry: RegistryEntry = {
+        ticker: request.ticker,
+        interval: request.interval,
+        status: 'onboarding',
+        source: request.source,
+        from: request.from,
+        updatedAt: now(),
+      };
       entries.set(key(request.ticker, request.interval), entry);
       await startChild(onboardingWorkflow, {
         workflowId: onboardingWorkflowId(request.ticker, request.interval),
@@ -56,13 +85,16 @@ export async function tickerRegistryWorkflow(input: { entries?: RegistryEntry[] 
       entry.status = 'offboarded';
       entry.updatedAt = now();
       // A ticker that never received a bar has no workflow to stop.
-      await getExternalWorkflowHandle(tickerWorkflowId(ticker, interval)).signal(stopSignal).catch(() => undefined);
+      await getExternalWorkflowHandle(tickerWorkflowId(ticker, interval))
+        .signal(stopSignal)
+        .catch(() => undefined);
       return entry;
     },
     {
       validator: ({ ticker, interval }) => {
         const existing = entries.get(key(ticker, interval));
-        if (!existing || existing.status === 'offboarded') throw new Error(`${ticker} ${interval} is not onboarded (\`tickflow tickers\` lists them)`);
+        if (!existing || existing.status === 'offboarded')
+          throw new Error(`${ticker} ${interval} is not onboarded (\`tickflow tickers\` lists them)`);
       },
     },
   );
@@ -100,15 +132,27 @@ export async function onboardingWorkflow(request: OnboardRequest): Promise<Onboa
     const backfill: BackfillResult = await backfillHistory(request);
     progress.bars = backfill.bars;
     progress.phase = 'warming';
-    if (backfill.lastBarTime !== null) await awaitSeriesStored({ ticker: request.ticker, interval: request.interval, through: backfill.lastBarTime });
+    if (backfill.lastBarTime !== null)
+      await awaitSeriesStored({ ticker: request.ticker, interval: request.interval, through: backfill.lastBarTime });
     progress.phase = 'done';
     outcome = { ticker: request.ticker, interval: request.interval, ok: true, backfilledBars: backfill.bars };
   } catch (error) {
     progress.phase = 'failed';
-    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : (error as Error).message;
-    outcome = { ticker: request.ticker, interval: request.interval, ok: false, backfilledBars: progress.bars, reason: cause };
+    const cause =
+      error instanceof Error && error.cause instanceof Error ? error.cause.message : (error as Error).message;
+    outcome = {
+      ticker: request.ticker,
+      interval: request.interval,
+      ok: false,
+      backfilledBars: progress.bars,
+      reason: cause,
+    };
   }
   await registry.signal(onboardingFinishedSignal, outcome);
-  if (!outcome.ok) throw ApplicationFailure.create({ message: `onboarding ${request.ticker} ${request.interval} failed: ${outcome.reason}`, nonRetryable: true });
+  if (!outcome.ok)
+    throw ApplicationFailure.create({
+      message: `onboarding ${request.ticker} ${request.interval} failed: ${outcome.reason}`,
+      nonRetryable: true,
+    });
   return outcome;
 }

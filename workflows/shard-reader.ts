@@ -1,5 +1,22 @@
-import { allHandlersFinished, condition, continueAsNew, defineQuery, getExternalWorkflowHandle, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { HandBackRequest, HandOverRequest, IngestActivities, ShardCheckpoint, ShardPosition, ShardReaderInput, ShardRunSummary } from './contracts';
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  defineQuery,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type {
+  HandBackRequest,
+  HandOverRequest,
+  IngestActivities,
+  ShardCheckpoint,
+  ShardPosition,
+  ShardReaderInput,
+  ShardRunSummary,
+} from './contracts';
 import { handBackSignal, handedBackSignal, handedOverSignal, handOverSignal } from './handoff-signals';
 import { shardReaderWorkflowId, tickerWorkflowId } from './search-attributes';
 
@@ -33,7 +50,8 @@ const { awaitParentReaders } = proxyActivities<IngestActivities>({
 });
 
 const key = (r: HandOverRequest) => `${r.ticker}#${r.interval}`;
-const tickerOf = (request: HandOverRequest) => getExternalWorkflowHandle(tickerWorkflowId(request.ticker, request.interval));
+const tickerOf = (request: HandOverRequest) =>
+  getExternalWorkflowHandle(tickerWorkflowId(request.ticker, request.interval));
 // A ticker workflow that ended meanwhile (offboarded) has nothing to be told.
 const ignoreEnded = () => undefined;
 
@@ -83,14 +101,23 @@ export async function shardReaderWorkflow(input: ShardReaderInput): Promise<void
   if (input.parents && !input.position) {
     // After a reshard a ticker's older records are in the parent shard: they go first, and the
     // tickers the parents had in workflow mode stay there.
-    position.workflowSeries = await awaitParentReaders({ readerWorkflowIds: input.parents.map((p) => shardReaderWorkflowId(streamName, p)) });
+    position.workflowSeries = await awaitParentReaders({
+      readerWorkflowIds: input.parents.map((p) => shardReaderWorkflowId(streamName, p)),
+    });
   }
   while (runs < RUNS_PER_WORKFLOW_RUN && !workflowInfo().continueAsNewSuggested) {
     await applyHandOffs();
-    const result = await runShardFrom(shardId, position)({ streamName, shardId, readerWorkflowId: reader, ...position });
+    const result = await runShardFrom(
+      shardId,
+      position,
+    )({ streamName, shardId, readerWorkflowId: reader, ...position });
     lastRun = result.run;
     runs++;
-    Object.assign(position, { afterSequence: result.afterSequence, counters: result.counters, workflowSeries: result.workflowSeries });
+    Object.assign(position, {
+      afterSequence: result.afterSequence,
+      counters: result.counters,
+      workflowSeries: result.workflowSeries,
+    });
     millisBehindLatest = result.millisBehindLatest;
     if (result.shardClosed) {
       // Requests that came in meanwhile still count: the child shards' readers inherit the outcome.

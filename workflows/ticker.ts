@@ -1,11 +1,30 @@
 import {
-  ActivityFailure, allHandlersFinished, ApplicationFailure, condition, continueAsNew, defineQuery, defineSignal, defineUpdate, getExternalWorkflowHandle,
-  proxyActivities, setHandler, upsertSearchAttributes, workflowInfo,
+  ActivityFailure,
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  defineUpdate,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import { takeBatches } from '../domain/ingest-batch';
 import {
-  BATCH_FAILED, type FailedBatch, type ForwardedBatch, type IngestActivities, type ReplayRangeRequest, type ReplayRangeResult, type TickerMode, type TickerProgress,
-  type TickerState, type TickerWorkflowInput,
+  BATCH_FAILED,
+  type FailedBatch,
+  type ForwardedBatch,
+  type IngestActivities,
+  type ReplayRangeRequest,
+  type ReplayRangeResult,
+  type TickerMode,
+  type TickerProgress,
+  type TickerState,
+  type TickerWorkflowInput,
 } from './contracts';
 import { barsSignal, handBackSignal, handedBackSignal, handedOverSignal, handOverSignal } from './handoff-signals';
 import { BATCH_STATUS, TICKER_MODE } from './search-attributes';
@@ -14,9 +33,13 @@ export const progressQuery = defineQuery<TickerProgress>('progress');
 /** Offboarding: finish what was received, then end (the data stays). */
 export const stopSignal = defineSignal('stop');
 /** Reads the failed batch (named by any of its ids) again from the stream and resumes the ticker with it. */
-export const replayFailedBatchUpdate = defineUpdate<{ batchIds: string[]; bars: number }, [string]>('replayFailedBatch');
+export const replayFailedBatchUpdate = defineUpdate<{ batchIds: string[]; bars: number }, [string]>(
+  'replayFailedBatch',
+);
 /** Recomputes the stored series from `from` on, from the stream; answers when done. `reader`: the ticker's shard reader. */
-export const replayRangeUpdate = defineUpdate<ReplayRangeResult, [ReplayRangeRequest & { reader: string }]>('replayRange');
+export const replayRangeUpdate = defineUpdate<ReplayRangeResult, [ReplayRangeRequest & { reader: string }]>(
+  'replayRange',
+);
 /** Follow the ticker batch by batch in this workflow (on), or give it back to the fast path (off). */
 export const watchUpdate = defineUpdate<TickerProgress, [{ on: boolean; reader: string }]>('watch');
 
@@ -36,7 +59,9 @@ const { readBatches, replayRange } = proxyActivities<IngestActivities>({
 });
 
 const failureOf = (error: unknown): string | undefined =>
-  error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === BATCH_FAILED ? error.cause.message : undefined;
+  error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === BATCH_FAILED
+    ? error.cause.message
+    : undefined;
 
 const initialTickerState = (): TickerState => ({
   mode: 'fast',
@@ -52,12 +77,29 @@ const initialTickerState = (): TickerState => ({
 });
 
 /** The failure a fast-path batch arrives with, or that batch added to the failure it belongs to (one read, several batches). */
-function withFailedBatch(failure: FailedBatch | null, { batch, failure: reason }: ForwardedBatch & { failure: string }, now: number): FailedBatch {
+function withFailedBatch(
+  failure: FailedBatch | null,
+  { batch, failure: reason }: ForwardedBatch & { failure: string },
+  now: number,
+): FailedBatch {
   const first = batch.bars[0]!.t;
   const last = batch.bars.at(-1)!.t;
-  if (!failure) return { batchIds: [batch.batchId], bars: batch.bars.length, firstBarTime: first, lastBarTime: last, reason, failedAt: now };
+  if (!failure)
+    return {
+      batchIds: [batch.batchId],
+      bars: batch.bars.length,
+      firstBarTime: first,
+      lastBarTime: last,
+      reason,
+      failedAt: now,
+    };
   if (failure.batchIds.includes(batch.batchId)) return failure; // handed over again after a retried read
-  return { ...failure, batchIds: [...failure.batchIds, batch.batchId], bars: failure.bars + batch.bars.length, lastBarTime: Math.max(failure.lastBarTime, last) };
+  return {
+    ...failure,
+    batchIds: [...failure.batchIds, batch.batchId],
+    bars: failure.bars + batch.bars.length,
+    lastBarTime: Math.max(failure.lastBarTime, last),
+  };
 }
 
 /**
@@ -82,12 +124,28 @@ export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> 
   const prediction = options.prediction?.interval === interval ? options.prediction : undefined;
   const { predictBars } = proxyActivities<IngestActivities>({
     startToCloseTimeout: '1 minute',
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: `${prediction?.retryMaxSeconds ?? 60} seconds` },
+    retry: {
+      initialInterval: '1 second',
+      backoffCoefficient: 2,
+      maximumInterval: `${prediction?.retryMaxSeconds ?? 60} seconds`,
+    },
   });
   const predictBacklog = (): void => {
-    if (!prediction || predicting || s.lastBarTime === null || (s.predictedThrough !== null && s.predictedThrough >= s.lastBarTime)) return;
+    if (
+      !prediction ||
+      predicting ||
+      s.lastBarTime === null ||
+      (s.predictedThrough !== null && s.predictedThrough >= s.lastBarTime)
+    )
+      return;
     predicting = true;
-    predictBars({ ticker, interval, after: s.predictedThrough, through: s.lastBarTime, horizon: prediction.horizon }).then(
+    predictBars({
+      ticker,
+      interval,
+      after: s.predictedThrough,
+      through: s.lastBarTime,
+      horizon: prediction.horizon,
+    }).then(
       (result) => {
         s.predictedThrough = result.predictedThrough;
         predicting = false;
@@ -126,15 +184,26 @@ export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> 
     }
   };
   const progress = (): TickerProgress => ({
-    ticker, interval, mode: s.mode, watched: s.watched, reader: s.reader, lastBarTime: s.lastBarTime, pendingBatches: s.pending.length, processing,
-    predictedThrough: s.predictedThrough, predicting, failure: s.failure, ...s.stats,
+    ticker,
+    interval,
+    mode: s.mode,
+    watched: s.watched,
+    reader: s.reader,
+    lastBarTime: s.lastBarTime,
+    pendingBatches: s.pending.length,
+    processing,
+    predictedThrough: s.predictedThrough,
+    predicting,
+    failure: s.failure,
+    ...s.stats,
   });
 
   setHandler(barsSignal, (forwarded) => {
     s.reader = forwarded.reader;
     if (s.mode !== 'workflow') setMode('workflow');
     s.lastReceivedSeq = forwarded.batch.bars.at(-1)!.seq;
-    if (forwarded.failure !== undefined) setFailure(withFailedBatch(s.failure, { ...forwarded, failure: forwarded.failure }, Date.now()));
+    if (forwarded.failure !== undefined)
+      setFailure(withFailedBatch(s.failure, { ...forwarded, failure: forwarded.failure }, Date.now()));
     else s.pending.push(forwarded.batch);
   });
   setHandler(handedOverSignal, ({ reader }) => {
@@ -169,7 +238,10 @@ export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> 
         setFailure(null);
         return { batchIds: failed.batchIds, bars: batches.reduce((n, b) => n + b.bars.length, 0) };
       } catch (error) {
-        throw ApplicationFailure.create({ message: `could not read batch ${batchId} again: ${failureOf(error) ?? (error as Error).message}`, nonRetryable: true });
+        throw ApplicationFailure.create({
+          message: `could not read batch ${batchId} again: ${failureOf(error) ?? (error as Error).message}`,
+          nonRetryable: true,
+        });
       } finally {
         replayingFailure = false;
       }
@@ -177,7 +249,8 @@ export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> 
     {
       validator: (batchId) => {
         if (!s.failure) throw new Error(`${ticker} ${interval} has no failed batch`);
-        if (!s.failure.batchIds.includes(batchId)) throw new Error(`${ticker} ${interval} is halted on batch ${s.failure.batchIds.join(', ')}, not ${batchId}`);
+        if (!s.failure.batchIds.includes(batchId))
+          throw new Error(`${ticker} ${interval} is halted on batch ${s.failure.batchIds.join(', ')}, not ${batchId}`);
         if (replayingFailure) throw new Error(`batch ${batchId} is already being replayed`);
       },
     },
@@ -200,8 +273,12 @@ export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> 
     },
     {
       validator: ({ from, to }) => {
-        if (s.failure) throw new Error(`${ticker} ${interval} is halted on failed batch ${s.failure.batchIds.join(', ')}: replay that batch first`);
-        if (!(Number.isFinite(from) && Number.isFinite(to) && from <= to)) throw new Error(`replay range needs from <= to (got ${from}, ${to})`);
+        if (s.failure)
+          throw new Error(
+            `${ticker} ${interval} is halted on failed batch ${s.failure.batchIds.join(', ')}: replay that batch first`,
+          );
+        if (!(Number.isFinite(from) && Number.isFinite(to) && from <= to))
+          throw new Error(`replay range needs from <= to (got ${from}, ${to})`);
       },
     },
   );
@@ -220,7 +297,14 @@ export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> 
     } catch (error) {
       const reason = failureOf(error);
       if (reason === undefined) throw error;
-      setFailure({ batchIds: batches.map((b) => b.batchId), bars: bars.length, firstBarTime: bars[0]!.t, lastBarTime: bars.at(-1)!.t, reason, failedAt: Date.now() });
+      setFailure({
+        batchIds: batches.map((b) => b.batchId),
+        bars: bars.length,
+        firstBarTime: bars[0]!.t,
+        lastBarTime: bars.at(-1)!.t,
+        reason,
+        failedAt: Date.now(),
+      });
       return;
     }
     s.stats.batches += batches.length;
@@ -231,7 +315,8 @@ export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> 
     try {
       const result = await replayRange({ ticker, interval, ...job.request });
       // Bars from the first replayed one on may have changed: predict them again.
-      if (result.firstBarTime !== null && s.predictedThrough !== null && s.predictedThrough >= result.firstBarTime) s.predictedThrough = result.firstBarTime - 1;
+      if (result.firstBarTime !== null && s.predictedThrough !== null && s.predictedThrough >= result.firstBarTime)
+        s.predictedThrough = result.firstBarTime - 1;
       job.outcome = result;
       predictBacklog();
     } catch (error) {
@@ -241,20 +326,30 @@ export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> 
 
   /** Caught up on everything forwarded, and nothing keeps the ticker here: give it back, naming the last record processed. */
   const mayHandBack = () =>
-    s.mode === 'workflow' && s.reader !== null && !wantsRecords() && !s.failure && !replayingFailure && s.pending.length === 0 && s.handBackAsked?.throughSeq !== s.lastReceivedSeq;
+    s.mode === 'workflow' &&
+    s.reader !== null &&
+    !wantsRecords() &&
+    !s.failure &&
+    !replayingFailure &&
+    s.pending.length === 0 &&
+    s.handBackAsked?.throughSeq !== s.lastReceivedSeq;
   const handBack = async (): Promise<void> => {
     s.handBackAsked = { throughSeq: s.lastReceivedSeq };
-    await getExternalWorkflowHandle(s.reader!).signal(handBackSignal, { ticker, interval, throughSeq: s.lastReceivedSeq }).catch(() => {
-      // Its reader finished (its shard was resharded): the child shard's reader names itself with the next batch.
-      s.reader = null;
-    });
+    await getExternalWorkflowHandle(s.reader!)
+      .signal(handBackSignal, { ticker, interval, throughSeq: s.lastReceivedSeq })
+      .catch(() => {
+        // Its reader finished (its shard was resharded): the child shard's reader names itself with the next batch.
+        s.reader = null;
+      });
   };
 
   predictBacklog();
   for (;;) {
     const work = () => (s.mode === 'workflow' && replays.length > 0) || (!s.failure && s.pending.length > 0);
     const handOverDue = () => s.mode === 'fast' && s.reader !== null && wantsRecords();
-    await condition(() => work() || mayHandBack() || handOverDue() || stopping || workflowInfo().continueAsNewSuggested);
+    await condition(
+      () => work() || mayHandBack() || handOverDue() || stopping || workflowInfo().continueAsNewSuggested,
+    );
     processing = true;
     if (s.mode === 'workflow' && replays.length > 0) await runReplay(replays.shift()!);
     else if (!s.failure && s.pending.length > 0) await processNextBatches();

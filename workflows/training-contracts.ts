@@ -12,7 +12,12 @@ export interface TrainingActivities {
   deployModel(input: { version: string }): Promise<DeployStarted>;
   awaitEndpoint(input: { version: string }): Promise<void>;
   smokeTestEndpoint(input: { version: string }): Promise<void>;
-  recordDeployment(input: { version: string; previous: string | null; reason: string; workflowId: string }): Promise<void>;
+  recordDeployment(input: {
+    version: string;
+    previous: string | null;
+    reason: string;
+    workflowId: string;
+  }): Promise<void>;
 }
 
 export interface TrainingWorkflowInput {

@@ -1,4 +1,10 @@
-import { ApplicationFailure, executeChild, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  executeChild,
+  proxyActivities,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { deployModelWorkflow } from './deploy-model';
 import { deployWorkflowId, MODEL_VERSION } from './search-attributes';
 import type { TrainingActivities, TrainingResult, TrainingWorkflowInput } from './training-contracts';
@@ -11,9 +17,17 @@ const heavy = proxyActivities<TrainingActivities>({
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '1 minute',
   // Too little data (RangeError) will not improve by retrying.
-  retry: { initialInterval: '5 seconds', maximumInterval: '2 minutes', maximumAttempts: 5, nonRetryableErrorTypes: ['RangeError'] },
+  retry: {
+    initialInterval: '5 seconds',
+    maximumInterval: '2 minutes',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: ['RangeError'],
+  },
 });
-const waitForJob = proxyActivities<TrainingActivities>({ startToCloseTimeout: '2 hours', heartbeatTimeout: '30 seconds' });
+const waitForJob = proxyActivities<TrainingActivities>({
+  startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '30 seconds',
+});
 
 /** The latest fifth of bar times is held out for evaluation (README: The model, measured honestly). */
 const HOLDOUT_FRACTION = 0.2;
@@ -37,17 +51,29 @@ function versionOf(start: Date): string {
  * the candidate and the model in service on the same walk-forward holdout → promote through
  * the deployment workflow, or reject → every step recorded in the model registry.
  */
-export async function trainingWorkflow(input: TrainingWorkflowInput & { config: TrainingWorkflowConfig }): Promise<TrainingResult> {
+export async function trainingWorkflow(
+  input: TrainingWorkflowInput & { config: TrainingWorkflowConfig },
+): Promise<TrainingResult> {
   const info = workflowInfo();
   const version = versionOf(info.runStartTime);
   const { horizon, endpointName, interval } = input.config;
-  const hyperparameters = { ...(input.config.quantiles ? { quantiles: input.config.quantiles.join(',') } : {}), ...input.hyperparameters };
+  const hyperparameters = {
+    ...(input.config.quantiles ? { quantiles: input.config.quantiles.join(',') } : {}),
+    ...input.hyperparameters,
+  };
   // An override may ask for a point model (quantiles=""): the container then writes one column.
   const quantiles = hyperparameters.quantiles ? hyperparameters.quantiles.split(',').map(Number) : undefined;
   upsertSearchAttributes([{ key: MODEL_VERSION, value: version }]);
   await quick.recordModel({
-    version, createdAt: info.runStartTime.toISOString(), workflowId: info.workflowId, trigger: input.trigger,
-    interval, horizon, decision: 'training', reason: 'training in progress', hyperparameters,
+    version,
+    createdAt: info.runStartTime.toISOString(),
+    workflowId: info.workflowId,
+    trigger: input.trigger,
+    interval,
+    horizon,
+    decision: 'training',
+    reason: 'training in progress',
+    hyperparameters,
   });
 
   const fail = async (reason: string): Promise<never> => {
@@ -55,25 +81,54 @@ export async function trainingWorkflow(input: TrainingWorkflowInput & { config: 
     throw ApplicationFailure.nonRetryable(reason, 'TrainingFailed');
   };
 
-  const dataset = await heavy.exportDataset({ version, interval, horizon, holdoutFraction: HOLDOUT_FRACTION }).catch((e: Error) => fail(`dataset export failed: ${e.message}`));
+  const dataset = await heavy
+    .exportDataset({ version, interval, horizon, holdoutFraction: HOLDOUT_FRACTION })
+    .catch((e: Error) => fail(`dataset export failed: ${e.message}`));
   const jobName = await quick.startTrainingJob({ version, dataset, hyperparameters });
   await quick.updateModel({ version, change: { trainingJob: jobName, dataset } });
   const job = await waitForJob.awaitTrainingJob(jobName);
-  if (job.status !== 'Completed' || !job.artifact) return fail(`training job ${jobName} ${job.status}: ${job.failureReason ?? 'no model artifact'}`);
+  if (job.status !== 'Completed' || !job.artifact)
+    return fail(`training job ${jobName} ${job.status}: ${job.failureReason ?? 'no model artifact'}`);
 
-  const evaluation = await heavy.evaluateCandidate({ version, jobName, dataset, horizon, ...(quantiles ? { quantiles } : {}) });
-  const evaluated = { metrics: evaluation.metrics, incumbent: evaluation.incumbent, holdoutSample: evaluation.holdoutSample, artifact: job.artifact };
+  const evaluation = await heavy.evaluateCandidate({
+    version,
+    jobName,
+    dataset,
+    horizon,
+    ...(quantiles ? { quantiles } : {}),
+  });
+  const evaluated = {
+    metrics: evaluation.metrics,
+    incumbent: evaluation.incumbent,
+    holdoutSample: evaluation.holdoutSample,
+    artifact: job.artifact,
+  };
   if (!evaluation.promote) {
     await quick.updateModel({ version, change: { ...evaluated, decision: 'rejected', reason: evaluation.reason } });
-    return { version, decision: 'rejected', reason: evaluation.reason, metrics: evaluation.metrics, incumbent: evaluation.incumbent };
+    return {
+      version,
+      decision: 'rejected',
+      reason: evaluation.reason,
+      metrics: evaluation.metrics,
+      incumbent: evaluation.incumbent,
+    };
   }
   await quick.updateModel({ version, change: { ...evaluated, reason: `${evaluation.reason}; deploying` } });
   try {
-    await executeChild(deployModelWorkflow, { workflowId: deployWorkflowId(endpointName), args: [{ version, reason: `promotion: ${evaluation.reason}` }] });
+    await executeChild(deployModelWorkflow, {
+      workflowId: deployWorkflowId(endpointName),
+      args: [{ version, reason: `promotion: ${evaluation.reason}` }],
+    });
   } catch (error) {
     const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
     return fail(`${evaluation.reason}, but the deployment failed: ${cause}`);
   }
   await quick.updateModel({ version, change: { decision: 'promoted', reason: evaluation.reason } });
-  return { version, decision: 'promoted', reason: evaluation.reason, metrics: evaluation.metrics, incumbent: evaluation.incumbent };
+  return {
+    version,
+    decision: 'promoted',
+    reason: evaluation.reason,
+    metrics: evaluation.metrics,
+    incumbent: evaluation.incumbent,
+  };
 }

@@ -26,9 +26,13 @@ export function evaluateCandidateActivity(deps: TrainingDeps) {
     const { s3 } = deps.aws;
     const test = parseCsvRows(await readText(s3, `${input.dataset.prefix}/test/test.csv`));
     const { trainingOutputPath } = sagemakerNames(deps.config, input.version);
-    const index = (await readText(s3, `${input.dataset.prefix}/holdout-index.csv`)).trim().split('\n').map((line) => line.split(','));
+    const index = (await readText(s3, `${input.dataset.prefix}/holdout-index.csv`))
+      .trim()
+      .split('\n')
+      .map((line) => line.split(','));
     const candidate = await readCandidatePredictions(s3, `${trainingOutputPath}/${input.jobName}/output/output.tar.gz`);
-    if (candidate.length !== test.length) throw new Error(`the training job predicted ${candidate.length} test rows, the dataset has ${test.length}`);
+    if (candidate.length !== test.length)
+      throw new Error(`the training job predicted ${candidate.length} test rows, the dataset has ${test.length}`);
     // Every test row has a label (the export writes only labelled rows).
     const actual = test.map((row) => row[0] as number);
     const times = index.map(([, t]) => Number(t));
@@ -45,11 +49,16 @@ export function evaluateCandidateActivity(deps: TrainingDeps) {
     const metrics = score(candidateAnswer);
 
     Context.current().heartbeat('scoring the model in service');
-    const incumbent = await scoreIncumbent(deps, test.map((row) => row.slice(1)), (answer) => {
-      // Pinball losses compare only over the same levels: otherwise the median's MAE decides.
-      const sameLevels = answer.quantiles && input.quantiles && answer.quantiles.levels.join() === input.quantiles.join();
-      return score(sameLevels ? answer : { median: answer.median });
-    });
+    const incumbent = await scoreIncumbent(
+      deps,
+      test.map((row) => row.slice(1)),
+      (answer) => {
+        // Pinball losses compare only over the same levels: otherwise the median's MAE decides.
+        const sameLevels =
+          answer.quantiles && input.quantiles && answer.quantiles.levels.join() === input.quantiles.join();
+        return score(sameLevels ? answer : { median: answer.median });
+      },
+    );
     let { promote, reason } = decidePromotion(metrics, incumbent);
     if (incumbent) {
       const record = await deps.registry.get(incumbent.version);
@@ -63,7 +72,12 @@ export function evaluateCandidateActivity(deps: TrainingDeps) {
     for (const [ticker] of index) counts.set(ticker!, (counts.get(ticker!) ?? 0) + 1);
     const shown = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
     const holdoutSample: HoldoutPoint[] = index
-      .map(([ticker, t], i) => ({ ticker: ticker!, t: Number(t), actual: actual[i]!, predicted: candidateAnswer.median[i]! }))
+      .map(([ticker, t], i) => ({
+        ticker: ticker!,
+        t: Number(t),
+        actual: actual[i]!,
+        predicted: candidateAnswer.median[i]!,
+      }))
       .filter((p) => p.ticker === shown)
       .slice(-SAMPLE_POINTS);
     return { metrics, ...(incumbent ? { incumbent } : {}), promote, reason, holdoutSample };
@@ -79,16 +93,26 @@ interface Answer {
 /** The training job's test predictions: one column, or one per quantile level. */
 function candidateAnswerOf(rows: number[][], levels: number[] | undefined): Answer {
   if (!levels) return { median: rows.map((row) => row[0]!) };
-  if (rows.some((row) => row.length !== levels.length)) throw new Error(`the training job's test predictions do not have one column per quantile level (${levels.join(', ')})`);
+  if (rows.some((row) => row.length !== levels.length))
+    throw new Error(
+      `the training job's test predictions do not have one column per quantile level (${levels.join(', ')})`,
+    );
   return { median: rows.map((row) => row[levels.indexOf(0.5)]!), quantiles: { levels, values: rows } };
 }
 
-async function scoreIncumbent(deps: TrainingDeps, features: (number | null)[][], score: (answer: Answer) => ForecastMetrics) {
+async function scoreIncumbent(
+  deps: TrainingDeps,
+  features: (number | null)[][],
+  score: (answer: Answer) => ForecastMetrics,
+) {
   const endpointName = deps.config.sagemaker.endpointName;
   const endpoint = await describeEndpoint(deps.aws.sagemaker, endpointName);
   if (endpoint?.EndpointStatus !== 'InService' || !endpoint.ProductionVariants?.length) return null; // no model in service
   const answer = await invokeModel(deps.aws.sagemakerRuntime, endpointName, features);
-  return { version: answer.modelVersion, metrics: score({ median: answer.predictions, ...(answer.quantiles ? { quantiles: answer.quantiles } : {}) }) };
+  return {
+    version: answer.modelVersion,
+    metrics: score({ median: answer.predictions, ...(answer.quantiles ? { quantiles: answer.quantiles } : {}) }),
+  };
 }
 
 async function readBytes(s3: S3Client, uri: string): Promise<Uint8Array> {
@@ -101,7 +125,10 @@ const readText = async (s3: S3Client, uri: string) => Buffer.from(await readByte
 
 /** The inverse of domain/features' csvLine: empty fields are missing values. */
 function parseCsvRows(text: string): (number | null)[][] {
-  return text.trim().split('\n').map((line) => line.split(',').map((field) => (field === '' ? null : Number(field))));
+  return text
+    .trim()
+    .split('\n')
+    .map((line) => line.split(',').map((field) => (field === '' ? null : Number(field))));
 }
 
 async function readCandidatePredictions(s3: S3Client, uri: string): Promise<number[][]> {
@@ -110,7 +137,10 @@ async function readCandidatePredictions(s3: S3Client, uri: string): Promise<numb
     const archive = path.join(folder, 'output.tar.gz');
     await writeFile(archive, await readBytes(s3, uri));
     await tar.extract({ file: archive, cwd: folder });
-    return (await readFile(path.join(folder, 'test-predictions.csv'), 'utf8')).trim().split('\n').map((line) => line.split(',').map(Number));
+    return (await readFile(path.join(folder, 'test-predictions.csv'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => line.split(',').map(Number));
   } finally {
     await rm(folder, { recursive: true, force: true });
   }

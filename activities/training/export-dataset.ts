@@ -22,9 +22,18 @@ export function exportDatasetActivity(deps: TrainingDeps) {
       const bars = await deps.bars.range(ticker, input.interval);
       // Recomputed, not read: bars stored before the volatility was kept have none.
       const volatility = volatilitySeries(bars.map((b) => b.c));
-      perSeries.push({ ticker, rows: featureRows(bars.map((bar, i) => ({ ...bar, volatility: volatility[i]! })), input.horizon) });
+      perSeries.push({
+        ticker,
+        rows: featureRows(
+          bars.map((bar, i) => ({ ...bar, volatility: volatility[i]! })),
+          input.horizon,
+        ),
+      });
     }
-    if (perSeries.length === 0) throw new RangeError(`no ${input.interval} bars are stored yet: ingest some history first (e.g. \`tickflow produce replay\`)`);
+    if (perSeries.length === 0)
+      throw new RangeError(
+        `no ${input.interval} bars are stored yet: ingest some history first (e.g. \`tickflow produce replay\`)`,
+      );
     const split = walkForwardSplit(perSeries, input.horizon, input.holdoutFraction);
     const byTime = (a: LabelledRow, b: LabelledRow) => a.t - b.t || a.ticker.localeCompare(b.ticker);
     split.train.sort(byTime);
@@ -32,13 +41,23 @@ export function exportDatasetActivity(deps: TrainingDeps) {
 
     const prefix = `datasets/${input.version}`;
     const put = (key: string, lines: string[]) =>
-      deps.aws.s3.send(new PutObjectCommand({ Bucket: deps.config.bucket, Key: `${prefix}/${key}`, Body: lines.join('\n') + '\n', ContentType: 'text/csv' }));
+      deps.aws.s3.send(
+        new PutObjectCommand({
+          Bucket: deps.config.bucket,
+          Key: `${prefix}/${key}`,
+          Body: lines.join('\n') + '\n',
+          ContentType: 'text/csv',
+        }),
+      );
     const labelled = (rows: LabelledRow[]) => rows.map((r) => csvLine([r.target, ...r.features]));
     await put('train/train.csv', labelled(split.train));
     await put('test/test.csv', labelled(split.holdout));
     // Which bar each test row belongs to, in the same order, and its volatility (the baseline's
     // scale; empty before the series had one): lets evaluation name its rows and score the baseline.
-    await put('holdout-index.csv', split.holdout.map((r) => `${r.ticker},${r.t},${r.volatility ?? ''}`));
+    await put(
+      'holdout-index.csv',
+      split.holdout.map((r) => `${r.ticker},${r.t},${r.volatility ?? ''}`),
+    );
     const iso = (t: number) => new Date(t).toISOString();
     return {
       prefix: `s3://${deps.config.bucket}/${prefix}`,

@@ -1,4 +1,9 @@
-import { CreateTrainingJobCommand, DescribeTrainingJobCommand, ResourceInUse, type TrainingInstanceType } from '@aws-sdk/client-sagemaker';
+import {
+  CreateTrainingJobCommand,
+  DescribeTrainingJobCommand,
+  ResourceInUse,
+  type TrainingInstanceType,
+} from '@aws-sdk/client-sagemaker';
 import { Context } from '@temporalio/activity';
 import { FEATURE_NAMES } from '../../domain/features';
 import type { StartTrainingJobInput, TrainingJobOutcome } from '../../workflows/training-contracts';
@@ -12,7 +17,13 @@ export function startTrainingJobActivity(deps: TrainingDeps) {
     const channel = (ChannelName: string) => ({
       ChannelName,
       ContentType: 'text/csv',
-      DataSource: { S3DataSource: { S3DataType: 'S3Prefix' as const, S3Uri: `${input.dataset.prefix}/${ChannelName}/`, S3DataDistributionType: 'FullyReplicated' as const } },
+      DataSource: {
+        S3DataSource: {
+          S3DataType: 'S3Prefix' as const,
+          S3Uri: `${input.dataset.prefix}/${ChannelName}/`,
+          S3DataDistributionType: 'FullyReplicated' as const,
+        },
+      },
     });
     try {
       await deps.aws.sagemaker.send(
@@ -20,10 +31,18 @@ export function startTrainingJobActivity(deps: TrainingDeps) {
           TrainingJobName: name,
           RoleArn: config.sagemaker.roleArn,
           AlgorithmSpecification: { TrainingImage: config.sagemaker.modelImage, TrainingInputMode: 'File' },
-          HyperParameters: { feature_names: FEATURE_NAMES.join(','), model_version: input.version, ...input.hyperparameters },
+          HyperParameters: {
+            feature_names: FEATURE_NAMES.join(','),
+            model_version: input.version,
+            ...input.hyperparameters,
+          },
           InputDataConfig: [channel('train'), channel('test')],
           OutputDataConfig: { S3OutputPath: trainingOutputPath },
-          ResourceConfig: { InstanceType: config.sagemaker.trainingInstanceType as TrainingInstanceType, InstanceCount: 1, VolumeSizeInGB: 10 },
+          ResourceConfig: {
+            InstanceType: config.sagemaker.trainingInstanceType as TrainingInstanceType,
+            InstanceCount: 1,
+            VolumeSizeInGB: 10,
+          },
           StoppingCondition: { MaxRuntimeInSeconds: 3600 },
           Tags: [{ Key: 'tickflow:model-version', Value: input.version }],
         }),

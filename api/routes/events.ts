@@ -10,9 +10,18 @@ export const eventsRoute = createRoute({
   method: 'get',
   path: '/api/events',
   summary: 'server-sent events: `bars` as new bars (and predictions) of a series are stored',
-  request: { query: z.object({ ticker: Ticker, interval: Interval.default('1d'), after: z.coerce.number().int().optional().openapi({ description: 'send bars after this bar time (epoch ms)' }) }) },
+  request: {
+    query: z.object({
+      ticker: Ticker,
+      interval: Interval.default('1d'),
+      after: z.coerce.number().int().optional().openapi({ description: 'send bars after this bar time (epoch ms)' }),
+    }),
+  },
   responses: {
-    200: { content: { 'text/event-stream': { schema: z.string() } }, description: '`event: bars` with a JSON array of Bar; `event: ping` every second otherwise' },
+    200: {
+      content: { 'text/event-stream': { schema: z.string() } },
+      description: '`event: bars` with a JSON array of Bar; `event: ping` every second otherwise',
+    },
     400: jsonResponses(z.string())[400],
   },
 });
@@ -29,8 +38,14 @@ export function registerEventRoutes(app: OpenAPIHono, ctx: ApiContext): void {
       let predictedThrough = (await ctx.predictions.latest(ticker, interval))?.t ?? 0;
       let id = 0;
       while (!stream.aborted && !stream.closed) {
-        const [progress, prediction] = await Promise.all([ctx.series.get(ticker, interval), ctx.predictions.latest(ticker, interval)]);
-        const from = Math.min(progress && progress.lastBarTime > sentThrough ? sentThrough + 1 : Infinity, prediction && prediction.t > predictedThrough ? predictedThrough + 1 : Infinity);
+        const [progress, prediction] = await Promise.all([
+          ctx.series.get(ticker, interval),
+          ctx.predictions.latest(ticker, interval),
+        ]);
+        const from = Math.min(
+          progress && progress.lastBarTime > sentThrough ? sentThrough + 1 : Infinity,
+          prediction && prediction.t > predictedThrough ? predictedThrough + 1 : Infinity,
+        );
         if (Number.isFinite(from)) {
           const rows = await barRows(ctx, ticker, interval, from, undefined, 5000);
           if (rows.length) await stream.writeSSE({ event: 'bars', id: String(++id), data: JSON.stringify(rows) });

@@ -6,10 +6,32 @@ import type { ModelRecord } from '../../store/model-registry';
 import type { ApiContext } from '../context';
 import { Accepted, jsonResponses, ModelRow, Schedule, TrainingRun } from '../schemas';
 
-export const modelsRoute = createRoute({ method: 'get', path: '/api/models', summary: 'the model registry: data range, metrics against the random walk and the incumbent, decision, which one serves', responses: jsonResponses(z.array(ModelRow)) });
-export const runsRoute = createRoute({ method: 'get', path: '/api/training/runs', summary: 'recent training runs (scheduled or manual) and their status', responses: jsonResponses(z.array(TrainingRun)) });
-export const scheduleRoute = createRoute({ method: 'get', path: '/api/training/schedule', summary: 'the retraining Schedule and its next runs', responses: jsonResponses(Schedule) });
-export const trainRoute = createRoute({ method: 'post', path: '/api/training/runs', summary: 'start a training run now (the same workflow the Schedule starts)', security: [{ bearer: [] }], responses: jsonResponses(Accepted, 202) });
+export const modelsRoute = createRoute({
+  method: 'get',
+  path: '/api/models',
+  summary:
+    'the model registry: data range, metrics against the random walk and the incumbent, decision, which one serves',
+  responses: jsonResponses(z.array(ModelRow)),
+});
+export const runsRoute = createRoute({
+  method: 'get',
+  path: '/api/training/runs',
+  summary: 'recent training runs (scheduled or manual) and their status',
+  responses: jsonResponses(z.array(TrainingRun)),
+});
+export const scheduleRoute = createRoute({
+  method: 'get',
+  path: '/api/training/schedule',
+  summary: 'the retraining Schedule and its next runs',
+  responses: jsonResponses(Schedule),
+});
+export const trainRoute = createRoute({
+  method: 'post',
+  path: '/api/training/runs',
+  summary: 'start a training run now (the same workflow the Schedule starts)',
+  security: [{ bearer: [] }],
+  responses: jsonResponses(Accepted, 202),
+});
 export const promoteRoute = createRoute({
   method: 'post',
   path: '/api/models/{version}/promote',
@@ -18,20 +40,39 @@ export const promoteRoute = createRoute({
   request: { params: z.object({ version: z.string().regex(/^[A-Za-z0-9-]{1,80}$/, 'a model version') }) },
   responses: jsonResponses(Accepted, 202),
 });
-export const rollbackRoute = createRoute({ method: 'post', path: '/api/models/rollback', summary: 'deploy the previously deployed version again', security: [{ bearer: [] }], responses: jsonResponses(Accepted, 202) });
+export const rollbackRoute = createRoute({
+  method: 'post',
+  path: '/api/models/rollback',
+  summary: 'deploy the previously deployed version again',
+  security: [{ bearer: [] }],
+  responses: jsonResponses(Accepted, 202),
+});
 
-const metricsOf = (m: ModelRecord['metrics']) => (m ? Object.fromEntries(Object.entries(m).filter(([, v]) => typeof v === 'number')) : null);
+const metricsOf = (m: ModelRecord['metrics']) =>
+  m ? Object.fromEntries(Object.entries(m).filter(([, v]) => typeof v === 'number')) : null;
 
 /** The training portal's endpoints: every change goes through the same workflows as the CLI. */
 export function registerModelRoutes(app: OpenAPIHono, ctx: ApiContext): void {
   app.openapi(modelsRoute, async (c) => {
-    const [models, inService] = await Promise.all([ctx.models.list(), versionInService(ctx.aws.sagemaker, ctx.config.sagemaker.endpointName)]);
+    const [models, inService] = await Promise.all([
+      ctx.models.list(),
+      versionInService(ctx.aws.sagemaker, ctx.config.sagemaker.endpointName),
+    ]);
     return c.json(
       models
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
         .map((m) => ({
-          version: m.version, decision: m.decision, reason: m.reason, createdAt: m.createdAt, inService: m.version === inService, workflowUrl: workflowUrl(ctx.config, m.workflowId),
-          dataStart: m.dataset?.dataStart ?? null, dataEnd: m.dataset?.dataEnd ?? null, metrics: metricsOf(m.metrics), incumbentMetrics: metricsOf(m.incumbent?.metrics), holdoutSample: m.holdoutSample ?? [],
+          version: m.version,
+          decision: m.decision,
+          reason: m.reason,
+          createdAt: m.createdAt,
+          inService: m.version === inService,
+          workflowUrl: workflowUrl(ctx.config, m.workflowId),
+          dataStart: m.dataset?.dataStart ?? null,
+          dataEnd: m.dataset?.dataEnd ?? null,
+          metrics: metricsOf(m.metrics),
+          incumbentMetrics: metricsOf(m.incumbent?.metrics),
+          holdoutSample: m.holdoutSample ?? [],
         })),
       200,
     );
@@ -39,7 +80,13 @@ export function registerModelRoutes(app: OpenAPIHono, ctx: ApiContext): void {
   app.openapi(runsRoute, async (c) => {
     const runs = [];
     for await (const run of ctx.temporal.workflow.list({ query: 'WorkflowType = "trainingWorkflow"', pageSize: 20 })) {
-      runs.push({ workflowId: run.workflowId, status: run.status.name, startedAt: run.startTime?.toISOString() ?? null, closedAt: run.closeTime?.toISOString() ?? null, workflowUrl: workflowUrl(ctx.config, run.workflowId) });
+      runs.push({
+        workflowId: run.workflowId,
+        status: run.status.name,
+        startedAt: run.startTime?.toISOString() ?? null,
+        closedAt: run.closeTime?.toISOString() ?? null,
+        workflowUrl: workflowUrl(ctx.config, run.workflowId),
+      });
       if (runs.length >= 20) break;
     }
     return c.json(runs, 200);

@@ -9,14 +9,19 @@ const REFUSAL_SHOWN_MS = 10_000;
 // A link printed by `tickflow api` carries the token in the fragment (never sent to the server in the URL).
 const fromHash = new URLSearchParams(location.hash.slice(1)).get('token');
 if (fromHash) (sessionStorage.setItem('tickflow-token', fromHash), history.replaceState(null, '', location.pathname));
-const token = () => sessionStorage.getItem('tickflow-token') ?? (() => {
-  const given = prompt('API token (printed by `tickflow api`, or TICKFLOW_API_TOKEN):');
-  if (given) sessionStorage.setItem('tickflow-token', given);
-  return given;
-})();
+const token = () =>
+  sessionStorage.getItem('tickflow-token') ??
+  (() => {
+    const given = prompt('API token (printed by `tickflow api`, or TICKFLOW_API_TOKEN):');
+    if (given) sessionStorage.setItem('tickflow-token', given);
+    return given;
+  })();
 
 async function call(method, url) {
-  const response = await fetch(url, { method, headers: method === 'GET' ? {} : { authorization: `Bearer ${token()}` } });
+  const response = await fetch(url, {
+    method,
+    headers: method === 'GET' ? {} : { authorization: `Bearer ${token()}` },
+  });
   const body = await response.json();
   if (response.status === 401) sessionStorage.removeItem('tickflow-token');
   if (!response.ok) throw new Error(body.error ?? `HTTP ${response.status}`);
@@ -30,11 +35,19 @@ let holdoutChart;
 function showHoldout(model) {
   $('holdout-title').textContent = `Holdout ${model.version}: predicted vs actual forward return`;
   holdoutChart?.remove();
-  holdoutChart = createChart($('holdout'), { autoSize: true, layout: { background: { color: css('--bg') }, textColor: css('--fg') }, grid: { vertLines: { color: css('--line') }, horzLines: { color: css('--line') } } });
+  holdoutChart = createChart($('holdout'), {
+    autoSize: true,
+    layout: { background: { color: css('--bg') }, textColor: css('--fg') },
+    grid: { vertLines: { color: css('--line') }, horzLines: { color: css('--line') } },
+  });
   const ticker = model.holdoutSample[0]?.ticker;
   const sample = model.holdoutSample.filter((p) => p.ticker === ticker).sort((a, b) => a.t - b.t);
-  holdoutChart.addSeries(LineSeries, { color: css('--fg'), lineWidth: 1, title: `${ticker ?? ''} actual` }).setData(sample.map((p) => ({ time: p.t / 1000, value: p.actual })));
-  holdoutChart.addSeries(LineSeries, { color: css('--accent'), lineWidth: 2, title: 'predicted' }).setData(sample.map((p) => ({ time: p.t / 1000, value: p.predicted })));
+  holdoutChart
+    .addSeries(LineSeries, { color: css('--fg'), lineWidth: 1, title: `${ticker ?? ''} actual` })
+    .setData(sample.map((p) => ({ time: p.t / 1000, value: p.actual })));
+  holdoutChart
+    .addSeries(LineSeries, { color: css('--accent'), lineWidth: 2, title: 'predicted' })
+    .setData(sample.map((p) => ({ time: p.t / 1000, value: p.predicted })));
   holdoutChart.timeScale().fitContent();
 }
 
@@ -47,7 +60,8 @@ function renderModels() {
   $('models').innerHTML =
     '<tr><th>version</th><th>data</th><th>MAE/RW</th><th>RMSE/RW</th><th>MASE</th><th>hit rate (up rate)</th><th>rank IC</th><th title="Diebold–Mariano statistic of the median against the random walk">DM</th><th title="mean pinball loss of the quantiles over the baseline\'s: below 1 beats it">pinball/baseline</th><th title="share of holdout returns inside the outermost quantiles\' interval (nominal)">coverage</th><th title="one-sided p-value of the quantiles beating the baseline (HLN-corrected Diebold–Mariano): ≤ 0.05 is needed to promote">p vs baseline</th><th>decision</th><th></th></tr>' +
     models
-      .map((m, i) => `<tr data-version="${m.version}">
+      .map(
+        (m, i) => `<tr data-version="${m.version}">
         <td><a href="${m.workflowUrl}" target="_blank" rel="noopener">${m.version}</a>${m.inService ? ' <span class="serving">● in service</span>' : ''}</td>
         <td>${m.dataStart?.slice(0, 10) ?? '–'} … ${m.dataEnd?.slice(0, 10) ?? '–'}</td>
         <td>${ratio(m.metrics, 'maeRatio')}</td><td>${ratio(m.metrics, 'rmseRatio')}</td><td>${ratio(m.metrics, 'mase')}</td>
@@ -55,27 +69,46 @@ function renderModels() {
         <td>${ratio(m.metrics, 'pinballRatio')}</td><td>${pct(m.metrics?.coverage)}${m.metrics?.coverageNominal === undefined ? '' : ` (${pct(m.metrics.coverageNominal)})`}</td><td>${ratio(m.metrics, 'dmPinballPValue')}</td>
         <td class="reason"><b>${m.decision}</b>: ${m.reason}</td>
         <td><button data-chart="${i}">chart</button> ${m.inService || m.decision === 'training' || m.decision === 'failed' ? '' : `<button data-promote="${m.version}">promote</button>`}</td>
-      </tr>`)
+      </tr>`,
+      )
       .join('');
-  for (const button of $('models').querySelectorAll('button[data-chart]')) button.onclick = () => showHoldout(models[Number(button.dataset.chart)]);
+  for (const button of $('models').querySelectorAll('button[data-chart]'))
+    button.onclick = () => showHoldout(models[Number(button.dataset.chart)]);
   for (const button of $('models').querySelectorAll('button[data-promote]')) {
-    button.onclick = () => act(`promote ${button.dataset.promote} to the endpoint?`, 'POST', `/api/models/${button.dataset.promote}/promote`);
+    button.onclick = () =>
+      act(
+        `promote ${button.dataset.promote} to the endpoint?`,
+        'POST',
+        `/api/models/${button.dataset.promote}/promote`,
+      );
   }
 }
 
 function renderRuns() {
   $('runs').innerHTML = state.runs.length
-    ? state.runs.map((r) => `<li><a href="${r.workflowUrl}" target="_blank" rel="noopener">${r.workflowId}</a><br><span class="status" data-run-status="${r.status}">${r.status} · ${r.startedAt?.slice(0, 19).replace('T', ' ') ?? ''}</span></li>`).join('')
+    ? state.runs
+        .map(
+          (r) =>
+            `<li><a href="${r.workflowUrl}" target="_blank" rel="noopener">${r.workflowId}</a><br><span class="status" data-run-status="${r.status}">${r.status} · ${r.startedAt?.slice(0, 19).replace('T', ' ') ?? ''}</span></li>`,
+        )
+        .join('')
     : '<li class="status">no runs yet</li>';
 }
 
 async function refresh() {
-  const [models, runs, schedule] = await Promise.all([call('GET', '/api/models'), call('GET', '/api/training/runs'), call('GET', '/api/training/schedule').catch(() => null)]);
+  const [models, runs, schedule] = await Promise.all([
+    call('GET', '/api/models'),
+    call('GET', '/api/training/runs'),
+    call('GET', '/api/training/schedule').catch(() => null),
+  ]);
   Object.assign(state, { models, runs });
   renderModels();
   renderRuns();
-  $('schedule').innerHTML = schedule ? `every ${schedule.every}${schedule.paused ? ' (paused)' : ''}<br>next: ${schedule.nextRuns[0]?.slice(0, 16).replace('T', ' ') ?? '–'} UTC` : 'no Schedule yet (start the training worker)';
-  if (!holdoutChart && models.find((m) => m.holdoutSample.length)) showHoldout(models.find((m) => m.holdoutSample.length));
+  $('schedule').innerHTML = schedule
+    ? `every ${schedule.every}${schedule.paused ? ' (paused)' : ''}<br>next: ${schedule.nextRuns[0]?.slice(0, 16).replace('T', ' ') ?? '–'} UTC`
+    : 'no Schedule yet (start the training worker)';
+  if (!holdoutChart && models.find((m) => m.holdoutSample.length))
+    showHoldout(models.find((m) => m.holdoutSample.length));
 }
 
 async function act(question, method, url) {
@@ -92,7 +125,8 @@ async function act(question, method, url) {
   }
 }
 
-$('train').onclick = () => act('Start a training run now? (the same workflow as the Schedule)', 'POST', '/api/training/runs');
+$('train').onclick = () =>
+  act('Start a training run now? (the same workflow as the Schedule)', 'POST', '/api/training/runs');
 $('rollback').onclick = () => act('Roll back to the previously deployed model?', 'POST', '/api/models/rollback');
 
 function statusLine() {

@@ -6,7 +6,9 @@ import { parsePositiveInt } from './produce';
 export function registerApiCommand(program: Command): void {
   program
     .command('api')
-    .description('serve the HTTP API (OpenAPI at /openapi.json), the dashboard (/) and the training portal (/portal) until Ctrl-C')
+    .description(
+      'serve the HTTP API (OpenAPI at /openapi.json), the dashboard (/) and the training portal (/portal) until Ctrl-C',
+    )
     .option('--port <n>', 'port (default TICKFLOW_API_PORT, 8787)', parsePositiveInt)
     .action(async (options: { port?: number }) => {
       const config = loadConfig();
@@ -16,7 +18,9 @@ export function registerApiCommand(program: Command): void {
           `dashboard        ${api.url}/`,
           `training portal  ${api.url}/portal#token=${api.token}`,
           `API (OpenAPI)    ${api.url}/openapi.json`,
-          config.api.token ? 'mutations need the token in TICKFLOW_API_TOKEN' : `token for mutations (made up for this run; set TICKFLOW_API_TOKEN to fix one): ${api.token}`,
+          config.api.token
+            ? 'mutations need the token in TICKFLOW_API_TOKEN'
+            : `token for mutations (made up for this run; set TICKFLOW_API_TOKEN to fix one): ${api.token}`,
           '',
         ].join('\n'),
       );

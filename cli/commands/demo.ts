@@ -26,7 +26,12 @@ import { readStatus } from './read';
 import { bringStackUp, startBackgroundApps } from './stack';
 
 /** The demo's last word: the next close of a series, who forecast it and the range around it. */
-function nextCloseLine(ticker: string, last: StoredBar | undefined, predicted: Map<number, Prediction>, model: TickflowConfig['model']): string {
+function nextCloseLine(
+  ticker: string,
+  last: StoredBar | undefined,
+  predicted: Map<number, Prediction>,
+  model: TickflowConfig['model'],
+): string {
   const forecast = last && nextCloseForecast(last, predicted.get(last.t), model.horizon, model.quantiles);
   if (!last || !forecast) return `${ticker}: too few bars for a forecast yet`;
   const when = model.horizon === 1 ? 'the next close' : `the close ${model.horizon} bars on`;
@@ -49,7 +54,9 @@ export function registerDemoCommand(program: Command): void {
 
       step('workers and API, in the background');
       const apps = await startBackgroundApps(config, ['worker', 'api']);
-      process.stderr.write(`${table(apps.reports.map((a) => ({ app: a.name, status: a.status, pid: a.pid ?? '-', log: a.log })))}\n`);
+      process.stderr.write(
+        `${table(apps.reports.map((a) => ({ app: a.name, status: a.status, pid: a.pid ?? '-', log: a.log })))}\n`,
+      );
       const workerLog = logFile(config, 'worker');
       const dashboard = `http://${config.api.host}:${config.api.port}`;
 
@@ -57,45 +64,62 @@ export function registerDemoCommand(program: Command): void {
       const aws = createAwsClients(config);
       try {
         step('producer: AAPL daily bars → Kinesis');
-        const summary = await runProducer(replaySource({ file: packagedDataset('aapl'), ticker: 'AAPL', interval: '1d', speed: 'max' }));
+        const summary = await runProducer(
+          replaySource({ file: packagedDataset('aapl'), ticker: 'AAPL', interval: '1d', speed: 'max' }),
+        );
         process.stderr.write(`${summary.sent} records in ${(summary.durationMs / 1000).toFixed(1)}s\n`);
 
         step('waiting for the pipeline to catch up');
         const bars = new BarsStore(aws.documents, config.tables.bars);
         let lastReport = 0;
-        await waitUntilCaughtUp(client, config, { lastSequenceByShard: summary.lastSequenceByShard, series: [{ ticker: 'AAPL', interval: '1d' }] }, {
-          timeoutMs: options.timeout * 1000,
-          onWait: async () => {
-            if (!appRunning(config, 'worker')) throw new Error(`the worker exited early; last lines of ${workerLog}:\n${readFileSync(workerLog, 'utf8').split('\n').slice(-15).join('\n')}`);
-            if (Date.now() - lastReport > 2000) {
-              lastReport = Date.now();
-              process.stderr.write(`  AAPL bars stored: ${await bars.count('AAPL', '1d')}\n`);
-            }
+        await waitUntilCaughtUp(
+          client,
+          config,
+          { lastSequenceByShard: summary.lastSequenceByShard, series: [{ ticker: 'AAPL', interval: '1d' }] },
+          {
+            timeoutMs: options.timeout * 1000,
+            onWait: async () => {
+              if (!appRunning(config, 'worker'))
+                throw new Error(
+                  `the worker exited early; last lines of ${workerLog}:\n${readFileSync(workerLog, 'utf8').split('\n').slice(-15).join('\n')}`,
+                );
+              if (Date.now() - lastReport > 2000) {
+                lastReport = Date.now();
+                process.stderr.write(`  AAPL bars stored: ${await bars.count('AAPL', '1d')}\n`);
+              }
+            },
           },
-        });
+        );
 
         step('model');
         const registry = new ModelRegistry(aws.documents, config.tables.models);
         let serving = await versionInService(aws.sagemaker, config.sagemaker.endpointName);
         let rejected: string | undefined;
         if (!serving) {
-          process.stderr.write('no model in service yet: training the first one from the stored history (SageMaker training job on the local stack)\n');
+          process.stderr.write(
+            'no model in service yet: training the first one from the stored history (SageMaker training job on the local stack)\n',
+          );
           const handle = await startTraining(client, config, { trigger: 'first-run' });
           process.stderr.write(`training run: ${workflowUrl(config, handle.workflowId)}\n`);
           const result = await waitWithProgress(handle);
-          process.stdout.write(`\nwalk-forward evaluation on the holdout (last 20% of the history):\n${evaluationTable(result)}\n`);
+          process.stdout.write(
+            `\nwalk-forward evaluation on the holdout (last 20% of the history):\n${evaluationTable(result)}\n`,
+          );
           serving = await versionInService(aws.sagemaker, config.sagemaker.endpointName);
           if (result.decision === 'rejected') rejected = result.version;
         } else {
           const record = await registry.get(serving);
-          process.stderr.write(`model ${serving} is in service${record?.metrics ? ` (holdout MAE / random walk ${record.metrics.maeRatio.toFixed(4)})` : ''}; retrain with: tickflow train --wait\n`);
+          process.stderr.write(
+            `model ${serving} is in service${record?.metrics ? ` (holdout MAE / random walk ${record.metrics.maeRatio.toFixed(4)})` : ''}; retrain with: tickflow train --wait\n`,
+          );
         }
         if (serving) {
           step('waiting for every AAPL bar to carry a prediction');
           const deadline = Date.now() + options.timeout * 1000;
           const series = new SeriesStore(aws.documents, config.tables.tickers);
           while (!(await predictionsCaughtUp(series, 'AAPL', '1d'))) {
-            if (Date.now() > deadline) throw new Error(`predictions did not catch up within ${options.timeout}s; see ${workerLog}`);
+            if (Date.now() > deadline)
+              throw new Error(`predictions did not catch up within ${options.timeout}s; see ${workerLog}`);
             await new Promise((r) => setTimeout(r, 500));
           }
         } else {
@@ -110,16 +134,31 @@ export function registerDemoCommand(program: Command): void {
         const status = await readStatus(aws, config, 'AAPL', '1d');
         const aapl = status.tickers[0];
         const recent = (await bars.range('AAPL', '1d')).slice(-5);
-        const predicted = new Map((await new PredictionsStore(aws.documents, config.tables.predictions).range('AAPL', '1d', recent[0]?.t ?? 0)).map((p) => [p.t, p]));
+        const predicted = new Map(
+          (
+            await new PredictionsStore(aws.documents, config.tables.predictions).range('AAPL', '1d', recent[0]?.t ?? 0)
+          ).map((p) => [p.t, p]),
+        );
         process.stdout.write(
           [
             `AAPL 1d: ${aapl?.bars ?? 0} bars stored in DynamoDB table ${config.tables.bars}, last bar ${aapl?.lastBarTime ?? '-'}; dead letters: ${status.deadLetters}`,
             '',
-            table(recent.map((b) => ({
-              time: b.time.slice(0, 10), close: fixed(b.c, 2), sma20: fixed(b.sma20, 2), ema50: fixed(b.ema50, 2), rsi14: fixed(b.rsi14, 1), macd: fixed(b.macd, 3),
-              bbLower: fixed(b.bbLower, 2), bbUpper: fixed(b.bbUpper, 2), atr14: fixed(b.atr14, 2),
-              ...forecastColumns(nextCloseForecast(b, predicted.get(b.t), config.model.horizon, config.model.quantiles)),
-            }))),
+            table(
+              recent.map((b) => ({
+                time: b.time.slice(0, 10),
+                close: fixed(b.c, 2),
+                sma20: fixed(b.sma20, 2),
+                ema50: fixed(b.ema50, 2),
+                rsi14: fixed(b.rsi14, 1),
+                macd: fixed(b.macd, 3),
+                bbLower: fixed(b.bbLower, 2),
+                bbUpper: fixed(b.bbUpper, 2),
+                atr14: fixed(b.atr14, 2),
+                ...forecastColumns(
+                  nextCloseForecast(b, predicted.get(b.t), config.model.horizon, config.model.quantiles),
+                ),
+              })),
+            ),
             '',
             nextCloseLine('AAPL', recent.at(-1), predicted, config.model),
             '',
@@ -128,7 +167,11 @@ export function registerDemoCommand(program: Command): void {
             `dashboard:                         ${dashboard}/?series=AAPL%201d`,
             `training portal:                   ${apps.portalUrl}`,
             `more: tickflow status --ticker AAPL   tickflow bars --ticker AAPL --limit 20`,
-            ...(market ? [`live synthetic market (${DEFAULT_LIVE_MARKET.tickers} tickers, a bar each per minute): ${dashboard}/?series=${syntheticTickerName(0)}%201m`] : []),
+            ...(market
+              ? [
+                  `live synthetic market (${DEFAULT_LIVE_MARKET.tickers} tickers, a bar each per minute): ${dashboard}/?series=${syntheticTickerName(0)}%201m`,
+                ]
+              : []),
             'the stack, workers and API keep running in the background (`tickflow stack status`); stop everything with: npm stop',
           ].join('\n') + '\n',
         );

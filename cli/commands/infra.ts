@@ -12,7 +12,9 @@ const infraModules = () => ({
 });
 
 export function registerInfraCommands(program: Command): void {
-  const infra = program.command('infra').description('AWS deployment with CDK for Terraform (see README, Deploying to AWS)');
+  const infra = program
+    .command('infra')
+    .description('AWS deployment with CDK for Terraform (see README, Deploying to AWS)');
   infra
     .command('synth')
     .description('write the network and services stacks as Terraform JSON (offline)')
@@ -36,6 +38,10 @@ export function registerInfraCommands(program: Command): void {
       const { awsEnvFromOutputs } = infraModules();
       const text = readFileSync(options.outputs === '-' ? 0 : options.outputs, 'utf8');
       const env = awsEnvFromOutputs(JSON.parse(text));
-      process.stdout.write(`${Object.entries(env).map(([k, v]) => `export ${k}=${JSON.stringify(v)}`).join('\n')}\n`);
+      process.stdout.write(
+        `${Object.entries(env)
+          .map(([k, v]) => `export ${k}=${JSON.stringify(v)}`)
+          .join('\n')}\n`,
+      );
     });
 }

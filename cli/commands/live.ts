@@ -18,7 +18,11 @@ interface LiveOptions {
 }
 
 const parseSymbols = (value: string): string[] => {
-  const symbols = value.split(',').map((s) => s.trim()).filter(Boolean).map(parseTicker);
+  const symbols = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(parseTicker);
   if (!symbols.length) throw new InvalidArgumentError('expected a comma-separated list of tickers');
   return [...new Set(symbols)];
 };
@@ -45,8 +49,11 @@ async function runLive(protocol: FeedProtocol, options: LiveOptions): Promise<vo
   const progress = setInterval(() => log.info({ ...source.stats }, 'live feed'), 10_000);
   try {
     const summary = await runProducer(source, options.json);
-    emit(options.json, { ...summary, ...source.stats }, () =>
-      `stopped: ${source.stats.emittedBars} bars from ${source.stats.connections} connection(s) (${source.stats.backfilledBars} backfilled over REST, ${source.stats.lateTrades} late trades dropped, ${source.stats.badFrames} unreadable frames)`,
+    emit(
+      options.json,
+      { ...summary, ...source.stats },
+      () =>
+        `stopped: ${source.stats.emittedBars} bars from ${source.stats.connections} connection(s) (${source.stats.backfilledBars} backfilled over REST, ${source.stats.lateTrades} late trades dropped, ${source.stats.badFrames} unreadable frames)`,
     );
   } finally {
     clearInterval(progress);
@@ -57,23 +64,54 @@ async function runLive(protocol: FeedProtocol, options: LiveOptions): Promise<vo
 function liveCommand(producer: Command, name: string, description: string, url: string, restUrl: string): Command {
   return producer
     .command(name)
-    .description(`${description}; streams 1-minute bars until Ctrl-C, reconnecting with backoff and filling gaps over REST`)
-    .option('--symbols <list>', 'comma-separated tickers (default: follow the registry: every active 1m ticker, re-read every 5 s)', parseSymbols)
+    .description(
+      `${description}; streams 1-minute bars until Ctrl-C, reconnecting with backoff and filling gaps over REST`,
+    )
+    .option(
+      '--symbols <list>',
+      'comma-separated tickers (default: follow the registry: every active 1m ticker, re-read every 5 s)',
+      parseSymbols,
+    )
     .option('--url <wss>', 'websocket URL', url)
     .option('--rest-url <https>', 'REST API base URL (gap backfill)', restUrl)
     .option('--json', 'print the summary as JSON');
 }
 
 export function registerLiveSources(producer: Command): void {
-  liveCommand(producer, 'alpaca', 'Alpaca market data v2 (credentials: APCA_API_KEY_ID, APCA_API_SECRET_KEY)', 'wss://stream.data.alpaca.markets/v2/iex', 'https://data.alpaca.markets')
-    .addOption(new Option('--channel <channel>', 'stream Alpaca\'s minute bars, or trades built into bars here').choices(['bars', 'trades']).default('bars'))
+  liveCommand(
+    producer,
+    'alpaca',
+    'Alpaca market data v2 (credentials: APCA_API_KEY_ID, APCA_API_SECRET_KEY)',
+    'wss://stream.data.alpaca.markets/v2/iex',
+    'https://data.alpaca.markets',
+  )
+    .addOption(
+      new Option('--channel <channel>', "stream Alpaca's minute bars, or trades built into bars here")
+        .choices(['bars', 'trades'])
+        .default('bars'),
+    )
     .option('--feed <feed>', 'historical data feed for gap backfill (iex, sip)', 'iex')
     .action(async (options: LiveOptions & { channel: 'bars' | 'trades'; feed: string }) => {
-      const protocol = alpacaProtocol({ streamUrl: options.url, restUrl: options.restUrl, keyId: secret('APCA_API_KEY_ID'), secretKey: secret('APCA_API_SECRET_KEY'), channel: options.channel, feed: options.feed });
+      const protocol = alpacaProtocol({
+        streamUrl: options.url,
+        restUrl: options.restUrl,
+        keyId: secret('APCA_API_KEY_ID'),
+        secretKey: secret('APCA_API_SECRET_KEY'),
+        channel: options.channel,
+        feed: options.feed,
+      });
       await runLive(protocol, options);
     });
-  liveCommand(producer, 'finnhub', 'Finnhub trades websocket, built into minute bars (credential: FINNHUB_TOKEN)', 'wss://ws.finnhub.io', 'https://finnhub.io')
-    .action(async (options: LiveOptions) => {
-      await runLive(finnhubProtocol({ streamUrl: options.url, restUrl: options.restUrl, token: secret('FINNHUB_TOKEN') }), options);
-    });
+  liveCommand(
+    producer,
+    'finnhub',
+    'Finnhub trades websocket, built into minute bars (credential: FINNHUB_TOKEN)',
+    'wss://ws.finnhub.io',
+    'https://finnhub.io',
+  ).action(async (options: LiveOptions) => {
+    await runLive(
+      finnhubProtocol({ streamUrl: options.url, restUrl: options.restUrl, token: secret('FINNHUB_TOKEN') }),
+      options,
+    );
+  });
 }

@@ -5,14 +5,22 @@ import { ModelRegistry } from '../../store/model-registry';
 import { versionInService } from '../../clients/sagemaker-endpoint';
 import type { TrainingResult } from '../../workflows/training-contracts';
 import type { ForecastMetrics } from '../../domain/forecast-metrics';
-import { deployVersion, describeTrainingSchedule, modelSummary, rollbackTarget, startTraining } from '../../operations/models';
+import {
+  deployVersion,
+  describeTrainingSchedule,
+  modelSummary,
+  rollbackTarget,
+  startTraining,
+} from '../../operations/models';
 import { emit, table } from '../output';
 import { workflowUrl } from '../../clients/temporal-ui';
 
 type Context = CliContext & { registry: ModelRegistry };
 
 const withRegistry = <T>(work: (context: Context) => Promise<T>): Promise<T> =>
-  withContext((context) => work({ ...context, registry: new ModelRegistry(context.aws.documents, context.config.tables.models) }));
+  withContext((context) =>
+    work({ ...context, registry: new ModelRegistry(context.aws.documents, context.config.tables.models) }),
+  );
 
 function parseHyperparameter(value: string, previous: Record<string, string> = {}): Record<string, string> {
   const match = /^([a-z_]+)=(.+)$/.exec(value);
@@ -43,7 +51,22 @@ export function evaluationTable(result: TrainingResult): string {
   // The random walk's own row, derived from the candidate's ratios on the same holdout.
   const c = rows[0]?.m;
   const randomWalk = c
-    ? [{ model: 'random walk (baseline)', 'holdout rows': c.rows, MAE: (c.mae / c.maeRatio).toFixed(5), 'MAE / random walk': '1.0000', 'RMSE / random walk': '1.0000', MASE: (c.mase / c.maeRatio).toFixed(4), 'hit rate': '-', 'up-move base rate': `${(c.upRate * 100).toFixed(1)}%`, 'rank IC': '-', 'Diebold–Mariano': '-', 'DM p (HLN)': '-', 'Pesaran–Timmermann p': '-' }]
+    ? [
+        {
+          model: 'random walk (baseline)',
+          'holdout rows': c.rows,
+          MAE: (c.mae / c.maeRatio).toFixed(5),
+          'MAE / random walk': '1.0000',
+          'RMSE / random walk': '1.0000',
+          MASE: (c.mase / c.maeRatio).toFixed(4),
+          'hit rate': '-',
+          'up-move base rate': `${(c.upRate * 100).toFixed(1)}%`,
+          'rank IC': '-',
+          'Diebold–Mariano': '-',
+          'DM p (HLN)': '-',
+          'Pesaran–Timmermann p': '-',
+        },
+      ]
     : [];
   const ranges = rangeTable(rows);
   return `point forecast (the median) against the random walk:\n${table([...lines, ...randomWalk])}${ranges ? `\n\nrange forecast against the baseline's (random walk, RiskMetrics range):\n${ranges}` : ''}\n\ndecision: ${result.decision} — ${result.reason}`;
@@ -67,22 +90,42 @@ function rangeTable(rows: Array<{ model: string; m: ForecastMetrics | undefined 
       'Winkler / baseline': m!.intervalScoreRatio?.toFixed(4) ?? '-',
       'DM p vs baseline': m!.dmPinballPValue?.toFixed(3) ?? '-',
     })),
-    { model: 'baseline', rows: c.quantileRows ?? '-', pinball: (c.pinball! / c.pinballRatio!).toFixed(6), 'pinball / baseline': '1.0000', [`coverage (nominal ${pct(c.coverageNominal)})`]: '-', 'coverage p': '-', 'width / baseline': '1.0000', 'Winkler / baseline': '1.0000', 'DM p vs baseline': '-' },
+    {
+      model: 'baseline',
+      rows: c.quantileRows ?? '-',
+      pinball: (c.pinball! / c.pinballRatio!).toFixed(6),
+      'pinball / baseline': '1.0000',
+      [`coverage (nominal ${pct(c.coverageNominal)})`]: '-',
+      'coverage p': '-',
+      'width / baseline': '1.0000',
+      'Winkler / baseline': '1.0000',
+      'DM p vs baseline': '-',
+    },
   ]);
 }
 
 export function registerModelCommands(program: Command): void {
   program
     .command('train')
-    .description('start a training run now (export → SageMaker training → evaluate → promote or reject), through the same workflow as the Schedule')
+    .description(
+      'start a training run now (export → SageMaker training → evaluate → promote or reject), through the same workflow as the Schedule',
+    )
     .option('--wait', 'wait for the run to finish and print its evaluation')
-    .option('--hyperparameter <name=value>', 'override a model hyperparameter (repeatable), e.g. --hyperparameter max_depth=4', parseHyperparameter)
+    .option(
+      '--hyperparameter <name=value>',
+      'override a model hyperparameter (repeatable), e.g. --hyperparameter max_depth=4',
+      parseHyperparameter,
+    )
     .option('--json', 'print JSON')
     .action(async (options: { wait?: boolean; hyperparameter?: Record<string, string>; json?: boolean }) => {
       await withRegistry(async ({ config, temporal }) => {
-        const handle = await startTraining(temporal, config, { trigger: 'manual', ...(options.hyperparameter ? { hyperparameters: options.hyperparameter } : {}) });
+        const handle = await startTraining(temporal, config, {
+          trigger: 'manual',
+          ...(options.hyperparameter ? { hyperparameters: options.hyperparameter } : {}),
+        });
         process.stderr.write(`training run ${handle.workflowId} started: ${workflowUrl(config, handle.workflowId)}\n`);
-        if (!options.wait) return emit(options.json, { workflowId: handle.workflowId }, () => `follow it with: tickflow models`);
+        if (!options.wait)
+          return emit(options.json, { workflowId: handle.workflowId }, () => `follow it with: tickflow models`);
         const result = await waitWithProgress(handle);
         emit(options.json, result, () => evaluationTable(result));
       });
@@ -107,13 +150,20 @@ export function registerModelCommands(program: Command): void {
 
   program
     .command('models')
-    .description('list the model registry: versions, data ranges, holdout scores vs the random walk and the baseline, decisions and reasons')
+    .description(
+      'list the model registry: versions, data ranges, holdout scores vs the random walk and the baseline, decisions and reasons',
+    )
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       await withRegistry(async ({ config, aws, registry }) => {
-        const [models, inService] = await Promise.all([registry.list(), versionInService(aws.sagemaker, config.sagemaker.endpointName)]);
+        const [models, inService] = await Promise.all([
+          registry.list(),
+          versionInService(aws.sagemaker, config.sagemaker.endpointName),
+        ]);
         emit(options.json, { inService, models }, () =>
-          models.length === 0 ? 'no models yet: train one with `tickflow train --wait`' : `${table(models.map((m) => modelSummary(m, inService)))}\n\n● = serving on endpoint ${config.sagemaker.endpointName}`,
+          models.length === 0
+            ? 'no models yet: train one with `tickflow train --wait`'
+            : `${table(models.map((m) => modelSummary(m, inService)))}\n\n● = serving on endpoint ${config.sagemaker.endpointName}`,
         );
       });
     });
@@ -147,7 +197,10 @@ export function registerModelCommands(program: Command): void {
 /** A run's result, with a line every 10 s meanwhile (training takes a minute or more). */
 export async function waitWithProgress(handle: WorkflowHandle): Promise<TrainingResult> {
   const started = Date.now();
-  const timer = setInterval(() => process.stderr.write(`  training… ${Math.round((Date.now() - started) / 1000)}s\n`), 10_000);
+  const timer = setInterval(
+    () => process.stderr.write(`  training… ${Math.round((Date.now() - started) / 1000)}s\n`),
+    10_000,
+  );
   try {
     return (await handle.result()) as TrainingResult;
   } finally {

@@ -23,7 +23,8 @@ const parsePositiveInt = (value: string): number => {
   return n;
 };
 const parseInterval = (value: string): BarInterval => {
-  if (!(INTERVALS as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${INTERVALS.join(', ')}`);
+  if (!(INTERVALS as readonly string[]).includes(value))
+    throw new InvalidArgumentError(`expected one of ${INTERVALS.join(', ')}`);
   return value as BarInterval;
 };
 const parseTicker = (value: string): string => {
@@ -71,30 +72,62 @@ interface SyntheticCliOptions {
 /** The live market stops at the next bar boundary on Ctrl-C / SIGTERM, after the stream took every bar sent. */
 function liveSynthetic(options: SyntheticCliOptions, command: Command): MarketSource {
   for (const name of ['rate', 'start']) {
-    if (command.getOptionValueSource(name) === 'cli') command.error(`error: --${name} does not apply with --live (bars follow the wall clock)`);
+    if (command.getOptionValueSource(name) === 'cli')
+      command.error(`error: --${name} does not apply with --live (bars follow the wall clock)`);
   }
   const stop = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
-  return liveSyntheticSource({ tickers: options.tickers, seed: options.seed, interval: options.interval, history: options.bars, signal: stop.signal });
+  return liveSyntheticSource({
+    tickers: options.tickers,
+    seed: options.seed,
+    interval: options.interval,
+    history: options.bars,
+    signal: stop.signal,
+  });
 }
 
 const renderSummary = (s: ProduceSummary) =>
   `done: ${s.sent} records for ${s.tickers} ticker(s) in ${(s.durationMs / 1000).toFixed(1)}s (${s.recordsPerSecond.toFixed(0)} records/s, ${s.requests} PutRecords, ${s.retriedRecords} retried)`;
 
 export function registerProduceCommands(program: Command): void {
-  const producer = program.command('produce').description('write market data into the Kinesis stream (partition key: ticker)');
+  const producer = program
+    .command('produce')
+    .description('write market data into the Kinesis stream (partition key: ticker)');
   producer
     .command('replay')
-    .description('replay a Yahoo-format OHLCV CSV (default: AAPL daily 2013-2018, shipped in @observablehq/sample-datasets)')
+    .description(
+      'replay a Yahoo-format OHLCV CSV (default: AAPL daily 2013-2018, shipped in @observablehq/sample-datasets)',
+    )
     .option('--file <csv>', 'Yahoo-format CSV (Date,Open,High,Low,Close,Adj Close,Volume)')
     .option('--ticker <symbol>', 'ticker the bars belong to', parseTicker, 'AAPL')
     .option('--interval <interval>', `bar interval (${INTERVALS.join(', ')})`, parseInterval, '1d' as BarInterval)
-    .option('--speed <factor|max>', 'real-time multiplier between bar timestamps (86400 = one daily bar per second), or max', parseSpeed, 'max' as const)
+    .option(
+      '--speed <factor|max>',
+      'real-time multiplier between bar timestamps (86400 = one daily bar per second), or max',
+      parseSpeed,
+      'max' as const,
+    )
     .option('--json', 'print the summary as JSON')
-    .action(async (options: { file?: string; ticker: string; interval: BarInterval; speed: number | 'max'; json?: boolean }) => {
-      const summary = await runProducer(replaySource({ file: options.file ?? packagedDataset('aapl'), ticker: options.ticker, interval: options.interval, speed: options.speed }), options.json);
-      emit(options.json, summary, () => renderSummary(summary));
-    });
+    .action(
+      async (options: {
+        file?: string;
+        ticker: string;
+        interval: BarInterval;
+        speed: number | 'max';
+        json?: boolean;
+      }) => {
+        const summary = await runProducer(
+          replaySource({
+            file: options.file ?? packagedDataset('aapl'),
+            ticker: options.ticker,
+            interval: options.interval,
+            speed: options.speed,
+          }),
+          options.json,
+        );
+        emit(options.json, summary, () => renderSummary(summary));
+      },
+    );
   producer
     .command('synthetic')
     .description('seeded geometric Brownian motion with jumps and volume, for any number of tickers')
@@ -102,17 +135,30 @@ export function registerProduceCommands(program: Command): void {
     .option('--bars <n>', 'bars per ticker', parsePositiveInt, 100)
     .option('--seed <n>', 'random seed', parsePositiveInt, 42)
     .option('--interval <interval>', `bar interval (${INTERVALS.join(', ')})`, parseInterval, '1m' as BarInterval)
-    .option('--rate <steps|max>', 'bar steps per second (one bar for every ticker per step), or max', parseSpeed, 'max' as const)
+    .option(
+      '--rate <steps|max>',
+      'bar steps per second (one bar for every ticker per step), or max',
+      parseSpeed,
+      'max' as const,
+    )
     .option('--start <date>', 'time of the first bar', parseTime, Date.parse('2024-01-02T14:30:00Z'))
-    .option('--live', 'on the wall clock: --bars of history at once, ending with the last closed bar, then each bar as its interval closes, until Ctrl-C (--rate and --start do not apply)')
+    .option(
+      '--live',
+      'on the wall clock: --bars of history at once, ending with the last closed bar, then each bar as its interval closes, until Ctrl-C (--rate and --start do not apply)',
+    )
     .option('--json', 'print the summary as JSON')
     .action(async (options: SyntheticCliOptions, command: Command) => {
-      const summary = await runProducer(options.live ? liveSynthetic(options, command) : syntheticSource({ ...options, startTime: options.start }), options.json);
+      const summary = await runProducer(
+        options.live ? liveSynthetic(options, command) : syntheticSource({ ...options, startTime: options.start }),
+        options.json,
+      );
       emit(options.json, summary, () => renderSummary(summary));
     });
   producer
     .command('datasets')
-    .description('replay every real daily series available offline, together: AAPL 2013-2018 (npm), IBM and MSFT 2000-2013, GOOG 2004-2013, FB 2012-2013 (PyPI bokeh-sampledata, split-adjusted)')
+    .description(
+      'replay every real daily series available offline, together: AAPL 2013-2018 (npm), IBM and MSFT 2000-2013, GOOG 2004-2013, FB 2012-2013 (PyPI bokeh-sampledata, split-adjusted)',
+    )
     .option('--json', 'print the summary as JSON')
     .action(async (options: { json?: boolean }) => {
       const summary = await runProducer(datasetsSource(realDatasets()), options.json);

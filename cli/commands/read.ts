@@ -24,14 +24,22 @@ export interface SeriesStatus {
   indicators: Partial<StoredBar>;
 }
 
-export async function readStatus(aws: AwsClients, config: ReturnType<typeof loadConfig>, ticker?: string, interval?: string) {
+export async function readStatus(
+  aws: AwsClients,
+  config: ReturnType<typeof loadConfig>,
+  ticker?: string,
+  interval?: string,
+) {
   const barsStore = new BarsStore(aws.documents, config.tables.bars);
   const series = (await new SeriesStore(aws.documents, config.tables.tickers).list()).filter(
     (s) => (!ticker || s.ticker === ticker) && (!interval || s.interval === interval),
   );
   const statuses: SeriesStatus[] = await Promise.all(
     series.map(async (s) => {
-      const [count, latest] = await Promise.all([barsStore.count(s.ticker, s.interval), barsStore.latest(s.ticker, s.interval)]);
+      const [count, latest] = await Promise.all([
+        barsStore.count(s.ticker, s.interval),
+        barsStore.latest(s.ticker, s.interval),
+      ]);
       return {
         ticker: s.ticker,
         interval: s.interval,
@@ -51,7 +59,9 @@ export async function readStatus(aws: AwsClients, config: ReturnType<typeof load
 export function registerReadCommands(program: Command): void {
   program
     .command('status')
-    .description("per ticker: bars stored, last bar, latest indicators, ingestion lag; dead-letter count; the workers' metrics (TICKFLOW_METRICS_URLS) summarised")
+    .description(
+      "per ticker: bars stored, last bar, latest indicators, ingestion lag; dead-letter count; the workers' metrics (TICKFLOW_METRICS_URLS) summarised",
+    )
     .option('--ticker <symbol>', 'only this ticker', parseTicker)
     .option('--interval <interval>', 'only this interval', parseInterval)
     .option('--json', 'print machine-readable output')
@@ -62,10 +72,20 @@ export function registerReadCommands(program: Command): void {
       }));
       emit(options.json, status, () =>
         [
-          table(status.tickers.map((s) => ({
-            ticker: s.ticker, interval: s.interval, bars: s.bars, 'last bar': s.lastBarTime, 'lag ms': s.lagMs,
-            close: fixed(s.lastClose, 2), ema20: fixed(s.indicators.ema20, 2), rsi14: fixed(s.indicators.rsi14, 1), macd: fixed(s.indicators.macd, 3), atr14: fixed(s.indicators.atr14, 2),
-          }))),
+          table(
+            status.tickers.map((s) => ({
+              ticker: s.ticker,
+              interval: s.interval,
+              bars: s.bars,
+              'last bar': s.lastBarTime,
+              'lag ms': s.lagMs,
+              close: fixed(s.lastClose, 2),
+              ema20: fixed(s.indicators.ema20, 2),
+              rsi14: fixed(s.indicators.rsi14, 1),
+              macd: fixed(s.indicators.macd, 3),
+              atr14: fixed(s.indicators.atr14, 2),
+            })),
+          ),
           `dead letters: ${status.deadLetters}`,
           renderMetrics(status.metrics),
         ].join('\n'),
@@ -73,42 +93,89 @@ export function registerReadCommands(program: Command): void {
     });
   program
     .command('bars')
-    .description('stored bars with every indicator and the forecast made at each (the model\'s, else the baseline\'s), in time order')
+    .description(
+      "stored bars with every indicator and the forecast made at each (the model's, else the baseline's), in time order",
+    )
     .requiredOption('--ticker <symbol>', 'ticker', parseTicker)
     .option('--interval <interval>', 'bar interval', parseInterval, '1d')
     .option('--from <date>', 'first bar time (inclusive)', parseTime)
     .option('--to <date>', 'last bar time (inclusive)', parseTime)
     .option('--limit <n>', 'print only the last n bars', (v) => Number(v))
     .option('--json', 'print machine-readable output')
-    .action(async (options: { ticker: string; interval: string; from?: number; to?: number; limit?: number; json?: boolean }) => {
-      const { bars, predicted, model } = await withAws(async (aws, config) => {
-        let rows = await new BarsStore(aws.documents, config.tables.bars).range(options.ticker, options.interval, options.from, options.to);
-        if (options.limit && options.limit > 0) rows = rows.slice(-options.limit);
-        const predictions = rows.length === 0 ? [] : await new PredictionsStore(aws.documents, config.tables.predictions).range(options.ticker, options.interval, rows[0]!.t, rows.at(-1)!.t);
-        return { bars: rows, predicted: new Map(predictions.map((p) => [p.t, p])), model: config.model };
-      });
-      const withForecasts = bars.map((b) => ({ ...b, forecast: nextCloseForecast(b, predicted.get(b.t), model.horizon, model.quantiles) }));
-      emit(options.json, withForecasts, () =>
-        table(withForecasts.map((b) => ({
-          time: b.time, open: fixed(b.o, 2), high: fixed(b.h, 2), low: fixed(b.l, 2), close: fixed(b.c, 2), volume: b.v, sma20: fixed(b.sma20, 2), ema50: fixed(b.ema50, 2), rsi14: fixed(b.rsi14, 1), macd: fixed(b.macd, 3), bbUpper: fixed(b.bbUpper, 2), atr14: fixed(b.atr14, 2), obv: b.obv ?? '-',
-          ...forecastColumns(b.forecast),
-        }))),
-      );
-    });
+    .action(
+      async (options: {
+        ticker: string;
+        interval: string;
+        from?: number;
+        to?: number;
+        limit?: number;
+        json?: boolean;
+      }) => {
+        const { bars, predicted, model } = await withAws(async (aws, config) => {
+          let rows = await new BarsStore(aws.documents, config.tables.bars).range(
+            options.ticker,
+            options.interval,
+            options.from,
+            options.to,
+          );
+          if (options.limit && options.limit > 0) rows = rows.slice(-options.limit);
+          const predictions =
+            rows.length === 0
+              ? []
+              : await new PredictionsStore(aws.documents, config.tables.predictions).range(
+                  options.ticker,
+                  options.interval,
+                  rows[0]!.t,
+                  rows.at(-1)!.t,
+                );
+          return { bars: rows, predicted: new Map(predictions.map((p) => [p.t, p])), model: config.model };
+        });
+        const withForecasts = bars.map((b) => ({
+          ...b,
+          forecast: nextCloseForecast(b, predicted.get(b.t), model.horizon, model.quantiles),
+        }));
+        emit(options.json, withForecasts, () =>
+          table(
+            withForecasts.map((b) => ({
+              time: b.time,
+              open: fixed(b.o, 2),
+              high: fixed(b.h, 2),
+              low: fixed(b.l, 2),
+              close: fixed(b.c, 2),
+              volume: b.v,
+              sma20: fixed(b.sma20, 2),
+              ema50: fixed(b.ema50, 2),
+              rsi14: fixed(b.rsi14, 1),
+              macd: fixed(b.macd, 3),
+              bbUpper: fixed(b.bbUpper, 2),
+              atr14: fixed(b.atr14, 2),
+              obv: b.obv ?? '-',
+              ...forecastColumns(b.forecast),
+            })),
+          ),
+        );
+      },
+    );
   program
     .command('dead-letters')
     .description('records that could not be processed, with the reason')
     .option('--json', 'print machine-readable output')
     .action(async (options: { json?: boolean }) => {
-      const letters = await withAws((aws, config) => new DeadLetterStore(aws.documents, config.tables.deadLetters).list());
-      emit(options.json, letters, () => table(letters.map((l) => ({ source: l.source, seq: l.seq, key: l.partitionKey, reason: l.reason }))));
+      const letters = await withAws((aws, config) =>
+        new DeadLetterStore(aws.documents, config.tables.deadLetters).list(),
+      );
+      emit(options.json, letters, () =>
+        table(letters.map((l) => ({ source: l.source, seq: l.seq, key: l.partitionKey, reason: l.reason }))),
+      );
     });
 }
 
 const ms = (n: number | null) => (n === null ? '-' : `${n < 10 ? n.toFixed(1) : Math.round(n)} ms`);
 
 function renderMetrics({ reached, unreachable, summary }: WorkerMetrics): string {
-  const lines = [`\nworker metrics: ${reached.length} of ${reached.length + unreachable.length} reached${unreachable.map((u) => `\n  unreachable ${u.url}: ${u.error}`).join('')}`];
+  const lines = [
+    `\nworker metrics: ${reached.length} of ${reached.length + unreachable.length} reached${unreachable.map((u) => `\n  unreachable ${u.url}: ${u.error}`).join('')}`,
+  ];
   if (reached.length + unreachable.length === 0) lines.push('  (no metrics URLs: set TICKFLOW_METRICS_URLS)');
   if (!summary) return lines.join('\n');
   const { endpoint, lag, temporal } = summary;

@@ -13,7 +13,8 @@ const render = (reports: ServiceReport[]) =>
 
 export async function bringStackUp(json = false) {
   const config = loadConfig();
-  if (config.stack !== 'local') throw new Error('`stack up` manages the local stack only (TICKFLOW_STACK=aws deploys with infra/)');
+  if (config.stack !== 'local')
+    throw new Error('`stack up` manages the local stack only (TICKFLOW_STACK=aws deploys with infra/)');
   if (!json) process.stderr.write(`starting the local stack (data in ${config.home}) …\n`);
   const services = await stackUp(config);
   const aws = createAwsClients(config);
@@ -26,9 +27,15 @@ export async function bringStackUp(json = false) {
 }
 
 /** Starts the named apps in the background (the stack must be up); the API gets this data folder's token. */
-export async function startBackgroundApps(config: TickflowConfig, names: Array<AppSpec['name']>): Promise<{ reports: ServiceReport[]; portalUrl: string }> {
+export async function startBackgroundApps(
+  config: TickflowConfig,
+  names: Array<AppSpec['name']>,
+): Promise<{ reports: ServiceReport[]; portalUrl: string }> {
   const token = apiToken(config);
-  const reports = await startApps(config, appSpecs(config, { token }).filter((spec) => names.includes(spec.name)));
+  const reports = await startApps(
+    config,
+    appSpecs(config, { token }).filter((spec) => names.includes(spec.name)),
+  );
   return { reports, portalUrl: `http://${config.api.host}:${config.api.port}/portal#token=${token}` };
 }
 
@@ -39,7 +46,9 @@ const parseSeconds = (value: string): number => {
 };
 
 export function registerStackCommands(program: Command): void {
-  const stack = program.command('stack').description('start, stop and inspect the offline local stack (Temporal, Kinesis, DynamoDB, S3/SNS)');
+  const stack = program
+    .command('stack')
+    .description('start, stop and inspect the offline local stack (Temporal, Kinesis, DynamoDB, S3/SNS)');
   stack
     .command('up')
     .description('start every service not already running, wait until healthy, create stream/tables/bucket/topic')
@@ -48,7 +57,10 @@ export function registerStackCommands(program: Command): void {
     .option('--json', 'print machine-readable output')
     .action(async (options: { apps?: boolean; live?: boolean; json?: boolean }) => {
       const { config, services, resources } = await bringStackUp(options.json);
-      const apps = options.apps || options.live ? await startBackgroundApps(config, ['worker', 'api', ...(options.live ? (['market'] as const) : [])]) : undefined;
+      const apps =
+        options.apps || options.live
+          ? await startBackgroundApps(config, ['worker', 'api', ...(options.live ? (['market'] as const) : [])])
+          : undefined;
       emit(options.json, { services: [...services, ...(apps?.reports ?? [])], resources }, () =>
         [
           render([...services, ...(apps?.reports ?? [])]),
@@ -57,23 +69,31 @@ export function registerStackCommands(program: Command): void {
           `bucket ${resources.bucket.name}, topic ${resources.topic.arn}`,
           '',
           `Temporal Web UI: ${config.temporal.uiUrl}`,
-          ...(apps ? [`dashboard: http://${config.api.host}:${config.api.port}/   training portal: ${apps.portalUrl}`] : []),
+          ...(apps
+            ? [`dashboard: http://${config.api.host}:${config.api.port}/   training portal: ${apps.portalUrl}`]
+            : []),
           `logs: ${config.home}/logs   stop everything with: tickflow stack down`,
         ].join('\n'),
       );
     });
   stack
     .command('down')
-    .description('stop everything this data folder started: the market, API and workers, then the services (data is kept)')
+    .description(
+      'stop everything this data folder started: the market, API and workers, then the services (data is kept)',
+    )
     .option('--json', 'print machine-readable output')
     .action(async (options: { json?: boolean }) => {
       const stopped = await stackDown(loadConfig());
-      emit(options.json, stopped, () => stopped.map((s) => `${s.name}: ${s.stopped ? 'stopped' : 'was not running'}`).join('\n'));
+      emit(options.json, stopped, () =>
+        stopped.map((s) => `${s.name}: ${s.stopped ? 'stopped' : 'was not running'}`).join('\n'),
+      );
     });
   stack
     .command('restart')
     .description('stop one service and start it again on the same data (an outage drill: workers retry through it)')
-    .addArgument(new Argument('<service>', 'which service').choices(['temporal', 'kinesis', 'dynamodb', 'moto', 'sagemaker']))
+    .addArgument(
+      new Argument('<service>', 'which service').choices(['temporal', 'kinesis', 'dynamodb', 'moto', 'sagemaker']),
+    )
     .option('--down <seconds>', 'stay down this long before starting again', parseSeconds, 0)
     .option('--json', 'print machine-readable output')
     .action(async (service: ServiceSpec['name'], options: { down: number; json?: boolean }) => {

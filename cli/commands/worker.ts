@@ -9,7 +9,9 @@ type Role = 'all' | 'ingest' | 'training';
 export function registerWorkerCommand(program: Command): void {
   program
     .command('worker')
-    .description('run tickflow workers (Ctrl-C stops them gracefully): ingest = shard readers, per-ticker workflows, predictions; training = retraining Schedule, training and deployment workflows')
+    .description(
+      'run tickflow workers (Ctrl-C stops them gracefully): ingest = shard readers, per-ticker workflows, predictions; training = retraining Schedule, training and deployment workflows',
+    )
     .addOption(new Option('--role <role>', 'which worker to run').choices(['all', 'ingest', 'training']).default('all'))
     .action(async (options: { role: Role }) => {
       const config = loadConfig();

@@ -17,8 +17,14 @@ export interface IntervalCoverage {
  * nominal level by more than chance (Christoffersen 1998's unconditional coverage, tested
  * exactly with the binomial distribution instead of its χ² approximation).
  */
-export function intervalCoverage(actual: readonly number[], low: readonly number[], high: readonly number[], nominal: number): IntervalCoverage {
-  if (actual.length !== low.length || actual.length !== high.length) throw new RangeError(`${actual.length} actual values but ${low.length} lows and ${high.length} highs`);
+export function intervalCoverage(
+  actual: readonly number[],
+  low: readonly number[],
+  high: readonly number[],
+  nominal: number,
+): IntervalCoverage {
+  if (actual.length !== low.length || actual.length !== high.length)
+    throw new RangeError(`${actual.length} actual values but ${low.length} lows and ${high.length} highs`);
   if (actual.length === 0) throw new RangeError('no rows to score');
   const rows = actual.length;
   const inside = actual.filter((y, i) => y >= low[i]! && y <= high[i]!).length;

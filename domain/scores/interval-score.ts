@@ -3,8 +3,14 @@
  * 2007, eq. 43): the width, plus 2/α times how far the actual value fell outside. It rewards
  * narrow intervals and punishes misses, so lower is better.
  */
-export function intervalScore(actual: readonly number[], low: readonly number[], high: readonly number[], alpha: number): number {
-  if (actual.length !== low.length || actual.length !== high.length) throw new RangeError(`${actual.length} actual values but ${low.length} lows and ${high.length} highs`);
+export function intervalScore(
+  actual: readonly number[],
+  low: readonly number[],
+  high: readonly number[],
+  alpha: number,
+): number {
+  if (actual.length !== low.length || actual.length !== high.length)
+    throw new RangeError(`${actual.length} actual values but ${low.length} lows and ${high.length} highs`);
   if (actual.length === 0) throw new RangeError('no rows to score');
   if (!(alpha > 0 && alpha < 1)) throw new RangeError(`α ${alpha} is not between 0 and 1`);
   let total = 0;

@@ -17,7 +17,8 @@ export interface PesaranTimmermannTest {
  * Rows where either value is exactly 0 count as not up.
  */
 export function pesaranTimmermann(actual: readonly number[], forecast: readonly number[]): PesaranTimmermannTest {
-  if (actual.length !== forecast.length) throw new RangeError(`${actual.length} actual values but ${forecast.length} forecasts`);
+  if (actual.length !== forecast.length)
+    throw new RangeError(`${actual.length} actual values but ${forecast.length} forecasts`);
   const n = actual.length;
   if (n < 2) throw new RangeError('at least 2 rows are needed for a Pesaran–Timmermann test');
   let hits = 0;
@@ -35,7 +36,10 @@ export function pesaranTimmermann(actual: readonly number[], forecast: readonly 
   const px = forecastUp / n;
   const expected = py * px + (1 - py) * (1 - px);
   const varianceOfHitRate = (expected * (1 - expected)) / n;
-  const varianceOfExpected = ((2 * py - 1) ** 2 * px * (1 - px)) / n + ((2 * px - 1) ** 2 * py * (1 - py)) / n + (4 * py * px * (1 - py) * (1 - px)) / (n * n);
+  const varianceOfExpected =
+    ((2 * py - 1) ** 2 * px * (1 - px)) / n +
+    ((2 * px - 1) ** 2 * py * (1 - py)) / n +
+    (4 * py * px * (1 - py) * (1 - px)) / (n * n);
   const variance = varianceOfHitRate - varianceOfExpected;
   // Forecasts or actuals all one way: the test has nothing to compare.
   const statistic = variance > 0 ? (p - expected) / Math.sqrt(variance) : 0;

@@ -5,7 +5,8 @@
  * the absolute error.
  */
 export function pinballLoss(actual: readonly number[], forecast: readonly number[], level: number): number {
-  if (actual.length !== forecast.length) throw new RangeError(`${actual.length} actual values but ${forecast.length} forecasts`);
+  if (actual.length !== forecast.length)
+    throw new RangeError(`${actual.length} actual values but ${forecast.length} forecasts`);
   if (actual.length === 0) throw new RangeError('no rows to score');
   if (!(level > 0 && level < 1)) throw new RangeError(`quantile level ${level} is not between 0 and 1`);
   let total = 0;

@@ -5,8 +5,15 @@ import { SageMakerError, validation } from './errors';
 import type { EndpointHost } from './endpoint-host';
 import type { TrainingRunner } from './training-runner';
 import {
-  createEndpointConfigRequest, createModelRequest, createTrainingJobRequest, emptyState, endpointRequest, nameRequest,
-  type Endpoint, type SageMakerState, type TrainingJob,
+  createEndpointConfigRequest,
+  createModelRequest,
+  createTrainingJobRequest,
+  emptyState,
+  endpointRequest,
+  nameRequest,
+  type Endpoint,
+  type SageMakerState,
+  type TrainingJob,
 } from './state';
 
 const ACCOUNT = '000000000000';
@@ -21,22 +28,39 @@ export class ControlPlane {
   private readonly state: SageMakerState;
   private readonly stateFile: string;
 
-  constructor(private readonly region: string, workDir: string, private readonly runner: TrainingRunner, private readonly host: EndpointHost) {
+  constructor(
+    private readonly region: string,
+    workDir: string,
+    private readonly runner: TrainingRunner,
+    private readonly host: EndpointHost,
+  ) {
     mkdirSync(workDir, { recursive: true });
     this.stateFile = path.join(workDir, 'state.json');
-    this.state = existsSync(this.stateFile) ? (JSON.parse(readFileSync(this.stateFile, 'utf8')) as SageMakerState) : emptyState();
+    this.state = existsSync(this.stateFile)
+      ? (JSON.parse(readFileSync(this.stateFile, 'utf8')) as SageMakerState)
+      : emptyState();
   }
 
   /** After a restart: interrupted jobs fail (as an instance loss would), endpoints come back. */
   resume(): void {
     for (const job of Object.values(this.state.trainingJobs)) {
       if (job.TrainingJobStatus === 'InProgress' || job.TrainingJobStatus === 'Stopping') {
-        Object.assign(job, { TrainingJobStatus: 'Failed', SecondaryStatus: 'Failed', FailureReason: 'InternalServerError: the local SageMaker restarted while the job ran', LastModifiedTime: now() });
+        Object.assign(job, {
+          TrainingJobStatus: 'Failed',
+          SecondaryStatus: 'Failed',
+          FailureReason: 'InternalServerError: the local SageMaker restarted while the job ran',
+          LastModifiedTime: now(),
+        });
       }
     }
     for (const endpoint of Object.values(this.state.endpoints)) {
       if (endpoint.EndpointStatus === 'Deleting') delete this.state.endpoints[endpoint.EndpointName];
-      else if (endpoint.EndpointStatus !== 'Failed') this.deploy(endpoint, endpoint.EndpointConfigName, endpoint.EndpointStatus === 'InService' ? 'InService' : 'Creating');
+      else if (endpoint.EndpointStatus !== 'Failed')
+        this.deploy(
+          endpoint,
+          endpoint.EndpointConfigName,
+          endpoint.EndpointStatus === 'InService' ? 'InService' : 'Creating',
+        );
     }
     this.save();
   }
@@ -46,8 +70,22 @@ export class ControlPlane {
       const request = parse(createTrainingJobRequest, body);
       const name = request.TrainingJobName;
       const arn = this.arn('training-job', name);
-      if (this.state.trainingJobs[name]) throw new SageMakerError('ResourceInUse', `Training job names must be unique within an AWS account and region, and a training job with this name already exists (${arn})`);
-      const job: TrainingJob = { ...request, TrainingJobArn: arn, TrainingJobStatus: 'InProgress', SecondaryStatus: 'Starting', SecondaryStatusTransitions: [{ Status: 'Starting', StartTime: now(), StatusMessage: 'Launching requested ML instances' }], CreationTime: now(), LastModifiedTime: now() };
+      if (this.state.trainingJobs[name])
+        throw new SageMakerError(
+          'ResourceInUse',
+          `Training job names must be unique within an AWS account and region, and a training job with this name already exists (${arn})`,
+        );
+      const job: TrainingJob = {
+        ...request,
+        TrainingJobArn: arn,
+        TrainingJobStatus: 'InProgress',
+        SecondaryStatus: 'Starting',
+        SecondaryStatusTransitions: [
+          { Status: 'Starting', StartTime: now(), StatusMessage: 'Launching requested ML instances' },
+        ],
+        CreationTime: now(),
+        LastModifiedTime: now(),
+      };
       this.state.trainingJobs[name] = job;
       this.save();
       void this.runner.run(job, (change) => {
@@ -66,7 +104,8 @@ export class ControlPlane {
       const { TrainingJobName } = parse(nameRequest('TrainingJobName'), body);
       const job = this.state.trainingJobs[TrainingJobName];
       if (!job) throw new SageMakerError('ResourceNotFound', 'Requested resource not found.');
-      if (job.TrainingJobStatus !== 'InProgress') throw validation(`The request was rejected because the training job is in status ${job.TrainingJobStatus}.`);
+      if (job.TrainingJobStatus !== 'InProgress')
+        throw validation(`The request was rejected because the training job is in status ${job.TrainingJobStatus}.`);
       Object.assign(job, { TrainingJobStatus: 'Stopping', SecondaryStatus: 'Stopping', LastModifiedTime: now() });
       this.save();
       this.runner.stop(TrainingJobName);
@@ -87,22 +126,37 @@ export class ControlPlane {
     CreateEndpointConfig: (body) => {
       const request = parse(createEndpointConfigRequest, body);
       const arn = this.arn('endpoint-config', request.EndpointConfigName);
-      if (this.state.endpointConfigs[request.EndpointConfigName]) throw validation(`Cannot create already existing endpoint configuration "${arn}".`);
-      for (const variant of request.ProductionVariants) if (!this.state.models[variant.ModelName]) this.notFound('model', variant.ModelName);
-      this.state.endpointConfigs[request.EndpointConfigName] = { ...request, EndpointConfigArn: arn, CreationTime: now() };
+      if (this.state.endpointConfigs[request.EndpointConfigName])
+        throw validation(`Cannot create already existing endpoint configuration "${arn}".`);
+      for (const variant of request.ProductionVariants)
+        if (!this.state.models[variant.ModelName]) this.notFound('model', variant.ModelName);
+      this.state.endpointConfigs[request.EndpointConfigName] = {
+        ...request,
+        EndpointConfigArn: arn,
+        CreationTime: now(),
+      };
       this.save();
       return { EndpointConfigArn: arn };
     },
     DescribeEndpointConfig: (body) => {
       const { EndpointConfigName } = parse(nameRequest('EndpointConfigName'), body);
-      return this.state.endpointConfigs[EndpointConfigName] ?? this.notFound('endpoint configuration', EndpointConfigName);
+      return (
+        this.state.endpointConfigs[EndpointConfigName] ?? this.notFound('endpoint configuration', EndpointConfigName)
+      );
     },
     CreateEndpoint: (body) => {
       const { EndpointName, EndpointConfigName } = parse(endpointRequest, body);
       const arn = this.arn('endpoint', EndpointName);
       if (this.state.endpoints[EndpointName]) throw validation(`Cannot create already existing endpoint "${arn}".`);
       this.config(EndpointConfigName);
-      const endpoint: Endpoint = { EndpointName, EndpointArn: arn, EndpointConfigName, EndpointStatus: 'Creating', CreationTime: now(), LastModifiedTime: now() };
+      const endpoint: Endpoint = {
+        EndpointName,
+        EndpointArn: arn,
+        EndpointConfigName,
+        EndpointStatus: 'Creating',
+        CreationTime: now(),
+        LastModifiedTime: now(),
+      };
       this.state.endpoints[EndpointName] = endpoint;
       this.deploy(endpoint, EndpointConfigName, 'Creating');
       return { EndpointArn: arn };
@@ -125,9 +179,19 @@ export class ControlPlane {
       const serving = this.host.serving(EndpointName);
       return {
         ...endpoint,
-        ProductionVariants: variant && serving
-          ? [{ VariantName: serving, DeployedImages: [{ SpecifiedImage: this.state.models[variant.ModelName]?.PrimaryContainer.Image }], CurrentWeight: 1, DesiredWeight: 1, CurrentInstanceCount: 1, DesiredInstanceCount: 1 }]
-          : [],
+        ProductionVariants:
+          variant && serving
+            ? [
+                {
+                  VariantName: serving,
+                  DeployedImages: [{ SpecifiedImage: this.state.models[variant.ModelName]?.PrimaryContainer.Image }],
+                  CurrentWeight: 1,
+                  DesiredWeight: 1,
+                  CurrentInstanceCount: 1,
+                  DesiredInstanceCount: 1,
+                },
+              ]
+            : [],
       };
     },
     DeleteEndpoint: (body) => {
@@ -157,15 +221,29 @@ export class ControlPlane {
     this.save();
     const config = this.config(configName);
     const model = this.state.models[config.ProductionVariants[0]!.ModelName];
-    const done = model ? this.host.deploy(endpoint.EndpointName, config, model) : Promise.reject(new Error(`model ${config.ProductionVariants[0]!.ModelName} was deleted`));
-    void done.then(
-      () => Object.assign(endpoint, { EndpointConfigName: configName, EndpointStatus: 'InService', LastModifiedTime: now() }),
-      (error: Error) => {
-        const stillServing = this.host.serving(endpoint.EndpointName) !== undefined;
-        // As on AWS: a failed update rolls back (InService on the old config); a failed create is Failed.
-        Object.assign(endpoint, { EndpointConfigName: stillServing ? previousConfig : configName, EndpointStatus: stillServing ? 'InService' : 'Failed', FailureReason: error.message, LastModifiedTime: now() });
-      },
-    ).finally(() => this.save());
+    const done = model
+      ? this.host.deploy(endpoint.EndpointName, config, model)
+      : Promise.reject(new Error(`model ${config.ProductionVariants[0]!.ModelName} was deleted`));
+    void done
+      .then(
+        () =>
+          Object.assign(endpoint, {
+            EndpointConfigName: configName,
+            EndpointStatus: 'InService',
+            LastModifiedTime: now(),
+          }),
+        (error: Error) => {
+          const stillServing = this.host.serving(endpoint.EndpointName) !== undefined;
+          // As on AWS: a failed update rolls back (InService on the old config); a failed create is Failed.
+          Object.assign(endpoint, {
+            EndpointConfigName: stillServing ? previousConfig : configName,
+            EndpointStatus: stillServing ? 'InService' : 'Failed',
+            FailureReason: error.message,
+            LastModifiedTime: now(),
+          });
+        },
+      )
+      .finally(() => this.save());
   }
 
   private config(name: string) {
@@ -191,8 +269,12 @@ export class ControlPlane {
 function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   const result = schema.safeParse(body);
   if (!result.success) {
-    const problems = result.error.issues.map((i) => `Value at '${i.path.join('.')}' failed to satisfy constraint: ${i.message}`);
-    throw validation(`${problems.length} validation error${problems.length > 1 ? 's' : ''} detected: ${problems.join('; ')}`);
+    const problems = result.error.issues.map(
+      (i) => `Value at '${i.path.join('.')}' failed to satisfy constraint: ${i.message}`,
+    );
+    throw validation(
+      `${problems.length} validation error${problems.length > 1 ? 's' : ''} detected: ${problems.join('; ')}`,
+    );
   }
   return result.data;
 }

@@ -66,9 +66,19 @@ export class EndpointHost {
     if (previous) await this.drainAndStop(previous);
   }
 
-  async invoke(endpoint: string, body: Buffer, contentType: string, accept: string | undefined): Promise<InvocationResult> {
+  async invoke(
+    endpoint: string,
+    body: Buffer,
+    contentType: string,
+    accept: string | undefined,
+  ): Promise<InvocationResult> {
     const variant = this.live.get(endpoint);
-    if (!variant) throw new SageMakerError('ServiceUnavailable', `Endpoint ${endpoint} has no instance serving right now; try again.`, 503);
+    if (!variant)
+      throw new SageMakerError(
+        'ServiceUnavailable',
+        `Endpoint ${endpoint} has no instance serving right now; try again.`,
+        503,
+      );
     variant.inflight++;
     try {
       const response = await fetch(`http://127.0.0.1:${variant.port}/invocations`, {
@@ -77,9 +87,18 @@ export class EndpointHost {
         body,
         signal: AbortSignal.timeout(60_000), // SageMaker's own invocation time limit
       });
-      return { status: response.status, body: Buffer.from(await response.arrayBuffer()), contentType: response.headers.get('content-type') ?? 'application/octet-stream', variant: variant.name };
+      return {
+        status: response.status,
+        body: Buffer.from(await response.arrayBuffer()),
+        contentType: response.headers.get('content-type') ?? 'application/octet-stream',
+        variant: variant.name,
+      };
     } catch (error) {
-      throw new SageMakerError('ModelError', `An error occurred while sending the request to the model: ${(error as Error).message}`, 424);
+      throw new SageMakerError(
+        'ModelError',
+        `An error occurred while sending the request to the model: ${(error as Error).message}`,
+        424,
+      );
     } finally {
       variant.inflight--;
     }
@@ -107,7 +126,10 @@ export class EndpointHost {
       await downloadObject(this.s3, parseS3Uri(model.PrimaryContainer.ModelDataUrl), archive);
       await tar.extract({ file: archive, cwd: modelDir });
     } catch (error) {
-      throw new SageMakerError('DeploymentFailed', `Failed to extract model data archive from URL "${model.PrimaryContainer.ModelDataUrl}": ${(error as Error).message}`);
+      throw new SageMakerError(
+        'DeploymentFailed',
+        `Failed to extract model data archive from URL "${model.PrimaryContainer.ModelDataUrl}": ${(error as Error).message}`,
+      );
     }
     await writeFile(marker, model.PrimaryContainer.ModelDataUrl);
   }
@@ -115,7 +137,11 @@ export class EndpointHost {
   private async start(name: string, root: string, environment: Record<string, string>): Promise<Variant> {
     const port = await freePort();
     const log = path.join(root, 'serve.log');
-    const child = startContainer(this.runtime, 'serve', root, log, { ...environment, SAGEMAKER_BIND_TO_PORT: String(port), TICKFLOW_SERVE_HOST: '127.0.0.1' });
+    const child = startContainer(this.runtime, 'serve', root, log, {
+      ...environment,
+      SAGEMAKER_BIND_TO_PORT: String(port),
+      TICKFLOW_SERVE_HOST: '127.0.0.1',
+    });
     return { name, port, child, inflight: 0, stopping: false, log };
   }
 

@@ -46,7 +46,8 @@ export async function uploadFolderTarGz(s3: S3Client, folder: string, uri: strin
   const { bucket, key } = parseS3Uri(uri);
   const entries = await readdir(folder);
   const chunks: Buffer[] = [];
-  for await (const chunk of tar.create({ gzip: true, cwd: folder, portable: true }, entries)) chunks.push(chunk as Buffer);
+  for await (const chunk of tar.create({ gzip: true, cwd: folder, portable: true }, entries))
+    chunks.push(chunk as Buffer);
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: Buffer.concat(chunks) }));
 }
 

@@ -14,12 +14,19 @@ const INVOCATIONS = /^\/endpoints\/([^/]+)\/invocations$/;
 export function createSageMakerServer(controlPlane: ControlPlane, host: EndpointHost): http.Server {
   return http.createServer((request, response) => {
     void handle(request, response).catch((error: unknown) => {
-      const e = error instanceof SageMakerError ? error : new SageMakerError('InternalFailure', (error as Error).message, 500);
+      const e =
+        error instanceof SageMakerError ? error : new SageMakerError('InternalFailure', (error as Error).message, 500);
       if (response.headersSent) return response.destroy();
       const runtime = INVOCATIONS.test(request.url ?? '');
       // JSON 1.1 errors carry `__type`; REST JSON errors the `x-amzn-ErrorType` header.
       const body = runtime ? { Message: e.message, message: e.message } : { __type: e.code, message: e.message };
-      send(response, e.status, runtime ? 'application/json' : 'application/x-amz-json-1.1', Buffer.from(JSON.stringify(body)), { 'x-amzn-ErrorType': e.code });
+      send(
+        response,
+        e.status,
+        runtime ? 'application/json' : 'application/x-amz-json-1.1',
+        Buffer.from(JSON.stringify(body)),
+        { 'x-amzn-ErrorType': e.code },
+      );
     });
   });
 
@@ -30,22 +37,44 @@ export function createSageMakerServer(controlPlane: ControlPlane, host: Endpoint
       const name = decodeURIComponent(invocation[1]!);
       const endpoint = runtimeEndpoint(controlPlane, name);
       if (endpoint.EndpointStatus === 'Creating' || endpoint.EndpointStatus === 'Failed') {
-        throw new SageMakerError('ValidationError', `Endpoint ${name} of account 000000000000 is not in service (${endpoint.EndpointStatus}).`);
+        throw new SageMakerError(
+          'ValidationError',
+          `Endpoint ${name} of account 000000000000 is not in service (${endpoint.EndpointStatus}).`,
+        );
       }
       const contentType = request.headers['content-type'] ?? 'application/octet-stream';
       const result = await host.invoke(name, body, contentType, request.headers.accept);
       if (result.status !== 200) {
         const message = result.body.toString('utf8').slice(0, 1024);
         const kind = result.status < 500 ? 'client' : 'server';
-        const error = new SageMakerError('ModelError', `Received ${kind} error (${result.status}) from primary with message "${message}".`, 424);
-        return send(response, 424, 'application/json', Buffer.from(JSON.stringify({ Message: error.message, OriginalStatusCode: result.status, OriginalMessage: message })), { 'x-amzn-ErrorType': 'ModelError' });
+        const error = new SageMakerError(
+          'ModelError',
+          `Received ${kind} error (${result.status}) from primary with message "${message}".`,
+          424,
+        );
+        return send(
+          response,
+          424,
+          'application/json',
+          Buffer.from(
+            JSON.stringify({ Message: error.message, OriginalStatusCode: result.status, OriginalMessage: message }),
+          ),
+          { 'x-amzn-ErrorType': 'ModelError' },
+        );
       }
-      return send(response, 200, result.contentType, result.body, { 'x-Amzn-Invoked-Production-Variant': result.variant });
+      return send(response, 200, result.contentType, result.body, {
+        'x-Amzn-Invoked-Production-Variant': result.variant,
+      });
     }
     const target = String(request.headers['x-amz-target'] ?? '');
-    const operation = target.startsWith('SageMaker.') ? controlPlane.operations[target.slice('SageMaker.'.length)] : undefined;
+    const operation = target.startsWith('SageMaker.')
+      ? controlPlane.operations[target.slice('SageMaker.'.length)]
+      : undefined;
     if (request.method !== 'POST' || request.url !== '/' || !operation) {
-      throw new SageMakerError('UnknownOperationException', `The local SageMaker does not implement ${target || `${request.method} ${request.url}`}.`);
+      throw new SageMakerError(
+        'UnknownOperationException',
+        `The local SageMaker does not implement ${target || `${request.method} ${request.url}`}.`,
+      );
     }
     let input: unknown;
     try {
@@ -81,7 +110,18 @@ function readBody(request: http.IncomingMessage): Promise<Buffer> {
   });
 }
 
-function send(response: http.ServerResponse, status: number, contentType: string, body: Buffer, headers: Record<string, string> = {}): void {
-  response.writeHead(status, { 'Content-Type': contentType, 'Content-Length': body.length, 'x-amzn-RequestId': crypto.randomUUID(), ...headers });
+function send(
+  response: http.ServerResponse,
+  status: number,
+  contentType: string,
+  body: Buffer,
+  headers: Record<string, string> = {},
+): void {
+  response.writeHead(status, {
+    'Content-Type': contentType,
+    'Content-Length': body.length,
+    'x-amzn-RequestId': crypto.randomUUID(),
+    ...headers,
+  });
   response.end(body);
 }

@@ -1,38 +1,79 @@
 import { z } from 'zod';
 
 /** Request shapes of the calls the local SageMaker serves, validated at its edge (field names as AWS spells them). */
-const resourceName = z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, "must match ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}");
+const resourceName = z
+  .string()
+  .regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, 'must match ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}');
 
-export const createTrainingJobRequest = z.object({
-  TrainingJobName: resourceName,
-  AlgorithmSpecification: z.object({ TrainingImage: z.string().min(1), TrainingInputMode: z.string().default('File') }).loose(),
-  RoleArn: z.string().min(20),
-  HyperParameters: z.record(z.string(), z.string()).optional(),
-  InputDataConfig: z
-    .array(z.object({ ChannelName: z.string().min(1), DataSource: z.object({ S3DataSource: z.object({ S3Uri: z.string().startsWith('s3://') }).loose() }), ContentType: z.string().optional() }).loose())
-    .optional(),
-  OutputDataConfig: z.object({ S3OutputPath: z.string().startsWith('s3://') }).loose(),
-  ResourceConfig: z.object({ InstanceType: z.string().optional(), InstanceCount: z.number().int().positive().optional(), VolumeSizeInGB: z.number().int().positive() }).loose(),
-  StoppingCondition: z.object({ MaxRuntimeInSeconds: z.number().int().positive().optional() }).loose(),
-  Tags: z.array(z.object({ Key: z.string(), Value: z.string() })).optional(),
-}).loose();
+export const createTrainingJobRequest = z
+  .object({
+    TrainingJobName: resourceName,
+    AlgorithmSpecification: z
+      .object({ TrainingImage: z.string().min(1), TrainingInputMode: z.string().default('File') })
+      .loose(),
+    RoleArn: z.string().min(20),
+    HyperParameters: z.record(z.string(), z.string()).optional(),
+    InputDataConfig: z
+      .array(
+        z
+          .object({
+            ChannelName: z.string().min(1),
+            DataSource: z.object({ S3DataSource: z.object({ S3Uri: z.string().startsWith('s3://') }).loose() }),
+            ContentType: z.string().optional(),
+          })
+          .loose(),
+      )
+      .optional(),
+    OutputDataConfig: z.object({ S3OutputPath: z.string().startsWith('s3://') }).loose(),
+    ResourceConfig: z
+      .object({
+        InstanceType: z.string().optional(),
+        InstanceCount: z.number().int().positive().optional(),
+        VolumeSizeInGB: z.number().int().positive(),
+      })
+      .loose(),
+    StoppingCondition: z.object({ MaxRuntimeInSeconds: z.number().int().positive().optional() }).loose(),
+    Tags: z.array(z.object({ Key: z.string(), Value: z.string() })).optional(),
+  })
+  .loose();
 
-export const createModelRequest = z.object({
-  ModelName: resourceName,
-  PrimaryContainer: z.object({ Image: z.string().min(1), ModelDataUrl: z.string().startsWith('s3://'), Environment: z.record(z.string(), z.string()).optional() }).loose(),
-  ExecutionRoleArn: z.string().min(20),
-}).loose();
+export const createModelRequest = z
+  .object({
+    ModelName: resourceName,
+    PrimaryContainer: z
+      .object({
+        Image: z.string().min(1),
+        ModelDataUrl: z.string().startsWith('s3://'),
+        Environment: z.record(z.string(), z.string()).optional(),
+      })
+      .loose(),
+    ExecutionRoleArn: z.string().min(20),
+  })
+  .loose();
 
-export const createEndpointConfigRequest = z.object({
-  EndpointConfigName: resourceName,
-  ProductionVariants: z
-    .array(z.object({ VariantName: resourceName, ModelName: resourceName, InstanceType: z.string().optional(), InitialInstanceCount: z.number().int().positive().optional(), InitialVariantWeight: z.number().optional() }).loose())
-    .length(1, 'the local SageMaker hosts exactly one production variant per endpoint config'),
-}).loose();
+export const createEndpointConfigRequest = z
+  .object({
+    EndpointConfigName: resourceName,
+    ProductionVariants: z
+      .array(
+        z
+          .object({
+            VariantName: resourceName,
+            ModelName: resourceName,
+            InstanceType: z.string().optional(),
+            InitialInstanceCount: z.number().int().positive().optional(),
+            InitialVariantWeight: z.number().optional(),
+          })
+          .loose(),
+      )
+      .length(1, 'the local SageMaker hosts exactly one production variant per endpoint config'),
+  })
+  .loose();
 
 export const endpointRequest = z.object({ EndpointName: resourceName, EndpointConfigName: resourceName }).loose();
 
-export const nameRequest = <K extends string>(key: K) => z.object({ [key]: z.string().min(1) } as { [P in K]: z.ZodString });
+export const nameRequest = <K extends string>(key: K) =>
+  z.object({ [key]: z.string().min(1) } as { [P in K]: z.ZodString });
 
 export type TrainingJobRequest = z.infer<typeof createTrainingJobRequest>;
 

@@ -15,13 +15,23 @@ export class TrainingRunner {
   private readonly running = new Map<string, ChildProcess>();
   private readonly stopRequested = new Set<string>();
 
-  constructor(private readonly s3: S3Client, private readonly runtime: ContainerRuntime, private readonly workDir: string) {}
+  constructor(
+    private readonly s3: S3Client,
+    private readonly runtime: ContainerRuntime,
+    private readonly workDir: string,
+  ) {}
 
   async run(job: TrainingJob, update: (change: Partial<TrainingJob>) => void): Promise<void> {
     const name = job.TrainingJobName;
     const root = path.join(this.workDir, 'training-jobs', name);
     const secondary = (SecondaryStatus: string, StatusMessage: string) => {
-      update({ SecondaryStatus, SecondaryStatusTransitions: [...(job.SecondaryStatusTransitions ?? []), { Status: SecondaryStatus, StartTime: Date.now() / 1000, StatusMessage }] });
+      update({
+        SecondaryStatus,
+        SecondaryStatusTransitions: [
+          ...(job.SecondaryStatusTransitions ?? []),
+          { Status: SecondaryStatus, StartTime: Date.now() / 1000, StatusMessage },
+        ],
+      });
     };
     try {
       await rm(root, { recursive: true, force: true });
@@ -29,10 +39,14 @@ export class TrainingRunner {
       for (const channel of job.InputDataConfig ?? []) {
         const uri = channel.DataSource.S3DataSource.S3Uri;
         const files = await downloadPrefix(this.s3, uri, path.join(root, 'input', 'data', channel.ChannelName));
-        if (files === 0) throw new JobFailure(`ClientError: no objects under ${uri} for channel ${channel.ChannelName}`);
+        if (files === 0)
+          throw new JobFailure(`ClientError: no objects under ${uri} for channel ${channel.ChannelName}`);
       }
       await mkdir(path.join(root, 'input', 'config'), { recursive: true });
-      await writeFile(path.join(root, 'input', 'config', 'hyperparameters.json'), JSON.stringify(job.HyperParameters ?? {}));
+      await writeFile(
+        path.join(root, 'input', 'config', 'hyperparameters.json'),
+        JSON.stringify(job.HyperParameters ?? {}),
+      );
       await mkdir(path.join(root, 'model'), { recursive: true });
       await mkdir(path.join(root, 'output', 'data'), { recursive: true });
 
@@ -54,16 +68,23 @@ export class TrainingRunner {
         return;
       }
       if (code !== 0) {
-        const reason = await readFile(path.join(root, 'output', 'failure'), 'utf8').catch(() => `exited with code ${code}; see ${path.join(root, 'train.log')}`);
+        const reason = await readFile(path.join(root, 'output', 'failure'), 'utf8').catch(
+          () => `exited with code ${code}; see ${path.join(root, 'train.log')}`,
+        );
         throw new JobFailure(`AlgorithmError: ${reason.trim()}`);
       }
 
       secondary('Uploading', 'Uploading generated training model');
       const output = `${job.OutputDataConfig.S3OutputPath.replace(/\/+$/, '')}/${name}/output`;
       await uploadFolderTarGz(this.s3, path.join(root, 'model'), `${output}/model.tar.gz`);
-      if (await folderHasFiles(path.join(root, 'output', 'data'))) await uploadFolderTarGz(this.s3, path.join(root, 'output', 'data'), `${output}/output.tar.gz`);
+      if (await folderHasFiles(path.join(root, 'output', 'data')))
+        await uploadFolderTarGz(this.s3, path.join(root, 'output', 'data'), `${output}/output.tar.gz`);
       secondary('Completed', 'Training job completed');
-      update({ TrainingJobStatus: 'Completed', TrainingEndTime: Date.now() / 1000, ModelArtifacts: { S3ModelArtifacts: `${output}/model.tar.gz` } });
+      update({
+        TrainingJobStatus: 'Completed',
+        TrainingEndTime: Date.now() / 1000,
+        ModelArtifacts: { S3ModelArtifacts: `${output}/model.tar.gz` },
+      });
     } catch (error) {
       const reason = error instanceof JobFailure ? error.message : `InternalServerError: ${(error as Error).message}`;
       secondary('Failed', reason);

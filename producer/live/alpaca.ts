@@ -6,11 +6,22 @@ import type { FeedMessage, FeedProtocol } from './feed-protocol';
 const FATAL_CODES = new Set([400, 401, 402, 409]);
 
 const time = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'an RFC-3339 time');
-const ohlcv = { o: z.number().positive(), h: z.number().positive(), l: z.number().positive(), c: z.number().positive(), v: z.number().nonnegative(), t: time };
+const ohlcv = {
+  o: z.number().positive(),
+  h: z.number().positive(),
+  l: z.number().positive(),
+  c: z.number().positive(),
+  v: z.number().nonnegative(),
+  t: time,
+};
 const message = z.discriminatedUnion('T', [
   z.object({ T: z.literal('success'), msg: z.string() }),
   z.object({ T: z.literal('error'), code: z.number().int(), msg: z.string() }),
-  z.object({ T: z.literal('subscription'), trades: z.array(z.string()).optional(), bars: z.array(z.string()).optional() }),
+  z.object({
+    T: z.literal('subscription'),
+    trades: z.array(z.string()).optional(),
+    bars: z.array(z.string()).optional(),
+  }),
   z.object({ T: z.literal('t'), S: z.string(), p: z.number().positive(), s: z.number().nonnegative(), t: time }),
   z.object({ T: z.literal('b'), S: z.string(), ...ohlcv }),
   // Quotes, updated and daily bars, statuses, LULD: not used by tickflow.
@@ -21,7 +32,14 @@ const restBars = z.object({
   next_page_token: z.string().nullable().optional(),
 });
 
-const toBar = (b: { t: string; o: number; h: number; l: number; c: number; v: number }): Bar => ({ t: Date.parse(b.t), o: b.o, h: b.h, l: b.l, c: b.c, v: b.v });
+const toBar = (b: { t: string; o: number; h: number; l: number; c: number; v: number }): Bar => ({
+  t: Date.parse(b.t),
+  o: b.o,
+  h: b.h,
+  l: b.l,
+  c: b.c,
+  v: b.v,
+});
 
 export interface AlpacaOptions {
   /** e.g. wss://stream.data.alpaca.markets/v2/iex */
@@ -50,7 +68,8 @@ export function alpacaProtocol(options: AlpacaOptions): FeedProtocol {
     onOpen: () => [JSON.stringify({ action: 'auth', key: options.keyId, secret: options.secretKey })],
     parse(frame) {
       const parsed = z.array(message).safeParse(JSON.parse(frame));
-      if (!parsed.success) throw new Error(`not an Alpaca v2 frame (${parsed.error.issues[0]?.message}): ${frame.slice(0, 200)}`);
+      if (!parsed.success)
+        throw new Error(`not an Alpaca v2 frame (${parsed.error.issues[0]?.message}): ${frame.slice(0, 200)}`);
       return parsed.data.map((m): FeedMessage => {
         switch (m.T) {
           case 'success':
@@ -58,7 +77,10 @@ export function alpacaProtocol(options: AlpacaOptions): FeedProtocol {
           case 'error':
             return { type: 'error', message: `Alpaca error ${m.code}: ${m.msg}`, fatal: FATAL_CODES.has(m.code) };
           case 'subscription':
-            return { type: 'info', message: `subscribed trades=${(m.trades ?? []).join(',')} bars=${(m.bars ?? []).join(',')}` };
+            return {
+              type: 'info',
+              message: `subscribed trades=${(m.trades ?? []).join(',')} bars=${(m.bars ?? []).join(',')}`,
+            };
           case 't':
             return { type: 'trade', symbol: m.S, t: Date.parse(m.t), price: m.p, size: m.s };
           case 'b':
@@ -74,9 +96,21 @@ export function alpacaProtocol(options: AlpacaOptions): FeedProtocol {
       const bars: Bar[] = [];
       let pageToken: string | undefined;
       do {
-        const query = new URLSearchParams({ symbols: symbol, timeframe: '1Min', start: new Date(fromMs).toISOString(), end: new Date(toMs).toISOString(), limit: '10000', ...(options.feed ? { feed: options.feed } : {}), ...(pageToken ? { page_token: pageToken } : {}) });
-        const response = await fetch(`${options.restUrl}/v2/stocks/bars?${query}`, { headers, signal: AbortSignal.timeout(10_000) });
-        if (!response.ok) throw new Error(`Alpaca bars ${symbol}: HTTP ${response.status} ${(await response.text()).slice(0, 200)}`);
+        const query = new URLSearchParams({
+          symbols: symbol,
+          timeframe: '1Min',
+          start: new Date(fromMs).toISOString(),
+          end: new Date(toMs).toISOString(),
+          limit: '10000',
+          ...(options.feed ? { feed: options.feed } : {}),
+          ...(pageToken ? { page_token: pageToken } : {}),
+        });
+        const response = await fetch(`${options.restUrl}/v2/stocks/bars?${query}`, {
+          headers,
+          signal: AbortSignal.timeout(10_000),
+        });
+        if (!response.ok)
+          throw new Error(`Alpaca bars ${symbol}: HTTP ${response.status} ${(await response.text()).slice(0, 200)}`);
         const page = restBars.parse(await response.json());
         bars.push(...(page.bars?.[symbol] ?? []).map(toBar));
         pageToken = page.next_page_token ?? undefined;

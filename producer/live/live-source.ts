@@ -51,10 +51,20 @@ const sleep = (ms: number, signal: AbortSignal) =>
  * or throws FatalFeedError when retrying cannot help (bad credentials).
  */
 export function liveSource(options: LiveSourceOptions): MarketSource & { stats: LiveStats } {
-  const stats: LiveStats = { connections: 0, trades: 0, streamedBars: 0, emittedBars: 0, backfilledBars: 0, lateTrades: 0, badFrames: 0, errorFrames: 0 };
+  const stats: LiveStats = {
+    connections: 0,
+    trades: 0,
+    streamedBars: 0,
+    emittedBars: 0,
+    backfilledBars: 0,
+    lateTrades: 0,
+    badFrames: 0,
+    errorFrames: 0,
+  };
   return {
     stats,
-    describe: () => `${options.protocol.name} live ${options.protocol.mode} (${options.protocol.url.replace(/token=[^&]+/, 'token=…')})`,
+    describe: () =>
+      `${options.protocol.name} live ${options.protocol.mode} (${options.protocol.url.replace(/token=[^&]+/, 'token=…')})`,
     async *ticks(): AsyncIterable<SourceTick> {
       const ready: SourceTick[] = [];
       let wake: (() => void) | undefined;
@@ -100,7 +110,10 @@ class LiveFeed {
       if (this.options.signal.aborted) break;
       failures = becameReady ? 0 : failures + 1;
       const delay = Math.min(maxMs, initialMs * 2 ** failures) * (0.5 + Math.random() / 2);
-      this.options.log.warn({ feed: this.options.protocol.name, retryInMs: Math.round(delay), failures }, 'feed connection lost; reconnecting');
+      this.options.log.warn(
+        { feed: this.options.protocol.name, retryInMs: Math.round(delay), failures },
+        'feed connection lost; reconnecting',
+      );
       await sleep(delay, this.options.signal);
     }
   }
@@ -115,11 +128,17 @@ class LiveFeed {
       let chain = Promise.resolve();
       const socket = new WebSocket(protocol.url);
       const idleTimeoutMs = this.options.idleTimeoutMs ?? 30_000;
-      const heartbeat = setInterval(() => {
-        if (Date.now() - lastHeard > idleTimeoutMs) socket.terminate();
-        else if (socket.readyState === WebSocket.OPEN) socket.ping();
-      }, Math.min(10_000, idleTimeoutMs / 3));
-      const refresh = setInterval(() => (chain = chain.then(() => (isReady ? this.resubscribe(socket) : undefined))), this.options.refreshMs ?? 5_000);
+      const heartbeat = setInterval(
+        () => {
+          if (Date.now() - lastHeard > idleTimeoutMs) socket.terminate();
+          else if (socket.readyState === WebSocket.OPEN) socket.ping();
+        },
+        Math.min(10_000, idleTimeoutMs / 3),
+      );
+      const refresh = setInterval(
+        () => (chain = chain.then(() => (isReady ? this.resubscribe(socket) : undefined))),
+        this.options.refreshMs ?? 5_000,
+      );
       const stop = () => socket.close(1000, 'tickflow producer stopping');
       signal.addEventListener('abort', stop, { once: true });
       const fail = (error: FatalFeedError) => {
@@ -136,7 +155,9 @@ class LiveFeed {
 
       socket.on('unexpected-response', (_request, response) => {
         const status = response.statusCode ?? 0;
-        const error = new FatalFeedError(`${protocol.name} refused the connection: HTTP ${status}${status === 401 || status === 403 ? ' (check the API key/token)' : ''}`);
+        const error = new FatalFeedError(
+          `${protocol.name} refused the connection: HTTP ${status}${status === 401 || status === 403 ? ' (check the API key/token)' : ''}`,
+        );
         if (status === 401 || status === 403) fail(error);
         else socket.terminate();
       });
@@ -192,7 +213,10 @@ class LiveFeed {
     try {
       wanted = new Set(await this.options.symbols());
     } catch (error) {
-      this.options.log.warn({ error: (error as Error).message }, 'cannot read the symbols to stream; keeping the current ones');
+      this.options.log.warn(
+        { error: (error as Error).message },
+        'cannot read the symbols to stream; keeping the current ones',
+      );
       return;
     }
     const added = [...wanted].filter((s) => !this.subscribed.has(s));
@@ -202,7 +226,8 @@ class LiveFeed {
     if (added.length) for (const frame of this.options.protocol.subscribe(added)) socket.send(frame);
     this.subscribed = wanted;
     this.assembler.subscribed([...wanted]);
-    if (added.length || removed.length) this.options.log.info({ feed: this.options.protocol.name, added, removed }, 'subscriptions changed');
+    if (added.length || removed.length)
+      this.options.log.info({ feed: this.options.protocol.name, added, removed }, 'subscriptions changed');
   }
 
   private async perform(actions: LiveAction[]): Promise<void> {
@@ -226,7 +251,10 @@ class LiveFeed {
         return await this.options.protocol.fetchBars(symbol, fromMs, toMs);
       } catch (error) {
         if (this.options.signal.aborted) return undefined;
-        this.options.log.warn({ symbol, fromMs, toMs, attempt, error: (error as Error).message }, 'gap backfill failed; retrying');
+        this.options.log.warn(
+          { symbol, fromMs, toMs, attempt, error: (error as Error).message },
+          'gap backfill failed; retrying',
+        );
         await sleep(Math.min(30_000, 500 * 2 ** attempt), this.options.signal);
       }
     }

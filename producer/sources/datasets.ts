@@ -18,7 +18,8 @@ function bokehStocksFile(): string {
   const lib = path.join(toolsDir, 'venv', 'lib');
   const python = existsSync(lib) ? readdirSync(lib).find((d) => d.startsWith('python')) : undefined;
   const file = python && path.join(lib, python, 'site-packages', 'bokeh_sampledata', '_data', 'stocks.csv.gz');
-  if (!file || !existsSync(file)) throw new Error(`bokeh-sampledata is not installed in ${path.join(toolsDir, 'venv')}: run \`npm run setup\``);
+  if (!file || !existsSync(file))
+    throw new Error(`bokeh-sampledata is not installed in ${path.join(toolsDir, 'venv')}: run \`npm run setup\``);
   return file;
 }
 
@@ -33,7 +34,11 @@ export function splitStocksTable(text: string, origin: string, tickers?: readonl
     const ticker = row.slice(0, row.indexOf(','));
     if (!tickers || tickers.includes(ticker)) byTicker.set(ticker, [...(byTicker.get(ticker) ?? []), row]);
   }
-  return [...byTicker].map(([ticker, lines]) => ({ ticker, bars: parseYahooCsv([header, ...lines].join('\n'), `${origin} ${ticker}`).sort((a, b) => a.t - b.t), origin }));
+  return [...byTicker].map(([ticker, lines]) => ({
+    ticker,
+    bars: parseYahooCsv([header, ...lines].join('\n'), `${origin} ${ticker}`).sort((a, b) => a.t - b.t),
+    origin,
+  }));
 }
 
 /**
@@ -44,14 +49,25 @@ export function realDatasets(): Dataset[] {
   const aapl = packagedDataset('aapl');
   const bokeh = bokehStocksFile();
   return [
-    { ticker: 'AAPL', bars: parseYahooCsv(readFileSync(aapl, 'utf8'), aapl).sort((a, b) => a.t - b.t), origin: '@observablehq/sample-datasets aapl.csv' },
-    ...splitStocksTable(gunzipSync(readFileSync(bokeh)).toString('utf8'), 'bokeh-sampledata stocks.csv.gz', ['IBM', 'MSFT', 'GOOG', 'FB']),
+    {
+      ticker: 'AAPL',
+      bars: parseYahooCsv(readFileSync(aapl, 'utf8'), aapl).sort((a, b) => a.t - b.t),
+      origin: '@observablehq/sample-datasets aapl.csv',
+    },
+    ...splitStocksTable(gunzipSync(readFileSync(bokeh)).toString('utf8'), 'bokeh-sampledata stocks.csv.gz', [
+      'IBM',
+      'MSFT',
+      'GOOG',
+      'FB',
+    ]),
   ];
 }
 
 /** All series together, in bar-time order (one tick per date), as fast as the stream takes them. */
 export function datasetsSource(datasets: readonly Dataset[]): MarketSource {
-  const events = datasets.flatMap(({ ticker, bars }) => bars.map((bar) => ({ ticker, interval: '1d' as const, bar }))).sort((a, b) => a.bar.t - b.bar.t);
+  const events = datasets
+    .flatMap(({ ticker, bars }) => bars.map((bar) => ({ ticker, interval: '1d' as const, bar })))
+    .sort((a, b) => a.bar.t - b.bar.t);
   return {
     total: events.length,
     describe: () => `${datasets.map((d) => `${d.ticker} (${d.bars.length})`).join(', ')} daily bars`,

@@ -20,7 +20,8 @@ export interface LiveSyntheticOptions {
 export function liveSyntheticSource(options: LiveSyntheticOptions): MarketSource {
   const { tickers, seed, interval, history, signal } = options;
   return {
-    describe: () => `synthetic live market: ${tickers} tickers, ${history} ${interval} bars of history, then one bar each as each ${interval} closes (seed ${seed})`,
+    describe: () =>
+      `synthetic live market: ${tickers} tickers, ${history} ${interval} bars of history, then one bar each as each ${interval} closes (seed ${seed})`,
     async *ticks() {
       const stepMs = INTERVAL_MS[interval];
       const forming = Math.floor(Date.now() / stepMs) * stepMs;

@@ -17,7 +17,12 @@ export interface ReplayOptions {
 }
 
 /** History sent as fast as the stream takes it, in bar-time order (backfills). */
-export function historySource(ticker: string, interval: BarInterval, bars: readonly Bar[], origin: string): MarketSource {
+export function historySource(
+  ticker: string,
+  interval: BarInterval,
+  bars: readonly Bar[],
+  origin: string,
+): MarketSource {
   return {
     total: bars.length,
     describe: () => `${bars.length} ${interval} bars of ${ticker} from ${origin}`,
@@ -35,7 +40,8 @@ export function replaySource(options: ReplayOptions): MarketSource {
   const first = bars[0]?.t ?? 0;
   return {
     total: bars.length,
-    describe: () => `replay ${bars.length} ${options.interval} bars of ${options.ticker} from ${options.file} at speed ${options.speed}`,
+    describe: () =>
+      `replay ${bars.length} ${options.interval} bars of ${options.ticker} from ${options.file} at speed ${options.speed}`,
     *ticks(): Iterable<SourceTick> {
       for (const bar of bars) {
         yield { atMs: (bar.t - first) / speed, events: [{ ticker: options.ticker, interval: options.interval, bar }] };

@@ -59,7 +59,16 @@ export class FakeAlpacaServer extends FakeFeedServer {
     }
     for (const s of message.trades ?? []) client.trades[change](s);
     for (const s of message.bars ?? []) client.bars[change](s);
-    send(client, [{ T: 'subscription', trades: [...client.trades], quotes: [], bars: [...client.bars], updatedBars: [], dailyBars: [] }]);
+    send(client, [
+      {
+        T: 'subscription',
+        trades: [...client.trades],
+        quotes: [],
+        bars: [...client.bars],
+        updatedBars: [],
+        dailyBars: [],
+      },
+    ]);
   }
 
   protected onTick(trades: Trade[], closedMinutes: number[]): void {
@@ -68,11 +77,33 @@ export class FakeAlpacaServer extends FakeFeedServer {
       if (!client.authenticated) continue;
       const messages: unknown[] = trades
         .filter((t) => client.trades.has(t.symbol))
-        .map((t) => ({ T: 't', S: t.symbol, i: ++id, x: 'V', p: t.price, s: t.size, t: new Date(t.t).toISOString(), c: ['@'], z: 'C' }));
+        .map((t) => ({
+          T: 't',
+          S: t.symbol,
+          i: ++id,
+          x: 'V',
+          p: t.price,
+          s: t.size,
+          t: new Date(t.t).toISOString(),
+          c: ['@'],
+          z: 'C',
+        }));
       for (const minute of closedMinutes) {
         for (const symbol of client.bars) {
           const [bar] = this.tape.bars(symbol, minute, minute);
-          if (bar) messages.push({ T: 'b', S: symbol, o: bar.o, h: bar.h, l: bar.l, c: bar.c, v: bar.v, t: new Date(bar.t).toISOString(), n: 1, vw: bar.c });
+          if (bar)
+            messages.push({
+              T: 'b',
+              S: symbol,
+              o: bar.o,
+              h: bar.h,
+              l: bar.l,
+              c: bar.c,
+              v: bar.v,
+              t: new Date(bar.t).toISOString(),
+              n: 1,
+              vw: bar.c,
+            });
         }
       }
       if (messages.length) send(client, messages);
@@ -80,17 +111,33 @@ export class FakeAlpacaServer extends FakeFeedServer {
   }
 
   protected handleRest(url: URL, req: http.IncomingMessage, res: http.ServerResponse): void {
-    if (req.headers['apca-api-key-id'] !== ALPACA_KEY.id || req.headers['apca-api-secret-key'] !== ALPACA_KEY.secret) return this.json(res, 401, { message: 'unauthorized' });
-    if (url.pathname !== '/v2/stocks/bars' || url.searchParams.get('timeframe') !== '1Min') return this.json(res, 404, { message: 'not found' });
+    if (req.headers['apca-api-key-id'] !== ALPACA_KEY.id || req.headers['apca-api-secret-key'] !== ALPACA_KEY.secret)
+      return this.json(res, 401, { message: 'unauthorized' });
+    if (url.pathname !== '/v2/stocks/bars' || url.searchParams.get('timeframe') !== '1Min')
+      return this.json(res, 404, { message: 'not found' });
     const symbols = (url.searchParams.get('symbols') ?? '').split(',').filter(Boolean);
     const from = Date.parse(url.searchParams.get('start') ?? '');
     const to = Date.parse(url.searchParams.get('end') ?? '');
-    if (!symbols.length || Number.isNaN(from) || Number.isNaN(to)) return this.json(res, 422, { message: 'symbols, start and end are required' });
+    if (!symbols.length || Number.isNaN(from) || Number.isNaN(to))
+      return this.json(res, 422, { message: 'symbols, start and end are required' });
     const all = symbols.flatMap((symbol) => this.tape.bars(symbol, from, to).map((bar) => ({ symbol, bar })));
     const offset = Number(url.searchParams.get('page_token') ?? 0);
     const page = all.slice(offset, offset + this.pageSize);
     const bars: Record<string, unknown[]> = {};
-    for (const { symbol, bar } of page) (bars[symbol] ??= []).push({ t: new Date(bar.t).toISOString(), o: bar.o, h: bar.h, l: bar.l, c: bar.c, v: bar.v, n: 1, vw: bar.c });
-    this.json(res, 200, { bars, next_page_token: offset + this.pageSize < all.length ? String(offset + this.pageSize) : null });
+    for (const { symbol, bar } of page)
+      (bars[symbol] ??= []).push({
+        t: new Date(bar.t).toISOString(),
+        o: bar.o,
+        h: bar.h,
+        l: bar.l,
+        c: bar.c,
+        v: bar.v,
+        n: 1,
+        vw: bar.c,
+      });
+    this.json(res, 200, {
+      bars,
+      next_page_token: offset + this.pageSize < all.length ? String(offset + this.pageSize) : null,
+    });
   }
 }

@@ -21,11 +21,20 @@ export abstract class FakeFeedServer {
   readonly received: string[] = [];
   connectionsAccepted = 0;
   protected refuseNext = 0;
-  private readonly http = http.createServer((req, res) => this.handleRest(new URL(req.url ?? '/', 'http://fake'), req, res));
+  private readonly http = http.createServer((req, res) =>
+    this.handleRest(new URL(req.url ?? '/', 'http://fake'), req, res),
+  );
   private readonly wss = new WebSocketServer({ noServer: true });
 
   constructor(symbols: readonly string[], tapeOptions: Partial<TradeTape['options']> = {}) {
-    this.tape = new TradeTape(symbols, { start: Date.parse('2024-03-01T14:30:00Z'), seed: 7, tickMs: 20, virtualMsPerTick: 5_000, tradesPerTick: 2, ...tapeOptions });
+    this.tape = new TradeTape(symbols, {
+      start: Date.parse('2024-03-01T14:30:00Z'),
+      seed: 7,
+      tickMs: 20,
+      virtualMsPerTick: 5_000,
+      tradesPerTick: 2,
+      ...tapeOptions,
+    });
     this.http.on('upgrade', (req, socket, head) => {
       const refusal = this.refuseUpgrade(new URL(req.url ?? '/', 'http://fake'));
       if (refusal) {

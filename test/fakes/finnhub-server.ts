@@ -42,7 +42,9 @@ export class FakeFinnhubServer extends FakeFeedServer {
   protected onTick(trades: Trade[]): void {
     this.ticks++;
     for (const client of this.clients) {
-      const data = trades.filter((t) => client.trades.has(t.symbol)).map((t) => ({ s: t.symbol, p: t.price, t: t.t, v: t.size, c: null }));
+      const data = trades
+        .filter((t) => client.trades.has(t.symbol))
+        .map((t) => ({ s: t.symbol, p: t.price, t: t.t, v: t.size, c: null }));
       if (data.length) client.socket.send(JSON.stringify({ type: 'trade', data }));
       if (this.ticks % 25 === 0) client.socket.send(JSON.stringify({ type: 'ping' }));
     }
@@ -50,10 +52,23 @@ export class FakeFinnhubServer extends FakeFeedServer {
 
   protected handleRest(url: URL, _req: http.IncomingMessage, res: http.ServerResponse): void {
     if (url.searchParams.get('token') !== FINNHUB_TOKEN) return this.json(res, 401, { error: 'Invalid API key' });
-    if (url.pathname !== '/api/v1/stock/candle' || url.searchParams.get('resolution') !== '1') return this.json(res, 404, { error: 'not found' });
+    if (url.pathname !== '/api/v1/stock/candle' || url.searchParams.get('resolution') !== '1')
+      return this.json(res, 404, { error: 'not found' });
     const symbol = url.searchParams.get('symbol') ?? '';
-    const bars = this.tape.bars(symbol, Number(url.searchParams.get('from')) * 1000, Number(url.searchParams.get('to')) * 1000);
+    const bars = this.tape.bars(
+      symbol,
+      Number(url.searchParams.get('from')) * 1000,
+      Number(url.searchParams.get('to')) * 1000,
+    );
     if (!bars.length) return this.json(res, 200, { s: 'no_data' });
-    this.json(res, 200, { s: 'ok', t: bars.map((b) => b.t / 1000), o: bars.map((b) => b.o), h: bars.map((b) => b.h), l: bars.map((b) => b.l), c: bars.map((b) => b.c), v: bars.map((b) => b.v) });
+    this.json(res, 200, {
+      s: 'ok',
+      t: bars.map((b) => b.t / 1000),
+      o: bars.map((b) => b.o),
+      h: bars.map((b) => b.h),
+      l: bars.map((b) => b.l),
+      c: bars.map((b) => b.c),
+      v: bars.map((b) => b.v),
+    });
   }
 }

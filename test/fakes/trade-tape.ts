@@ -46,7 +46,12 @@ export class TradeTape {
       const start = t - (t % MINUTE);
       if (start < fromMs || start > toMs || start + MINUTE > this.now) continue;
       const b = bars.get(start);
-      bars.set(start, b ? { ...b, h: Math.max(b.h, price), l: Math.min(b.l, price), c: price, v: b.v + size } : { t: start, o: price, h: price, l: price, c: price, v: size });
+      bars.set(
+        start,
+        b
+          ? { ...b, h: Math.max(b.h, price), l: Math.min(b.l, price), c: price, v: b.v + size }
+          : { t: start, o: price, h: price, l: price, c: price, v: size },
+      );
     }
     return [...bars.values()].sort((a, b) => a.t - b.t);
   }

@@ -14,11 +14,22 @@ import { openContext, startWorker, waitForIngestion, type TestContext, type Work
 import { testEnv } from './test-env';
 
 // Own stream, tables and endpoint: this suite trains and deploys a model of its own.
-const uiEnv = { TICKFLOW_STREAM: 'tickflow-ui', TICKFLOW_TABLE_PREFIX: 'tickflow-ui', TICKFLOW_ENDPOINT_NAME: 'tickflow-ui-predictor', TICKFLOW_TRAINING_INTERVAL: '1d', TICKFLOW_API_TOKEN: 'ui-test-token-0123456789' };
+const uiEnv = {
+  TICKFLOW_STREAM: 'tickflow-ui',
+  TICKFLOW_TABLE_PREFIX: 'tickflow-ui',
+  TICKFLOW_ENDPOINT_NAME: 'tickflow-ui-predictor',
+  TICKFLOW_TRAINING_INTERVAL: '1d',
+  TICKFLOW_API_TOKEN: 'ui-test-token-0123456789',
+};
 const CHROMIUM = process.env.TICKFLOW_CHROMIUM ?? '/usr/bin/chromium';
 const shots = path.join(testEnv.TICKFLOW_HOME!, 'screenshots');
 const aapl = parseYahooCsv(readFileSync(packagedDataset('aapl'), 'utf8'));
-const live = new SyntheticMarket({ tickers: 1, seed: 53, startTime: Date.parse('2024-08-01T14:30:00Z'), stepMs: 60_000 });
+const live = new SyntheticMarket({
+  tickers: 1,
+  seed: 53,
+  startTime: Date.parse('2024-08-01T14:30:00Z'),
+  stepMs: 60_000,
+});
 const liveBars: Bar[] = Array.from({ length: 31 }, () => live.next()[0]!.bar);
 
 interface PageState {
@@ -44,7 +55,8 @@ async function screenshot(page: Page, name: string) {
   mkdirSync(shots, { recursive: true });
   const file = path.join(shots, `${name}.png`);
   await page.screenshot({ path: file });
-  if (process.env.RECORD_SCREENSHOTS === '1') copyFileSync(file, path.join(repoRoot, 'docs', 'screenshots', `${name}.png`));
+  if (process.env.RECORD_SCREENSHOTS === '1')
+    copyFileSync(file, path.join(repoRoot, 'docs', 'screenshots', `${name}.png`));
 }
 
 describe('dashboard and training portal in headless Chromium', () => {
@@ -57,22 +69,40 @@ describe('dashboard and training portal in headless Chromium', () => {
 
   const send = async (ticker: string, interval: BarInterval, bars: Bar[]) => {
     for (let i = 0; i < bars.length; i += 500) {
-      const result = await context.aws.kinesis.send(new PutRecordsCommand({
-        StreamName: context.config.stream.name,
-        Records: bars.slice(i, i + 500).map((bar) => ({ PartitionKey: ticker, Data: Buffer.from(encodeMarketEvent(barEvent(ticker, interval, bar))) })),
-      }));
+      const result = await context.aws.kinesis.send(
+        new PutRecordsCommand({
+          StreamName: context.config.stream.name,
+          Records: bars
+            .slice(i, i + 500)
+            .map((bar) => ({
+              PartitionKey: ticker,
+              Data: Buffer.from(encodeMarketEvent(barEvent(ticker, interval, bar))),
+            })),
+        }),
+      );
       for (const record of result.Records ?? []) lastSequenceByShard[record.ShardId!] = record.SequenceNumber!;
     }
   };
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: \`npm run setup\` installs Debian's chromium (or set TICKFLOW_CHROMIUM)`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(
+        `no Chromium at ${CHROMIUM}: \`npm run setup\` installs Debian's chromium (or set TICKFLOW_CHROMIUM)`,
+      );
     context = await openContext(uiEnv);
     await bootstrapResources(context.config, context.aws);
     worker = startWorker('dashboard', uiEnv);
     await send('UIAPL', '1d', aapl);
     await send('UILIVE', '1m', liveBars.slice(0, 30));
-    await waitForIngestion(context, lastSequenceByShard, [{ ticker: 'UIAPL', interval: '1d' }, { ticker: 'UILIVE', interval: '1m' }], worker);
+    await waitForIngestion(
+      context,
+      lastSequenceByShard,
+      [
+        { ticker: 'UIAPL', interval: '1d' },
+        { ticker: 'UILIVE', interval: '1m' },
+      ],
+      worker,
+    );
     api = await startApi(context.config, { port: 0 });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   });
@@ -87,7 +117,9 @@ describe('dashboard and training portal in headless Chromium', () => {
   test('the dashboard draws UIAPL from stored data: every bar, the latest close and indicators', async () => {
     dashboard = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await dashboard.goto(`${api.url}/?series=UIAPL%201d`);
-    await dashboard.waitForFunction(() => (globalThis as unknown as InPage).tickflow.bars.length === 1260, null, { timeout: 30_000 });
+    await dashboard.waitForFunction(() => (globalThis as unknown as InPage).tickflow.bars.length === 1260, null, {
+      timeout: 30_000,
+    });
     const state = await pageState(dashboard);
     const stored = await new BarsStore(context.aws.documents, context.config.tables.bars).range('UIAPL', '1d');
     expect(state.bars.map((b) => b.t)).toEqual(stored.map((b) => b.t));
@@ -107,10 +139,14 @@ describe('dashboard and training portal in headless Chromium', () => {
   test('a bar produced during the test appears without a reload', async () => {
     const page = await browser.newPage({ viewport: { width: 900, height: 800 } });
     await page.goto(`${api.url}/?series=UILIVE%201m`);
-    await page.waitForFunction(() => (globalThis as unknown as InPage).tickflow.bars.length === 30, null, { timeout: 30_000 });
+    await page.waitForFunction(() => (globalThis as unknown as InPage).tickflow.bars.length === 30, null, {
+      timeout: 30_000,
+    });
     await page.evaluate(() => ((globalThis as unknown as InPage).sameDocument = true));
     await send('UILIVE', '1m', liveBars.slice(30));
-    await page.waitForFunction(() => (globalThis as unknown as InPage).tickflow.bars.length === 31, null, { timeout: 30_000 });
+    await page.waitForFunction(() => (globalThis as unknown as InPage).tickflow.bars.length === 31, null, {
+      timeout: 30_000,
+    });
     const state = await pageState(page);
     expect(state.bars.at(-1)).toMatchObject({ t: liveBars[30]!.t, c: liveBars[30]!.c });
     expect(state.updates).toBeGreaterThanOrEqual(1);
@@ -121,11 +157,20 @@ describe('dashboard and training portal in headless Chromium', () => {
 
   test('an unauthenticated training request from the portal is refused', async () => {
     const page = await browser.newPage();
-    page.on('dialog', (dialog) => void (dialog.type() === 'prompt' ? dialog.accept('not-the-token-at-all') : dialog.accept()));
+    page.on(
+      'dialog',
+      (dialog) => void (dialog.type() === 'prompt' ? dialog.accept('not-the-token-at-all') : dialog.accept()),
+    );
     await page.goto(`${api.url}/portal`);
     await page.click('#train');
-    await page.waitForFunction(() => /refused/.test((globalThis as unknown as InPage).document.getElementById('status')?.textContent ?? ''), null, { timeout: 15_000 });
-    expect(await page.textContent('#status')).toMatch(/refused: this request changes state: send Authorization: Bearer/);
+    await page.waitForFunction(
+      () => /refused/.test((globalThis as unknown as InPage).document.getElementById('status')?.textContent ?? ''),
+      null,
+      { timeout: 15_000 },
+    );
+    expect(await page.textContent('#status')).toMatch(
+      /refused: this request changes state: send Authorization: Bearer/,
+    );
     expect((await pageState(page)).started).toBeNull();
     await page.close();
   });
@@ -136,29 +181,45 @@ describe('dashboard and training portal in headless Chromium', () => {
     await page.goto(`${api.url}/portal#token=${uiEnv.TICKFLOW_API_TOKEN}`);
     await page.waitForSelector('text=No model yet');
     await page.click('#train');
-    await page.waitForFunction(() => (globalThis as unknown as InPage).tickflow.started !== null, null, { timeout: 15_000 });
+    await page.waitForFunction(() => (globalThis as unknown as InPage).tickflow.started !== null, null, {
+      timeout: 15_000,
+    });
     const started = (await pageState(page)).started!;
     await page.waitForFunction(
-      (id) => (globalThis as unknown as InPage).tickflow.runs.some((r) => r.workflowId === id && r.status === 'COMPLETED'),
+      (id) =>
+        (globalThis as unknown as InPage).tickflow.runs.some((r) => r.workflowId === id && r.status === 'COMPLETED'),
       started,
       { timeout: 240_000, polling: 1000 },
     );
     expect(await page.textContent('#status')).toBe(`${started}: COMPLETED`);
     // On AAPL's daily closes the model's edge over the baseline is within chance, so the gate
     // keeps it out of service and says why; a user can still serve it.
-    await page.waitForFunction(() => (globalThis as unknown as InPage).tickflow.models.some((m) => m.decision === 'rejected'), null, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => (globalThis as unknown as InPage).tickflow.models.some((m) => m.decision === 'rejected'),
+      null,
+      { timeout: 30_000 },
+    );
     const [trained] = (await pageState(page)).models;
     expect(trained).toMatchObject({ decision: 'rejected', inService: false });
     expect(trained!.reason).toMatch(/random walk/);
     expect(await page.textContent(`tr[data-version="${trained!.version}"] .reason`)).toContain(trained!.reason);
     await page.click(`button[data-promote="${trained!.version}"]`);
-    await page.waitForFunction(() => (globalThis as unknown as InPage).tickflow.models.some((m) => m.inService), null, { timeout: 120_000 });
+    await page.waitForFunction(() => (globalThis as unknown as InPage).tickflow.models.some((m) => m.inService), null, {
+      timeout: 120_000,
+    });
     expect(await page.textContent('[data-testid=models]')).toMatch(/in service/);
     await screenshot(page, 'portal');
 
     // The dashboard opened before the model existed picks the predictions up over SSE.
-    await dashboard.waitForFunction(() => (globalThis as unknown as InPage).tickflow.bars.at(-1)?.prediction != null, null, { timeout: 120_000 });
-    const { modelVersion, models } = { modelVersion: (await pageState(dashboard)).modelVersion, models: (await pageState(page)).models };
+    await dashboard.waitForFunction(
+      () => (globalThis as unknown as InPage).tickflow.bars.at(-1)?.prediction != null,
+      null,
+      { timeout: 120_000 },
+    );
+    const { modelVersion, models } = {
+      modelVersion: (await pageState(dashboard)).modelVersion,
+      models: (await pageState(page)).models,
+    };
     expect(modelVersion).toBe(models.find((m) => m.inService)!.version);
     expect(await dashboard.textContent('[data-testid=model-version]')).toBe(modelVersion);
     expect(await dashboard.textContent('[data-testid=forecast-source]')).toBe(`model ${modelVersion}`);
@@ -167,7 +228,9 @@ describe('dashboard and training portal in headless Chromium', () => {
     await screenshot(dashboard, 'dashboard');
     await dashboard.emulateMedia({ colorScheme: 'dark' });
     await dashboard.reload();
-    await dashboard.waitForFunction(() => (globalThis as unknown as InPage).tickflow.bars.length === 1260, null, { timeout: 30_000 });
+    await dashboard.waitForFunction(() => (globalThis as unknown as InPage).tickflow.bars.length === 1260, null, {
+      timeout: 30_000,
+    });
     await screenshot(dashboard, 'dashboard-dark');
   });
 });

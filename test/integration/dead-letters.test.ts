@@ -8,7 +8,12 @@ import { DeadLetterStore } from '../../store/dead-letter-store';
 import { openContext, startWorker, waitForIngestion, type TestContext, type WorkerProcess } from './harness';
 
 const TICKER = 'MIXED';
-const good = new SyntheticMarket({ tickers: 1, seed: 11, startTime: Date.parse('2024-03-01T14:30:00Z'), stepMs: 60_000 });
+const good = new SyntheticMarket({
+  tickers: 1,
+  seed: 11,
+  startTime: Date.parse('2024-03-01T14:30:00Z'),
+  stepMs: 60_000,
+});
 const goodBars = Array.from({ length: 60 }, () => good.next()[0]!.bar);
 const valid = (i: number) => barEvent(TICKER, '1m', goodBars[i]!);
 
@@ -37,7 +42,12 @@ describe('malformed records among valid ones', () => {
     // One record per request keeps the ticker's order exact; bad ones interleave every six good ones.
     const lastSequenceByShard: Record<string, string> = {};
     const put = async (data: string, key = TICKER) => {
-      const result = await context.aws.kinesis.send(new PutRecordsCommand({ StreamName: context.config.stream.name, Records: [{ PartitionKey: key, Data: Buffer.from(data) }] }));
+      const result = await context.aws.kinesis.send(
+        new PutRecordsCommand({
+          StreamName: context.config.stream.name,
+          Records: [{ PartitionKey: key, Data: Buffer.from(data) }],
+        }),
+      );
       const record = result.Records![0]!;
       lastSequenceByShard[record.ShardId!] = record.SequenceNumber!;
       return record.SequenceNumber!;

@@ -28,9 +28,13 @@ describe('drill: worker SIGKILLed every few seconds during a multi-ticker replay
 
   beforeAll(async () => {
     context = await openContext(env);
-    const last = await sendRecords(context, steps.flat().map(({ ticker, bar }) => streamRecord(barEvent(ticker, '1m', bar))));
+    const last = await sendRecords(
+      context,
+      steps.flat().map(({ ticker, bar }) => streamRecord(barEvent(ticker, '1m', bar))),
+    );
     const store = new BarsStore(context.aws.documents, context.config.tables.bars);
-    const stored = async () => (await Promise.all([...byTicker.keys()].map((t) => store.count(t, '1m')))).reduce((a, b) => a + b, 0);
+    const stored = async () =>
+      (await Promise.all([...byTicker.keys()].map((t) => store.count(t, '1m')))).reduce((a, b) => a + b, 0);
     const total = steps.length * 8;
     for (let round = 0; round < 8; round++) {
       const before = await stored();
@@ -63,7 +67,9 @@ describe('drill: worker SIGKILLed every few seconds during a multi-ticker replay
 
 /** The log file is appended across runs: look for this process's own line. */
 const waitedForTemporal = (worker: WorkerProcess) =>
-  readFileSync(worker.logFile, 'utf8').split('\n').some((line) => line.includes(`"pid":${worker.child.pid},`) && line.includes('waiting for Temporal'));
+  readFileSync(worker.logFile, 'utf8')
+    .split('\n')
+    .some((line) => line.includes(`"pid":${worker.child.pid},`) && line.includes('waiting for Temporal'));
 
 describe('drill: Temporal server and DynamoDB Local restarted mid-run', () => {
   const { steps, byTicker } = drillMarket('OUT', 6, 150, 72);
@@ -159,13 +165,26 @@ describe('drill: duplicate records and 10,000 fuzzed bad records mixed into the 
   });
 
   test('every record accounted for: in = stored + dead-lettered + duplicates skipped', async () => {
-    const letters = (await new DeadLetterStore(context.aws.documents, context.config.tables.deadLetters).list()).filter((l) => l.partitionKey.startsWith('FZ'));
+    const letters = (await new DeadLetterStore(context.aws.documents, context.config.tables.deadLetters).list()).filter(
+      (l) => l.partitionKey.startsWith('FZ'),
+    );
     expect(letters).toHaveLength(FUZZED);
     expect(letters.every((l) => l.reason.length > 0)).toBe(true);
     const shards = await listShards(context.aws.kinesis, context.config.stream.name);
-    const checkpoints = await Promise.all(shards.map((s) => context.temporal.workflow.getHandle(shardReaderWorkflowId(context.config.stream.name, s.ShardId!)).query(checkpointQuery)));
+    const checkpoints = await Promise.all(
+      shards.map((s) =>
+        context.temporal.workflow
+          .getHandle(shardReaderWorkflowId(context.config.stream.name, s.ShardId!))
+          .query(checkpointQuery),
+      ),
+    );
     const sum = (field: keyof ShardCounters) => checkpoints.reduce((n, c) => n + c.counters[field], 0);
-    expect({ records: sum('records'), stored: sum('stored'), deadLettered: sum('deadLettered'), skipped: sum('duplicates') + sum('redelivered'), failed: sum('failedTickers') })
-      .toEqual({ records: sent, stored: steps.length * 4, deadLettered: FUZZED, skipped: duplicates, failed: 0 });
+    expect({
+      records: sum('records'),
+      stored: sum('stored'),
+      deadLettered: sum('deadLettered'),
+      skipped: sum('duplicates') + sum('redelivered'),
+      failed: sum('failedTickers'),
+    }).toEqual({ records: sent, stored: steps.length * 4, deadLettered: FUZZED, skipped: duplicates, failed: 0 });
   });
 });

@@ -15,18 +15,38 @@ import { listFailedBatches, type FailedSeries } from '../../operations/batches';
 import { tickerWorkflowId } from '../../workflows/search-attributes';
 import { progressQuery } from '../../workflows/ticker';
 import { firstMismatch } from '../reference/indicators';
-import { openContext, replayHistories, startWorker, waitFor, waitForIngestion, type TestContext, type WorkerProcess } from './harness';
+import {
+  openContext,
+  replayHistories,
+  startWorker,
+  waitFor,
+  waitForIngestion,
+  type TestContext,
+  type WorkerProcess,
+} from './harness';
 import { testEnv } from './test-env';
 
 // Own stream and tables: this suite deletes its bars table to make a batch fail for good.
-const suiteEnv = { TICKFLOW_STREAM: 'tickflow-failing', TICKFLOW_SHARDS: '2', TICKFLOW_TABLE_PREFIX: 'tickflow-failing', TICKFLOW_TRAINING_INTERVAL: '1d' };
+const suiteEnv = {
+  TICKFLOW_STREAM: 'tickflow-failing',
+  TICKFLOW_SHARDS: '2',
+  TICKFLOW_TABLE_PREFIX: 'tickflow-failing',
+  TICKFLOW_TRAINING_INTERVAL: '1d',
+};
 const TICKER = 'FAIL';
-const market = new SyntheticMarket({ tickers: 1, seed: 29, startTime: Date.parse('2024-04-01T14:30:00Z'), stepMs: 60_000 });
+const market = new SyntheticMarket({
+  tickers: 1,
+  seed: 29,
+  startTime: Date.parse('2024-04-01T14:30:00Z'),
+  stepMs: 60_000,
+});
 const bars: Bar[] = Array.from({ length: 90 }, () => market.next()[0]!.bar);
 
 const run = promisify(execFile);
 const tickflow = (...args: string[]) =>
-  run(process.execPath, [path.join(repoRoot, 'bin', 'tickflow.js'), ...args], { env: { ...process.env, ...testEnv, ...suiteEnv } });
+  run(process.execPath, [path.join(repoRoot, 'bin', 'tickflow.js'), ...args], {
+    env: { ...process.env, ...testEnv, ...suiteEnv },
+  });
 
 describe('a batch that fails for good, then is replayed', () => {
   let context: TestContext;
@@ -37,10 +57,15 @@ describe('a batch that fails for good, then is replayed', () => {
   const lastSequenceByShard: Record<string, string> = {};
 
   const send = async (slice: Bar[]) => {
-    const result = await context.aws.kinesis.send(new PutRecordsCommand({
-      StreamName: context.config.stream.name,
-      Records: slice.map((bar) => ({ PartitionKey: TICKER, Data: Buffer.from(encodeMarketEvent(barEvent(TICKER, '1m', bar))) })),
-    }));
+    const result = await context.aws.kinesis.send(
+      new PutRecordsCommand({
+        StreamName: context.config.stream.name,
+        Records: slice.map((bar) => ({
+          PartitionKey: TICKER,
+          Data: Buffer.from(encodeMarketEvent(barEvent(TICKER, '1m', bar))),
+        })),
+      }),
+    );
     expect(result.FailedRecordCount ?? 0).toBe(0);
     for (const record of result.Records ?? []) lastSequenceByShard[record.ShardId!] = record.SequenceNumber!;
   };
@@ -50,7 +75,10 @@ describe('a batch that fails for good, then is replayed', () => {
     expect(stored.map((b) => b.t)).toEqual(bars.map((b) => b.t));
     const reference = IndicatorSet.empty();
     stored.forEach((row, i) => {
-      const mismatch = firstMismatch(row as unknown as Record<string, unknown>, reference.add(bars[i]!) as unknown as Record<string, number | null>);
+      const mismatch = firstMismatch(
+        row as unknown as Record<string, unknown>,
+        reference.add(bars[i]!) as unknown as Record<string, number | null>,
+      );
       if (mismatch) throw new Error(`bar ${i} ${row.time}: ${mismatch}`);
     });
   };
@@ -67,9 +95,17 @@ describe('a batch that fails for good, then is replayed', () => {
     const snapshot = await store.range(TICKER, '1m');
     await context.aws.dynamodb.send(new DeleteTableCommand({ TableName: context.config.tables.bars }));
     await send(bars.slice(40, 60));
-    failed = await waitFor('the failed batch to be listed', async () => (await listFailedBatches(context.temporal)).find((f) => f.ticker === TICKER), 60_000);
+    failed = await waitFor(
+      'the failed batch to be listed',
+      async () => (await listFailedBatches(context.temporal)).find((f) => f.ticker === TICKER),
+      60_000,
+    );
     await send(bars.slice(60));
-    heldBeforeReplay = await waitFor('later batches held', async () => (await progress()).pendingBatches || undefined, 30_000);
+    heldBeforeReplay = await waitFor(
+      'later batches held',
+      async () => (await progress()).pendingBatches || undefined,
+      30_000,
+    );
 
     // The fix: the table restored from its backup.
     await bootstrapResources(context.config, context.aws);
@@ -87,12 +123,16 @@ describe('a batch that fails for good, then is replayed', () => {
     expect(failed.batchIds.length).toBeGreaterThan(0);
     expect(heldBeforeReplay).toBeGreaterThan(0);
     const { stdout } = await tickflow('failed', '--json');
-    expect(JSON.parse(stdout)).toEqual([expect.objectContaining({ ticker: TICKER, interval: '1m', batchIds: failed.batchIds, reason: failed.reason })]);
+    expect(JSON.parse(stdout)).toEqual([
+      expect.objectContaining({ ticker: TICKER, interval: '1m', batchIds: failed.batchIds, reason: failed.reason }),
+    ]);
     expect(await store.count(TICKER, '1m')).toBe(40);
   });
 
   test('replaying an unknown batch is refused with a clear message', async () => {
-    await expect(tickflow('replay', 'shardId-000000000000:1-2')).rejects.toMatchObject({ stderr: expect.stringMatching(/no ticker is halted on batch shardId-000000000000:1-2/) });
+    await expect(tickflow('replay', 'shardId-000000000000:1-2')).rejects.toMatchObject({
+      stderr: expect.stringMatching(/no ticker is halted on batch shardId-000000000000:1-2/),
+    });
   });
 
   test('after the fix, replay re-reads the batch from the stream and the series equals an uninterrupted run', async () => {
@@ -101,24 +141,51 @@ describe('a batch that fails for good, then is replayed', () => {
     await waitForIngestion(context, lastSequenceByShard, [{ ticker: TICKER, interval: '1m' }], worker);
     await expectUninterruptedRows();
     expect((await progress()).failure).toBeNull();
-    await waitFor('BatchStatus=Ok in visibility', async () => (await listFailedBatches(context.temporal)).length === 0, 30_000);
+    await waitFor(
+      'BatchStatus=Ok in visibility',
+      async () => (await listFailedBatches(context.temporal)).length === 0,
+      30_000,
+    );
   });
 
   test('a range replay rebuilds lost and damaged rows from the stream', async () => {
     const documents = context.aws.documents;
-    for (const i of [10, 11, 12]) await documents.send(new DeleteCommand({ TableName: context.config.tables.bars, Key: { pk: seriesKey(TICKER, '1m'), t: bars[i]!.t } }));
+    for (const i of [10, 11, 12])
+      await documents.send(
+        new DeleteCommand({
+          TableName: context.config.tables.bars,
+          Key: { pk: seriesKey(TICKER, '1m'), t: bars[i]!.t },
+        }),
+      );
     const damaged = (await store.range(TICKER, '1m', bars[20]!.t, bars[20]!.t))[0]!;
-    await documents.send(new PutCommand({ TableName: context.config.tables.bars, Item: { pk: seriesKey(TICKER, '1m'), ...damaged, ema20: 1, c: damaged.c * 2 } }));
+    await documents.send(
+      new PutCommand({
+        TableName: context.config.tables.bars,
+        Item: { pk: seriesKey(TICKER, '1m'), ...damaged, ema20: 1, c: damaged.c * 2 },
+      }),
+    );
 
     const iso = (i: number) => new Date(bars[i]!.t).toISOString();
-    const { stdout } = await tickflow('replay', '--ticker', TICKER, '--interval', '1m', '--from', iso(10), '--to', iso(30), '--json');
+    const { stdout } = await tickflow(
+      'replay',
+      '--ticker',
+      TICKER,
+      '--interval',
+      '1m',
+      '--from',
+      iso(10),
+      '--to',
+      iso(30),
+      '--json',
+    );
     expect(JSON.parse(stdout)).toEqual({ replayed: 21, rewritten: 80, firstBarTime: bars[10]!.t });
     await expectUninterruptedRows();
   });
 
   test('a range replay with from after to is refused by the workflow', async () => {
-    await expect(tickflow('replay', '--ticker', TICKER, '--interval', '1m', '--from', '2024-04-02', '--to', '2024-04-01'))
-      .rejects.toMatchObject({ stderr: expect.stringMatching(/replay refused: replay range needs from <= to/) });
+    await expect(
+      tickflow('replay', '--ticker', TICKER, '--interval', '1m', '--from', '2024-04-02', '--to', '2024-04-01'),
+    ).rejects.toMatchObject({ stderr: expect.stringMatching(/replay refused: replay range needs from <= to/) });
   });
 
   test('the ticker history with a failure and both replays replays deterministically', async () => {

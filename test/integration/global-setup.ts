@@ -18,5 +18,7 @@ export default async function globalSetup(): Promise<void> {
   } finally {
     destroyAwsClients(aws);
   }
-  process.stderr.write(`\n[integration] local stack up in ${((Date.now() - started) / 1000).toFixed(1)}s (${config.home})\n`);
+  process.stderr.write(
+    `\n[integration] local stack up in ${((Date.now() - started) / 1000).toFixed(1)}s (${config.home})\n`,
+  );
 }

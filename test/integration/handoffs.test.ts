@@ -7,7 +7,15 @@ import { seriesKey } from '../../store/schema';
 import { tickerWorkflowId } from '../../workflows/search-attributes';
 import { progressQuery } from '../../workflows/ticker';
 import { drillMarket, expectExactlyOnce, sendRecords, seriesOf, recordsOf } from '../support/drill-market';
-import { openContext, replayHistories, startWorker, waitFor, waitForIngestion, type TestContext, type WorkerProcess } from './harness';
+import {
+  openContext,
+  replayHistories,
+  startWorker,
+  waitFor,
+  waitForIngestion,
+  type TestContext,
+  type WorkerProcess,
+} from './harness';
 
 /**
  * Hand-offs on the real local stack: a ticker leaves the shard reader's fast path for its own
@@ -20,8 +28,10 @@ describe('hand-offs between the fast path and ticker workflows', () => {
   let context: TestContext;
   let worker: WorkerProcess;
   let lastSequenceByShard: Record<string, string> = {};
-  const send = async (records: ReturnType<typeof recordsOf>) => (lastSequenceByShard = { ...lastSequenceByShard, ...(await sendRecords(context, records)) });
-  const progress = (ticker: string) => context.temporal.workflow.getHandle(tickerWorkflowId(ticker, '1m')).query(progressQuery);
+  const send = async (records: ReturnType<typeof recordsOf>) =>
+    (lastSequenceByShard = { ...lastSequenceByShard, ...(await sendRecords(context, records)) });
+  const progress = (ticker: string) =>
+    context.temporal.workflow.getHandle(tickerWorkflowId(ticker, '1m')).query(progressQuery);
 
   beforeAll(async () => {
     context = await openContext(suiteEnv);
@@ -48,15 +58,23 @@ describe('hand-offs between the fast path and ticker workflows', () => {
     await context.aws.documents.send(new PutCommand({ TableName: table, Item: { ...good, c: 'broken' } }));
     worker = startWorker('handoffs-2', suiteEnv);
     await send(recordsOf(steps, 40, 60));
-    const failed = await waitFor('the broken ticker listed as failed', async () => (await listFailedBatches(context.temporal)).find((f) => f.ticker === broken), 90_000);
+    const failed = await waitFor(
+      'the broken ticker listed as failed',
+      async () => (await listFailedBatches(context.temporal)).find((f) => f.ticker === broken),
+      90_000,
+    );
     expect(failed.reason).toMatch(/CorruptStoredBarError: stored bar HF1 1m .*: c is "broken", not a number/);
     await send(recordsOf(steps, 60, 80));
 
     const store = new BarsStore(context.aws.documents, table);
-    for (const ticker of ['HF0', 'HF2']) await waitFor(`${ticker} flowing`, async () => (await store.count(ticker, '1m')) === 80, 60_000);
+    for (const ticker of ['HF0', 'HF2'])
+      await waitFor(`${ticker} flowing`, async () => (await store.count(ticker, '1m')) === 80, 60_000);
     await waitFor('later batches held', async () => (await progress(broken)).pendingBatches > 0, 30_000);
     expect(await store.count(broken, '1m')).toBe(40);
-    expect(await progress(broken)).toMatchObject({ mode: 'workflow', failure: expect.objectContaining({ firstBarTime: byTicker.get(broken)![40]!.t }) });
+    expect(await progress(broken)).toMatchObject({
+      mode: 'workflow',
+      failure: expect.objectContaining({ firstBarTime: byTicker.get(broken)![40]!.t }),
+    });
 
     // The fix, then the replay: the ticker catches up in its workflow and goes back to the fast path.
     await context.aws.documents.send(new PutCommand({ TableName: table, Item: good }));
@@ -96,6 +114,10 @@ describe('hand-offs between the fast path and ticker workflows', () => {
   });
 
   test('the hand-off histories replay deterministically', async () => {
-    await replayHistories(context, `WorkflowId = '${tickerWorkflowId('HF1', '1m')}' OR WorkflowId = '${tickerWorkflowId('HW0', '1m')}' OR WorkflowType = 'shardReaderWorkflow'`, 2);
+    await replayHistories(
+      context,
+      `WorkflowId = '${tickerWorkflowId('HF1', '1m')}' OR WorkflowId = '${tickerWorkflowId('HW0', '1m')}' OR WorkflowType = 'shardReaderWorkflow'`,
+      2,
+    );
   });
 });

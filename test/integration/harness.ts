@@ -66,7 +66,12 @@ export function workerLogTail(worker: WorkerProcess, lines = 20): string {
   return readFileSync(worker.logFile, 'utf8').split('\n').slice(-lines).join('\n');
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 120_000, pollMs = 250): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 120_000,
+  pollMs = 250,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -76,13 +81,23 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
   }
 }
 
-export async function waitForIngestion(context: TestContext, lastSequenceByShard: Record<string, string>, series: Array<{ ticker: string; interval: string }>, worker?: WorkerProcess): Promise<void> {
-  await waitUntilCaughtUp(context.temporal, context.config, { lastSequenceByShard, series }, {
-    timeoutMs: 180_000,
-    onWait: () => {
-      if (worker && worker.child.exitCode !== null) throw new Error(`worker exited early:\n${workerLogTail(worker)}`);
+export async function waitForIngestion(
+  context: TestContext,
+  lastSequenceByShard: Record<string, string>,
+  series: Array<{ ticker: string; interval: string }>,
+  worker?: WorkerProcess,
+): Promise<void> {
+  await waitUntilCaughtUp(
+    context.temporal,
+    context.config,
+    { lastSequenceByShard, series },
+    {
+      timeoutMs: 180_000,
+      onWait: () => {
+        if (worker && worker.child.exitCode !== null) throw new Error(`worker exited early:\n${workerLogTail(worker)}`);
+      },
     },
-  });
+  );
 }
 
 /**
@@ -93,11 +108,20 @@ export async function waitForIngestion(context: TestContext, lastSequenceByShard
 export async function replayHistories(context: TestContext, query: string, keep = 2): Promise<void> {
   const histories = [];
   for await (const run of context.temporal.workflow.list({ query })) {
-    histories.push({ workflowId: run.workflowId, type: run.type, history: await context.temporal.workflow.getHandle(run.workflowId, run.runId).fetchHistory() });
+    histories.push({
+      workflowId: run.workflowId,
+      type: run.type,
+      history: await context.temporal.workflow.getHandle(run.workflowId, run.runId).fetchHistory(),
+    });
   }
   const results = [];
-  for await (const result of Worker.runReplayHistories({ workflowsPath: require.resolve('../../workflows') }, histories)) results.push(result);
-  if (results.length !== histories.length || histories.length === 0) throw new Error(`replayed ${results.length} of ${histories.length} histories`);
+  for await (const result of Worker.runReplayHistories(
+    { workflowsPath: require.resolve('../../workflows') },
+    histories,
+  ))
+    results.push(result);
+  if (results.length !== histories.length || histories.length === 0)
+    throw new Error(`replayed ${results.length} of ${histories.length} histories`);
   const failures = results.filter((r) => r.error).map((r) => `${r.workflowId}: ${r.error?.message}`);
   if (failures.length) throw new Error(`non-deterministic replays:\n${failures.join('\n')}`);
   if (process.env.RECORD_HISTORIES === '1') {

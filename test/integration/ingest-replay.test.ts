@@ -9,7 +9,14 @@ import { listShards } from '../../clients/kinesis-shards';
 import { shardReaderWorkflowId, tickerWorkflowId } from '../../workflows/search-attributes';
 import { checkpointQuery } from '../../workflows/shard-reader';
 import { firstMismatch, referenceIndicators } from '../reference/indicators';
-import { openContext, replayHistories, startWorker, waitForIngestion, type TestContext, type WorkerProcess } from './harness';
+import {
+  openContext,
+  replayHistories,
+  startWorker,
+  waitForIngestion,
+  type TestContext,
+  type WorkerProcess,
+} from './harness';
 
 // Small reads make the replay cross many read and heartbeat boundaries.
 const workerEnv = { TICKFLOW_MAX_BARS_PER_BATCH: '100', TICKFLOW_READ_LIMIT: '300', TICKFLOW_BATCHES_PER_RUN: '4' };
@@ -23,7 +30,11 @@ describe('AAPL history through the real local stack', () => {
   beforeAll(async () => {
     context = await openContext(workerEnv);
     worker = startWorker('replay', workerEnv);
-    const summary = await produce(context.aws.kinesis, replaySource({ file: packagedDataset('aapl'), ticker: 'AAPL', interval: '1d', speed: 'max' }), { streamName: context.config.stream.name });
+    const summary = await produce(
+      context.aws.kinesis,
+      replaySource({ file: packagedDataset('aapl'), ticker: 'AAPL', interval: '1d', speed: 'max' }),
+      { streamName: context.config.stream.name },
+    );
     expect(summary.sent).toBe(1260);
     await waitForIngestion(context, summary.lastSequenceByShard, [{ ticker: 'AAPL', interval: '1d' }], worker);
   });
@@ -39,7 +50,13 @@ describe('AAPL history through the real local stack', () => {
     expect(stored.map((b) => b.t)).toEqual(aapl.map((b) => b.t));
     const expected = referenceIndicators(aapl);
     stored.forEach((bar, i) => {
-      expect({ o: bar.o, h: bar.h, l: bar.l, c: bar.c, v: bar.v }).toEqual({ o: aapl[i]!.o, h: aapl[i]!.h, l: aapl[i]!.l, c: aapl[i]!.c, v: aapl[i]!.v });
+      expect({ o: bar.o, h: bar.h, l: bar.l, c: bar.c, v: bar.v }).toEqual({
+        o: aapl[i]!.o,
+        h: aapl[i]!.h,
+        l: aapl[i]!.l,
+        c: aapl[i]!.c,
+        v: aapl[i]!.v,
+      });
       const mismatch = firstMismatch(bar as unknown as Record<string, unknown>, expected[i]!);
       if (mismatch) throw new Error(`bar ${i} ${bar.time}: ${mismatch}`);
     });
@@ -47,16 +64,25 @@ describe('AAPL history through the real local stack', () => {
 
   test('status reports 1,260 AAPL bars with the last bar and its indicators', async () => {
     const status = await readStatus(context.aws, context.config, 'AAPL', '1d');
-    expect(status.tickers).toEqual([expect.objectContaining({ ticker: 'AAPL', interval: '1d', bars: 1260, lastBarTime: '2018-05-11T00:00:00.000Z' })]);
+    expect(status.tickers).toEqual([
+      expect.objectContaining({ ticker: 'AAPL', interval: '1d', bars: 1260, lastBarTime: '2018-05-11T00:00:00.000Z' }),
+    ]);
     expect(status.tickers[0]!.indicators.rsi14).toEqual(expect.any(Number));
   });
 
   test('the shard readers did it on the fast path: no ticker workflow, and their counters include the 1,260 bars', async () => {
     const tickerRuns = [];
-    for await (const run of context.temporal.workflow.list({ query: `WorkflowId = '${tickerWorkflowId('AAPL', '1d')}'` })) tickerRuns.push(run);
+    for await (const run of context.temporal.workflow.list({
+      query: `WorkflowId = '${tickerWorkflowId('AAPL', '1d')}'`,
+    }))
+      tickerRuns.push(run);
     expect(tickerRuns).toEqual([]);
     const checkpoints = await Promise.all(
-      (await listShards(context.aws.kinesis, context.config.stream.name)).map((s) => context.temporal.workflow.getHandle(shardReaderWorkflowId(context.config.stream.name, s.ShardId!)).query(checkpointQuery)),
+      (await listShards(context.aws.kinesis, context.config.stream.name)).map((s) =>
+        context.temporal.workflow
+          .getHandle(shardReaderWorkflowId(context.config.stream.name, s.ShardId!))
+          .query(checkpointQuery),
+      ),
     );
     const stored = checkpoints.reduce((n, c) => n + c.counters.stored, 0);
     expect(stored).toBeGreaterThanOrEqual(1260);
@@ -64,6 +90,10 @@ describe('AAPL history through the real local stack', () => {
   });
 
   test('recorded histories replay without non-determinism', async () => {
-    await replayHistories(context, `WorkflowId = '${tickerWorkflowId('AAPL', '1d')}' OR WorkflowType = 'shardReaderWorkflow'`, 1);
+    await replayHistories(
+      context,
+      `WorkflowId = '${tickerWorkflowId('AAPL', '1d')}' OR WorkflowType = 'shardReaderWorkflow'`,
+      1,
+    );
   });
 });

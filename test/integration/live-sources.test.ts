@@ -18,9 +18,22 @@ const MINUTE = 60_000;
 const log = createLogger('live-test', 'error');
 
 /** Streams from a fake provider into Kinesis until `enough` says so, collecting what the source emitted. */
-async function stream(context: TestContext, protocol: FeedProtocol, symbols: () => Promise<readonly string[]>, enough: (emitted: Map<string, Bar[]>) => boolean, meanwhile?: (emitted: Map<string, Bar[]>) => Promise<void>) {
+async function stream(
+  context: TestContext,
+  protocol: FeedProtocol,
+  symbols: () => Promise<readonly string[]>,
+  enough: (emitted: Map<string, Bar[]>) => boolean,
+  meanwhile?: (emitted: Map<string, Bar[]>) => Promise<void>,
+) {
   const stop = new AbortController();
-  const source = liveSource({ protocol, symbols, refreshMs: 200, signal: stop.signal, log, backoff: { initialMs: 50, maxMs: 400 } });
+  const source = liveSource({
+    protocol,
+    symbols,
+    refreshMs: 200,
+    signal: stop.signal,
+    log,
+    backoff: { initialMs: 50, maxMs: 400 },
+  });
   const emitted = new Map<string, Bar[]>();
   const counting: typeof source = {
     ...source,
@@ -46,11 +59,14 @@ function expectExactly(server: FakeFeedServer, symbol: string, bars: readonly Ba
   expect(bars.length).toBeGreaterThan(0);
   const first = bars[0]!.t;
   const last = bars[bars.length - 1]!.t;
-  expect(bars.map((b) => b.t)).toEqual(Array.from({ length: (last - first) / MINUTE + 1 }, (_, i) => first + i * MINUTE));
+  expect(bars.map((b) => b.t)).toEqual(
+    Array.from({ length: (last - first) / MINUTE + 1 }, (_, i) => first + i * MINUTE),
+  );
   expect(bars).toEqual(server.tape.bars(symbol, first, last));
 }
 
-const barsReached = (n: number, symbols: string[]) => (emitted: Map<string, Bar[]>) => symbols.every((s) => (emitted.get(s)?.length ?? 0) >= n);
+const barsReached = (n: number, symbols: string[]) => (emitted: Map<string, Bar[]>) =>
+  symbols.every((s) => (emitted.get(s)?.length ?? 0) >= n);
 
 describe('live sources against fake provider servers', () => {
   let context: TestContext;
@@ -72,14 +88,26 @@ describe('live sources against fake provider servers', () => {
     const server = new FakeAlpacaServer(['TSLA', 'AAPL', 'MSFT']);
     servers.push(server);
     const { wsUrl, restUrl } = await server.listen();
-    const protocol = alpacaProtocol({ streamUrl: wsUrl, restUrl, keyId: ALPACA_KEY.id, secretKey: ALPACA_KEY.secret, channel: 'bars' });
-    const { emitted, stats } = await stream(context, protocol, async () => ['TSLA', 'AAPL'], barsReached(25, ['TSLA', 'AAPL']), async (soFar) => {
-      await waitFor('5 bars', async () => barsReached(5, ['TSLA', 'AAPL'])(soFar), 30_000, 20);
-      server.dropConnections();
-      await waitFor('12 bars', async () => barsReached(12, ['TSLA', 'AAPL'])(soFar), 30_000, 20);
-      server.refuse(2);
-      server.dropConnections();
+    const protocol = alpacaProtocol({
+      streamUrl: wsUrl,
+      restUrl,
+      keyId: ALPACA_KEY.id,
+      secretKey: ALPACA_KEY.secret,
+      channel: 'bars',
     });
+    const { emitted, stats } = await stream(
+      context,
+      protocol,
+      async () => ['TSLA', 'AAPL'],
+      barsReached(25, ['TSLA', 'AAPL']),
+      async (soFar) => {
+        await waitFor('5 bars', async () => barsReached(5, ['TSLA', 'AAPL'])(soFar), 30_000, 20);
+        server.dropConnections();
+        await waitFor('12 bars', async () => barsReached(12, ['TSLA', 'AAPL'])(soFar), 30_000, 20);
+        server.refuse(2);
+        server.dropConnections();
+      },
+    );
     expect(server.received[0]).toBe(JSON.stringify({ action: 'auth', key: ALPACA_KEY.id, secret: ALPACA_KEY.secret }));
     expect(server.received.filter((f) => f.includes('"subscribe"')).length).toBeGreaterThanOrEqual(3); // resubscribed after each drop
     expect(server.connectionsAccepted).toBeGreaterThanOrEqual(5); // 3 sessions + 2 refused
@@ -101,14 +129,22 @@ describe('live sources against fake provider servers', () => {
     servers.push(server);
     const { wsUrl, restUrl } = await server.listen();
     const protocol = finnhubProtocol({ streamUrl: wsUrl, restUrl, token: FINNHUB_TOKEN });
-    const { emitted, stats } = await stream(context, protocol, async () => ['TSLA', 'NVDA'], barsReached(20, ['TSLA', 'NVDA']), async (soFar) => {
-      await waitFor('4 bars', async () => barsReached(4, ['TSLA', 'NVDA'])(soFar), 30_000, 20);
-      server.dropConnections();
-      await waitFor('10 bars', async () => barsReached(10, ['TSLA', 'NVDA'])(soFar), 30_000, 20);
-      server.refuse(2);
-      server.dropConnections();
-    });
-    expect(server.received.filter((f) => f === JSON.stringify({ type: 'subscribe', symbol: 'TSLA' })).length).toBeGreaterThanOrEqual(3);
+    const { emitted, stats } = await stream(
+      context,
+      protocol,
+      async () => ['TSLA', 'NVDA'],
+      barsReached(20, ['TSLA', 'NVDA']),
+      async (soFar) => {
+        await waitFor('4 bars', async () => barsReached(4, ['TSLA', 'NVDA'])(soFar), 30_000, 20);
+        server.dropConnections();
+        await waitFor('10 bars', async () => barsReached(10, ['TSLA', 'NVDA'])(soFar), 30_000, 20);
+        server.refuse(2);
+        server.dropConnections();
+      },
+    );
+    expect(
+      server.received.filter((f) => f === JSON.stringify({ type: 'subscribe', symbol: 'TSLA' })).length,
+    ).toBeGreaterThanOrEqual(3);
     expect(stats.trades).toBeGreaterThan(100);
     expect(stats.backfilledBars).toBeGreaterThan(0);
     for (const symbol of ['TSLA', 'NVDA']) expectExactly(server, symbol, emitted.get(symbol)!);
@@ -119,12 +155,22 @@ describe('live sources against fake provider servers', () => {
     servers.push(server);
     const { wsUrl, restUrl } = await server.listen();
     const registry = context.temporal.workflow.getHandle(REGISTRY_WORKFLOW_ID);
-    await registry.executeUpdate(onboardUpdate, { args: [{ ticker: 'LIVE', interval: '1m', source: { kind: 'none' } }] });
-    await waitFor('LIVE active', async () => (await registry.query(tickersQuery)).some((e) => e.ticker === 'LIVE' && e.status === 'active'));
-    const { emitted } = await stream(context, finnhubProtocol({ streamUrl: wsUrl, restUrl, token: FINNHUB_TOKEN }), registrySymbols(context.temporal, '1m'), () => server.received.includes(JSON.stringify({ type: 'unsubscribe', symbol: 'LIVE' })), async (soFar) => {
-      await waitFor('LIVE bars', async () => barsReached(3, ['LIVE'])(soFar), 30_000, 20);
-      await registry.executeUpdate(offboardUpdate, { args: [{ ticker: 'LIVE', interval: '1m' }] });
+    await registry.executeUpdate(onboardUpdate, {
+      args: [{ ticker: 'LIVE', interval: '1m', source: { kind: 'none' } }],
     });
+    await waitFor('LIVE active', async () =>
+      (await registry.query(tickersQuery)).some((e) => e.ticker === 'LIVE' && e.status === 'active'),
+    );
+    const { emitted } = await stream(
+      context,
+      finnhubProtocol({ streamUrl: wsUrl, restUrl, token: FINNHUB_TOKEN }),
+      registrySymbols(context.temporal, '1m'),
+      () => server.received.includes(JSON.stringify({ type: 'unsubscribe', symbol: 'LIVE' })),
+      async (soFar) => {
+        await waitFor('LIVE bars', async () => barsReached(3, ['LIVE'])(soFar), 30_000, 20);
+        await registry.executeUpdate(offboardUpdate, { args: [{ ticker: 'LIVE', interval: '1m' }] });
+      },
+    );
     expect(server.received).toContain(JSON.stringify({ type: 'subscribe', symbol: 'LIVE' }));
     expect(emitted.has('TSLA')).toBe(false); // not onboarded, not streamed
     expectExactly(server, 'LIVE', emitted.get('LIVE')!);
@@ -136,21 +182,42 @@ describe('live sources against fake provider servers', () => {
     servers.push(alpaca, finnhub);
     const a = await alpaca.listen();
     const f = await finnhub.listen();
-    const run = (protocol: FeedProtocol) => produce(context.aws.kinesis, liveSource({ protocol, symbols: async () => ['TSLA'], signal: new AbortController().signal, log }), { streamName: context.config.stream.name });
-    await expect(run(alpacaProtocol({ streamUrl: a.wsUrl, restUrl: a.restUrl, keyId: 'wrong', secretKey: 'x', channel: 'bars' }))).rejects.toThrow(new FatalFeedError('Alpaca error 402: auth failed'));
-    await expect(run(finnhubProtocol({ streamUrl: f.wsUrl, restUrl: f.restUrl, token: 'wrong' }))).rejects.toThrow(/finnhub refused the connection: HTTP 401 \(check the API key\/token\)/);
+    const run = (protocol: FeedProtocol) =>
+      produce(
+        context.aws.kinesis,
+        liveSource({ protocol, symbols: async () => ['TSLA'], signal: new AbortController().signal, log }),
+        { streamName: context.config.stream.name },
+      );
+    await expect(
+      run(alpacaProtocol({ streamUrl: a.wsUrl, restUrl: a.restUrl, keyId: 'wrong', secretKey: 'x', channel: 'bars' })),
+    ).rejects.toThrow(new FatalFeedError('Alpaca error 402: auth failed'));
+    await expect(run(finnhubProtocol({ streamUrl: f.wsUrl, restUrl: f.restUrl, token: 'wrong' }))).rejects.toThrow(
+      /finnhub refused the connection: HTTP 401 \(check the API key\/token\)/,
+    );
   });
 
   test('error and unreadable frames are counted and logged; streaming goes on', async () => {
     const server = new FakeAlpacaServer(['TSLA']);
     servers.push(server);
     const { wsUrl, restUrl } = await server.listen();
-    const protocol = alpacaProtocol({ streamUrl: wsUrl, restUrl, keyId: ALPACA_KEY.id, secretKey: ALPACA_KEY.secret, channel: 'trades' });
-    const { emitted, stats } = await stream(context, protocol, async () => ['TSLA'], barsReached(8, ['TSLA']), async (soFar) => {
-      await waitFor('2 bars', async () => barsReached(2, ['TSLA'])(soFar), 30_000, 20);
-      server.broadcast(JSON.stringify([{ T: 'error', code: 405, msg: 'symbol limit exceeded' }]));
-      server.broadcast('{"not":"an array"}');
+    const protocol = alpacaProtocol({
+      streamUrl: wsUrl,
+      restUrl,
+      keyId: ALPACA_KEY.id,
+      secretKey: ALPACA_KEY.secret,
+      channel: 'trades',
     });
+    const { emitted, stats } = await stream(
+      context,
+      protocol,
+      async () => ['TSLA'],
+      barsReached(8, ['TSLA']),
+      async (soFar) => {
+        await waitFor('2 bars', async () => barsReached(2, ['TSLA'])(soFar), 30_000, 20);
+        server.broadcast(JSON.stringify([{ T: 'error', code: 405, msg: 'symbol limit exceeded' }]));
+        server.broadcast('{"not":"an array"}');
+      },
+    );
     expect(stats).toMatchObject({ errorFrames: 1, badFrames: 1 });
     expectExactly(server, 'TSLA', emitted.get('TSLA')!);
   });

@@ -1,5 +1,10 @@
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { CreateEndpointCommand, DeleteEndpointCommand, DescribeEndpointCommand, DescribeTrainingJobCommand } from '@aws-sdk/client-sagemaker';
+import {
+  CreateEndpointCommand,
+  DeleteEndpointCommand,
+  DescribeEndpointCommand,
+  DescribeTrainingJobCommand,
+} from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import * as tar from 'tar';
@@ -15,7 +20,15 @@ import { deployVersion, startTraining } from '../../operations/models';
 import { predictionsCaughtUp } from '../../cli/ingestion-progress';
 import { tickerWorkflowId, TRAINING_SCHEDULE_ID } from '../../workflows/search-attributes';
 import type { TrainingResult } from '../../workflows/training-contracts';
-import { openContext, replayHistories, startWorker, waitFor, waitForIngestion, type TestContext, type WorkerProcess } from './harness';
+import {
+  openContext,
+  replayHistories,
+  startWorker,
+  waitFor,
+  waitForIngestion,
+  type TestContext,
+  type WorkerProcess,
+} from './harness';
 
 // The model suite trains on its own interval, so other suites' series never enter its datasets.
 const env = { TICKFLOW_TRAINING_INTERVAL: '1h' };
@@ -28,7 +41,7 @@ const HOUR = 3_600_000;
  */
 function meanRevertingSource(count: number, fromIndex = 0): MarketSource {
   let seed = 42;
-  const uniform = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const uniform = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
   const normal = () => Math.sqrt(-2 * Math.log(uniform() + 1e-12)) * Math.cos(2 * Math.PI * uniform());
   const bars: Bar[] = [];
   let close = 100;
@@ -39,12 +52,20 @@ function meanRevertingSource(count: number, fromIndex = 0): MarketSource {
     close = open * Math.exp(r);
     previous = r;
     const t = Date.UTC(2024, 0, 1) + i * HOUR;
-    bars.push({ t, o: open, h: Math.max(open, close) * 1.001, l: Math.min(open, close) * 0.999, c: close, v: Math.round(1e6 * (1 + 0.2 * uniform())) });
+    bars.push({
+      t,
+      o: open,
+      h: Math.max(open, close) * 1.001,
+      l: Math.min(open, close) * 0.999,
+      c: close,
+      v: Math.round(1e6 * (1 + 0.2 * uniform())),
+    });
   }
   return {
     describe: () => `mean-reverting ${TICKER}`,
     total: count,
-    ticks: () => bars.slice(fromIndex).map((bar) => ({ atMs: 0, events: [{ ticker: TICKER, interval: '1h' as const, bar }] })),
+    ticks: () =>
+      bars.slice(fromIndex).map((bar) => ({ atMs: 0, events: [{ ticker: TICKER, interval: '1h' as const, bar }] })),
   };
 }
 
@@ -53,15 +74,22 @@ describe('predictions: training, evaluation, promotion and serving on the local 
   let worker: WorkerProcess;
   let registry: ModelRegistry;
   const endpointName = () => context.config.sagemaker.endpointName;
-  const servingVersion = async () => (await context.aws.sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName() }))).ProductionVariants?.[0]?.VariantName;
-  const train = async (hyperparameters: Record<string, string>) => (await startTraining(context.temporal, context.config, { trigger: 'test', hyperparameters })).result() as Promise<TrainingResult>;
+  const servingVersion = async () =>
+    (await context.aws.sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName() })))
+      .ProductionVariants?.[0]?.VariantName;
+  const train = async (hyperparameters: Record<string, string>) =>
+    (
+      await startTraining(context.temporal, context.config, { trigger: 'test', hyperparameters })
+    ).result() as Promise<TrainingResult>;
   let first: TrainingResult;
 
   beforeAll(async () => {
     context = await openContext(env);
     registry = new ModelRegistry(context.aws.documents, context.config.tables.models);
     worker = startWorker('model', env);
-    const summary = await produce(context.aws.kinesis, meanRevertingSource(1500), { streamName: context.config.stream.name });
+    const summary = await produce(context.aws.kinesis, meanRevertingSource(1500), {
+      streamName: context.config.stream.name,
+    });
     await waitForIngestion(context, summary.lastSequenceByShard, [{ ticker: TICKER, interval: '1h' }], worker);
   });
 
@@ -77,36 +105,83 @@ describe('predictions: training, evaluation, promotion and serving on the local 
     expect(first.metrics!.maeRatio).toBeLessThan(1);
 
     const record = (await registry.get(first.version))!;
-    expect(record).toMatchObject({ decision: 'promoted', interval: '1h', horizon: 1, trainingJob: `tickflow-${first.version}` });
+    expect(record).toMatchObject({
+      decision: 'promoted',
+      interval: '1h',
+      horizon: 1,
+      trainingJob: `tickflow-${first.version}`,
+    });
     expect(record.dataset!.trainEnd < record.dataset!.holdoutStart).toBe(true);
-    for (const key of [`${record.dataset!.prefix}/train/train.csv`, `${record.dataset!.prefix}/test/test.csv`, record.artifact!]) {
+    for (const key of [
+      `${record.dataset!.prefix}/train/train.csv`,
+      `${record.dataset!.prefix}/test/test.csv`,
+      record.artifact!,
+    ]) {
       const { bucket, key: objectKey } = parseS3Uri(key);
-      await expect(context.aws.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: objectKey }))).resolves.toBeDefined();
+      await expect(
+        context.aws.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: objectKey })),
+      ).resolves.toBeDefined();
     }
-    const job = await context.aws.sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: record.trainingJob! }));
-    expect(job).toMatchObject({ TrainingJobStatus: 'Completed', ModelArtifacts: { S3ModelArtifacts: record.artifact } });
+    const job = await context.aws.sagemaker.send(
+      new DescribeTrainingJobCommand({ TrainingJobName: record.trainingJob! }),
+    );
+    expect(job).toMatchObject({
+      TrainingJobStatus: 'Completed',
+      ModelArtifacts: { S3ModelArtifacts: record.artifact },
+    });
 
     const endpoint = await context.aws.sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName() }));
-    expect(endpoint).toMatchObject({ EndpointStatus: 'InService', ProductionVariants: [expect.objectContaining({ VariantName: first.version })] });
+    expect(endpoint).toMatchObject({
+      EndpointStatus: 'InService',
+      ProductionVariants: [expect.objectContaining({ VariantName: first.version })],
+    });
     // A quantile model: every level per row, ascending, in CSV and in JSON (which names the levels).
     const body = `${'0.01,'.repeat(14)}0.01\n${','.repeat(14)}`;
-    const csv = await context.aws.sagemakerRuntime.send(new InvokeEndpointCommand({ EndpointName: endpointName(), ContentType: 'text/csv', Body: body }));
-    const rows = Buffer.from(csv.Body!).toString().trim().split('\n').map((line) => line.split(',').map(Number));
+    const csv = await context.aws.sagemakerRuntime.send(
+      new InvokeEndpointCommand({ EndpointName: endpointName(), ContentType: 'text/csv', Body: body }),
+    );
+    const rows = Buffer.from(csv.Body!)
+      .toString()
+      .trim()
+      .split('\n')
+      .map((line) => line.split(',').map(Number));
     expect(rows).toHaveLength(2);
     for (const row of rows) {
       expect(row).toHaveLength(3);
       expect(row.every(Number.isFinite)).toBe(true);
       expect([...row].sort((a, b) => a - b)).toEqual(row);
     }
-    const json = await context.aws.sagemakerRuntime.send(new InvokeEndpointCommand({ EndpointName: endpointName(), ContentType: 'text/csv', Accept: 'application/json', Body: body }));
-    expect(JSON.parse(Buffer.from(json.Body!).toString())).toEqual({ predictions: rows.map((row) => row.map((v) => expect.closeTo(v, 8))), quantiles: [0.1, 0.5, 0.9] });
+    const json = await context.aws.sagemakerRuntime.send(
+      new InvokeEndpointCommand({
+        EndpointName: endpointName(),
+        ContentType: 'text/csv',
+        Accept: 'application/json',
+        Body: body,
+      }),
+    );
+    expect(JSON.parse(Buffer.from(json.Body!).toString())).toEqual({
+      predictions: rows.map((row) => row.map((v) => expect.closeTo(v, 8))),
+      quantiles: [0.1, 0.5, 0.9],
+    });
     expect(record.hyperparameters).toMatchObject({ quantiles: '0.1,0.5,0.9' });
-    expect(first.metrics).toMatchObject({ pinballRatio: expect.any(Number), coverage: expect.any(Number), coverageNominal: expect.closeTo(0.8, 9), dmPinballPValue: expect.any(Number) });
+    expect(first.metrics).toMatchObject({
+      pinballRatio: expect.any(Number),
+      coverage: expect.any(Number),
+      coverageNominal: expect.closeTo(0.8, 9),
+      dmPinballPValue: expect.any(Number),
+    });
   });
 
   test('every stored bar ends with a prediction from the model in service', async () => {
-    await waitFor('MRV predictions', () => predictionsCaughtUp(new SeriesStore(context.aws.documents, context.config.tables.tickers), TICKER, '1h'), 120_000);
-    const predictions = await new PredictionsStore(context.aws.documents, context.config.tables.predictions).range(TICKER, '1h');
+    await waitFor(
+      'MRV predictions',
+      () => predictionsCaughtUp(new SeriesStore(context.aws.documents, context.config.tables.tickers), TICKER, '1h'),
+      120_000,
+    );
+    const predictions = await new PredictionsStore(context.aws.documents, context.config.tables.predictions).range(
+      TICKER,
+      '1h',
+    );
     const bars = await new BarsStore(context.aws.documents, context.config.tables.bars).range(TICKER, '1h');
     expect(predictions.map((p) => p.t)).toEqual(bars.map((b) => b.t));
     expect(new Set(predictions.map((p) => p.modelVersion))).toEqual(new Set([first.version]));
@@ -127,19 +202,28 @@ describe('predictions: training, evaluation, promotion and serving on the local 
     const summary = await produce(context.aws.kinesis, live, { streamName: context.config.stream.name });
     await waitForIngestion(context, summary.lastSequenceByShard, [{ ticker: TICKER, interval: '1h' }], worker);
     const predictions = new PredictionsStore(context.aws.documents, context.config.tables.predictions);
-    await waitFor('MRV predicted through its last bar', async () => (await predictions.latest(TICKER, '1h'))?.t === lastBar, 60_000);
+    await waitFor(
+      'MRV predicted through its last bar',
+      async () => (await predictions.latest(TICKER, '1h'))?.t === lastBar,
+      60_000,
+    );
     const bar = (await new BarsStore(context.aws.documents, context.config.tables.bars).latest(TICKER, '1h'))!;
     const progress = (await new SeriesStore(context.aws.documents, context.config.tables.tickers).get(TICKER, '1h'))!;
     // Predicted before the read's progress write, which follows the one InvokeEndpoint.
     expect((await predictions.latest(TICKER, '1h'))!.predictedAt).toBeLessThanOrEqual(progress.lastStoredAt);
     expect(bar.t).toBe(lastBar);
     const tickerRuns = [];
-    for await (const run of context.temporal.workflow.list({ query: `WorkflowId = "${tickerWorkflowId(TICKER, '1h')}"` })) tickerRuns.push(run);
+    for await (const run of context.temporal.workflow.list({
+      query: `WorkflowId = "${tickerWorkflowId(TICKER, '1h')}"`,
+    }))
+      tickerRuns.push(run);
     expect(tickerRuns).toEqual([]);
   });
 
   test('a worse candidate is rejected with its reason, and the endpoint is untouched', async () => {
-    const configBefore = (await context.aws.sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName() }))).EndpointConfigName;
+    const configBefore = (
+      await context.aws.sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName() }))
+    ).EndpointConfigName;
     const worse = await train({ num_round: '1', eta: '0.001', early_stopping_rounds: '1' });
     expect(worse).toMatchObject({ decision: 'rejected', incumbent: { version: first.version } });
     expect(worse.reason).toMatch(/random walk|not below/);
@@ -156,7 +240,13 @@ describe('predictions: training, evaluation, promotion and serving on the local 
     const invoker = (async () => {
       while (running) {
         try {
-          const r = await context.aws.sagemakerRuntime.send(new InvokeEndpointCommand({ EndpointName: endpointName(), ContentType: 'text/csv', Body: `${'0.001,'.repeat(14)}0` }));
+          const r = await context.aws.sagemakerRuntime.send(
+            new InvokeEndpointCommand({
+              EndpointName: endpointName(),
+              ContentType: 'text/csv',
+              Body: `${'0.001,'.repeat(14)}0`,
+            }),
+          );
           const v = r.InvokedProductionVariant ?? '?';
           seen.set(v, (seen.get(v) ?? 0) + 1);
         } catch (error) {
@@ -184,28 +274,63 @@ describe('predictions: training, evaluation, promotion and serving on the local 
     const { mkdtempSync, writeFileSync } = await import('node:fs');
     const dir = mkdtempSync('/tmp/tickflow-bad-model-');
     writeFileSync(`${dir}/xgboost-model.json`, '{"not": "a model"}');
-    for await (const chunk of tar.create({ gzip: true, cwd: dir }, ['xgboost-model.json'])) chunks.push(chunk as Buffer);
+    for await (const chunk of tar.create({ gzip: true, cwd: dir }, ['xgboost-model.json']))
+      chunks.push(chunk as Buffer);
     const key = 'models/broken/model.tar.gz';
-    await context.aws.s3.send(new PutObjectCommand({ Bucket: context.config.bucket, Key: key, Body: Buffer.concat(chunks) }));
+    await context.aws.s3.send(
+      new PutObjectCommand({ Bucket: context.config.bucket, Key: key, Body: Buffer.concat(chunks) }),
+    );
     const now = new Date().toISOString();
-    await registry.put({ version: 'v19990101-000000', createdAt: now, updatedAt: now, workflowId: 'test', trigger: 'test', interval: '1h', horizon: 1, decision: 'rejected', reason: 'test fixture', hyperparameters: {}, artifact: `s3://${context.config.bucket}/${key}` });
+    await registry.put({
+      version: 'v19990101-000000',
+      createdAt: now,
+      updatedAt: now,
+      workflowId: 'test',
+      trigger: 'test',
+      interval: '1h',
+      horizon: 1,
+      decision: 'rejected',
+      reason: 'test fixture',
+      hyperparameters: {},
+      artifact: `s3://${context.config.bucket}/${key}`,
+    });
 
-    const handle = await deployVersion(context.temporal, context.config, registry, 'v19990101-000000', 'test: broken model');
+    const handle = await deployVersion(
+      context.temporal,
+      context.config,
+      registry,
+      'v19990101-000000',
+      'test: broken model',
+    );
     await expect(handle.result()).rejects.toThrow();
     const endpoint = await context.aws.sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName() }));
     expect(endpoint.EndpointStatus).toBe('InService');
     expect(endpoint.FailureReason).toMatch(/did not pass the ping health check/);
     expect(await servingVersion()).toBe(serving);
-    const r = await context.aws.sagemakerRuntime.send(new InvokeEndpointCommand({ EndpointName: endpointName(), ContentType: 'text/csv', Body: `${'0,'.repeat(14)}0` }));
+    const r = await context.aws.sagemakerRuntime.send(
+      new InvokeEndpointCommand({ EndpointName: endpointName(), ContentType: 'text/csv', Body: `${'0,'.repeat(14)}0` }),
+    );
     expect(r.InvokedProductionVariant).toBe(serving);
   });
 
   test('with the endpoint gone mid-replay, bars are still stored on time and every one is predicted once it is back', async () => {
-    const { EndpointConfigName } = await context.aws.sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName() }));
+    const { EndpointConfigName } = await context.aws.sagemaker.send(
+      new DescribeEndpointCommand({ EndpointName: endpointName() }),
+    );
     await context.aws.sagemaker.send(new DeleteEndpointCommand({ EndpointName: endpointName() }));
-    await waitFor('endpoint deleted', async () => !(await context.aws.sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName() })).then(() => true, () => false)), 30_000);
+    await waitFor(
+      'endpoint deleted',
+      async () =>
+        !(await context.aws.sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName() })).then(
+          () => true,
+          () => false,
+        )),
+      30_000,
+    );
 
-    const summary = await produce(context.aws.kinesis, meanRevertingSource(200, 1500), { streamName: context.config.stream.name });
+    const summary = await produce(context.aws.kinesis, meanRevertingSource(200, 1500), {
+      streamName: context.config.stream.name,
+    });
     await waitForIngestion(context, summary.lastSequenceByShard, [{ ticker: TICKER, interval: '1h' }], worker);
     const predictions = new PredictionsStore(context.aws.documents, context.config.tables.predictions);
     expect(await new BarsStore(context.aws.documents, context.config.tables.bars).count(TICKER, '1h')).toBe(1700);
@@ -213,18 +338,30 @@ describe('predictions: training, evaluation, promotion and serving on the local 
     expect(await predictions.count(TICKER, '1h')).toBeLessThan(1700);
 
     await context.aws.sagemaker.send(new CreateEndpointCommand({ EndpointName: endpointName(), EndpointConfigName }));
-    await waitFor('MRV predictions after the endpoint came back', () => predictionsCaughtUp(new SeriesStore(context.aws.documents, context.config.tables.tickers), TICKER, '1h'), 120_000);
+    await waitFor(
+      'MRV predictions after the endpoint came back',
+      () => predictionsCaughtUp(new SeriesStore(context.aws.documents, context.config.tables.tickers), TICKER, '1h'),
+      120_000,
+    );
     expect(await predictions.count(TICKER, '1h')).toBe(1700);
   });
 
   test('training and deployment histories replay without non-determinism', async () => {
-    await replayHistories(context, `WorkflowType = 'trainingWorkflow' OR WorkflowType = 'deployModelWorkflow' OR WorkflowId = '${tickerWorkflowId(TICKER, '1h')}'`, 3);
+    await replayHistories(
+      context,
+      `WorkflowType = 'trainingWorkflow' OR WorkflowType = 'deployModelWorkflow' OR WorkflowId = '${tickerWorkflowId(TICKER, '1h')}'`,
+      3,
+    );
   });
 
   test('the retraining Schedule exists with a 3-day interval and skips overlapping runs', async () => {
     const schedule = await context.temporal.schedule.getHandle(TRAINING_SCHEDULE_ID).describe();
     expect(schedule.spec.intervals).toEqual([expect.objectContaining({ every: 3 * 24 * HOUR })]);
     expect(schedule.policies.overlap).toBe(ScheduleOverlapPolicy.SKIP);
-    expect(schedule.action).toMatchObject({ type: 'startWorkflow', workflowType: 'trainingWorkflow', taskQueue: context.config.model.trainingTaskQueue });
+    expect(schedule.action).toMatchObject({
+      type: 'startWorkflow',
+      workflowType: 'trainingWorkflow',
+      taskQueue: context.config.model.trainingTaskQueue,
+    });
   });
 });

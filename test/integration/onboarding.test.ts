@@ -28,7 +28,8 @@ const live = (n: number): Bar => {
 };
 
 const run = promisify(execFile);
-const tickflow = (...args: string[]) => run(process.execPath, [path.join(repoRoot, 'bin', 'tickflow.js'), ...args], { env: { ...process.env, ...testEnv } });
+const tickflow = (...args: string[]) =>
+  run(process.execPath, [path.join(repoRoot, 'bin', 'tickflow.js'), ...args], { env: { ...process.env, ...testEnv } });
 
 describe('onboarding and offboarding through the registry', () => {
   let context: TestContext;
@@ -36,7 +37,12 @@ describe('onboarding and offboarding through the registry', () => {
   let store: BarsStore;
   let onboarded: RegistryEntry;
   const put = async (bar: Bar) =>
-    context.aws.kinesis.send(new PutRecordsCommand({ StreamName: context.config.stream.name, Records: [{ PartitionKey: TICKER, Data: Buffer.from(encodeMarketEvent(barEvent(TICKER, '1d', bar))) }] }));
+    context.aws.kinesis.send(
+      new PutRecordsCommand({
+        StreamName: context.config.stream.name,
+        Records: [{ PartitionKey: TICKER, Data: Buffer.from(encodeMarketEvent(barEvent(TICKER, '1d', bar))) }],
+      }),
+    );
 
   beforeAll(async () => {
     context = await openContext();
@@ -52,12 +58,20 @@ describe('onboarding and offboarding through the registry', () => {
   });
 
   test('onboarding backfills the history through the stream with warm indicators, then the ticker is active', async () => {
-    expect(onboarded).toMatchObject({ ticker: TICKER, interval: '1d', status: 'active', backfilledBars: history.length });
+    expect(onboarded).toMatchObject({
+      ticker: TICKER,
+      interval: '1d',
+      status: 'active',
+      backfilledBars: history.length,
+    });
     const stored = await store.range(TICKER, '1d');
     expect(stored.map((b) => b.t)).toEqual(history.map((b) => b.t));
     const reference = IndicatorSet.empty();
     stored.forEach((row, i) => {
-      const mismatch = firstMismatch(row as unknown as Record<string, unknown>, reference.add(history[i]!) as unknown as Record<string, number | null>);
+      const mismatch = firstMismatch(
+        row as unknown as Record<string, unknown>,
+        reference.add(history[i]!) as unknown as Record<string, number | null>,
+      );
       if (mismatch) throw new Error(`bar ${i}: ${mismatch}`);
     });
     expect(stored[stored.length - 1]!.rsi14).not.toBeNull();
@@ -71,7 +85,9 @@ describe('onboarding and offboarding through the registry', () => {
   });
 
   test('a duplicate onboarding and a bad symbol are refused with clear reasons', async () => {
-    await expect(tickflow('onboard', TICKER)).rejects.toMatchObject({ stderr: expect.stringMatching(/ONBD 1d is already active/) });
+    await expect(tickflow('onboard', TICKER)).rejects.toMatchObject({
+      stderr: expect.stringMatching(/ONBD 1d is already active/),
+    });
     const refused = await context.temporal.workflow
       .getHandle(REGISTRY_WORKFLOW_ID)
       .executeUpdate(onboardUpdate, { args: [{ ticker: 'bad$', interval: '1d', source: { kind: 'none' } }] })
@@ -85,7 +101,14 @@ describe('onboarding and offboarding through the registry', () => {
     await new Promise((r) => setTimeout(r, 5_500)); // the stream readers' view of the registry refreshes every 5 s
     const result = await put(live(2));
     const seq = result.Records![0]!.SequenceNumber!;
-    const letter = await waitFor('dead letter', async () => (await new DeadLetterStore(context.aws.documents, context.config.tables.deadLetters).list()).find((l) => l.seq === seq), 30_000);
+    const letter = await waitFor(
+      'dead letter',
+      async () =>
+        (await new DeadLetterStore(context.aws.documents, context.config.tables.deadLetters).list()).find(
+          (l) => l.seq === seq,
+        ),
+      30_000,
+    );
     expect(letter.reason).toMatch(/ONBD 1d is offboarded/);
     expect(await store.count(TICKER, '1d')).toBe(history.length + 2);
     const entries = JSON.parse((await tickflow('tickers', '--json')).stdout) as RegistryEntry[];

@@ -34,7 +34,13 @@ describe('the quantile model and the promotion gate on synthetic series', () => 
     config = loadConfig({ ...process.env, ...testEnv, ...env });
     aws = createAwsClients(config);
     await bootstrapResources(config, aws);
-    deps = { config, aws, bars: new BarsStore(aws.documents, config.tables.bars), series: new SeriesStore(aws.documents, config.tables.tickers), registry: new ModelRegistry(aws.documents, config.tables.models) };
+    deps = {
+      config,
+      aws,
+      bars: new BarsStore(aws.documents, config.tables.bars),
+      series: new SeriesStore(aws.documents, config.tables.tickers),
+      registry: new ModelRegistry(aws.documents, config.tables.models),
+    };
   });
 
   afterAll(() => destroyAwsClients(aws));
@@ -42,18 +48,50 @@ describe('the quantile model and the promotion gate on synthetic series', () => 
   /** Stores a series as the pipeline would, trains a quantile model on it and evaluates it. */
   async function trainOn(ticker: string, interval: BarInterval, clustered: boolean): Promise<Evaluation> {
     const indicators = IndicatorSet.empty();
-    const bars = volatilityRegimes({ bars: BARS, seed: 17, startTime: Date.UTC(2024, 0, 1), stepMs: STEP_MS[interval]!, clustered });
-    const rows = bars.map((bar) => ({ ticker, interval, time: new Date(bar.t).toISOString(), ...bar, ...indicators.add(bar) }));
+    const bars = volatilityRegimes({
+      bars: BARS,
+      seed: 17,
+      startTime: Date.UTC(2024, 0, 1),
+      stepMs: STEP_MS[interval]!,
+      clustered,
+    });
+    const rows = bars.map((bar) => ({
+      ticker,
+      interval,
+      time: new Date(bar.t).toISOString(),
+      ...bar,
+      ...indicators.add(bar),
+    }));
     await deps.bars.put(rows);
-    await deps.series.putAll([{ ticker, interval, lastBarTime: bars.at(-1)!.t, lastArrivalAt: Date.now(), lastStoredAt: Date.now() }]);
+    await deps.series.putAll([
+      { ticker, interval, lastBarTime: bars.at(-1)!.t, lastArrivalAt: Date.now(), lastStoredAt: Date.now() },
+    ]);
     const environment = new MockActivityEnvironment();
-    const activity = { run: <A extends unknown[], R>(fn: (...args: A) => Promise<R>, ...args: A) => environment.run(fn, ...args) as Promise<R> };
+    const activity = {
+      run: <A extends unknown[], R>(fn: (...args: A) => Promise<R>, ...args: A) =>
+        environment.run(fn, ...args) as Promise<R>,
+    };
     const version = `vqg${Date.now()}-${clustered ? 'c' : 'i'}`;
-    const dataset = await activity.run(exportDatasetActivity(deps), { version, interval, horizon: 1, holdoutFraction: 0.2 });
-    const jobName = await activity.run(startTrainingJobActivity(deps), { version, dataset, hyperparameters: { quantiles: '0.1,0.5,0.9' } });
+    const dataset = await activity.run(exportDatasetActivity(deps), {
+      version,
+      interval,
+      horizon: 1,
+      holdoutFraction: 0.2,
+    });
+    const jobName = await activity.run(startTrainingJobActivity(deps), {
+      version,
+      dataset,
+      hyperparameters: { quantiles: '0.1,0.5,0.9' },
+    });
     const job = await activity.run(awaitTrainingJobActivity(deps, 500), jobName);
     expect(job).toMatchObject({ status: 'Completed' });
-    return activity.run(evaluateCandidateActivity(deps), { version, jobName, dataset, horizon: 1, quantiles: [0.1, 0.5, 0.9] });
+    return activity.run(evaluateCandidateActivity(deps), {
+      version,
+      jobName,
+      dataset,
+      horizon: 1,
+      quantiles: [0.1, 0.5, 0.9],
+    });
   }
 
   test('volatility that clusters: the model reads it from the bars faster than the baseline and is promoted', async () => {
@@ -69,6 +107,9 @@ describe('the quantile model and the promotion gate on synthetic series', () => 
   test('i.i.d. returns: nothing to learn that the baseline does not know, so the model is rejected', async () => {
     const evaluation = await trainOn('QGIID', '15m', false);
     expect(evaluation.metrics.dmPinballPValue).toBeGreaterThan(0.05);
-    expect(evaluation).toMatchObject({ promote: false, reason: expect.stringMatching(/do not beat the baseline's beyond chance/) });
+    expect(evaluation).toMatchObject({
+      promote: false,
+      reason: expect.stringMatching(/do not beat the baseline's beyond chance/),
+    });
   }, 180_000);
 });

@@ -33,7 +33,13 @@ describe('a resharded stream', () => {
     const [parent] = await listShards(context.aws.kinesis, stream);
     // Split mid-stream, with records of every ticker on both sides of the split.
     const sending = sendRecords(context, recordsOf(steps, 30, 50));
-    await context.aws.kinesis.send(new SplitShardCommand({ StreamName: stream, ShardToSplit: parent!.ShardId!, NewStartingHashKey: (2n ** 127n).toString() }));
+    await context.aws.kinesis.send(
+      new SplitShardCommand({
+        StreamName: stream,
+        ShardToSplit: parent!.ShardId!,
+        NewStartingHashKey: (2n ** 127n).toString(),
+      }),
+    );
     last = { ...last, ...(await sending) };
     await waitFor('the split done', async () => (await listShards(context.aws.kinesis, stream)).length === 3, 30_000);
     last = { ...last, ...(await sendRecords(context, recordsOf(steps, 50, 80))) };
@@ -41,7 +47,9 @@ describe('a resharded stream', () => {
     expect(children).toHaveLength(2);
     await waitForIngestion(context, last, seriesOf(byTicker), worker);
     await expectExactlyOnce(context, byTicker);
-    const parentReader = await context.temporal.workflow.getHandle(shardReaderWorkflowId(stream, parent!.ShardId!)).describe();
+    const parentReader = await context.temporal.workflow
+      .getHandle(shardReaderWorkflowId(stream, parent!.ShardId!))
+      .describe();
     expect(parentReader.status.name).toBe('COMPLETED');
     expect(worker.child.exitCode).toBeNull();
   });

@@ -23,7 +23,8 @@ describe('drills: workers killed under load and during hand-offs', () => {
     running.push(worker);
     return worker;
   };
-  const send = async (records: ReturnType<typeof recordsOf>) => (lastSequenceByShard = { ...lastSequenceByShard, ...(await sendRecords(context, records)) });
+  const send = async (records: ReturnType<typeof recordsOf>) =>
+    (lastSequenceByShard = { ...lastSequenceByShard, ...(await sendRecords(context, records)) });
 
   beforeAll(async () => {
     context = await openContext(suiteEnv);
@@ -40,7 +41,8 @@ describe('drills: workers killed under load and during hand-offs', () => {
     const survivor = start('takeover-survivor');
     let victim = start('takeover-victim-0');
     const store = new BarsStore(context.aws.documents, context.config.tables.bars);
-    const stored = async () => (await Promise.all([...byTicker.keys()].map((t) => store.count(t, '1m')))).reduce((a, b) => a + b, 0);
+    const stored = async () =>
+      (await Promise.all([...byTicker.keys()].map((t) => store.count(t, '1m')))).reduce((a, b) => a + b, 0);
     let kills = 0;
     for (let i = 0; i < steps.length; i += 50) {
       await send(recordsOf(steps, i, i + 50));
@@ -73,7 +75,11 @@ describe('drills: workers killed under load and during hand-offs', () => {
       await worker.kill('SIGKILL');
       worker = start(`handoff-kill-${round}`);
       await send(recordsOf(steps, from + 15, from + 30));
-      await waitFor(on ? 'workflow mode' : 'back on the fast path', async () => (await progress()).mode === (on ? 'workflow' : 'fast'), 90_000);
+      await waitFor(
+        on ? 'workflow mode' : 'back on the fast path',
+        async () => (await progress()).mode === (on ? 'workflow' : 'fast'),
+        90_000,
+      );
       await waitForIngestion(context, lastSequenceByShard, seriesOf(byTicker), worker);
     };
     await killDuringHandOff(true, 30, 1);

@@ -20,14 +20,25 @@ describe('ingest worker SIGKILLed mid-replay', () => {
   beforeAll(async () => {
     context = await openContext(workerEnv);
     const bars = new BarsStore(context.aws.documents, context.config.tables.bars);
-    const summary = await produce(context.aws.kinesis, replaySource({ file: packagedDataset('aapl'), ticker: TICKER, interval: '1d', speed: 'max' }), { streamName: context.config.stream.name });
+    const summary = await produce(
+      context.aws.kinesis,
+      replaySource({ file: packagedDataset('aapl'), ticker: TICKER, interval: '1d', speed: 'max' }),
+      { streamName: context.config.stream.name },
+    );
     for (const threshold of [150, 600]) {
       const worker = startWorker(`crash-${threshold}`, workerEnv);
       workers.push(worker);
-      storedCounts.push(await waitFor(`${threshold} bars stored`, async () => {
-        const count = await bars.count(TICKER, '1d');
-        return count >= threshold && count;
-      }, 180_000, 50));
+      storedCounts.push(
+        await waitFor(
+          `${threshold} bars stored`,
+          async () => {
+            const count = await bars.count(TICKER, '1d');
+            return count >= threshold && count;
+          },
+          180_000,
+          50,
+        ),
+      );
       await worker.kill('SIGKILL');
     }
     const survivor = startWorker('crash-final', workerEnv);

@@ -45,17 +45,31 @@ function wilder(values: number[], n: number): Series {
 
 export function rsi(closes: number[], n: number): Series {
   const changes = closes.slice(1).map((c, i) => c - closes[i]!);
-  const gains = wilder(changes.map((d) => Math.max(d, 0)), n);
-  const losses = wilder(changes.map((d) => Math.max(-d, 0)), n);
-  return [null, ...changes.map((_, i) => {
-    const g = gains[i];
-    const l = losses[i];
-    if (g === null || g === undefined || l === null || l === undefined) return null;
-    return l === 0 ? 100 : 100 - 100 / (1 + g / l);
-  })];
+  const gains = wilder(
+    changes.map((d) => Math.max(d, 0)),
+    n,
+  );
+  const losses = wilder(
+    changes.map((d) => Math.max(-d, 0)),
+    n,
+  );
+  return [
+    null,
+    ...changes.map((_, i) => {
+      const g = gains[i];
+      const l = losses[i];
+      if (g === null || g === undefined || l === null || l === undefined) return null;
+      return l === 0 ? 100 : 100 - 100 / (1 + g / l);
+    }),
+  ];
 }
 
-export function macd(closes: number[], fast: number, slow: number, signal: number): { macd: Series; signal: Series; histogram: Series } {
+export function macd(
+  closes: number[],
+  fast: number,
+  slow: number,
+  signal: number,
+): { macd: Series; signal: Series; histogram: Series } {
   const fastEma = emaRaw(closes, fast);
   const slowEma = emaRaw(closes, slow);
   const line = closes.map((_, i) => fastEma[i]! - slowEma[i]!).slice(slow - 1);
@@ -84,7 +98,9 @@ export function bollinger(closes: number[], n: number, k: number): { upper: Seri
 }
 
 export function atr(bars: Ohlcv[], n: number): Series {
-  const trueRange = bars.map((b, i) => (i === 0 ? b.h - b.l : Math.max(b.h - b.l, Math.abs(b.h - bars[i - 1]!.c), Math.abs(b.l - bars[i - 1]!.c))));
+  const trueRange = bars.map((b, i) =>
+    i === 0 ? b.h - b.l : Math.max(b.h - b.l, Math.abs(b.h - bars[i - 1]!.c), Math.abs(b.l - bars[i - 1]!.c)),
+  );
   return wilder(trueRange, n);
 }
 
@@ -123,17 +139,25 @@ export function referenceIndicators(bars: Ohlcv[]): Array<Record<string, number 
     ema20: ema(closes, 20),
     ema50: ema(closes, 50),
     rsi14: rsi(closes, 14),
-    ...(({ macd: m, signal, histogram }) => ({ macd: m, macdSignal: signal, macdHistogram: histogram }))(macd(closes, 12, 26, 9)),
+    ...(({ macd: m, signal, histogram }) => ({ macd: m, macdSignal: signal, macdHistogram: histogram }))(
+      macd(closes, 12, 26, 9),
+    ),
     ...(({ upper, middle, lower }) => ({ bbUpper: upper, bbMiddle: middle, bbLower: lower }))(bollinger(closes, 20, 2)),
     atr14: atr(bars, 14),
     obv: obv(bars),
     volatility: riskMetricsVolatility(closes, 0.94, 20),
   };
-  return bars.map((_, i) => Object.fromEntries(Object.entries(columns).map(([name, series]) => [name, series[i] ?? null])));
+  return bars.map((_, i) =>
+    Object.fromEntries(Object.entries(columns).map(([name, series]) => [name, series[i] ?? null])),
+  );
 }
 
 /** Asserts-friendly comparison: the first field whose relative error exceeds `tolerance`, if any. */
-export function firstMismatch(actual: Record<string, unknown>, expected: Record<string, number | null>, tolerance = 1e-9): string | undefined {
+export function firstMismatch(
+  actual: Record<string, unknown>,
+  expected: Record<string, number | null>,
+  tolerance = 1e-9,
+): string | undefined {
   for (const [name, want] of Object.entries(expected)) {
     const got = actual[name] ?? null;
     if (want === null || got === null) {
@@ -142,7 +166,8 @@ export function firstMismatch(actual: Record<string, unknown>, expected: Record<
     }
     if (typeof got !== 'number') return `${name}: expected a number, got ${JSON.stringify(got)}`;
     const error = Math.abs(got - want) / Math.max(Math.abs(want), 1e-12);
-    if (error > tolerance && Math.abs(got - want) > 1e-12) return `${name}: expected ${want}, got ${got} (relative error ${error.toExponential(2)})`;
+    if (error > tolerance && Math.abs(got - want) > 1e-12)
+      return `${name}: expected ${want}, got ${got} (relative error ${error.toExponential(2)})`;
   }
   return undefined;
 }

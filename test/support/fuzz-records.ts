@@ -19,7 +19,9 @@ const MUTATIONS: Record<string, Mutation> = {
     const json = JSON.stringify(e);
     return { data: json.slice(0, 1 + Math.floor(r() * (json.length - 2))) };
   },
-  binary: (_e, r) => ({ data: Buffer.from([0xff, 0xfe, ...Array.from({ length: 1 + Math.floor(r() * 64) }, () => Math.floor(r() * 256))]) }),
+  binary: (_e, r) => ({
+    data: Buffer.from([0xff, 0xfe, ...Array.from({ length: 1 + Math.floor(r() * 64) }, () => Math.floor(r() * 256))]),
+  }),
   notAnObject: (e, r) => ({ data: pick([JSON.stringify([e]), '"bar"', '42', 'null', 'true'], r) }),
   badVersion: (e, r) => ({ data: JSON.stringify({ ...e, v: pick([0, 2, '1', null, 1.5], r) }) }),
   missingField: (e, r) => {
@@ -27,8 +29,12 @@ const MUTATIONS: Record<string, Mutation> = {
     delete copy[pick(REQUIRED, r)];
     return { data: JSON.stringify(copy) };
   },
-  wrongType: (e, r) => ({ data: JSON.stringify({ ...e, [pick(NUMERIC, r)]: pick(['12.5', null, true, [1], { n: 1 }], r) }) }),
-  nonPositivePrice: (e, r) => ({ data: JSON.stringify({ ...e, [pick(['o', 'h', 'l', 'c'] as const, r)]: pick([0, -1, -0.01], r) }) }),
+  wrongType: (e, r) => ({
+    data: JSON.stringify({ ...e, [pick(NUMERIC, r)]: pick(['12.5', null, true, [1], { n: 1 }], r) }),
+  }),
+  nonPositivePrice: (e, r) => ({
+    data: JSON.stringify({ ...e, [pick(['o', 'h', 'l', 'c'] as const, r)]: pick([0, -1, -0.01], r) }),
+  }),
   overflow: (e, r) => ({ data: JSON.stringify(e).replace(`"c":${e.c}`, `"c":${pick(['1e400', '-1e400'], r)}`) }),
   highBelowLow: (e) => ({ data: JSON.stringify({ ...e, h: e.l / 2, o: e.l / 2, c: e.l / 2 }) }),
   closeOutsideRange: (e) => ({ data: JSON.stringify({ ...e, c: e.h * 2 }) }),
@@ -38,7 +44,9 @@ const MUTATIONS: Record<string, Mutation> = {
     return { data: JSON.stringify({ ...e, ticker }), key: ticker.length ? `FZ-${ticker}` : 'FZ-empty' };
   },
   badInterval: (e, r) => ({ data: JSON.stringify({ ...e, interval: pick(['2m', '1D', '', 'daily'], r) }) }),
-  badTime: (e, r) => ({ data: JSON.stringify({ ...e, t: pick(['yesterday', '', '2024-13-45T00:00:00Z', 1700000000000], r) }) }),
+  badTime: (e, r) => ({
+    data: JSON.stringify({ ...e, t: pick(['yesterday', '', '2024-13-45T00:00:00Z', 1700000000000], r) }),
+  }),
   wrongType2: (e, r) => ({ data: JSON.stringify({ ...e, type: pick(['quote', 'trade', '', null], r) }) }),
   keyMismatch: (e) => ({ data: JSON.stringify(e), key: `${e.ticker}X` }),
 };

@@ -6,7 +6,13 @@ import type { Bar } from '../../domain/market-event';
  * high–low range reflecting its own volatility, as real ranges do (Parkinson 1980). With
  * `clustered` false, the volatility is a constant 1 % and the returns are i.i.d.
  */
-export function volatilityRegimes(options: { bars: number; seed: number; startTime: number; stepMs: number; clustered: boolean }): Bar[] {
+export function volatilityRegimes(options: {
+  bars: number;
+  seed: number;
+  startTime: number;
+  stepMs: number;
+  clustered: boolean;
+}): Bar[] {
   let state = options.seed >>> 0;
   const uniform = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) + 0.5) / 2 ** 32;
   const normal = () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
@@ -19,7 +25,14 @@ export function volatilityRegimes(options: { bars: number; seed: number; startTi
     const open = close;
     close = open * Math.exp(sigma * normal());
     const range = sigma * (0.4 + 0.8 * Math.abs(normal()));
-    bars.push({ t: options.startTime + i * options.stepMs, o: open, h: Math.max(open, close) * Math.exp(range / 2), l: Math.min(open, close) * Math.exp(-range / 2), c: close, v: Math.round(1e6 * (0.5 + uniform())) });
+    bars.push({
+      t: options.startTime + i * options.stepMs,
+      o: open,
+      h: Math.max(open, close) * Math.exp(range / 2),
+      l: Math.min(open, close) * Math.exp(-range / 2),
+      c: close,
+      v: Math.round(1e6 * (0.5 + uniform())),
+    });
   }
   return bars;
 }

@@ -1,13 +1,37 @@
-import { alertOf, alertRuleInputSchema, findCrossings, lookbackBars, pastCooldown, type AlertPoint, type AlertRule } from '../../domain/alert-rules';
+import {
+  alertOf,
+  alertRuleInputSchema,
+  findCrossings,
+  lookbackBars,
+  pastCooldown,
+  type AlertPoint,
+  type AlertRule,
+} from '../../domain/alert-rules';
 
-const rule = (over: Partial<AlertRule>): AlertRule => ({ id: 'r1', ticker: 'AAPL', interval: '1d', kind: 'price-above', level: 100, cooldownMinutes: 60, createdAt: 0, ...over });
+const rule = (over: Partial<AlertRule>): AlertRule => ({
+  id: 'r1',
+  ticker: 'AAPL',
+  interval: '1d',
+  kind: 'price-above',
+  level: 100,
+  cooldownMinutes: 60,
+  createdAt: 0,
+  ...over,
+});
 const points = (closes: number[], extra: (i: number) => Partial<AlertPoint> = () => ({})): AlertPoint[] =>
   closes.map((close, i) => ({ t: i * 60_000, close, rsi14: null, ...extra(i) }));
-const crossingIndexes = (r: AlertRule, p: AlertPoint[], firstNew = 0) => findCrossings(r, p, firstNew).map((c) => c.t / 60_000);
+const crossingIndexes = (r: AlertRule, p: AlertPoint[], firstNew = 0) =>
+  findCrossings(r, p, firstNew).map((c) => c.t / 60_000);
 
 describe('alert rule schema', () => {
   test('fills defaults', () => {
-    expect(alertRuleInputSchema.parse({ ticker: 'AAPL', kind: 'price-above', level: 190 })).toEqual({ ticker: 'AAPL', interval: '1d', kind: 'price-above', level: 190, cooldownMinutes: 60 });
+    expect(alertRuleInputSchema.parse({ ticker: 'AAPL', kind: 'price-above', level: 190 })).toEqual({
+      ticker: 'AAPL',
+      interval: '1d',
+      kind: 'price-above',
+      level: 190,
+      cooldownMinutes: 60,
+    });
   });
 
   test.each([
@@ -41,7 +65,12 @@ describe('findCrossings', () => {
 
   test('RSI rules skip points without a value', () => {
     const rsi = [null, 65, 71, 72, 69, 70];
-    expect(crossingIndexes(rule({ kind: 'rsi-above', level: 70 }), points([1, 1, 1, 1, 1, 1], (i) => ({ rsi14: rsi[i] })))).toEqual([2, 5]);
+    expect(
+      crossingIndexes(
+        rule({ kind: 'rsi-above', level: 70 }),
+        points([1, 1, 1, 1, 1, 1], (i) => ({ rsi14: rsi[i] })),
+      ),
+    ).toEqual([2, 5]);
   });
 
   test('move-pct measures over its window, both directions', () => {
@@ -53,7 +82,12 @@ describe('findCrossings', () => {
 
   test('predicted-move uses the predicted return in percent', () => {
     const returns = [0.001, 0.004, 0.012, -0.02, 0.001, -0.011];
-    expect(crossingIndexes(rule({ kind: 'predicted-move', level: 1 }), points([1, 1, 1, 1, 1, 1], (i) => ({ predictedReturn: returns[i] })))).toEqual([2, 5]);
+    expect(
+      crossingIndexes(
+        rule({ kind: 'predicted-move', level: 1 }),
+        points([1, 1, 1, 1, 1, 1], (i) => ({ predictedReturn: returns[i] })),
+      ),
+    ).toEqual([2, 5]);
   });
 });
 
@@ -65,7 +99,13 @@ test('cooldown counts bar time from the last alert', () => {
 });
 
 test('an alert names the ticker, the rule and the crossing', () => {
-  const alert = alertOf(rule({ kind: 'move-pct', level: 3, windowBars: 5 }), { t: Date.parse('2024-01-02T00:00:00Z'), value: -3.456, close: 97.1 });
+  const alert = alertOf(rule({ kind: 'move-pct', level: 3, windowBars: 5 }), {
+    t: Date.parse('2024-01-02T00:00:00Z'),
+    value: -3.456,
+    close: 97.1,
+  });
   expect(alert).toMatchObject({ ruleId: 'r1', ticker: 'AAPL', kind: 'move-pct', level: 3, value: -3.456 });
-  expect(alert.message).toBe('AAPL 1d: moved by at least (%) 3 over 5 bars — value -3.46, close 97.1 at 2024-01-02T00:00:00.000Z');
+  expect(alert.message).toBe(
+    'AAPL 1d: moved by at least (%) 3 over 5 bars — value -3.46, close 97.1 at 2024-01-02T00:00:00.000Z',
+  );
 });

@@ -15,7 +15,7 @@ describe('targetRows', () => {
       }),
     );
     expect(Object.values(rows)).toEqual([
-      'kept up; p99 3000 ms = 1.20 × the floor\'s 2500 ms — met',
+      "kept up; p99 3000 ms = 1.20 × the floor's 2500 ms — met",
       'fell behind; p99 9000 ms — missed',
       '12.5 × — met',
       '$0.0049 — met',
@@ -27,7 +27,7 @@ describe('targetRows', () => {
 
   test('a market that kept up but lies beyond 1.5 × the floor misses; a missing figure says so', () => {
     const [market, tenX] = targetRows({ market: { keptUp: true, p99Ms: 4000 }, floor: { p99Ms: 2000 } });
-    expect(market![1]).toBe('kept up; p99 4000 ms = 2.00 × the floor\'s 2000 ms — missed');
+    expect(market![1]).toBe("kept up; p99 4000 ms = 2.00 × the floor's 2000 ms — missed");
     expect(tenX![1]).toBe('not measured in this run');
   });
 });

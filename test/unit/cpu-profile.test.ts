@@ -8,7 +8,9 @@ describe('CPU profile summary', () => {
     expect(ownerOf(frame('(garbage collector)', ''), root)).toBe('(garbage collector)');
     expect(ownerOf(frame('nativeThing', ''), root)).toBe('(native, no script)');
     expect(ownerOf(frame('emit', 'node:events'), root)).toBe('node runtime');
-    expect(ownerOf(frame('send', 'file:///repo/node_modules/@smithy/core/dist-cjs/index.js'), root)).toBe('@smithy/core');
+    expect(ownerOf(frame('send', 'file:///repo/node_modules/@smithy/core/dist-cjs/index.js'), root)).toBe(
+      '@smithy/core',
+    );
     expect(ownerOf(frame('parse', '/repo/node_modules/a/node_modules/pino/lib/x.js'), root)).toBe('pino');
     expect(ownerOf(frame('add', '/repo/domain/indicators.ts'), root)).toBe('tickflow domain/');
     expect(ownerOf(frame('activate', 'workflow-bundle-123.js'), root)).toBe('workflow-bundle-123.js');

@@ -14,5 +14,7 @@ test('a multi-ticker stocks table splits into split-adjusted series, one per tic
     { t: Date.parse('2000-03-01'), o: 50, h: 50, l: 50, c: 50, v: 500 },
     { t: Date.parse('2000-03-02'), o: 50, h: 55, l: 45, c: 50, v: 1000 },
   ]);
-  expect(() => splitStocksTable('Ticker,Date,Open\nIBM,2000-03-01,1', 'broken')).toThrow(/broken IBM: missing column\(s\) High, Low, Close, Volume/);
+  expect(() => splitStocksTable('Ticker,Date,Open\nIBM,2000-03-01,1', 'broken')).toThrow(
+    /broken IBM: missing column\(s\) High, Low, Close, Volume/,
+  );
 });

@@ -28,7 +28,10 @@ describe('featureRows', () => {
     const returns = Array.from({ length: 20 }, (_, k) => Math.log(bars[i - k]!.c / bars[i - k - 1]!.c));
     const m = returns.reduce((s, x) => s + x, 0) / 20;
     expect(f[column('vol20')]).toBeCloseTo(Math.sqrt(returns.reduce((s, x) => s + (x - m) ** 2, 0) / 19), 15);
-    expect(f[column('bbPercentB')]).toBeCloseTo((bars[i]!.c - bars[i]!.bbLower!) / (bars[i]!.bbUpper! - bars[i]!.bbLower!), 12);
+    expect(f[column('bbPercentB')]).toBeCloseTo(
+      (bars[i]!.c - bars[i]!.bbLower!) / (bars[i]!.bbUpper! - bars[i]!.bbLower!),
+      12,
+    );
   });
 
   test('missing history gives null features, never zeros; from the lookback on every feature is set', () => {
@@ -69,6 +72,8 @@ describe('walkForwardSplit', () => {
   });
 
   test('refuses a split with too little data', () => {
-    expect(() => walkForwardSplit([{ ticker: 'AAPL', rows: rows.slice(0, 3) }], 3, 0.2)).toThrow(/more history|not enough/);
+    expect(() => walkForwardSplit([{ ticker: 'AAPL', rows: rows.slice(0, 3) }], 3, 0.2)).toThrow(
+      /more history|not enough/,
+    );
   });
 });

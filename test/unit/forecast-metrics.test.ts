@@ -4,7 +4,11 @@ describe('forecastMetrics', () => {
   const actual = [0.01, -0.02, 0.03, -0.01, 0.02];
 
   test('the random walk itself scores ratio 1 and MASE against its own in-sample error', () => {
-    const m = forecastMetrics(actual, actual.map(() => 0), 0.018);
+    const m = forecastMetrics(
+      actual,
+      actual.map(() => 0),
+      0.018,
+    );
     expect(m.maeRatio).toBe(1);
     expect(m.rmseRatio).toBe(1);
     expect(m.mae).toBeCloseTo(0.018, 15);
@@ -51,20 +55,34 @@ describe('dieboldMariano', () => {
   });
 
   test('a constant tiny drift edges out the random walk on both ratios, but not beyond chance; a model that knows part of the move does', () => {
-    const drift = forecastMetrics(actual, actual.map(() => 1e-4), 0.01);
+    const drift = forecastMetrics(
+      actual,
+      actual.map(() => 1e-4),
+      0.01,
+    );
     expect(drift.maeRatio).toBeLessThan(1);
     expect(drift.rmseRatio).toBeLessThan(1);
     expect(drift.dmStat).toBeLessThan(DM_CRITICAL);
     expect(decidePromotion(drift, null).promote).toBe(false);
     const informed = actual.map((a) => 0.3 * a);
-    expect(dieboldMariano(actual, informed, actual.map((_, i) => i))).toBeGreaterThan(DM_CRITICAL);
+    expect(
+      dieboldMariano(
+        actual,
+        informed,
+        actual.map((_, i) => i),
+      ),
+    ).toBeGreaterThan(DM_CRITICAL);
   });
 
   test('rows of one bar time count once: copying every row across 10 tickers adds no evidence', () => {
     const predicted = actual.map((a, i) => (i % 3 === 0 ? 0.5 * a : -0.2 * a));
     const times = actual.map((_, i) => i);
     const single = dieboldMariano(actual, predicted, times);
-    const tenTickers = dieboldMariano(actual.flatMap((a) => Array(10).fill(a)), predicted.flatMap((p) => Array(10).fill(p)), times.flatMap((t) => Array(10).fill(t)));
+    const tenTickers = dieboldMariano(
+      actual.flatMap((a) => Array(10).fill(a)),
+      predicted.flatMap((p) => Array(10).fill(p)),
+      times.flatMap((t) => Array(10).fill(t)),
+    );
     expect(tenTickers).toBeCloseTo(single, 9);
   });
 
@@ -77,58 +95,127 @@ describe('dieboldMariano', () => {
 });
 
 describe('decidePromotion', () => {
-  const metrics = (mae: number, maeRatio: number, rmseRatio = maeRatio, dmStat = 3) =>
-    ({ rows: 10, mae, rmse: mae, maeRatio, rmseRatio, mase: 1, hitRate: 0.5, upRate: 0.5, rankIc: 0, dmStat });
+  const metrics = (mae: number, maeRatio: number, rmseRatio = maeRatio, dmStat = 3) => ({
+    rows: 10,
+    mae,
+    rmse: mae,
+    maeRatio,
+    rmseRatio,
+    mase: 1,
+    hitRate: 0.5,
+    upRate: 0.5,
+    rankIc: 0,
+    dmStat,
+  });
 
   test('beating the random walk by chance is not enough: Diebold–Mariano must reach the one-sided 5 % level', () => {
-    expect(decidePromotion(metrics(0.01, 0.9999, 0.9999, 0.4), null)).toMatchObject({ promote: false, reason: expect.stringMatching(/beyond chance.*0\.40 < 1\.645/) });
-    expect(decidePromotion(metrics(0.01, 0.99, 0.99, 1.7), null)).toMatchObject({ promote: true, reason: expect.stringMatching(/Diebold–Mariano 1\.70/) });
+    expect(decidePromotion(metrics(0.01, 0.9999, 0.9999, 0.4), null)).toMatchObject({
+      promote: false,
+      reason: expect.stringMatching(/beyond chance.*0\.40 < 1\.645/),
+    });
+    expect(decidePromotion(metrics(0.01, 0.99, 0.99, 1.7), null)).toMatchObject({
+      promote: true,
+      reason: expect.stringMatching(/Diebold–Mariano 1\.70/),
+    });
   });
 
   test('a first model must beat the random walk on MAE and RMSE', () => {
     expect(decidePromotion(metrics(0.01, 0.98), null)).toMatchObject({ promote: true });
-    expect(decidePromotion(metrics(0.01, 1.0), null)).toMatchObject({ promote: false, reason: expect.stringMatching(/random walk/) });
+    expect(decidePromotion(metrics(0.01, 1.0), null)).toMatchObject({
+      promote: false,
+      reason: expect.stringMatching(/random walk/),
+    });
     expect(decidePromotion(metrics(0.01, 0.9, 1.01), null)).toMatchObject({ promote: false });
   });
 
   test('a later model must also beat the one in service on the same holdout', () => {
-    const incumbent = { version: 'v1', metrics: metrics(0.010, 0.95) };
-    expect(decidePromotion(metrics(0.009, 0.9), incumbent)).toMatchObject({ promote: true, reason: expect.stringMatching(/v1/) });
-    expect(decidePromotion(metrics(0.010, 0.95), incumbent)).toMatchObject({ promote: false, reason: expect.stringMatching(/not below v1/) });
+    const incumbent = { version: 'v1', metrics: metrics(0.01, 0.95) };
+    expect(decidePromotion(metrics(0.009, 0.9), incumbent)).toMatchObject({
+      promote: true,
+      reason: expect.stringMatching(/v1/),
+    });
+    expect(decidePromotion(metrics(0.01, 0.95), incumbent)).toMatchObject({
+      promote: false,
+      reason: expect.stringMatching(/not below v1/),
+    });
   });
 });
 
 describe('decidePromotion for a quantile model', () => {
-  const point = { rows: 500, mae: 0.01, rmse: 0.012, maeRatio: 0.998, rmseRatio: 0.999, mase: 1, hitRate: 0.51, upRate: 0.52, rankIc: 0.01, dmStat: 0.4, dmPValue: 0.34 };
-  const quantiles = { quantileRows: 480, pinball: 0.004, pinballRatio: 0.95, coverage: 0.79, coverageNominal: 0.8, coveragePValue: 0.6, widthRatio: 0.97, intervalScoreRatio: 0.95, dmPinball: 2.3, dmPinballPValue: 0.011 };
+  const point = {
+    rows: 500,
+    mae: 0.01,
+    rmse: 0.012,
+    maeRatio: 0.998,
+    rmseRatio: 0.999,
+    mase: 1,
+    hitRate: 0.51,
+    upRate: 0.52,
+    rankIc: 0.01,
+    dmStat: 0.4,
+    dmPValue: 0.34,
+  };
+  const quantiles = {
+    quantileRows: 480,
+    pinball: 0.004,
+    pinballRatio: 0.95,
+    coverage: 0.79,
+    coverageNominal: 0.8,
+    coveragePValue: 0.6,
+    widthRatio: 0.97,
+    intervalScoreRatio: 0.95,
+    dmPinball: 2.3,
+    dmPinballPValue: 0.011,
+  };
   const candidate = (change: Partial<typeof quantiles> = {}) => ({ ...point, ...quantiles, ...change });
 
   test('beats the baseline beyond chance with coverage near nominal: promoted, and the median without skill is said in plain words', () => {
     const decision = decidePromotion(candidate(), null);
     expect(decision.promote).toBe(true);
-    expect(decision.reason).toMatch(/quantiles beat the baseline's \(pinball ratio 0\.9500, Diebold–Mariano p 0\.011; coverage 79\.0 % of nominal 80\.0 %\)/);
-    expect(decision.reason).toMatch(/median has no skill over the random walk \(MAE ratio 0\.9980, Diebold–Mariano p 0\.340\): read the range, not the point/);
+    expect(decision.reason).toMatch(
+      /quantiles beat the baseline's \(pinball ratio 0\.9500, Diebold–Mariano p 0\.011; coverage 79\.0 % of nominal 80\.0 %\)/,
+    );
+    expect(decision.reason).toMatch(
+      /median has no skill over the random walk \(MAE ratio 0\.9980, Diebold–Mariano p 0\.340\): read the range, not the point/,
+    );
   });
 
   test('a lower pinball loss within chance is not enough (one-sided p must be ≤ 0.05)', () => {
-    expect(decidePromotion(candidate({ dmPinballPValue: 0.06 }), null)).toMatchObject({ promote: false, reason: expect.stringMatching(/do not beat the baseline's beyond chance .*p 0\.060 > 0\.05/) });
+    expect(decidePromotion(candidate({ dmPinballPValue: 0.06 }), null)).toMatchObject({
+      promote: false,
+      reason: expect.stringMatching(/do not beat the baseline's beyond chance .*p 0\.060 > 0\.05/),
+    });
     expect(decidePromotion(candidate({ pinballRatio: 1.01, dmPinballPValue: 0.9 }), null).promote).toBe(false);
   });
 
   test('coverage more than 5 points from nominal is refused, either way', () => {
-    expect(decidePromotion(candidate({ coverage: 0.74 }), null)).toMatchObject({ promote: false, reason: expect.stringMatching(/80\.0 % interval covered 74\.0 %.*more than 5 points off/) });
+    expect(decidePromotion(candidate({ coverage: 0.74 }), null)).toMatchObject({
+      promote: false,
+      reason: expect.stringMatching(/80\.0 % interval covered 74\.0 %.*more than 5 points off/),
+    });
     expect(decidePromotion(candidate({ coverage: 0.86 }), null).promote).toBe(false);
     expect(decidePromotion(candidate({ coverage: 0.84 }), null).promote).toBe(true);
   });
 
   test('it must also beat the model in service: on pinball loss, or on the median against a model without quantiles', () => {
-    expect(decidePromotion(candidate(), { version: 'v1', metrics: candidate({ pinball: 0.0039 }) })).toMatchObject({ promote: false, reason: expect.stringMatching(/not below v1's 0\.0039/) });
-    expect(decidePromotion(candidate(), { version: 'v1', metrics: candidate({ pinball: 0.0041 }) })).toMatchObject({ promote: true, reason: expect.stringMatching(/and v1 \(pinball 0\.0040 < 0\.0041\)/) });
-    expect(decidePromotion(candidate(), { version: 'v0', metrics: { ...point, mae: 0.009 } })).toMatchObject({ promote: false, reason: expect.stringMatching(/median's MAE 0\.0100 is not below v0's 0\.0090/) });
+    expect(decidePromotion(candidate(), { version: 'v1', metrics: candidate({ pinball: 0.0039 }) })).toMatchObject({
+      promote: false,
+      reason: expect.stringMatching(/not below v1's 0\.0039/),
+    });
+    expect(decidePromotion(candidate(), { version: 'v1', metrics: candidate({ pinball: 0.0041 }) })).toMatchObject({
+      promote: true,
+      reason: expect.stringMatching(/and v1 \(pinball 0\.0040 < 0\.0041\)/),
+    });
+    expect(decidePromotion(candidate(), { version: 'v0', metrics: { ...point, mae: 0.009 } })).toMatchObject({
+      promote: false,
+      reason: expect.stringMatching(/median's MAE 0\.0100 is not below v0's 0\.0090/),
+    });
   });
 
   test('a median that beats the random walk beyond chance is said so', () => {
-    expect(decidePromotion({ ...candidate(), maeRatio: 0.97, dmPValue: 0.01 }, null).reason).toMatch(/its median beats the random walk \(MAE ratio 0\.9700, Diebold–Mariano p 0\.010\)$/);
+    expect(decidePromotion({ ...candidate(), maeRatio: 0.97, dmPValue: 0.01 }, null).reason).toMatch(
+      /its median beats the random walk \(MAE ratio 0\.9700, Diebold–Mariano p 0\.010\)$/,
+    );
   });
 });
 

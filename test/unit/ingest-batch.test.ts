@@ -1,26 +1,43 @@
-import { batchIdOf, parseBatchId, selectNewBars, takeBatches, type BarBatch, type IngestBar } from '../../domain/ingest-batch';
+import {
+  batchIdOf,
+  parseBatchId,
+  selectNewBars,
+  takeBatches,
+  type BarBatch,
+  type IngestBar,
+} from '../../domain/ingest-batch';
 import { routeRecords } from '../../domain/route-records';
 import { barEvent, encodeMarketEvent } from '../../domain/market-event';
 
 const bar = (t: number, seq = String(t)): IngestBar => ({ t, o: 1, h: 1, l: 1, c: 1, v: 1, seq, arrivedAt: 0 });
 const record = (ticker: string, t: number, seq: string, partitionKey = ticker) => ({
-  seq, partitionKey, arrivedAt: 5, data: Buffer.from(encodeMarketEvent(barEvent(ticker, '1m', { t, o: 2, h: 3, l: 1, c: 2, v: 10 }))),
+  seq,
+  partitionKey,
+  arrivedAt: 5,
+  data: Buffer.from(encodeMarketEvent(barEvent(ticker, '1m', { t, o: 2, h: 3, l: 1, c: 2, v: 10 }))),
 });
 
 describe('routeRecords', () => {
   test('groups valid records per ticker in stream order and rejects the rest with reasons', () => {
-    const { batches, rejected } = routeRecords('shardId-1', [
-      record('AAA', 1000, '1'),
-      record('BBB', 1000, '2'),
-      { seq: '3', partitionKey: 'AAA', arrivedAt: 5, data: Buffer.from('oops') },
-      record('AAA', 2000, '4'),
-      record('AAA', 3000, '5', 'ZZZ'),
-    ], 100);
+    const { batches, rejected } = routeRecords(
+      'shardId-1',
+      [
+        record('AAA', 1000, '1'),
+        record('BBB', 1000, '2'),
+        { seq: '3', partitionKey: 'AAA', arrivedAt: 5, data: Buffer.from('oops') },
+        record('AAA', 2000, '4'),
+        record('AAA', 3000, '5', 'ZZZ'),
+      ],
+      100,
+    );
     expect(batches.map((b) => [b.ticker, b.batch.batchId, b.batch.bars.map((x) => x.t)])).toEqual([
       ['AAA', 'shardId-1:1-4', [1000, 2000]],
       ['BBB', 'shardId-1:2-2', [1000]],
     ]);
-    expect(rejected.map((r) => [r.seq, r.reason.split(':')[0]])).toEqual([['3', 'malformed JSON'], ['5', 'partition key "ZZZ" does not match ticker AAA']]);
+    expect(rejected.map((r) => [r.seq, r.reason.split(':')[0]])).toEqual([
+      ['3', 'malformed JSON'],
+      ['5', 'partition key "ZZZ" does not match ticker AAA'],
+    ]);
   });
 
   test('splits a long run into batches of at most maxBarsPerBatch', () => {
@@ -34,7 +51,10 @@ describe('routeRecords', () => {
 describe('selectNewBars', () => {
   const at = (t: number, seq: number) => bar(t, String(seq));
   test('keeps only bars newer than the last processed one, counting re-sent records', () => {
-    const { fresh, duplicates, redelivered } = selectNewBars([at(1, 11), at(2, 12), at(3, 13), at(2, 14), at(4, 15)], 1);
+    const { fresh, duplicates, redelivered } = selectNewBars(
+      [at(1, 11), at(2, 12), at(3, 13), at(2, 14), at(4, 15)],
+      1,
+    );
     expect(fresh.map((b) => b.t)).toEqual([2, 3, 4]);
     expect({ duplicates, redelivered }).toEqual({ duplicates: 2, redelivered: 0 });
   });
@@ -53,7 +73,10 @@ describe('selectNewBars', () => {
 });
 
 describe('takeBatches', () => {
-  const batch = (n: number, id: string): BarBatch => ({ batchId: id, bars: Array.from({ length: n }, (_, i) => bar(i)) });
+  const batch = (n: number, id: string): BarBatch => ({
+    batchId: id,
+    bars: Array.from({ length: n }, (_, i) => bar(i)),
+  });
   test('takes whole batches up to the bar limit, at least one', () => {
     const queue = [batch(3, 'a'), batch(3, 'b'), batch(3, 'c')];
     expect(takeBatches(queue, 7).map((b) => b.batchId)).toEqual(['a', 'b']);

@@ -37,14 +37,21 @@ describe('KinesisSink', () => {
     const kinesis = scriptedKinesis((data) => {
       const n = (attempts.get(data) ?? 0) + 1;
       attempts.set(data, n);
-      return (data === 'A-1' && n <= 2) || (data === 'B-0' && n === 1) ? 'ProvisionedThroughputExceededException' : undefined;
+      return (data === 'A-1' && n <= 2) || (data === 'B-0' && n === 1)
+        ? 'ProvisionedThroughputExceededException'
+        : undefined;
     });
     const sink = new KinesisSink(kinesis.client, { streamName: 's', sleep: noSleep });
-    for (const data of ['A-0', 'A-1', 'A-2', 'B-0', 'B-1']) sink.push({ partitionKey: data[0]!, data: Buffer.from(data) });
+    for (const data of ['A-0', 'A-1', 'A-2', 'B-0', 'B-1'])
+      sink.push({ partitionKey: data[0]!, data: Buffer.from(data) });
     await sink.drain();
     expect(kinesis.accepted.filter((d) => d.startsWith('A'))).toEqual(['A-0', 'A-1', 'A-2']);
     expect(kinesis.accepted.filter((d) => d.startsWith('B'))).toEqual(['B-0', 'B-1']);
-    expect(sink.stats).toMatchObject({ sent: 5, retriedRecords: 3, failureCodes: { ProvisionedThroughputExceededException: 3 } });
+    expect(sink.stats).toMatchObject({
+      sent: 5,
+      retriedRecords: 3,
+      failureCodes: { ProvisionedThroughputExceededException: 3 },
+    });
     expect(sink.stats.lastSequenceByShard).toEqual({ 'shardId-0': '5' });
   });
 
@@ -59,7 +66,11 @@ describe('KinesisSink', () => {
   });
 
   test('a missing stream fails at once with its name', async () => {
-    const client = { send: async () => { throw Object.assign(new Error('Stream s not found'), { name: 'ResourceNotFoundException' }); } } as unknown as KinesisClient;
+    const client = {
+      send: async () => {
+        throw Object.assign(new Error('Stream s not found'), { name: 'ResourceNotFoundException' });
+      },
+    } as unknown as KinesisClient;
     const sink = new KinesisSink(client, { streamName: 's', sleep: noSleep });
     sink.push({ partitionKey: 'A', data: Buffer.from('x') });
     await expect(sink.drain()).rejects.toThrow('stream s: ResourceNotFoundException: Stream s not found');

@@ -3,7 +3,8 @@ import { LiveBarAssembler, type LiveAction } from '../../domain/live-bars';
 const M = 60_000;
 const T0 = Date.parse('2024-03-01T14:30:00Z');
 const bar = (t: number, c: number) => ({ t, o: c, h: c, l: c, c, v: 1 });
-const emitted = (actions: LiveAction[]) => actions.filter((a) => a.kind === 'emit').map((a) => (a.kind === 'emit' ? `${a.symbol}@${(a.bar.t - T0) / M}` : ''));
+const emitted = (actions: LiveAction[]) =>
+  actions.filter((a) => a.kind === 'emit').map((a) => (a.kind === 'emit' ? `${a.symbol}@${(a.bar.t - T0) / M}` : ''));
 
 describe('LiveBarAssembler, trades mode', () => {
   test('the first, partial minute comes from REST; later minutes are built from trades and close on event time', () => {
@@ -11,7 +12,9 @@ describe('LiveBarAssembler, trades mode', () => {
     a.subscribed(['TSLA']);
     expect(a.trade('TSLA', T0 + 30_000, 10, 5)).toEqual([]); // mid-minute 0: trades before the connection are missing
     expect(a.trade('TSLA', T0 + M + 1_000, 11, 5)).toEqual([]); // minute 1 forming; backfill waits for the lateness
-    expect(a.trade('TSLA', T0 + M + 2_000, 12, 3)).toEqual([{ kind: 'backfill', symbol: 'TSLA', fromMs: T0, toMs: T0 }]);
+    expect(a.trade('TSLA', T0 + M + 2_000, 12, 3)).toEqual([
+      { kind: 'backfill', symbol: 'TSLA', fromMs: T0, toMs: T0 },
+    ]);
     expect(a.backfilled('TSLA', [bar(T0, 10)])).toEqual([{ kind: 'emit', symbol: 'TSLA', bar: bar(T0, 10) }]);
     a.trade('TSLA', T0 + M + 50_000, 9, 2);
     const closed = a.trade('TSLA', T0 + 2 * M + 2_000, 13, 1);
@@ -34,7 +37,10 @@ describe('LiveBarAssembler, trades mode', () => {
       { kind: 'backfill', symbol: 'NVDA', fromMs: T0 + M, toMs: T0 + 4 * M },
     ]);
     expect(emitted(actions)).toEqual([]); // TSLA minute 5 closed, but held behind its gap
-    expect(emitted(a.backfilled('TSLA', [bar(T0 + 3 * M, 1), bar(T0 + M, 1), bar(T0, 1)]))).toEqual(['TSLA@1', 'TSLA@3']); // sorted, minute 0 not again
+    expect(emitted(a.backfilled('TSLA', [bar(T0 + 3 * M, 1), bar(T0 + M, 1), bar(T0, 1)]))).toEqual([
+      'TSLA@1',
+      'TSLA@3',
+    ]); // sorted, minute 0 not again
   });
 
   test('a trade for a bar already closed is dropped and counted; symbols not subscribed are ignored', () => {
@@ -46,7 +52,9 @@ describe('LiveBarAssembler, trades mode', () => {
     expect(emitted(a.trade('TSLA', T0 + 2 * M, 10, 1))).toEqual(['TSLA@1']);
     a.trade('TSLA', T0 + M + 5, 99, 1);
     expect(a.lateTrades).toBe(1);
-    expect(a.trade('AMZN', T0 + 3 * M, 10, 1)).toEqual([{ kind: 'emit', symbol: 'TSLA', bar: expect.objectContaining({ t: T0 + 2 * M }) }]);
+    expect(a.trade('AMZN', T0 + 3 * M, 10, 1)).toEqual([
+      { kind: 'emit', symbol: 'TSLA', bar: expect.objectContaining({ t: T0 + 2 * M }) },
+    ]);
   });
 });
 
@@ -60,7 +68,12 @@ describe('LiveBarAssembler, bars mode', () => {
     const actions = a.bar('AAPL', bar(T0 + 5 * M, 1));
     expect(actions).toEqual([{ kind: 'backfill', symbol: 'AAPL', fromMs: T0 + 2 * M, toMs: T0 + 4 * M }]);
     expect(emitted(a.bar('AAPL', bar(T0 + 6 * M, 1)))).toEqual([]); // still behind the gap
-    expect(emitted(a.backfilled('AAPL', [bar(T0 + 2 * M, 1), bar(T0 + 4 * M, 1)]))).toEqual(['AAPL@2', 'AAPL@4', 'AAPL@5', 'AAPL@6']);
+    expect(emitted(a.backfilled('AAPL', [bar(T0 + 2 * M, 1), bar(T0 + 4 * M, 1)]))).toEqual([
+      'AAPL@2',
+      'AAPL@4',
+      'AAPL@5',
+      'AAPL@6',
+    ]);
     expect(emitted(a.bar('AAPL', bar(T0 + 6 * M, 1)))).toEqual([]); // a repeat
   });
 });

@@ -35,9 +35,17 @@ describe('Prometheus text format', () => {
   test('reads names, labels (escapes included) and values', () => {
     const samples = parsePrometheusText(page);
     expect(samples).toHaveLength(24);
-    expect(samples[0]).toEqual({ name: 'tickflow_bars_stored_total', labels: { interval: '1d', service_name: 'temporal-core-sdk' }, value: 90 });
+    expect(samples[0]).toEqual({
+      name: 'tickflow_bars_stored_total',
+      labels: { interval: '1d', service_name: 'temporal-core-sdk' },
+      value: 90,
+    });
     expect(samples.at(-1)).toEqual({ name: 'label_escapes', labels: { path: 'a"b\\c', empty: '' }, value: 1000 });
-    expect(parsePrometheusText('up 1 1700000000000\nnan_metric NaN\ninf{le="+Inf"} +Inf').map((s) => s.value)).toEqual([1, NaN, Infinity]);
+    expect(parsePrometheusText('up 1 1700000000000\nnan_metric NaN\ninf{le="+Inf"} +Inf').map((s) => s.value)).toEqual([
+      1,
+      NaN,
+      Infinity,
+    ]);
   });
 
   test('a line it cannot read is an error naming the line, not a silent skip', () => {
@@ -72,7 +80,11 @@ describe('metrics summary', () => {
       { ticker: 'TSLA', interval: '1d', seconds: 4.5 },
       { ticker: 'TSLA', interval: '1d', seconds: 4.5 },
     ]);
-    expect(summary.temporal).toMatchObject({ activityFailures: 10, workflowTaskFailures: 0, activitySlotsAvailable: 60 });
+    expect(summary.temporal).toMatchObject({
+      activityFailures: 10,
+      workflowTaskFailures: 0,
+      activitySlotsAvailable: 60,
+    });
     expect(summary.freshnessMs.bars).toBe(200);
     expect(summary.freshnessMs.p50).toBeCloseTo(62.5); // 50 % of 160 in the first bucket: 100 × 100/160
     expect(summary.freshnessMs.p99).toBeCloseTo(955);
@@ -80,7 +92,11 @@ describe('metrics summary', () => {
 
   test('a worker that has recorded nothing yet summarises to zeros and nulls', () => {
     const summary = summarizeMetrics([], SERVED_METRIC_NAMES);
-    expect(summary).toMatchObject({ barsStored: 0, deadLettered: 0, lag: { series: 0, medianSeconds: null, worst: [] } });
+    expect(summary).toMatchObject({
+      barsStored: 0,
+      deadLettered: 0,
+      lag: { series: 0, medianSeconds: null, worst: [] },
+    });
     expect(summary.endpoint.p99Ms).toBeNull();
   });
 });

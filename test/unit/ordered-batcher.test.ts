@@ -12,7 +12,10 @@ describe('OrderedBatcher', () => {
       const batch = batcher.next();
       expect(new Set(batch.map((r) => r.partitionKey)).size).toBe(batch.length);
       sent.push(...text(batch));
-      batcher.settle(batch, batch.map(() => true));
+      batcher.settle(
+        batch,
+        batch.map(() => true),
+      );
     }
     expect(sent.filter((s) => s.startsWith('A'))).toEqual(['A-0', 'A-1', 'A-3']);
     expect(sent.filter((s) => s.startsWith('B'))).toEqual(['B-2', 'B-5']);

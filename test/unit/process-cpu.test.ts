@@ -12,7 +12,10 @@ describe('process CPU accounting', () => {
   });
 
   test('busy ticks of the machine leave out idle and I/O wait', () => {
-    expect(parseCpuLine('cpu  5615 10 3296 24467 360 1 93 335 0 0')).toEqual({ busy: 5615 + 10 + 3296 + 1 + 93 + 335, total: 5615 + 10 + 3296 + 1 + 93 + 335 + 24467 + 360 });
+    expect(parseCpuLine('cpu  5615 10 3296 24467 360 1 93 335 0 0')).toEqual({
+      busy: 5615 + 10 + 3296 + 1 + 93 + 335,
+      total: 5615 + 10 + 3296 + 1 + 93 + 335 + 24467 + 360,
+    });
   });
 
   test('a service counts with its whole process group, the worker by its own pid', () => {
@@ -32,9 +35,17 @@ describe('process CPU accounting', () => {
   });
 
   test('shares are % of one core over the window, busiest first, with the machine total', () => {
-    const before = new Map([['temporal', 100], ['worker', 50]]);
-    const after = new Map([['temporal', 1_100], ['worker', 650]]);
+    const before = new Map([
+      ['temporal', 100],
+      ['worker', 50],
+    ]);
+    const after = new Map([
+      ['temporal', 1_100],
+      ['worker', 650],
+    ]);
     // 10 s at 100 ticks/s: temporal 1000 ticks = 100 %, worker 600 = 60 %; machine busy 3 of 4 ticks on 2 cores = 150 %.
-    expect(formatShares(before, after, 10, 100, { busyTicks: 3, totalTicks: 4, cores: 2 })).toBe('temporal 100 %, worker 60 %; machine 150 % of 200 %');
+    expect(formatShares(before, after, 10, 100, { busyTicks: 3, totalTicks: 4, cores: 2 })).toBe(
+      'temporal 100 %, worker 60 %; machine 150 % of 200 %',
+    );
   });
 });

@@ -15,8 +15,18 @@ describe('quantileMetrics', () => {
   test('a forecast identical to the baseline scores exactly as the baseline: ratios 1, no evidence either way', () => {
     const actual = [0.01, -0.02, 0.005, 0.03, -0.01];
     const baseline = actual.map(() => baselineReturnQuantiles(0.015, 1, LEVELS));
-    const metrics = quantileMetrics({ actual, times: [1, 2, 3, 4, 5], horizon: 1, levels: LEVELS, baseline }, baseline as number[][]);
-    expect(metrics).toMatchObject({ quantileRows: 5, pinballRatio: 1, widthRatio: 1, intervalScoreRatio: 1, 'pinballRatio@0.1': 1, 'pinballRatio@0.9': 1 });
+    const metrics = quantileMetrics(
+      { actual, times: [1, 2, 3, 4, 5], horizon: 1, levels: LEVELS, baseline },
+      baseline as number[][],
+    );
+    expect(metrics).toMatchObject({
+      quantileRows: 5,
+      pinballRatio: 1,
+      widthRatio: 1,
+      intervalScoreRatio: 1,
+      'pinballRatio@0.1': 1,
+      'pinballRatio@0.9': 1,
+    });
     expect(metrics.dmPinball).toBe(0);
     expect(metrics.coverageNominal).toBeCloseTo(0.8, 12);
   });
@@ -35,22 +45,36 @@ describe('quantileMetrics', () => {
     const pooled = Math.sqrt(actual.reduce((s, y) => s + y * y, 0) / rows);
     const baseline = actual.map(() => baselineReturnQuantiles(pooled, 1, LEVELS));
     const informed = sigma.map((s) => LEVELS.map((level) => normalQuantile(level, 0, s)));
-    const metrics = quantileMetrics({ actual, times: actual.map((_, i) => i), horizon: 1, levels: LEVELS, baseline }, informed);
+    const metrics = quantileMetrics(
+      { actual, times: actual.map((_, i) => i), horizon: 1, levels: LEVELS, baseline },
+      informed,
+    );
     expect(metrics.pinballRatio).toBeLessThan(0.97);
     expect(metrics.dmPinballPValue).toBeLessThan(0.05);
     expect(Math.abs(metrics.coverage - 0.8)).toBeLessThan(0.03);
     expect(metrics.coveragePValue).toBeGreaterThan(0.01);
     // …and the same test finds nothing when the forecast is the baseline's own, shuffled across rows.
-    const shuffled = quantileMetrics({ actual, times: actual.map((_, i) => i), horizon: 1, levels: LEVELS, baseline }, baseline.map((_, i) => baseline[(i * 7919) % rows]!));
+    const shuffled = quantileMetrics(
+      { actual, times: actual.map((_, i) => i), horizon: 1, levels: LEVELS, baseline },
+      baseline.map((_, i) => baseline[(i * 7919) % rows]!),
+    );
     expect(shuffled.dmPinballPValue).toBeGreaterThan(0.05);
   });
 
   test('only rows with a baseline forecast are scored, for both', () => {
     const actual = [0.5, 0.01, -0.02, 0.005];
     const baseline = [null, ...actual.slice(1).map(() => baselineReturnQuantiles(0.01, 1, LEVELS))];
-    const metrics = quantileMetrics({ actual, times: [1, 2, 3, 4], horizon: 1, levels: LEVELS, baseline }, actual.map(() => [-1, 0, 1]));
+    const metrics = quantileMetrics(
+      { actual, times: [1, 2, 3, 4], horizon: 1, levels: LEVELS, baseline },
+      actual.map(() => [-1, 0, 1]),
+    );
     expect(metrics.quantileRows).toBe(3);
     expect(metrics.coverage).toBe(1);
-    expect(() => quantileMetrics({ actual: [0.1, 0.2], times: [1, 2], horizon: 1, levels: LEVELS, baseline: [null, null] }, [[0, 0, 0], [0, 0, 0]])).toThrow(/fewer than 2 holdout rows/);
+    expect(() =>
+      quantileMetrics({ actual: [0.1, 0.2], times: [1, 2], horizon: 1, levels: LEVELS, baseline: [null, null] }, [
+        [0, 0, 0],
+        [0, 0, 0],
+      ]),
+    ).toThrow(/fewer than 2 holdout rows/);
   });
 });

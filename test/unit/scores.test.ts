@@ -30,13 +30,25 @@ describe('intervalCoverage', () => {
   });
   test('70 of 100 inside an 80 % interval: exact two-sided binomial p = 0.0225 (SciPy)', () => {
     const actual = Array.from({ length: 100 }, (_, i) => (i < 70 ? 0 : 10));
-    const result = intervalCoverage(actual, actual.map(() => -1), actual.map(() => 1), 0.8);
+    const result = intervalCoverage(
+      actual,
+      actual.map(() => -1),
+      actual.map(() => 1),
+      0.8,
+    );
     expect(result.coverage).toBe(0.7);
     expect(result.pValue).toBeCloseTo(0.022497957441983327, 10);
   });
   test('exactly the nominal coverage is no evidence against it', () => {
     const actual = Array.from({ length: 100 }, (_, i) => (i < 80 ? 0 : 10));
-    expect(intervalCoverage(actual, actual.map(() => -1), actual.map(() => 1), 0.8).pValue).toBe(1);
+    expect(
+      intervalCoverage(
+        actual,
+        actual.map(() => -1),
+        actual.map(() => 1),
+        0.8,
+      ).pValue,
+    ).toBe(1);
   });
 });
 
@@ -56,7 +68,12 @@ describe('dieboldMarianoTest', () => {
     expect(result.pValue).toBeCloseTo(0.01289420571577835, 8);
   });
   test('a worse candidate gets a large p-value', () => {
-    expect(dieboldMarianoTest(differentials.map((d) => -d), 2).pValue).toBeCloseTo(1 - 0.01289420571577835, 8);
+    expect(
+      dieboldMarianoTest(
+        differentials.map((d) => -d),
+        2,
+      ).pValue,
+    ).toBeCloseTo(1 - 0.01289420571577835, 8);
   });
   test('rows of one time count once, in time order', () => {
     expect(perTimeMeans([1, 3, 10, 5], [2, 2, 1, 3])).toEqual([10, 2, 5]);

@@ -8,7 +8,10 @@ import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
  */
 describe('workflow bundle', () => {
   test('holds the workflows and no schema library', async () => {
-    const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: new DefaultLogger('WARN') });
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: require.resolve('../../workflows'),
+      logger: new DefaultLogger('WARN'),
+    });
     expect(code).toContain('tickerWorkflow');
     expect(code.match(/node_modules\/zod\/[^\s"']*/g) ?? []).toEqual([]);
   }, 60_000);

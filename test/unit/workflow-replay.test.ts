@@ -13,14 +13,21 @@ describe('workflow determinism', () => {
   const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
 
   test('recorded histories exist for every workflow', () => {
-    for (const prefix of ['ticker-', 'shard-reader-', 'training-', 'deploy-']) expect(files.some((f) => f.startsWith(prefix))).toBe(true);
+    for (const prefix of ['ticker-', 'shard-reader-', 'training-', 'deploy-'])
+      expect(files.some((f) => f.startsWith(prefix))).toBe(true);
   });
 
   test('every recorded history replays without a determinism error', async () => {
-    const histories = files.map((f) => ({ workflowId: f, history: JSON.parse(readFileSync(path.join(dir, f), 'utf8')) }));
+    const histories = files.map((f) => ({
+      workflowId: f,
+      history: JSON.parse(readFileSync(path.join(dir, f), 'utf8')),
+    }));
     const failures: string[] = [];
     let replayed = 0;
-    for await (const result of Worker.runReplayHistories({ workflowsPath: require.resolve('../../workflows') }, histories)) {
+    for await (const result of Worker.runReplayHistories(
+      { workflowsPath: require.resolve('../../workflows') },
+      histories,
+    )) {
       replayed += 1;
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
     }

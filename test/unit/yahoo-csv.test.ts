@@ -20,8 +20,12 @@ describe('parseYahooCsv', () => {
   });
 
   test('errors name the file, line and field', () => {
-    expect(() => parseYahooCsv('Date,Open,High,Low,Close,Volume\n2020-01-02,1,x,0.5,1.5,100', 'my.csv')).toThrow('my.csv:2: High is not a number ("x")');
+    expect(() => parseYahooCsv('Date,Open,High,Low,Close,Volume\n2020-01-02,1,x,0.5,1.5,100', 'my.csv')).toThrow(
+      'my.csv:2: High is not a number ("x")',
+    );
     expect(() => parseYahooCsv('Date,Open,Close\n', 'my.csv')).toThrow(/missing column\(s\) High, Low, Volume/);
-    expect(() => parseYahooCsv('Date,Open,High,Low,Close,Volume\n02/01/2020,1,2,0.5,1.5,100', 'my.csv')).toThrow(/my.csv:2: bad Date/);
+    expect(() => parseYahooCsv('Date,Open,High,Low,Close,Volume\n02/01/2020,1,2,0.5,1.5,100', 'my.csv')).toThrow(
+      /my.csv:2: bad Date/,
+    );
   });
 });

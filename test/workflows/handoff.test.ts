@@ -4,9 +4,24 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { WorkflowIdConflictPolicy } from '@temporalio/client';
 import { repoRoot } from '../../config/config';
 import type { BarBatch } from '../../domain/ingest-batch';
-import type { IngestActivities, ProcessBarsInput, RunShardInput, RunShardResult, ShardPosition, TickerRunOptions } from '../../workflows/contracts';
+import type {
+  IngestActivities,
+  ProcessBarsInput,
+  RunShardInput,
+  RunShardResult,
+  ShardPosition,
+  TickerRunOptions,
+} from '../../workflows/contracts';
 import { barsSignal, handBackSignal } from '../../workflows/handoff-signals';
-import { BAR_INTERVAL, BATCH_STATUS, MODEL_VERSION, SHARD_ID, TICKER, TICKER_MODE, tickerWorkflowId } from '../../workflows/search-attributes';
+import {
+  BAR_INTERVAL,
+  BATCH_STATUS,
+  MODEL_VERSION,
+  SHARD_ID,
+  TICKER,
+  TICKER_MODE,
+  tickerWorkflowId,
+} from '../../workflows/search-attributes';
 import { checkpointQuery, shardReaderWorkflow } from '../../workflows/shard-reader';
 import { progressQuery, replayFailedBatchUpdate, tickerWorkflow, watchUpdate } from '../../workflows/ticker';
 
@@ -22,18 +37,35 @@ const READER = 'shard-reader-test-shardId-000000000000';
 const TICKER_ID = tickerWorkflowId('WFT', '1m');
 const options: TickerRunOptions = { maxBarsPerActivity: 500, batchesPerRun: 100 };
 const bar = (i: number, seq: string) => ({ t: 60_000 * i, o: 1, h: 1, l: 1, c: 1, v: 1, seq, arrivedAt: 0 });
-const batch = (id: string, ...seqs: string[]): BarBatch => ({ batchId: id, bars: seqs.map((seq) => bar(Number(seq), seq)) });
-const emptyPosition = (): ShardPosition => ({ counters: { records: 0, deadLettered: 0, stored: 0, duplicates: 0, redelivered: 0, forwarded: 0, failedTickers: 0 }, workflowSeries: {} });
+const batch = (id: string, ...seqs: string[]): BarBatch => ({
+  batchId: id,
+  bars: seqs.map((seq) => bar(Number(seq), seq)),
+});
+const emptyPosition = (): ShardPosition => ({
+  counters: { records: 0, deadLettered: 0, stored: 0, duplicates: 0, redelivered: 0, forwarded: 0, failedTickers: 0 },
+  workflowSeries: {},
+});
 
 let env: TestWorkflowEnvironment;
 let worker: Worker;
 let running: Promise<void>;
 /** What each test's mocked activities do; runShard defaults to an idle run that returns its input. */
-const script: { runShard?: (input: RunShardInput) => Promise<RunShardResult>; runs: RunShardInput[]; processed: ProcessBarsInput[]; readBatches?: BarBatch[] } = { runs: [], processed: [] };
+const script: {
+  runShard?: (input: RunShardInput) => Promise<RunShardResult>;
+  runs: RunShardInput[];
+  processed: ProcessBarsInput[];
+  readBatches?: BarBatch[];
+} = { runs: [], processed: [] };
 const idle = async (input: RunShardInput): Promise<RunShardResult> => {
   await new Promise((r) => setTimeout(r, 100));
   const { streamName: _s, shardId: _i, readerWorkflowId: _r, ...position } = input;
-  return { ...position, run: { tickers: 0, stored: 0, deadLettered: 0, forwarded: 0, failed: [] }, reads: 0, millisBehindLatest: 0, shardClosed: false };
+  return {
+    ...position,
+    run: { tickers: 0, stored: 0, deadLettered: 0, forwarded: 0, failed: [] },
+    reads: 0,
+    millisBehindLatest: 0,
+    shardClosed: false,
+  };
 };
 
 const activities: IngestActivities = {
@@ -62,7 +94,12 @@ beforeAll(async () => {
       searchAttributes: [TICKER, BAR_INTERVAL, SHARD_ID, MODEL_VERSION, BATCH_STATUS, TICKER_MODE],
     },
   });
-  worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'handoff-test', workflowsPath: require.resolve('../../workflows'), activities });
+  worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: 'handoff-test',
+    workflowsPath: require.resolve('../../workflows'),
+    activities,
+  });
   running = worker.run();
 });
 
@@ -80,7 +117,11 @@ beforeEach(() => {
 });
 
 const startReader = (id: string, position = emptyPosition()) =>
-  env.client.workflow.start(shardReaderWorkflow, { workflowId: id, taskQueue: 'handoff-test', args: [{ streamName: 'test', shardId: 'shardId-000000000000', position }] });
+  env.client.workflow.start(shardReaderWorkflow, {
+    workflowId: id,
+    taskQueue: 'handoff-test',
+    args: [{ streamName: 'test', shardId: 'shardId-000000000000', position }],
+  });
 const forward = (ticker: string, forwarded: { batch: BarBatch; reader: string; failure?: string }) =>
   env.client.workflow.signalWithStart(tickerWorkflow, {
     workflowId: tickerWorkflowId(ticker, '1m'),
@@ -90,7 +131,11 @@ const forward = (ticker: string, forwarded: { batch: BarBatch; reader: string; f
     signalArgs: [forwarded],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
   });
-async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -107,10 +152,18 @@ test('a batch the fast path failed halts its ticker, later batches are held; the
   script.runShard = async (input) => {
     if (handedOver) return idle(input);
     handedOver = true;
-    await forward('HLT', { batch: batch('b1', '1', '2'), reader: readerId, failure: 'CorruptStoredBarError: stored bar is broken' });
+    await forward('HLT', {
+      batch: batch('b1', '1', '2'),
+      reader: readerId,
+      failure: 'CorruptStoredBarError: stored bar is broken',
+    });
     await forward('HLT', { batch: batch('b2', '3'), reader: readerId });
     const result = await idle(input);
-    return { ...result, afterSequence: '3', workflowSeries: { 'HLT#1m': { ticker: 'HLT', interval: '1m', lastForwarded: '3', closing: false } } };
+    return {
+      ...result,
+      afterSequence: '3',
+      workflowSeries: { 'HLT#1m': { ticker: 'HLT', interval: '1m', lastForwarded: '3', closing: false } },
+    };
   };
   const reader = await startReader(readerId);
   const ticker = env.client.workflow.getHandle(tickerWorkflowId('HLT', '1m'));
@@ -118,19 +171,37 @@ test('a batch the fast path failed halts its ticker, later batches are held; the
     const p = await ticker.query(progressQuery).catch(() => undefined);
     return p?.failure && p.pendingBatches === 1 ? p : undefined;
   });
-  expect(halted).toMatchObject({ mode: 'workflow', reader: readerId, failure: { batchIds: ['b1'], bars: 2, reason: 'CorruptStoredBarError: stored bar is broken' } });
+  expect(halted).toMatchObject({
+    mode: 'workflow',
+    reader: readerId,
+    failure: { batchIds: ['b1'], bars: 2, reason: 'CorruptStoredBarError: stored bar is broken' },
+  });
   expect(script.processed).toEqual([]);
-  expect((await ticker.describe()).searchAttributes).toMatchObject({ BatchStatus: ['Failed'], TickerMode: ['workflow'] });
+  expect((await ticker.describe()).searchAttributes).toMatchObject({
+    BatchStatus: ['Failed'],
+    TickerMode: ['workflow'],
+  });
 
   script.readBatches = [batch('b1', '1', '2')];
-  await expect(ticker.executeUpdate(replayFailedBatchUpdate, { args: ['b2'] })).rejects.toMatchObject({ cause: { message: expect.stringMatching(/halted on batch b1, not b2/) } });
+  await expect(ticker.executeUpdate(replayFailedBatchUpdate, { args: ['b2'] })).rejects.toMatchObject({
+    cause: { message: expect.stringMatching(/halted on batch b1, not b2/) },
+  });
   await ticker.executeUpdate(replayFailedBatchUpdate, { args: ['b1'] });
   // Processed in stream order: the replayed batch, then the held one (one activity, both batches).
-  await eventually('the held batch processed', async () => script.processed.length > 0 && script.processed.flatMap((p) => p.bars.map((b) => b.seq)).length === 3);
+  await eventually(
+    'the held batch processed',
+    async () => script.processed.length > 0 && script.processed.flatMap((p) => p.bars.map((b) => b.seq)).length === 3,
+  );
   expect(script.processed.flatMap((p) => p.bars.map((b) => b.seq))).toEqual(['1', '2', '3']);
   // Caught up: the ticker asks for the hand-back through '3', which is what the reader forwarded, so the reader takes it.
-  await eventually('the ticker out of workflow mode at the reader', async () => Object.keys((await reader.query(checkpointQuery)).workflowSeries).length === 0);
-  await eventually('the ticker told it is on the fast path again', async () => (await ticker.query(progressQuery)).mode === 'fast');
+  await eventually(
+    'the ticker out of workflow mode at the reader',
+    async () => Object.keys((await reader.query(checkpointQuery)).workflowSeries).length === 0,
+  );
+  await eventually(
+    'the ticker told it is on the fast path again',
+    async () => (await ticker.query(progressQuery)).mode === 'fast',
+  );
   expect((await ticker.describe()).searchAttributes).toMatchObject({ BatchStatus: ['Ok'], TickerMode: ['fast'] });
   await reader.terminate();
   await ticker.terminate();
@@ -140,13 +211,24 @@ test('a watched ticker is handed over to its workflow, processes batch by batch,
   const readerId = `${READER}-watch`;
   const reader = await startReader(readerId);
   const ticker = env.client.workflow.getHandle(TICKER_ID);
-  await env.client.workflow.start(tickerWorkflow, { workflowId: TICKER_ID, taskQueue: 'handoff-test', args: [{ ticker: 'WFT', interval: '1m', options }] });
+  await env.client.workflow.start(tickerWorkflow, {
+    workflowId: TICKER_ID,
+    taskQueue: 'handoff-test',
+    args: [{ ticker: 'WFT', interval: '1m', options }],
+  });
   const watched = await ticker.executeUpdate(watchUpdate, { args: [{ on: true, reader: readerId }] });
   expect(watched).toMatchObject({ watched: true, mode: 'handingOver' });
   // The reader applies the hand-over between runs and confirms it; its next run forwards the ticker's records.
   await eventually('workflow mode', async () => (await ticker.query(progressQuery)).mode === 'workflow');
-  const withTicker = await eventually('a run with the ticker in workflow mode', async () => script.runs.find((r) => r.readerWorkflowId === readerId && r.workflowSeries['WFT#1m']));
-  expect(withTicker.workflowSeries['WFT#1m']).toEqual({ ticker: 'WFT', interval: '1m', lastForwarded: null, closing: false });
+  const withTicker = await eventually('a run with the ticker in workflow mode', async () =>
+    script.runs.find((r) => r.readerWorkflowId === readerId && r.workflowSeries['WFT#1m']),
+  );
+  expect(withTicker.workflowSeries['WFT#1m']).toEqual({
+    ticker: 'WFT',
+    interval: '1m',
+    lastForwarded: null,
+    closing: false,
+  });
 
   let forwarded = false;
   script.runShard = async (input) => {
@@ -183,14 +265,21 @@ test('a hand-back that names less than the reader forwarded is declined: the nex
   await eventually('a closing run', async () => script.runs.some((r) => r.workflowSeries['CLS#1m']?.closing));
   expect((await reader.query(checkpointQuery)).workflowSeries['CLS#1m']).toBeDefined();
   await reader.signal(handBackSignal, { ticker: 'CLS', interval: '1m', throughSeq: '20' });
-  await eventually('the hand-back applied', async () => (await reader.query(checkpointQuery)).workflowSeries['CLS#1m'] === undefined);
+  await eventually(
+    'the hand-back applied',
+    async () => (await reader.query(checkpointQuery)).workflowSeries['CLS#1m'] === undefined,
+  );
   await reader.terminate();
 });
 
 test('a ticker workflow carries its state across continueAsNew: stats, failure and held batches', async () => {
   const id = `${TICKER_ID}-can`;
   const small = { ...options, batchesPerRun: 1 };
-  await env.client.workflow.start(tickerWorkflow, { workflowId: id, taskQueue: 'handoff-test', args: [{ ticker: 'WFT', interval: '1m', options: small }] });
+  await env.client.workflow.start(tickerWorkflow, {
+    workflowId: id,
+    taskQueue: 'handoff-test',
+    args: [{ ticker: 'WFT', interval: '1m', options: small }],
+  });
   const ticker = env.client.workflow.getHandle(id);
   const firstRun = (await ticker.describe()).runId;
   await ticker.signal(barsSignal, { batch: batch('c1', '1'), reader: `${READER}-none` });

@@ -35,7 +35,7 @@ export function predictBarsActivity(deps: IngestDeps) {
   };
 }
 
-export interface PredictRequest {
+interface PredictRequest {
   ticker: string;
   interval: BarInterval;
   horizon: number;
@@ -47,7 +47,7 @@ export interface PredictRequest {
 }
 
 /** Predicts `bars` with the model in service and stores the predictions, then checks prediction alerts. */
-export async function predictAndStore(deps: IngestDeps, request: PredictRequest): Promise<ModelAnswer> {
+async function predictAndStore(deps: IngestDeps, request: PredictRequest): Promise<ModelAnswer> {
   const { ticker, interval, horizon, history, bars } = request;
   const rows = featureRows([...history, ...bars], horizon, history.length);
   const answer = await timedInvoke(

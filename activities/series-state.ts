@@ -20,7 +20,7 @@ export interface SeriesState {
 }
 
 /** A stored row that cannot be a bar: the series cannot go on until it is repaired. */
-export class CorruptStoredBarError extends Error {
+class CorruptStoredBarError extends Error {
   override name = 'CorruptStoredBarError';
 }
 

@@ -15,7 +15,7 @@ const time = z
   .transform((s) => Date.parse(s))
   .openapi({ type: 'string', example: '2018-01-02' });
 
-export const ErrorBody = z.object({ error: z.string(), issues: z.array(z.string()).optional() }).openapi('Error');
+const ErrorBody = z.object({ error: z.string(), issues: z.array(z.string()).optional() }).openapi('Error');
 
 const indicators = Object.fromEntries(INDICATOR_NAMES.map((name) => [name, z.number().nullable()])) as Record<
   (typeof INDICATOR_NAMES)[number],

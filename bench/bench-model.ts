@@ -38,17 +38,15 @@ export async function seedHistory(
   const sets = Array.from({ length: tickers }, () => IndicatorSet.empty());
   const rows: StoredBar[][] = Array.from({ length: tickers }, () => []);
   for (let step = 0; step < steps; step++) {
-    market
-      .next()
-      .forEach(({ bar }, i) =>
-        rows[i]!.push({
-          ticker: historyTicker(i),
-          interval,
-          time: new Date(bar.t).toISOString(),
-          ...bar,
-          ...sets[i]!.add(bar),
-        }),
-      );
+    market.next().forEach(({ bar }, i) =>
+      rows[i]!.push({
+        ticker: historyTicker(i),
+        interval,
+        time: new Date(bar.t).toISOString(),
+        ...bar,
+        ...sets[i]!.add(bar),
+      }),
+    );
   }
   const lastBarTime = HISTORY_START + (steps - 1) * stepMs;
   for (let i = 0; i < tickers; i++) {

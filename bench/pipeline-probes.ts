@@ -33,7 +33,10 @@ export async function untilAllDone(
     if (done >= total) return Date.now();
     if (stack.worker.exitCode !== null) throw new Error(`the worker exited; see ${stack.workerLog}`);
     if (Date.now() > deadline) throw new Error(`${done} of ${total} ${what} after ${limitMs / 1000} s`);
-    if (Date.now() - report > 10_000) (say(`  ${done}/${total} ${what}`), (report = Date.now()));
+    if (Date.now() - report > 10_000) {
+      say(`  ${done}/${total} ${what}`);
+      report = Date.now();
+    }
   }
 }
 

@@ -62,9 +62,10 @@ async function main(): Promise<void> {
       if (Date.now() - started > 30 * 60_000) throw new Error('not caught up within 30 minutes');
       const stored = await seriesStore.list();
       done = stored.filter((s) => expected.get(`${s.ticker}#${s.interval}`)?.last === s.lastBarTime).length;
-      if (Date.now() - lastReport > 5000)
-        (say(`${done}/${expected.size} series complete, ${((Date.now() - started) / 1000).toFixed(0)} s`),
-          (lastReport = Date.now()));
+      if (Date.now() - lastReport > 5000) {
+        say(`${done}/${expected.size} series complete, ${((Date.now() - started) / 1000).toFixed(0)} s`);
+        lastReport = Date.now();
+      }
       if (done < expected.size) await new Promise((r) => setTimeout(r, 500));
     }
     const elapsedMs = Date.now() - started;

@@ -27,7 +27,7 @@ async function tickerProgress(client: Client, ticker: string, interval: string):
  * True once every shard reader has read past what was produced and every ticker in workflow
  * mode has processed all it was handed: the pipeline has caught up with the producer.
  */
-export async function caughtUp(client: Client, config: TickflowConfig, target: CatchUpTarget): Promise<boolean> {
+async function caughtUp(client: Client, config: TickflowConfig, target: CatchUpTarget): Promise<boolean> {
   for (const [shardId, sequence] of Object.entries(target.lastSequenceByShard)) {
     const checkpoint = await client.workflow
       .getHandle(shardReaderWorkflowId(config.stream.name, shardId))

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { version } from '../package.json';
 import { errorMessage } from './error-message';
 import { registerAlertCommands } from './commands/alerts';
 import { registerBatchCommands } from './commands/batches';
@@ -18,7 +19,7 @@ const program = new Command()
   .description(
     'Real-time stock analysis: Kinesis → Temporal shard readers → indicators and predictions → DynamoDB.\nConfiguration comes from TICKFLOW_* environment variables (see docs/configuration.md).',
   )
-  .version(require('../package.json').version)
+  .version(version)
   .showHelpAfterError();
 
 registerStackCommands(program);

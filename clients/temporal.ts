@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { TickflowConfig } from '../config/config';
 
-export class TemporalUnavailableError extends Error {
+class TemporalUnavailableError extends Error {
   override name = 'TemporalUnavailableError';
 }
 

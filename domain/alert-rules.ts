@@ -9,7 +9,7 @@ export const ALERT_KINDS = [
   'move-pct',
   'predicted-move',
 ] as const;
-export type AlertKind = (typeof ALERT_KINDS)[number];
+type AlertKind = (typeof ALERT_KINDS)[number];
 
 /**
  * A price alert rule as users write it (CLI, API). Each kind fires when its value crosses the
@@ -46,7 +46,7 @@ export const alertRuleInputSchema = z
     }
   });
 
-export type AlertRuleInput = z.infer<typeof alertRuleInputSchema>;
+type AlertRuleInput = z.infer<typeof alertRuleInputSchema>;
 
 export interface AlertRule extends AlertRuleInput {
   id: string;

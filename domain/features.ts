@@ -27,7 +27,7 @@ export const FEATURE_NAMES = [
   'bbWidth',
   'atr14',
 ] as const;
-export type FeatureName = (typeof FEATURE_NAMES)[number];
+type FeatureName = (typeof FEATURE_NAMES)[number];
 
 /** Bars of history a row needs before it for every window above to be filled. */
 export const FEATURE_LOOKBACK = 20;

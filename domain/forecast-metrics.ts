@@ -123,8 +123,8 @@ export interface PromotionDecision {
 }
 
 /** The evidence a quantile forecast needs against the baseline, and how far its coverage may stray from nominal. */
-export const SIGNIFICANCE = 0.05;
-export const COVERAGE_TOLERANCE = 0.05;
+const SIGNIFICANCE = 0.05;
+const COVERAGE_TOLERANCE = 0.05;
 
 type Incumbent = { version: string; metrics: ForecastMetrics } | null;
 const fmt = (x: number) => x.toFixed(4);

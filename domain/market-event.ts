@@ -5,7 +5,7 @@ import { TICKER_PATTERN, TICKER_RULE } from './ticker-symbol';
  * The wire format of every Kinesis record: versioned JSON. Version 1 carries one OHLCV bar.
  * Validation lives here, at the edge, so everything downstream can trust a `Bar`.
  */
-export const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 1;
 export const INTERVALS = ['1m', '5m', '15m', '1h', '1d'] as const;
 export type BarInterval = (typeof INTERVALS)[number];
 export const INTERVAL_MS: Record<BarInterval, number> = {

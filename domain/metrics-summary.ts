@@ -13,7 +13,7 @@ export interface SummaryNames {
   batchesFailed: string;
 }
 
-export interface SeriesLag {
+interface SeriesLag {
   ticker: string;
   interval: string;
   seconds: number;

@@ -2,7 +2,7 @@ import type { Bar } from './market-event';
 
 const REQUIRED = ['Date', 'Open', 'High', 'Low', 'Close', 'Volume'] as const;
 
-export class CsvFormatError extends Error {
+class CsvFormatError extends Error {
   override name = 'CsvFormatError';
 }
 

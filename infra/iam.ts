@@ -16,8 +16,7 @@ export interface Statement {
  */
 export const UNSCOPABLE_ACTIONS = new Set(['ecr:GetAuthorizationToken', 'cloudwatch:PutMetricData']);
 
-export const policy = (statements: Statement[]): string =>
-  JSON.stringify({ Version: '2012-10-17', Statement: statements });
+const policy = (statements: Statement[]): string => JSON.stringify({ Version: '2012-10-17', Statement: statements });
 
 /** A role for one AWS service principal with one inline policy. */
 export function serviceRole(

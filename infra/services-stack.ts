@@ -63,7 +63,7 @@ const KEY_ADMIN_AND_USE = [
 ];
 
 /** Names shared by the stack and the config mapping (infra/outputs.ts). */
-export const resourceNames = (env: string) => ({
+const resourceNames = (env: string) => ({
   stream: `${env}-market-data`,
   tablePrefix: env,
   bucketPrefix: `${env}-data-`,
@@ -152,10 +152,10 @@ export class ServicesStack extends TerraformStack {
     });
 
     const appTables = tableNames(names.tablePrefix);
-    const tables = tableDefinitions(appTables).map((definition) => {
+    for (const definition of tableDefinitions(appTables)) {
       const hashKey = definition.KeySchema!.find((k) => k.KeyType === 'HASH')!.AttributeName!;
       const rangeKey = definition.KeySchema!.find((k) => k.KeyType === 'RANGE')?.AttributeName;
-      return new DynamodbTable(this, `table-${definition.TableName}`, {
+      new DynamodbTable(this, `table-${definition.TableName}`, {
         name: definition.TableName!,
         billingMode: 'PAY_PER_REQUEST',
         hashKey,
@@ -165,7 +165,7 @@ export class ServicesStack extends TerraformStack {
         pointInTimeRecovery: { enabled: true },
         deletionProtectionEnabled: true,
       });
-    });
+    }
 
     const bucket = new S3Bucket(this, 'bucket', { bucketPrefix: names.bucketPrefix });
     new S3BucketPublicAccessBlock(this, 'bucket-public-access', {

@@ -7,7 +7,7 @@ import { repoRoot } from '../config/config';
 import { serviceSpecs, type ProcessSpec, type ServiceSpec } from './services';
 import { appSpecs, type AppSpec } from './apps';
 
-export type ServiceStatus = 'started' | 'running' | 'running (not started by tickflow)' | 'stopped' | 'partly up';
+type ServiceStatus = 'started' | 'running' | 'running (not started by tickflow)' | 'stopped' | 'partly up';
 
 export interface ServiceReport {
   name: ServiceSpec['name'] | AppSpec['name'];
@@ -18,7 +18,7 @@ export interface ServiceReport {
   log: string;
 }
 
-export class StackError extends Error {
+class StackError extends Error {
   override name = 'StackError';
 }
 
@@ -30,7 +30,7 @@ const dirs = (config: TickflowConfig) => ({
 const pidFile = (config: TickflowConfig, name: string) => path.join(dirs(config).run, `${name}.pid`);
 export const logFile = (config: TickflowConfig, name: string) => path.join(dirs(config).logs, `${name}.log`);
 
-export function portOpen(port: number, timeoutMs = 500): Promise<boolean> {
+function portOpen(port: number, timeoutMs = 500): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port });
     const done = (open: boolean) => {

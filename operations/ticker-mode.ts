@@ -15,7 +15,7 @@ export interface TickerOperationDeps {
 }
 
 /** The shard reader that owns a ticker's records now: the reader of the open shard its key hashes to. */
-export async function readerOf({ config, kinesis }: TickerOperationDeps, ticker: string): Promise<string> {
+async function readerOf({ config, kinesis }: TickerOperationDeps, ticker: string): Promise<string> {
   const open = shardsOwningKey(await listShards(kinesis, config.stream.name), ticker).find(
     (s) => !s.SequenceNumberRange?.EndingSequenceNumber,
   );

@@ -13,8 +13,8 @@ export interface StreamRecord {
   data: Uint8Array;
 }
 
-export const MAX_RECORDS_PER_REQUEST = 500;
-export const MAX_BYTES_PER_REQUEST = 5 * 1024 * 1024;
+const MAX_RECORDS_PER_REQUEST = 500;
+const MAX_BYTES_PER_REQUEST = 5 * 1024 * 1024;
 
 export class OrderedBatcher<T extends StreamRecord = StreamRecord> {
   private readonly queues = new Map<string, T[]>();

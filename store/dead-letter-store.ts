@@ -14,7 +14,7 @@ export interface DeadLetter {
   deadLetteredAt: string;
 }
 
-export const MAX_RAW_CHARS = 8192;
+const MAX_RAW_CHARS = 8192;
 
 export class DeadLetterStore {
   constructor(

@@ -3,7 +3,7 @@ import type { ForecastMetrics } from '../domain/forecast-metrics';
 import type { DatasetSummary } from '../workflows/training-contracts';
 import { allItems } from './pages';
 
-export type ModelDecision = 'training' | 'promoted' | 'rejected' | 'failed';
+type ModelDecision = 'training' | 'promoted' | 'rejected' | 'failed';
 
 /** Predicted vs actual on the holdout, a sample kept for the training portal's chart. */
 export interface HoldoutPoint {

@@ -95,6 +95,7 @@ function installRuntime(config: TickflowConfig): void {
   } catch (error) {
     throw new Error(
       `cannot serve metrics on ${bindAddress} (TICKFLOW_METRICS_ADDRESS: another worker may be using it; set another host:port or "off"): ${(error as Error).message}`,
+      { cause: error },
     );
   }
 }

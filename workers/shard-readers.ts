@@ -10,7 +10,7 @@ import type { TickflowConfig } from '../config/config';
 import { shardReaderWorkflow } from '../workflows/shard-reader';
 import { SHARD_ID, shardReaderWorkflowId } from '../workflows/search-attributes';
 
-export class StreamMissingError extends Error {
+class StreamMissingError extends Error {
   override name = 'StreamMissingError';
 }
 

@@ -38,14 +38,12 @@ export async function ensureTrainingSchedule(config: TickflowConfig, temporal: C
     return 'created';
   } catch (error) {
     if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-    await temporal.schedule
-      .getHandle(TRAINING_SCHEDULE_ID)
-      .update((previous) => ({
-        ...previous,
-        spec: options.spec,
-        action: options.action,
-        policies: { ...previous.policies, ...options.policies },
-      }));
+    await temporal.schedule.getHandle(TRAINING_SCHEDULE_ID).update((previous) => ({
+      ...previous,
+      spec: options.spec,
+      action: options.action,
+      policies: { ...previous.policies, ...options.policies },
+    }));
     return 'updated';
   }
 }

@@ -156,7 +156,7 @@ export interface TickerRunOptions {
   prediction?: { interval: BarInterval; horizon: number; retryMaxSeconds: number };
 }
 
-export interface TickerStats {
+interface TickerStats {
   batches: number;
   barsStored: number;
   /** New records for bar times already stored (a producer re-sent them). */

@@ -11,7 +11,7 @@ export interface OnboardRequest {
   from?: number;
 }
 
-export type TickerStatus = 'onboarding' | 'active' | 'offboarded' | 'failed';
+type TickerStatus = 'onboarding' | 'active' | 'offboarded' | 'failed';
 
 export interface RegistryEntry {
   ticker: string;

@@ -29,7 +29,7 @@ export const onboardUpdate = defineUpdate<RegistryEntry, [OnboardRequest]>('onbo
 export const offboardUpdate = defineUpdate<RegistryEntry, [{ ticker: string; interval: RegistryEntry['interval'] }]>(
   'offboard',
 );
-export const onboardingFinishedSignal = defineSignal<[OnboardingOutcome]>('onboardingFinished');
+const onboardingFinishedSignal = defineSignal<[OnboardingOutcome]>('onboardingFinished');
 export const tickersQuery = defineQuery<RegistryEntry[]>('tickers');
 export const onboardingProgressQuery = defineQuery<OnboardingProgress>('progress');
 

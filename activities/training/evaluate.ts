@@ -59,7 +59,8 @@ export function evaluateCandidateActivity(deps: TrainingDeps) {
         return score(sameLevels ? answer : { median: answer.median });
       },
     );
-    let { promote, reason } = decidePromotion(metrics, incumbent);
+    const { promote, reason: gateReason } = decidePromotion(metrics, incumbent);
+    let reason = gateReason;
     if (incumbent) {
       const record = await deps.registry.get(incumbent.version);
       if (record?.dataset && record.dataset.trainEnd >= input.dataset.holdoutStart) {

@@ -6,7 +6,7 @@ import { barRows } from './market';
 
 const POLL_MS = 1000;
 
-export const eventsRoute = createRoute({
+const eventsRoute = createRoute({
   method: 'get',
   path: '/api/events',
   summary: 'server-sent events: `bars` as new bars (and predictions) of a series are stored',

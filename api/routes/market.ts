@@ -8,20 +8,20 @@ import { tickerWorkflowId } from '../../workflows/search-attributes';
 import type { ApiContext } from '../context';
 import { AlertRow, BarRow, BarsQuery, jsonResponses, SeriesSummary, Ticker } from '../schemas';
 
-export const seriesRoute = createRoute({
+const seriesRoute = createRoute({
   method: 'get',
   path: '/api/series',
   summary: 'every stored series with its latest bar time, close and lag',
   responses: jsonResponses(z.array(SeriesSummary)),
 });
-export const barsRoute = createRoute({
+const barsRoute = createRoute({
   method: 'get',
   path: '/api/bars',
   summary: 'bars with every indicator and the prediction made at each, over a range',
   request: { query: BarsQuery },
   responses: jsonResponses(z.array(BarRow)),
 });
-export const alertsRoute = createRoute({
+const alertsRoute = createRoute({
   method: 'get',
   path: '/api/alerts',
   summary: 'alerts fired, newest first',

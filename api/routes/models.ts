@@ -6,33 +6,33 @@ import type { ModelRecord } from '../../store/model-registry';
 import type { ApiContext } from '../context';
 import { Accepted, jsonResponses, ModelRow, Schedule, TrainingRun } from '../schemas';
 
-export const modelsRoute = createRoute({
+const modelsRoute = createRoute({
   method: 'get',
   path: '/api/models',
   summary:
     'the model registry: data range, metrics against the random walk and the incumbent, decision, which one serves',
   responses: jsonResponses(z.array(ModelRow)),
 });
-export const runsRoute = createRoute({
+const runsRoute = createRoute({
   method: 'get',
   path: '/api/training/runs',
   summary: 'recent training runs (scheduled or manual) and their status',
   responses: jsonResponses(z.array(TrainingRun)),
 });
-export const scheduleRoute = createRoute({
+const scheduleRoute = createRoute({
   method: 'get',
   path: '/api/training/schedule',
   summary: 'the retraining Schedule and its next runs',
   responses: jsonResponses(Schedule),
 });
-export const trainRoute = createRoute({
+const trainRoute = createRoute({
   method: 'post',
   path: '/api/training/runs',
   summary: 'start a training run now (the same workflow the Schedule starts)',
   security: [{ bearer: [] }],
   responses: jsonResponses(Accepted, 202),
 });
-export const promoteRoute = createRoute({
+const promoteRoute = createRoute({
   method: 'post',
   path: '/api/models/{version}/promote',
   summary: 'put a registered version behind the endpoint (deployment workflow)',
@@ -40,7 +40,7 @@ export const promoteRoute = createRoute({
   request: { params: z.object({ version: z.string().regex(/^[A-Za-z0-9-]{1,80}$/, 'a model version') }) },
   responses: jsonResponses(Accepted, 202),
 });
-export const rollbackRoute = createRoute({
+const rollbackRoute = createRoute({
   method: 'post',
   path: '/api/models/rollback',
   summary: 'deploy the previously deployed version again',

@@ -7,13 +7,13 @@ import { onboardingWorkflowId, tickerWorkflowId } from '../../workflows/search-a
 import type { ApiContext } from '../context';
 import { Accepted, FailedRow, Interval, jsonResponses, OnboardBody, RegistryRow, Ticker } from '../schemas';
 
-export const tickersRoute = createRoute({
+const tickersRoute = createRoute({
   method: 'get',
   path: '/api/tickers',
   summary: 'the ticker registry: onboarding, active, offboarded, failed',
   responses: jsonResponses(z.array(RegistryRow)),
 });
-export const onboardRoute = createRoute({
+const onboardRoute = createRoute({
   method: 'post',
   path: '/api/tickers',
   summary: 'onboard a ticker (registry Update): backfill from S3 if given, then live',
@@ -21,7 +21,7 @@ export const onboardRoute = createRoute({
   request: { body: { content: { 'application/json': { schema: OnboardBody } }, required: true } },
   responses: jsonResponses(Accepted, 202),
 });
-export const offboardRoute = createRoute({
+const offboardRoute = createRoute({
   method: 'delete',
   path: '/api/tickers/{ticker}/{interval}',
   summary: 'offboard a ticker: processing stops, data stays',
@@ -29,13 +29,13 @@ export const offboardRoute = createRoute({
   request: { params: z.object({ ticker: Ticker, interval: Interval }) },
   responses: jsonResponses(RegistryRow),
 });
-export const failedRoute = createRoute({
+const failedRoute = createRoute({
   method: 'get',
   path: '/api/failed',
   summary: 'batches that failed for good, with their reasons (their tickers are halted)',
   responses: jsonResponses(z.array(FailedRow)),
 });
-export const replayRoute = createRoute({
+const replayRoute = createRoute({
   method: 'post',
   path: '/api/failed/{batchId}/replay',
   summary: 'replay a failed batch from the stream after fixing its cause; the ticker resumes',
@@ -48,7 +48,7 @@ export const replayRoute = createRoute({
   responses: jsonResponses(z.object({ ticker: z.string(), interval: z.string(), bars: z.number() })),
 });
 
-export const watchRoute = createRoute({
+const watchRoute = createRoute({
   method: 'put',
   path: '/api/tickers/{ticker}/{interval}/watch',
   summary:

@@ -22,7 +22,7 @@ const number =
   };
 
 /** A rule from CLI options, validated by the same schema as the API. */
-export function newAlertRule(input: unknown, now = Date.now()): AlertRule {
+function newAlertRule(input: unknown, now = Date.now()): AlertRule {
   const parsed = alertRuleInputSchema.safeParse(input);
   if (!parsed.success)
     throw new AlertRuleError(

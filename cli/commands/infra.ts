@@ -5,11 +5,13 @@ import { repoRoot } from '../../config/config';
 
 // infra/ needs cdktf, a development dependency: load it only when an infra command runs, so the
 // production image (npm ci --omit=dev) starts workers without it.
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded lazily, on purpose (above) */
 const infraModules = () => ({
   ...(require('../../infra/app') as typeof import('../../infra/app')),
   ...(require('../../infra/outputs') as typeof import('../../infra/outputs')),
   ...(require('../../infra/settings') as typeof import('../../infra/settings')),
 });
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export function registerInfraCommands(program: Command): void {
   const infra = program

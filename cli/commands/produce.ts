@@ -11,7 +11,7 @@ import type { MarketSource } from '../../producer/sources/source';
 import { emit } from '../output';
 import { registerLiveSources } from './live';
 
-export const parseSpeed = (value: string): number | 'max' => {
+const parseSpeed = (value: string): number | 'max' => {
   if (value === 'max') return 'max';
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number or "max"');

@@ -12,7 +12,7 @@ import { PredictionsStore } from '../../store/predictions-store';
 import { parseInterval, parseTicker, parseTime } from './produce';
 import { readWorkerMetrics, type WorkerMetrics } from '../worker-metrics';
 
-export interface SeriesStatus {
+interface SeriesStatus {
   ticker: string;
   interval: string;
   bars: number;

@@ -75,7 +75,7 @@ export const endpointRequest = z.object({ EndpointName: resourceName, EndpointCo
 export const nameRequest = <K extends string>(key: K) =>
   z.object({ [key]: z.string().min(1) } as { [P in K]: z.ZodString });
 
-export type TrainingJobRequest = z.infer<typeof createTrainingJobRequest>;
+type TrainingJobRequest = z.infer<typeof createTrainingJobRequest>;
 
 /** Timestamps are epoch seconds, as AWS JSON 1.1 puts them on the wire. */
 export interface TrainingJob extends TrainingJobRequest {

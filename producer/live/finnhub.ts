@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { Bar } from '../../domain/market-event';
 import type { FeedMessage, FeedProtocol } from './feed-protocol';
 
 const message = z.discriminatedUnion('type', [

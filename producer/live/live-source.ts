@@ -135,10 +135,9 @@ class LiveFeed {
         },
         Math.min(10_000, idleTimeoutMs / 3),
       );
-      const refresh = setInterval(
-        () => (chain = chain.then(() => (isReady ? this.resubscribe(socket) : undefined))),
-        this.options.refreshMs ?? 5_000,
-      );
+      const refresh = setInterval(() => {
+        chain = chain.then(() => (isReady ? this.resubscribe(socket) : undefined));
+      }, this.options.refreshMs ?? 5_000);
       const stop = () => socket.close(1000, 'tickflow producer stopping');
       signal.addEventListener('abort', stop, { once: true });
       const fail = (error: FatalFeedError) => {

@@ -72,12 +72,10 @@ describe('dashboard and training portal in headless Chromium', () => {
       const result = await context.aws.kinesis.send(
         new PutRecordsCommand({
           StreamName: context.config.stream.name,
-          Records: bars
-            .slice(i, i + 500)
-            .map((bar) => ({
-              PartitionKey: ticker,
-              Data: Buffer.from(encodeMarketEvent(barEvent(ticker, interval, bar))),
-            })),
+          Records: bars.slice(i, i + 500).map((bar) => ({
+            PartitionKey: ticker,
+            Data: Buffer.from(encodeMarketEvent(barEvent(ticker, interval, bar))),
+          })),
         }),
       );
       for (const record of result.Records ?? []) lastSequenceByShard[record.ShardId!] = record.SequenceNumber!;

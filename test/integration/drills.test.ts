@@ -146,8 +146,9 @@ describe('drill: duplicate records and 10,000 fuzzed bad records mixed into the 
     valid.forEach((event, i) => {
       records.push(streamRecord(event));
       // A producer retry re-sends a record: sometimes right away, sometimes a few bars later.
-      if (i % 3 === 0) (records.push(streamRecord(event)), duplicates++);
-      if (i % 7 === 0 && i >= 28) (records.push(streamRecord(valid[i - 28]!)), duplicates++);
+      const resent = [...(i % 3 === 0 ? [event] : []), ...(i % 7 === 0 && i >= 28 ? [valid[i - 28]!] : [])];
+      records.push(...resent.map(streamRecord));
+      duplicates += resent.length;
       while (f < ((i + 1) * FUZZED) / valid.length) records.push(fuzz[f++]!);
     });
     sent = records.length;

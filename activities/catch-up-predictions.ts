@@ -1,10 +1,11 @@
+import { errorText } from '../observability/error-text';
 import { log } from '@temporalio/activity';
 import type { BarInterval } from '../domain/market-event';
 import type { IngestDeps } from './deps';
 import { predictStoredBars } from './predict-bars';
 import type { SeriesState } from './series-state';
 import { listShards, shardsOwningKey } from '../clients/kinesis-shards';
-import { seriesKey } from '../store/schema';
+import { seriesKey } from '../domain/series-key';
 
 /** How long one catch-up pass may take before the shard is read again. */
 const PASS_BUDGET_MS = 2_000;
@@ -98,7 +99,7 @@ export async function catchUpPredictions(
       if (backoff.succeeded()) log.info('prediction catch-up: the endpoint answers again', { ticker, interval });
     } catch (error) {
       // Without a model in service the endpoint does not exist: that lasts, so one warning, then retries in silence.
-      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      const reason = errorText(error);
       if (backoff.failed())
         log.warn('prediction catch-up waits for the endpoint (retrying with backoff, quietly)', {
           ticker,

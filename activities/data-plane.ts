@@ -1,8 +1,9 @@
+import { errorText } from '../observability/error-text';
 import { log } from '@temporalio/activity';
 import { featureRows, type FeatureRow } from '../domain/features';
 import { selectNewBars, type IngestBar } from '../domain/ingest-batch';
 import type { BarInterval } from '../domain/market-event';
-import { seriesKey } from '../store/schema';
+import { seriesKey } from '../domain/series-key';
 import type { StoredBar } from '../store/bars-store';
 import type { SeriesProgress } from '../store/series-store';
 import type { IngestDeps } from './deps';
@@ -52,8 +53,6 @@ interface Work {
   outcome: SeriesOutcome;
 }
 
-const reasonOf = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
-
 /**
  * Runs `step` for each work item; a failure that is not an outage fails that series alone
  * (it goes to its ticker workflow), an outage fails the call (it is retried, nothing lost).
@@ -72,7 +71,7 @@ async function isolated(
       await step(work);
     } catch (error) {
       if (isTransient(error)) throw error;
-      work.outcome.failure = reasonOf(error);
+      work.outcome.failure = errorText(error);
       states.delete(work.key);
     }
   });
@@ -133,7 +132,7 @@ export async function processSeriesBars(
       work.rows = advanceSeries(state, work.input.ticker, work.input.interval, selected.fresh);
       work.arrivals = selected.fresh.map((b) => b.arrivedAt);
     } catch (error) {
-      work.outcome.failure = reasonOf(error);
+      work.outcome.failure = errorText(error);
       states.delete(work.key);
     }
   }
@@ -221,7 +220,7 @@ async function predictCaughtUp(deps: IngestDeps, works: Work[]): Promise<void> {
     log.info('predictions left to the catch-up step', {
       series: asked.length,
       rows: rows.length,
-      reason: reasonOf(error),
+      reason: errorText(error),
     });
   }
 }

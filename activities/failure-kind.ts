@@ -1,3 +1,4 @@
+import { errorText } from '../observability/error-text';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { PipelineMetrics } from '../observability/metrics';
 import { BATCH_FAILED } from '../workflows/contracts';
@@ -54,7 +55,7 @@ export async function failUnlessTransient<T>(step: () => Promise<T>, type = BATC
     return await step();
   } catch (error) {
     if (isTransient(error)) throw error;
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const message = errorText(error);
     throw ApplicationFailure.create({
       type,
       message,

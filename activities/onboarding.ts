@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { readFile } from 'node:fs/promises';
 import { Context } from '@temporalio/activity';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -29,8 +30,6 @@ async function readHistory(s3: S3Client, source: Exclude<HistorySource, { kind: 
   const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   return object.Body!.transformToString('utf8');
 }
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export function createOnboardingActivities(deps: OnboardingDeps): RegistryActivities {
   return {

@@ -1,5 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { seriesKey } from '../store/schema';
+import { seriesKey } from '../domain/series-key';
 import { BATCH_FAILED, type ProcessBarsInput, type ProcessBarsResult } from '../workflows/contracts';
 import type { IngestDeps } from './deps';
 import { countRetry } from './failure-kind';

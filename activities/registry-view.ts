@@ -1,3 +1,4 @@
+import { seriesKey } from '../domain/series-key';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { cachedFor } from '../clients/cached';
 import { tickersQuery } from '../workflows/registry';
@@ -16,7 +17,7 @@ export class OffboardedSeries {
         .query(tickersQuery)
         .then(
           (entries) =>
-            new Set(entries.filter((e) => e.status === 'offboarded').map((e) => `${e.ticker}#${e.interval}`)),
+            new Set(entries.filter((e) => e.status === 'offboarded').map((e) => seriesKey(e.ticker, e.interval))),
         )
         .catch((error: unknown) => {
           if (error instanceof WorkflowNotFoundError) return new Set<string>();

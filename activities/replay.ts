@@ -1,7 +1,8 @@
 import { Context } from '@temporalio/activity';
 import { listShards, shardsOwningKey } from '../clients/kinesis-shards';
 import { parseBatchId, selectNewBars, type BarBatch, type IngestBar } from '../domain/ingest-batch';
-import type { BarInterval } from '../domain/market-event';
+import { type BarInterval } from '../domain/market-event';
+import { seriesKey } from '../domain/series-key';
 import { routeRecords, type StreamRecordIn } from '../domain/route-records';
 import type { ReadBatchesInput, ReplayRangeInput, ReplayRangeResult } from '../workflows/contracts';
 import type { IngestDeps } from './deps';
@@ -90,7 +91,7 @@ export function replayRangeActivity(deps: IngestDeps, cache: SeriesStateCache) {
         heartbeat();
         await deps.bars.put(rows.slice(i, i + 1000));
       }
-      cache.put(`${ticker}#${interval}`, state);
+      cache.put(seriesKey(ticker, interval), state);
       return { replayed: replayed.length, rewritten: rows.length, firstBarTime: bars[0]!.t };
     });
   };

@@ -3,7 +3,7 @@ import { GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-kine
 import type { IngestBar } from '../domain/ingest-batch';
 import { routeRecords, type SeriesBatch, type StreamRecordIn } from '../domain/route-records';
 import { compareSequence } from '../domain/sequence';
-import { seriesKey } from '../store/schema';
+import { seriesKey } from '../domain/series-key';
 import { tickerWorkflowStart } from '../operations/ticker-start';
 import type { RunShardInput, RunShardResult, ShardPosition } from '../workflows/contracts';
 import { barsSignal } from '../workflows/handoff-signals';

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { eachLimited } from '../activities/each-limited';
 import { listShards } from '../clients/kinesis-shards';
 import { readShardHistory } from '../activities/stream-history';
@@ -11,8 +12,6 @@ import type { BenchStack } from './bench-stack';
 import { quantile } from './stats';
 
 /** What a benchmark watches the pipeline with, from outside: the tables, the stream and the worker's metrics. */
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Polls `progress` (how many of `total` are done) every `pollMs` until all are, failing when the

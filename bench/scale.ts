@@ -6,6 +6,8 @@
  *
  *   npm run bench:scale -- [--tickers 500] [--bars 60]
  */
+import { seriesKey } from '../domain/series-key';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { produce } from '../producer/produce';
 import { datasetsSource, realDatasets } from '../producer/sources/datasets';
 import { syntheticSource } from '../producer/sources/synthetic';
@@ -61,12 +63,12 @@ async function main(): Promise<void> {
       if (worker.exitCode !== null) throw new Error(`the worker exited; see ${logFile}`);
       if (Date.now() - started > 30 * 60_000) throw new Error('not caught up within 30 minutes');
       const stored = await seriesStore.list();
-      done = stored.filter((s) => expected.get(`${s.ticker}#${s.interval}`)?.last === s.lastBarTime).length;
+      done = stored.filter((s) => expected.get(seriesKey(s.ticker, s.interval))?.last === s.lastBarTime).length;
       if (Date.now() - lastReport > 5000) {
         say(`${done}/${expected.size} series complete, ${((Date.now() - started) / 1000).toFixed(0)} s`);
         lastReport = Date.now();
       }
-      if (done < expected.size) await new Promise((r) => setTimeout(r, 500));
+      if (done < expected.size) await sleep(500);
     }
     const elapsedMs = Date.now() - started;
     const metrics = await readWorkerMetrics(config.metrics.scrapeUrls);

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   GetRecordsCommand,
   GetShardIteratorCommand,
@@ -11,7 +12,7 @@ import { invokeModel } from '../activities/invoke-model';
 import { FEATURE_LOOKBACK, featureRows } from '../domain/features';
 import { IndicatorSet } from '../domain/indicators';
 import { parseMarketEvent, toBar } from '../domain/market-event';
-import { seriesKey } from '../store/schema';
+import { seriesKey } from '../domain/series-key';
 import { BarsStore, type StoredBar } from '../store/bars-store';
 
 /**
@@ -82,7 +83,7 @@ export async function consumeSeedStyle(deps: SeedStyleDeps, streamName: string, 
         const page = await deps.kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: BATCH_SIZE }));
         for (const record of page.Records ?? []) latencies.push(await handleRecord(deps, history, record));
         iterator = page.NextShardIterator;
-        if ((page.Records ?? []).length === 0) await new Promise((r) => setTimeout(r, 200));
+        if ((page.Records ?? []).length === 0) await sleep(200);
       }
     }),
   );

@@ -11,7 +11,7 @@
 import { eachLimited } from '../activities/each-limited';
 import { LOAD_CONCURRENCY } from '../activities/data-plane';
 import { loadSeriesState } from '../activities/series-state';
-import { seriesKey } from '../store/schema';
+import { seriesKey } from '../domain/series-key';
 import { BarsStore } from '../store/bars-store';
 import { SeriesStore } from '../store/series-store';
 import { benchStackSetup, withBenchStack } from './bench-stack';

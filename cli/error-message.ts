@@ -1,3 +1,4 @@
+import { causeMessage } from '../observability/error-text';
 import { ConfigError } from '../config/config';
 
 /** Temporal's answer to a query or update that no worker polls for (gRPC FAILED_PRECONDITION). */
@@ -9,9 +10,9 @@ const NO_WORKER = /no poller seen for task queue/i;
  */
 export function errorMessage(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? error.cause.message : '';
+  const cause = causeMessage(error);
   if (NO_WORKER.test(error.message) || NO_WORKER.test(cause)) {
-    return `no tickflow worker is running to answer this (Temporal: ${(NO_WORKER.test(cause) ? cause : error.message).replace(/^\d+ [A-Z_]+: /, '')}). Start one with \`tickflow worker\` in another terminal (or \`tickflow demo --serve\`), then try again.`;
+    return `no tickflow worker is running to answer this (Temporal: ${(NO_WORKER.test(cause) ? cause : error.message).replace(/^\d+ [A-Z_]+: /, '')}). Start one in the background with \`tickflow stack up --apps\` (or in another terminal with \`tickflow worker\`), then try again.`;
   }
   const known =
     error instanceof ConfigError || (/Error$/.test(error.name) && error.name !== 'Error' && error.name !== 'TypeError');

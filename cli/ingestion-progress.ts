@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { TickflowConfig } from '../config/config';
@@ -52,7 +53,7 @@ export async function waitUntilCaughtUp(
   while (!(await caughtUp(client, config, target))) {
     if (Date.now() > deadline) throw new Error(`ingestion did not catch up within ${options.timeoutMs / 1000}s`);
     await options.onWait?.();
-    await new Promise((r) => setTimeout(r, options.pollMs ?? 500));
+    await sleep(options.pollMs ?? 500);
   }
 }
 

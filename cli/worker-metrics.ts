@@ -1,3 +1,4 @@
+import { causeMessage } from '../observability/error-text';
 import { summarizeMetrics, type MetricsSummary } from '../domain/metrics-summary';
 import { parsePrometheusText, type Sample } from '../domain/prometheus-text';
 import { SERVED_METRIC_NAMES } from '../observability/metrics';
@@ -18,9 +19,7 @@ export async function readWorkerMetrics(urls: readonly string[], timeoutMs = 200
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
         return { url, samples: parsePrometheusText(await response.text()) };
       } catch (error) {
-        const reason =
-          error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
-        return { url, error: reason };
+        return { url, error: causeMessage(error) };
       }
     }),
   );

@@ -1,4 +1,5 @@
 import { parseMarketEvent, toBar, type BarInterval } from './market-event';
+import { seriesKey } from './series-key';
 import { batchIdOf, type BarBatch, type IngestBar } from './ingest-batch';
 
 export interface StreamRecordIn {
@@ -54,7 +55,7 @@ export function routeRecords(
       continue;
     }
     const { ticker, interval } = parsed.event;
-    const key = `${ticker}#${interval}`;
+    const key = seriesKey(ticker, interval);
     let entry = series.get(key);
     if (!entry) series.set(key, (entry = { ticker, interval, bars: [] }));
     entry.bars.push({ ...toBar(parsed.event), seq: record.seq, arrivedAt: record.arrivedAt });

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CreateStreamCommand,
   DescribeStreamSummaryCommand,
@@ -21,8 +22,6 @@ export interface BootstrapReport {
   bucket: { name: string; created: boolean };
   topic: { arn: string };
 }
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Creates the stream, tables, bucket and topic the pipeline needs; leaves existing ones alone. */
 export async function bootstrapResources(config: TickflowConfig, aws: AwsClients): Promise<BootstrapReport> {

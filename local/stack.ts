@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from 'node:fs';
 import net from 'node:net';
@@ -110,7 +111,7 @@ async function start(config: TickflowConfig, spec: ServiceSpec | AppSpec, timeou
     if ((await Promise.all(spec.ports.map((p) => portOpen(p)))).every(Boolean)) {
       return { name: spec.name, description: spec.description, url: spec.url, status: 'started', pid: child.pid, log };
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
   }
   rmSync(pidFile(config, spec.name), { force: true });
   if (!failure) killGroup(child.pid, 'SIGKILL');
@@ -157,7 +158,7 @@ export async function stackUp(
 async function stopPid(pid: number, spec: ProcessSpec): Promise<void> {
   killGroup(pid, 'SIGTERM');
   const deadline = Date.now() + (spec.stopGraceMs ?? 10_000);
-  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  while (alive(pid) && Date.now() < deadline) await sleep(200);
   if (alive(pid)) killGroup(pid, 'SIGKILL');
 }
 
@@ -217,10 +218,7 @@ export async function restartService(
     throw new StackError(`${name} is not running under this stack (${config.home}); start it with tickflow stack up`);
   await stopPid(pid, spec);
   rmSync(pidFile(config, name), { force: true });
-  const failedWhileDown = await Promise.all([
-    new Promise((r) => setTimeout(r, options.downMs ?? 0)),
-    options.whileDown?.(),
-  ]).then(
+  const failedWhileDown = await Promise.all([sleep(options.downMs ?? 0), options.whileDown?.()]).then(
     () => undefined,
     (error: unknown) => error,
   );

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { compareSequence } from '../domain/sequence';
 import { OrderedBatcher, type StreamRecord } from './ordered-batcher';
@@ -18,8 +19,6 @@ export interface KinesisSinkOptions {
   baseBackoffMs?: number;
   sleep?: (ms: number) => Promise<void>;
 }
-
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Errors no retry can fix: fail at once with the reason. */
 const FATAL_ERRORS = new Set([
@@ -47,7 +46,7 @@ export class KinesisSink {
   ) {
     this.maxAttempts = options.maxAttempts ?? 12;
     this.baseBackoffMs = options.baseBackoffMs ?? 50;
-    this.sleep = options.sleep ?? defaultSleep;
+    this.sleep = options.sleep ?? ((ms) => sleep(ms));
   }
 
   get buffered(): number {

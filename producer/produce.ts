@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { barEvent, encodeMarketEvent } from '../domain/market-event';
 import { KinesisSink, type SinkStats } from './kinesis-sink';
@@ -14,8 +15,6 @@ export interface ProduceOptions {
   onProgress?: (progress: { sent: number; total?: number; retried: number; elapsedMs: number }) => void;
   progressEveryMs?: number;
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Paces a source's ticks in real time (or as fast as the stream takes them), writing each as

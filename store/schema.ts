@@ -88,5 +88,3 @@ export function tableDefinitions(tables: TableNames): CreateTableCommandInput[] 
     },
   ];
 }
-
-export const seriesKey = (ticker: string, interval: string): string => `${ticker}#${interval}`;

@@ -3,7 +3,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { getAll } from './batch-get';
 import { putAll } from './batch-write';
 import { allItems } from './pages';
-import { seriesKey } from './schema';
+import { seriesKey } from '../domain/series-key';
 
 /** Ingestion progress of one ticker and interval. */
 export interface SeriesProgress {

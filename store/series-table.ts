@@ -1,7 +1,7 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { putAll } from './batch-write';
 import { allItems, countAll, pages } from './pages';
-import { seriesKey } from './schema';
+import { seriesKey } from '../domain/series-key';
 
 /** Anything stored per series and bar time: bars, predictions. */
 export interface SeriesRow {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type WorkflowBundle } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import type { TickflowConfig } from '../config/config';
@@ -79,7 +80,7 @@ async function connectWhenUp(config: TickflowConfig) {
         { address: config.temporal.address, retryInMs: delayMs, err: (error as Error).message },
         'waiting for Temporal',
       );
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      await sleep(delayMs);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { seriesKey } from '../domain/series-key';
 import {
   ApplicationFailure,
   condition,
@@ -33,8 +34,6 @@ const onboardingFinishedSignal = defineSignal<[OnboardingOutcome]>('onboardingFi
 export const tickersQuery = defineQuery<RegistryEntry[]>('tickers');
 export const onboardingProgressQuery = defineQuery<OnboardingProgress>('progress');
 
-const key = (ticker: string, interval: string) => `${ticker}#${interval}`;
-
 /**
  * The ticker registry: which tickers are onboarded, onboarding, or offboarded. One per
  * namespace (id "ticker-registry"). Onboarding starts an onboardingWorkflow per ticker that
@@ -42,7 +41,7 @@ const key = (ticker: string, interval: string) => `${ticker}#${interval}`;
  * workflow (its data stays) and makes the stream readers dead-letter its later records.
  */
 export async function tickerRegistryWorkflow(input: { entries?: RegistryEntry[] } = {}): Promise<void> {
-  const entries = new Map((input.entries ?? []).map((e) => [key(e.ticker, e.interval), e]));
+  const entries = new Map((input.entries ?? []).map((e) => [seriesKey(e.ticker, e.interval), e]));
   const now = () => Date.now();
 
   setHandler(tickersQuery, () =>
@@ -59,7 +58,7 @@ export async function tickerRegistryWorkflow(input: { entries?: RegistryEntry[] 
         from: request.from,
         updatedAt: now(),
       };
-      entries.set(key(request.ticker, request.interval), entry);
+      entries.set(seriesKey(request.ticker, request.interval), entry);
       await startChild(onboardingWorkflow, {
         workflowId: onboardingWorkflowId(request.ticker, request.interval),
         args: [request],
@@ -71,7 +70,7 @@ export async function tickerRegistryWorkflow(input: { entries?: RegistryEntry[] 
       validator: (request) => {
         const problem = tickerProblem(request.ticker);
         if (problem) throw new Error(`bad symbol ${JSON.stringify(request.ticker)}: ${problem}`);
-        const existing = entries.get(key(request.ticker, request.interval));
+        const existing = entries.get(seriesKey(request.ticker, request.interval));
         if (existing && (existing.status === 'active' || existing.status === 'onboarding')) {
           throw new Error(`${request.ticker} ${request.interval} is already ${existing.status}`);
         }
@@ -81,7 +80,7 @@ export async function tickerRegistryWorkflow(input: { entries?: RegistryEntry[] 
   setHandler(
     offboardUpdate,
     async ({ ticker, interval }) => {
-      const entry = entries.get(key(ticker, interval))!;
+      const entry = entries.get(seriesKey(ticker, interval))!;
       entry.status = 'offboarded';
       entry.updatedAt = now();
       // A ticker that never received a bar has no workflow to stop.
@@ -92,14 +91,14 @@ export async function tickerRegistryWorkflow(input: { entries?: RegistryEntry[] 
     },
     {
       validator: ({ ticker, interval }) => {
-        const existing = entries.get(key(ticker, interval));
+        const existing = entries.get(seriesKey(ticker, interval));
         if (!existing || existing.status === 'offboarded')
           throw new Error(`${ticker} ${interval} is not onboarded (\`tickflow tickers\` lists them)`);
       },
     },
   );
   setHandler(onboardingFinishedSignal, (outcome) => {
-    const entry = entries.get(key(outcome.ticker, outcome.interval));
+    const entry = entries.get(seriesKey(outcome.ticker, outcome.interval));
     if (!entry || entry.status !== 'onboarding') return; // offboarded meanwhile
     entry.status = outcome.ok ? 'active' : 'failed';
     entry.backfilledBars = outcome.backfilledBars;

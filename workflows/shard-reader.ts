@@ -1,3 +1,4 @@
+import { seriesKey } from '../domain/series-key';
 import {
   allHandlersFinished,
   condition,
@@ -49,7 +50,7 @@ const { awaitParentReaders } = proxyActivities<IngestActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 
-const key = (r: HandOverRequest) => `${r.ticker}#${r.interval}`;
+const key = (r: HandOverRequest) => seriesKey(r.ticker, r.interval);
 const tickerOf = (request: HandOverRequest) =>
   getExternalWorkflowHandle(tickerWorkflowId(request.ticker, request.interval));
 // A ticker workflow that ended meanwhile (offboarded) has nothing to be told.

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { createAwsClients, destroyAwsClients } from '../../clients/aws';
@@ -120,7 +121,7 @@ export function registerDemoCommand(program: Command): void {
           while (!(await predictionsCaughtUp(series, 'AAPL', '1d'))) {
             if (Date.now() > deadline)
               throw new Error(`predictions did not catch up within ${options.timeout}s; see ${workerLog}`);
-            await new Promise((r) => setTimeout(r, 500));
+            await sleep(500);
           }
         } else {
           process.stderr.write(

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Client } from '@temporalio/client';
@@ -15,8 +16,6 @@ import { workflowUrl } from '../../clients/temporal-ui';
 import { UpdateRefusedError } from '../../operations/refusals';
 import { emit, iso, table } from '../output';
 import { parseInterval, parseTicker, parseTime } from './produce';
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Polls the registry until the ticker is active (or failed), reporting backfill progress on stderr. */
 async function waitUntilOnboarded(temporal: Client, ticker: string, interval: BarInterval): Promise<RegistryEntry> {

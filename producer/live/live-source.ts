@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { LiveBarAssembler, type LiveAction } from '../../domain/live-bars';
 import type { Bar } from '../../domain/market-event';
@@ -32,16 +33,9 @@ export interface LiveStats {
   errorFrames: number;
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
+/** Waits `ms`, or less when `signal` aborts (then the caller sees the abort and stops). */
+const pause = (ms: number, signal: AbortSignal): Promise<void> =>
+  sleep(ms, undefined, { signal }).catch(() => undefined);
 
 /**
  * A live provider as a MarketSource: connects, authenticates, subscribes, and yields each
@@ -114,7 +108,7 @@ class LiveFeed {
         { feed: this.options.protocol.name, retryInMs: Math.round(delay), failures },
         'feed connection lost; reconnecting',
       );
-      await sleep(delay, this.options.signal);
+      await pause(delay, this.options.signal);
     }
   }
 
@@ -254,7 +248,7 @@ class LiveFeed {
           { symbol, fromMs, toMs, attempt, error: (error as Error).message },
           'gap backfill failed; retrying',
         );
-        await sleep(Math.min(30_000, 500 * 2 ** attempt), this.options.signal);
+        await pause(Math.min(30_000, 500 * 2 ** attempt), this.options.signal);
       }
     }
   }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -97,7 +98,7 @@ describe('price alerts through SNS', () => {
     notifications.map((n) => (JSON.parse(n.message) as { t: number }).t).sort();
 
   test('each crossing past the cooldown arrives once at the HTTP subscriber, through SNS', async () => {
-    await new Promise((r) => setTimeout(r, 1_000)); // nothing more may trickle in
+    await sleep(1_000); // nothing more may trickle in
     expect(alertBars(received)).toEqual(EXPECTED_ALERT_BARS);
     expect(JSON.parse(received[0]!.message)).toMatchObject({
       ruleId: rule.id,
@@ -126,7 +127,7 @@ describe('price alerts through SNS', () => {
     });
     const stored = await barsStore.range(TICKER, '1m');
     expect(await dispatcher.afterBars(TICKER, '1m', stored.slice(1))).toBe(0);
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
     expect(received).toHaveLength(2);
   });
 

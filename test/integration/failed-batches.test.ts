@@ -10,7 +10,7 @@ import { barEvent, encodeMarketEvent, type Bar } from '../../domain/market-event
 import { SyntheticMarket } from '../../domain/synthetic';
 import { bootstrapResources } from '../../local/bootstrap';
 import { BarsStore } from '../../store/bars-store';
-import { seriesKey } from '../../store/schema';
+import { seriesKey } from '../../domain/series-key';
 import { listFailedBatches, type FailedSeries } from '../../operations/batches';
 import { tickerWorkflowId } from '../../workflows/search-attributes';
 import { progressQuery } from '../../workflows/ticker';

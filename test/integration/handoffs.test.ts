@@ -3,7 +3,7 @@ import { bootstrapResources } from '../../local/bootstrap';
 import { listFailedBatches, replayFailedBatch } from '../../operations/batches';
 import { watchTicker } from '../../operations/ticker-mode';
 import { BarsStore } from '../../store/bars-store';
-import { seriesKey } from '../../store/schema';
+import { seriesKey } from '../../domain/series-key';
 import { tickerWorkflowId } from '../../workflows/search-attributes';
 import { progressQuery } from '../../workflows/ticker';
 import { drillMarket, expectExactlyOnce, sendRecords, seriesOf, recordsOf } from '../support/drill-market';

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import {
   CreateEndpointCommand,
@@ -252,7 +253,7 @@ describe('predictions: training, evaluation, promotion and serving on the local 
         } catch (error) {
           errors.push((error as Error).message);
         }
-        await new Promise((r) => setTimeout(r, 10));
+        await sleep(10);
       }
     })();
     const better = await train({});

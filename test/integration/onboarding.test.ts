@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -98,7 +99,7 @@ describe('onboarding and offboarding through the registry', () => {
 
   test('offboarding stops the ticker, keeps its data, and later records are dead-lettered with the reason', async () => {
     await tickflow('offboard', TICKER);
-    await new Promise((r) => setTimeout(r, 5_500)); // the stream readers' view of the registry refreshes every 5 s
+    await sleep(5_500); // the stream readers' view of the registry refreshes every 5 s
     const result = await put(live(2));
     const seq = result.Records![0]!.SequenceNumber!;
     const letter = await waitFor(

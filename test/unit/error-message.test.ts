@@ -11,7 +11,7 @@ describe('the CLI error message', () => {
       { name: 'ServiceError' },
     );
     expect(errorMessage(error)).toBe(
-      'no tickflow worker is running to answer this (Temporal: no poller seen for task queue recently, worker may be down). Start one with `tickflow worker` in another terminal (or `tickflow demo --serve`), then try again.',
+      'no tickflow worker is running to answer this (Temporal: no poller seen for task queue recently, worker may be down). Start one in the background with `tickflow stack up --apps` (or in another terminal with `tickflow worker`), then try again.',
     );
   });
 

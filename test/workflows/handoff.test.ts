@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
@@ -57,7 +58,7 @@ const script: {
   readBatches?: BarBatch[];
 } = { runs: [], processed: [] };
 const idle = async (input: RunShardInput): Promise<RunShardResult> => {
-  await new Promise((r) => setTimeout(r, 100));
+  await sleep(100);
   const { streamName: _s, shardId: _i, readerWorkflowId: _r, ...position } = input;
   return {
     ...position,
@@ -141,7 +142,7 @@ async function eventually<T>(
     const value = await probe();
     if (value !== undefined && value !== false) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
 }
 

@@ -5,7 +5,7 @@ import { selectNewBars, type IngestBar } from '../domain/ingest-batch';
 import type { BarInterval } from '../domain/market-event';
 import { seriesKey } from '../domain/series-key';
 import type { StoredBar } from '../store/bars-store';
-import type { SeriesProgress } from '../store/series-store';
+import type { SeriesProgress } from '../store/series-progress-store';
 import type { IngestDeps } from './deps';
 import { eachLimited } from './each-limited';
 import { isTransient } from './failure-kind';

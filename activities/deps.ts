@@ -4,11 +4,11 @@ import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import type { TickflowConfig } from '../config/config';
 import type { PipelineMetrics } from '../observability/metrics';
 import type { AlertDispatcher } from './alerts';
-import type { OffboardedSeries } from './registry-view';
+import type { OffboardedSeries } from './offboarded-series';
 import type { BarsStore } from '../store/bars-store';
 import type { DeadLetterStore } from '../store/dead-letter-store';
 import type { PredictionsStore } from '../store/predictions-store';
-import type { SeriesStore } from '../store/series-store';
+import type { SeriesProgressStore } from '../store/series-progress-store';
 
 /** What the ingest activities need from the outside world, built once per worker process. */
 export interface IngestDeps {
@@ -17,7 +17,7 @@ export interface IngestDeps {
   temporal: Client;
   bars: BarsStore;
   deadLetters: DeadLetterStore;
-  series: SeriesStore;
+  series: SeriesProgressStore;
   predictions: PredictionsStore;
   sagemakerRuntime: SageMakerRuntimeClient;
   alerts: AlertDispatcher;

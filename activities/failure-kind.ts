@@ -1,7 +1,7 @@
 import { errorText } from '../observability/error-text';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { PipelineMetrics } from '../observability/metrics';
-import { BATCH_FAILED } from '../workflows/contracts';
+import { BATCH_FAILED } from '../workflows/ingest-contracts';
 
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',

@@ -1,4 +1,4 @@
-import type { IngestActivities } from '../workflows/contracts';
+import type { IngestActivities } from '../workflows/ingest-contracts';
 import type { IngestDeps } from './deps';
 import { predictBarsActivity } from './predict-bars';
 import { processBarsActivity } from './process-bars';

@@ -5,11 +5,11 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { TickflowConfig } from '../config/config';
 import { failUnlessTransient } from './failure-kind';
-import { parseS3Uri } from '../domain/s3-uri';
+import { parseS3Uri } from '../store/s3-uri';
 import { parseYahooCsv } from '../domain/yahoo-csv';
 import { produce } from '../producer/produce';
 import { historySource } from '../producer/sources/replay';
-import type { SeriesStore } from '../store/series-store';
+import type { SeriesProgressStore } from '../store/series-progress-store';
 import type {
   BackfillResult,
   HistorySource,
@@ -21,7 +21,7 @@ export interface OnboardingDeps {
   config: TickflowConfig;
   kinesis: KinesisClient;
   s3: S3Client;
-  series: SeriesStore;
+  series: SeriesProgressStore;
 }
 
 async function readHistory(s3: S3Client, source: Exclude<HistorySource, { kind: 'none' }>): Promise<string> {

@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { IngestActivities, WorkflowModeSeries } from '../workflows/contracts';
+import type { IngestActivities, WorkflowModeSeries } from '../workflows/ingest-contracts';
 import { checkpointQuery } from '../workflows/shard-reader';
 import type { IngestDeps } from './deps';
 

@@ -1,7 +1,7 @@
 import { featureRows, FEATURE_LOOKBACK, type FeatureBar, type FeatureRow } from '../domain/features';
 import type { BarInterval } from '../domain/market-event';
 import type { Prediction } from '../store/predictions-store';
-import type { PredictBarsInput, PredictBarsResult } from '../workflows/contracts';
+import type { PredictBarsInput, PredictBarsResult } from '../workflows/ingest-contracts';
 import type { IngestDeps } from './deps';
 import { countRetry } from './failure-kind';
 import { invokeModel, type ModelAnswer } from './invoke-model';

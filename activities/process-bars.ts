@@ -1,6 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { seriesKey } from '../domain/series-key';
-import { BATCH_FAILED, type ProcessBarsInput, type ProcessBarsResult } from '../workflows/contracts';
+import { BATCH_FAILED, type ProcessBarsInput, type ProcessBarsResult } from '../workflows/ingest-contracts';
 import type { IngestDeps } from './deps';
 import { countRetry } from './failure-kind';
 import { processSeriesBars } from './data-plane';

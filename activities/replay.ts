@@ -4,7 +4,7 @@ import { parseBatchId, selectNewBars, type BarBatch, type IngestBar } from '../d
 import { type BarInterval } from '../domain/market-event';
 import { seriesKey } from '../domain/series-key';
 import { routeRecords, type StreamRecordIn } from '../domain/route-records';
-import type { ReadBatchesInput, ReplayRangeInput, ReplayRangeResult } from '../workflows/contracts';
+import type { ReadBatchesInput, ReplayRangeInput, ReplayRangeResult } from '../workflows/ingest-contracts';
 import type { IngestDeps } from './deps';
 import { failUnlessTransient } from './failure-kind';
 import { advanceSeries, loadSeriesState, type SeriesStateCache } from './series-state';

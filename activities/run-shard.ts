@@ -5,7 +5,7 @@ import { routeRecords, type SeriesBatch, type StreamRecordIn } from '../domain/r
 import { compareSequence } from '../domain/sequence';
 import { seriesKey } from '../domain/series-key';
 import { tickerWorkflowStart } from '../operations/ticker-start';
-import type { RunShardInput, RunShardResult, ShardPosition } from '../workflows/contracts';
+import type { RunShardInput, RunShardResult, ShardPosition } from '../workflows/ingest-contracts';
 import { barsSignal } from '../workflows/handoff-signals';
 import { tickerWorkflow } from '../workflows/ticker';
 import { processSeriesBars, type SeriesBars } from './data-plane';

@@ -2,7 +2,7 @@ import { FEATURE_LOOKBACK } from '../domain/features';
 import { IndicatorSet } from '../domain/indicators';
 import type { Bar } from '../domain/market-event';
 import type { ReplayInput, StoredBar } from '../store/bars-store';
-import type { SeriesProgress } from '../store/series-store';
+import type { SeriesProgress } from '../store/series-progress-store';
 import type { IngestDeps } from './deps';
 
 /**

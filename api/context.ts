@@ -5,7 +5,7 @@ import { AlertsStore } from '../store/alerts-store';
 import { BarsStore } from '../store/bars-store';
 import { ModelRegistry } from '../store/model-registry';
 import { PredictionsStore } from '../store/predictions-store';
-import { SeriesStore } from '../store/series-store';
+import { SeriesProgressStore } from '../store/series-progress-store';
 
 /** What the API's handlers use, built once per server. */
 export interface ApiContext {
@@ -16,7 +16,7 @@ export interface ApiContext {
   token: string;
   bars: BarsStore;
   predictions: PredictionsStore;
-  series: SeriesStore;
+  series: SeriesProgressStore;
   alerts: AlertsStore;
   models: ModelRegistry;
 }
@@ -29,7 +29,7 @@ export function apiContext(config: TickflowConfig, aws: AwsClients, temporal: Cl
     token,
     bars: new BarsStore(aws.documents, config.tables.bars),
     predictions: new PredictionsStore(aws.documents, config.tables.predictions),
-    series: new SeriesStore(aws.documents, config.tables.tickers),
+    series: new SeriesProgressStore(aws.documents, config.tables.tickers),
     alerts: new AlertsStore(aws.documents, config.tables.alerts),
     models: new ModelRegistry(aws.documents, config.tables.models),
   };

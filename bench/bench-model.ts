@@ -7,7 +7,7 @@ import { SyntheticMarket } from '../domain/synthetic';
 import { deployVersion, startTraining } from '../operations/models';
 import { BarsStore, type StoredBar } from '../store/bars-store';
 import { ModelRegistry } from '../store/model-registry';
-import { SeriesStore } from '../store/series-store';
+import { SeriesProgressStore } from '../store/series-progress-store';
 import type { TrainingResult } from '../workflows/training-contracts';
 import { produce } from '../producer/produce';
 import { syntheticSource } from '../producer/sources/synthetic';
@@ -32,7 +32,7 @@ export async function seedHistory(
 ): Promise<{ bars: number; tickers: string[] }> {
   const { tickers, bars: steps, interval } = shape;
   const bars = new BarsStore(stack.aws.documents, stack.config.tables.bars);
-  const series = new SeriesStore(stack.aws.documents, stack.config.tables.tickers);
+  const series = new SeriesProgressStore(stack.aws.documents, stack.config.tables.tickers);
   const stepMs = INTERVAL_MS[interval];
   const market = new SyntheticMarket({ tickers, seed: 7, startTime: HISTORY_START, stepMs });
   const sets = Array.from({ length: tickers }, () => IndicatorSet.empty());

@@ -2,12 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { eachLimited } from '../activities/each-limited';
 import { listShards } from '../clients/kinesis-shards';
 import { readShardHistory } from '../activities/stream-history';
-import { histogramQuantile } from '../domain/metrics-summary';
+import { histogramQuantile } from '../observability/metrics-summary';
 import { parseMarketEvent } from '../domain/market-event';
-import { parsePrometheusText, type Sample } from '../domain/prometheus-text';
+import { parsePrometheusText, type Sample } from '../observability/prometheus-text';
 import { FRESHNESS_BUCKETS_MS, METRIC } from '../observability/metrics';
 import { PredictionsStore } from '../store/predictions-store';
-import { SeriesStore } from '../store/series-store';
+import { SeriesProgressStore } from '../store/series-progress-store';
 import type { BenchStack } from './bench-stack';
 import { quantile } from './stats';
 
@@ -47,7 +47,7 @@ export async function untilStored(
   limitMs: number,
   say: (line: string) => void,
 ): Promise<number> {
-  const series = new SeriesStore(stack.aws.documents, stack.config.tables.tickers);
+  const series = new SeriesProgressStore(stack.aws.documents, stack.config.tables.tickers);
   const stored = async () => (await series.list()).filter((s) => s.lastBarTime >= lastBar).length;
   return untilAllDone(stack, 'series stored through their last bar', tickers, stored, limitMs, say);
 }
@@ -64,7 +64,7 @@ export async function untilSeriesPredicted(
   limitMs: number,
   say: (line: string) => void,
 ): Promise<number> {
-  const series = new SeriesStore(stack.aws.documents, stack.config.tables.tickers);
+  const series = new SeriesProgressStore(stack.aws.documents, stack.config.tables.tickers);
   const predicted = async () => (await series.list()).filter((s) => (s.predictedThrough ?? 0) >= lastBar).length;
   return untilAllDone(stack, 'series predicted through their last bar', tickers, predicted, limitMs, say, 2000);
 }

@@ -13,7 +13,7 @@ import { datasetsSource, realDatasets } from '../producer/sources/datasets';
 import { syntheticSource } from '../producer/sources/synthetic';
 import { syntheticTickerName } from '../domain/synthetic';
 import { BarsStore } from '../store/bars-store';
-import { SeriesStore } from '../store/series-store';
+import { SeriesProgressStore } from '../store/series-progress-store';
 import { readWorkerMetrics } from '../cli/worker-metrics';
 import { recordResults } from './results';
 import { benchStackSetup, withBenchStack } from './bench-stack';
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
       `produced ${synthetic.sent + real.sent} records in ${(producedMs / 1000).toFixed(1)} s; waiting for the pipeline`,
     );
 
-    const seriesStore = new SeriesStore(aws.documents, config.tables.tickers);
+    const seriesStore = new SeriesProgressStore(aws.documents, config.tables.tickers);
     let done = 0;
     for (let lastReport = 0; done < expected.size;) {
       if (worker.exitCode !== null) throw new Error(`the worker exited; see ${logFile}`);

@@ -13,7 +13,7 @@ import { LOAD_CONCURRENCY } from '../activities/data-plane';
 import { loadSeriesState } from '../activities/series-state';
 import { seriesKey } from '../domain/series-key';
 import { BarsStore } from '../store/bars-store';
-import { SeriesStore } from '../store/series-store';
+import { SeriesProgressStore } from '../store/series-progress-store';
 import { benchStackSetup, withBenchStack } from './bench-stack';
 import { seedHistory } from './bench-model';
 import { benchOptions } from './options';
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     const deps = {
       config: stack.config,
       bars: new BarsStore(stack.aws.documents, stack.config.tables.bars),
-      series: new SeriesStore(stack.aws.documents, stack.config.tables.tickers),
+      series: new SeriesProgressStore(stack.aws.documents, stack.config.tables.tickers),
     };
     const load = async () => {
       const cpu = process.cpuUsage();

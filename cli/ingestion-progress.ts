@@ -3,11 +3,11 @@ import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { TickflowConfig } from '../config/config';
 import { compareSequence } from '../domain/sequence';
-import type { TickerProgress } from '../workflows/contracts';
+import type { TickerProgress } from '../workflows/ingest-contracts';
 import { checkpointQuery } from '../workflows/shard-reader';
 import { progressQuery } from '../workflows/ticker';
-import { shardReaderWorkflowId, tickerWorkflowId } from '../workflows/search-attributes';
-import type { SeriesStore } from '../store/series-store';
+import { shardReaderWorkflowId, tickerWorkflowId } from '../workflows/workflow-ids';
+import type { SeriesProgressStore } from '../store/series-progress-store';
 
 export interface CatchUpTarget {
   /** Newest sequence number written per shard (from the producer's summary). */
@@ -58,7 +58,11 @@ export async function waitUntilCaughtUp(
 }
 
 /** True once every stored bar of the series carries a prediction. */
-export async function predictionsCaughtUp(series: SeriesStore, ticker: string, interval: string): Promise<boolean> {
+export async function predictionsCaughtUp(
+  series: SeriesProgressStore,
+  ticker: string,
+  interval: string,
+): Promise<boolean> {
   const progress = await series.get(ticker, interval);
   return progress !== undefined && progress.predictedThrough === progress.lastBarTime;
 }

@@ -1,6 +1,6 @@
 import { causeMessage } from '../observability/error-text';
-import { summarizeMetrics, type MetricsSummary } from '../domain/metrics-summary';
-import { parsePrometheusText, type Sample } from '../domain/prometheus-text';
+import { summarizeMetrics, type MetricsSummary } from '../observability/metrics-summary';
+import { parsePrometheusText, type Sample } from '../observability/prometheus-text';
 import { SERVED_METRIC_NAMES } from '../observability/metrics';
 
 export interface WorkerMetrics {

@@ -1,6 +1,6 @@
 import type { MetricMeter } from '@temporalio/common';
 import type { TelemetryOptions } from '@temporalio/worker';
-import type { SummaryNames } from '../domain/metrics-summary';
+import type { SummaryNames } from './metrics-summary';
 import { EMF_METRIC, type EmfCounters } from './emf';
 
 /** Names as exported (counters get Prometheus' `_total`); `tickflow status` reads them back. */

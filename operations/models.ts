@@ -7,7 +7,7 @@ import {
 import type { TickflowConfig } from '../config/config';
 import type { ModelRecord, ModelRegistry } from '../store/model-registry';
 import { deployModelWorkflow } from '../workflows/deploy-model';
-import { deployWorkflowId, TRAINING_SCHEDULE_ID } from '../workflows/search-attributes';
+import { deployWorkflowId, TRAINING_SCHEDULE_ID } from '../workflows/workflow-ids';
 import { trainingWorkflow } from '../workflows/training';
 import { trainingWorkflowConfig } from '../workers/training-schedule';
 

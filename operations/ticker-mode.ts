@@ -3,8 +3,8 @@ import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { listShards, shardsOwningKey } from '../clients/kinesis-shards';
 import type { TickflowConfig } from '../config/config';
 import type { BarInterval } from '../domain/market-event';
-import type { ReplayRangeResult, TickerProgress } from '../workflows/contracts';
-import { shardReaderWorkflowId } from '../workflows/search-attributes';
+import type { ReplayRangeResult, TickerProgress } from '../workflows/ingest-contracts';
+import { shardReaderWorkflowId } from '../workflows/workflow-ids';
 import { replayRangeUpdate, tickerWorkflow, watchUpdate } from '../workflows/ticker';
 import { tickerWorkflowStart } from './ticker-start';
 

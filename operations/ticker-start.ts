@@ -1,8 +1,9 @@
 import { WorkflowIdConflictPolicy } from '@temporalio/client';
 import type { TickflowConfig } from '../config/config';
 import type { BarInterval } from '../domain/market-event';
-import type { TickerRunOptions } from '../workflows/contracts';
-import { BAR_INTERVAL, TICKER, tickerWorkflowId } from '../workflows/search-attributes';
+import type { TickerRunOptions } from '../workflows/ingest-contracts';
+import { BAR_INTERVAL, TICKER } from '../workflows/search-attributes';
+import { tickerWorkflowId } from '../workflows/workflow-ids';
 
 /** Ticker workflows take their settings from whoever starts them (a worker or the CLI). */
 function tickerRunOptions(config: TickflowConfig): TickerRunOptions {

@@ -4,7 +4,7 @@ import type { BarInterval } from '../domain/market-event';
 import { ensureTickerRegistry } from '../workers/ticker-registry';
 import { offboardUpdate, onboardUpdate, tickersQuery } from '../workflows/registry';
 import type { OnboardRequest, RegistryEntry } from '../workflows/registry-contracts';
-import { REGISTRY_WORKFLOW_ID } from '../workflows/search-attributes';
+import { REGISTRY_WORKFLOW_ID } from '../workflows/workflow-ids';
 import { refusalsAsErrors } from './refusals';
 
 /** Registry operations shared by the CLI and the API: each is an Update the registry workflow validates. */

@@ -4,7 +4,7 @@ import type { TickflowConfig } from '../config/config';
 import { createIngestActivities } from '../activities';
 import { BarsStore } from '../store/bars-store';
 import { DeadLetterStore } from '../store/dead-letter-store';
-import { SeriesStore } from '../store/series-store';
+import { SeriesProgressStore } from '../store/series-progress-store';
 import { PredictionsStore } from '../store/predictions-store';
 import { createLogger } from '../observability/logger';
 import { AlertDispatcher } from '../activities/alerts';
@@ -15,7 +15,7 @@ import type { WorkerResources } from './runtime';
 import { ensureShardReaders } from './shard-readers';
 import { ensureTickerRegistry } from './ticker-registry';
 import { createOnboardingActivities } from '../activities/onboarding';
-import { OffboardedSeries } from '../activities/registry-view';
+import { OffboardedSeries } from '../activities/offboarded-series';
 
 /**
  * The ingest worker: runs the shard-reader and ticker workflows and their activities, and
@@ -31,7 +31,7 @@ export async function runIngestWorker(
   const shards = await ensureShardReaders(config, aws.kinesis, temporal, ensured);
   await ensureTickerRegistry(config, temporal);
   const bars = new BarsStore(aws.documents, config.tables.bars);
-  const series = new SeriesStore(aws.documents, config.tables.tickers);
+  const series = new SeriesProgressStore(aws.documents, config.tables.tickers);
   const predictions = new PredictionsStore(aws.documents, config.tables.predictions);
   const ingestActivities = createIngestActivities({
     config,

@@ -8,7 +8,8 @@ import {
 } from '@temporalio/client';
 import type { TickflowConfig } from '../config/config';
 import { shardReaderWorkflow } from '../workflows/shard-reader';
-import { SHARD_ID, shardReaderWorkflowId } from '../workflows/search-attributes';
+import { SHARD_ID } from '../workflows/search-attributes';
+import { shardReaderWorkflowId } from '../workflows/workflow-ids';
 
 class StreamMissingError extends Error {
   override name = 'StreamMissingError';

@@ -1,6 +1,6 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
 import type { TickflowConfig } from '../config/config';
-import { TRAINING_SCHEDULE_ID } from '../workflows/search-attributes';
+import { TRAINING_SCHEDULE_ID } from '../workflows/workflow-ids';
 import { trainingWorkflow, type TrainingWorkflowConfig } from '../workflows/training';
 
 export const trainingWorkflowConfig = (config: TickflowConfig): TrainingWorkflowConfig => ({

@@ -3,7 +3,7 @@ import type { TickflowConfig } from '../config/config';
 import { createTrainingActivities } from '../activities/training';
 import { BarsStore } from '../store/bars-store';
 import { ModelRegistry } from '../store/model-registry';
-import { SeriesStore } from '../store/series-store';
+import { SeriesProgressStore } from '../store/series-progress-store';
 import { createLogger } from '../observability/logger';
 import type { WorkerResources } from './runtime';
 import { ensureTrainingSchedule } from './training-schedule';
@@ -28,7 +28,7 @@ export async function runTrainingWorker(
       config,
       aws,
       bars: new BarsStore(aws.documents, config.tables.bars),
-      series: new SeriesStore(aws.documents, config.tables.tickers),
+      series: new SeriesProgressStore(aws.documents, config.tables.tickers),
       registry: new ModelRegistry(aws.documents, config.tables.models),
     }),
     maxConcurrentActivityTaskExecutions: 4,

@@ -1,6 +1,6 @@
 // The hand-off between a shard reader (the fast path) and a ticker workflow, in both directions.
 import { defineSignal } from '@temporalio/workflow';
-import type { ForwardedBatch, HandBackRequest, HandOverRequest } from './contracts';
+import type { ForwardedBatch, HandBackRequest, HandOverRequest } from './ingest-contracts';
 
 /** Reader → ticker: a batch of a ticker in workflow mode (or one the fast path failed for good). */
 export const barsSignal = defineSignal<[ForwardedBatch]>('bars');

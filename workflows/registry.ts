@@ -23,7 +23,7 @@ import type {
   RegistryActivities,
   RegistryEntry,
 } from './registry-contracts';
-import { onboardingWorkflowId, REGISTRY_WORKFLOW_ID, tickerWorkflowId } from './search-attributes';
+import { onboardingWorkflowId, REGISTRY_WORKFLOW_ID, tickerWorkflowId } from './workflow-ids';
 import { stopSignal } from './ticker';
 
 export const onboardUpdate = defineUpdate<RegistryEntry, [OnboardRequest]>('onboard');

@@ -17,9 +17,9 @@ import type {
   ShardPosition,
   ShardReaderInput,
   ShardRunSummary,
-} from './contracts';
+} from './ingest-contracts';
 import { handBackSignal, handedBackSignal, handedOverSignal, handOverSignal } from './handoff-signals';
-import { shardReaderWorkflowId, tickerWorkflowId } from './search-attributes';
+import { shardReaderWorkflowId, tickerWorkflowId } from './workflow-ids';
 
 /** Activity runs per workflow run before continueAsNew: a few events each keeps a run far below 10K events. */
 const RUNS_PER_WORKFLOW_RUN = 200;

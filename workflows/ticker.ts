@@ -25,7 +25,7 @@ import {
   type TickerProgress,
   type TickerState,
   type TickerWorkflowInput,
-} from './contracts';
+} from './ingest-contracts';
 import { barsSignal, handBackSignal, handedBackSignal, handedOverSignal, handOverSignal } from './handoff-signals';
 import { BATCH_STATUS, TICKER_MODE } from './search-attributes';
 

@@ -6,7 +6,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { deployModelWorkflow } from './deploy-model';
-import { deployWorkflowId, MODEL_VERSION } from './search-attributes';
+import { MODEL_VERSION } from './search-attributes';
+import { deployWorkflowId } from './workflow-ids';
 import type { TrainingActivities, TrainingResult, TrainingWorkflowInput } from './training-contracts';
 
 const quick = proxyActivities<TrainingActivities>({

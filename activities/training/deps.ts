@@ -2,14 +2,14 @@ import type { AwsClients } from '../../clients/aws';
 import type { TickflowConfig } from '../../config/config';
 import type { BarsStore } from '../../store/bars-store';
 import type { ModelRegistry } from '../../store/model-registry';
-import type { SeriesStore } from '../../store/series-store';
+import type { SeriesProgressStore } from '../../store/series-progress-store';
 
 /** What the training activities need from the outside world, built once per worker process. */
 export interface TrainingDeps {
   config: TickflowConfig;
   aws: Pick<AwsClients, 's3' | 'sagemaker' | 'sagemakerRuntime'>;
   bars: BarsStore;
-  series: SeriesStore;
+  series: SeriesProgressStore;
   registry: ModelRegistry;
 }
 

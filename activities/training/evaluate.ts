@@ -8,7 +8,7 @@ import { describeEndpoint } from '../../clients/sagemaker-endpoint';
 import { baselineReturnQuantiles } from '../../domain/baseline-forecast';
 import { decidePromotion, forecastMetrics, type ForecastMetrics } from '../../domain/forecast-metrics';
 import { quantileMetrics } from '../../domain/quantile-evaluation';
-import { parseS3Uri } from '../../domain/s3-uri';
+import { parseS3Uri } from '../../store/s3-uri';
 import type { HoldoutPoint } from '../../store/model-registry';
 import type { EvaluateInput, Evaluation } from '../../workflows/training-contracts';
 import { invokeModel } from '../invoke-model';

@@ -4,7 +4,7 @@ import { baselineForecast, forecastSummary } from '../../domain/baseline-forecas
 import { INDICATOR_NAMES } from '../../domain/indicators';
 import type { StoredBar } from '../../store/bars-store';
 import { workflowUrl } from '../../clients/temporal-ui';
-import { tickerWorkflowId } from '../../workflows/search-attributes';
+import { tickerWorkflowId } from '../../workflows/workflow-ids';
 import type { ApiContext } from '../context';
 import { AlertRow, BarRow, BarsQuery, jsonResponses, SeriesSummary, Ticker } from '../schemas';
 

@@ -3,7 +3,7 @@ import { workflowUrl } from '../../clients/temporal-ui';
 import { listFailedBatches, replayFailedBatch } from '../../operations/batches';
 import { offboardTicker, onboardTicker, registryEntries } from '../../operations/tickers';
 import { watchTicker } from '../../operations/ticker-mode';
-import { onboardingWorkflowId, tickerWorkflowId } from '../../workflows/search-attributes';
+import { onboardingWorkflowId, tickerWorkflowId } from '../../workflows/workflow-ids';
 import type { ApiContext } from '../context';
 import { Accepted, FailedRow, Interval, jsonResponses, OnboardBody, RegistryRow, Ticker } from '../schemas';
 

@@ -4,9 +4,9 @@ import type { Command } from 'commander';
 import { createAwsClients, destroyAwsClients } from '../../clients/aws';
 import { connectTemporal } from '../../clients/temporal';
 import { BarsStore } from '../../store/bars-store';
-import { SeriesStore } from '../../store/series-store';
+import { SeriesProgressStore } from '../../store/series-progress-store';
 import { packagedDataset, replaySource } from '../../producer/sources/replay';
-import { tickerWorkflowId } from '../../workflows/search-attributes';
+import { tickerWorkflowId } from '../../workflows/workflow-ids';
 import { predictionsCaughtUp, waitUntilCaughtUp } from '../ingestion-progress';
 import { startTraining } from '../../operations/models';
 import { evaluationTable, waitWithProgress } from './model';
@@ -117,7 +117,7 @@ export function registerDemoCommand(program: Command): void {
         if (serving) {
           step('waiting for every AAPL bar to carry a prediction');
           const deadline = Date.now() + options.timeout * 1000;
-          const series = new SeriesStore(aws.documents, config.tables.tickers);
+          const series = new SeriesProgressStore(aws.documents, config.tables.tickers);
           while (!(await predictionsCaughtUp(series, 'AAPL', '1d'))) {
             if (Date.now() > deadline)
               throw new Error(`predictions did not catch up within ${options.timeout}s; see ${workerLog}`);

@@ -5,7 +5,7 @@ import { withAws } from '../context';
 import { INDICATOR_NAMES } from '../../domain/indicators';
 import { BarsStore, type StoredBar } from '../../store/bars-store';
 import { DeadLetterStore } from '../../store/dead-letter-store';
-import { SeriesStore } from '../../store/series-store';
+import { SeriesProgressStore } from '../../store/series-progress-store';
 import { emit, fixed, forecastColumns, iso, table } from '../output';
 import { nextCloseForecast } from '../../domain/baseline-forecast';
 import { PredictionsStore } from '../../store/predictions-store';
@@ -31,7 +31,7 @@ export async function readStatus(
   interval?: string,
 ) {
   const barsStore = new BarsStore(aws.documents, config.tables.bars);
-  const series = (await new SeriesStore(aws.documents, config.tables.tickers).list()).filter(
+  const series = (await new SeriesProgressStore(aws.documents, config.tables.tickers).list()).filter(
     (s) => (!ticker || s.ticker === ticker) && (!interval || s.interval === interval),
   );
   const statuses: SeriesStatus[] = await Promise.all(

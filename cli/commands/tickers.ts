@@ -7,7 +7,7 @@ import { packagedDataset } from '../../producer/sources/replay';
 import { onboardingProgressQuery, tickersQuery } from '../../workflows/registry';
 import { offboardTicker, onboardTicker, registryEntries } from '../../operations/tickers';
 import type { HistorySource, RegistryEntry } from '../../workflows/registry-contracts';
-import { onboardingWorkflowId, REGISTRY_WORKFLOW_ID, tickerWorkflowId } from '../../workflows/search-attributes';
+import { onboardingWorkflowId, REGISTRY_WORKFLOW_ID, tickerWorkflowId } from '../../workflows/workflow-ids';
 import { withContext } from '../context';
 import { watchTicker } from '../../operations/ticker-mode';
 import { refusalsAsErrors } from '../../operations/refusals';

@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import * as tar from 'tar';
-import { parseS3Uri as parseUri, type S3Location } from '../../domain/s3-uri';
+import { parseS3Uri as parseUri, type S3Location } from '../../store/s3-uri';
 import { validation } from './errors';
 
 /** As the SageMaker API reports a bad S3 URI in a request. */

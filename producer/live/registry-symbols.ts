@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { BarInterval } from '../../domain/market-event';
 import { tickersQuery } from '../../workflows/registry';
-import { REGISTRY_WORKFLOW_ID } from '../../workflows/search-attributes';
+import { REGISTRY_WORKFLOW_ID } from '../../workflows/workflow-ids';
 
 /**
  * The registry's active tickers of one interval: what a live source streams when it follows

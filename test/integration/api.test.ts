@@ -14,7 +14,7 @@ import {
 import { barEvent, encodeMarketEvent, type Bar } from '../../domain/market-event';
 import { SyntheticMarket } from '../../domain/synthetic';
 import { BarsStore } from '../../store/bars-store';
-import { tickerWorkflowId } from '../../workflows/search-attributes';
+import { tickerWorkflowId } from '../../workflows/workflow-ids';
 import { progressQuery } from '../../workflows/ticker';
 import { openContext, startWorker, waitFor, waitForIngestion, type TestContext, type WorkerProcess } from './harness';
 

@@ -12,7 +12,7 @@ import { bootstrapResources } from '../../local/bootstrap';
 import { BarsStore } from '../../store/bars-store';
 import { seriesKey } from '../../domain/series-key';
 import { listFailedBatches, type FailedSeries } from '../../operations/batches';
-import { tickerWorkflowId } from '../../workflows/search-attributes';
+import { tickerWorkflowId } from '../../workflows/workflow-ids';
 import { progressQuery } from '../../workflows/ticker';
 import { firstMismatch } from '../reference/indicators';
 import {

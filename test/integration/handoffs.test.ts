@@ -4,7 +4,7 @@ import { listFailedBatches, replayFailedBatch } from '../../operations/batches';
 import { watchTicker } from '../../operations/ticker-mode';
 import { BarsStore } from '../../store/bars-store';
 import { seriesKey } from '../../domain/series-key';
-import { tickerWorkflowId } from '../../workflows/search-attributes';
+import { tickerWorkflowId } from '../../workflows/workflow-ids';
 import { progressQuery } from '../../workflows/ticker';
 import { drillMarket, expectExactlyOnce, sendRecords, seriesOf, recordsOf } from '../support/drill-market';
 import {

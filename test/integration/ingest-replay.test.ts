@@ -6,7 +6,7 @@ import { packagedDataset, replaySource } from '../../producer/sources/replay';
 import { BarsStore } from '../../store/bars-store';
 import { readStatus } from '../../cli/commands/read';
 import { listShards } from '../../clients/kinesis-shards';
-import { shardReaderWorkflowId, tickerWorkflowId } from '../../workflows/search-attributes';
+import { shardReaderWorkflowId, tickerWorkflowId } from '../../workflows/workflow-ids';
 import { checkpointQuery } from '../../workflows/shard-reader';
 import { firstMismatch, referenceIndicators } from '../reference/indicators';
 import {

@@ -11,7 +11,7 @@ import type { FakeFeedServer } from '../fakes/fake-feed-server';
 import { FakeFinnhubServer, FINNHUB_TOKEN } from '../fakes/finnhub-server';
 import { registrySymbols } from '../../producer/live/registry-symbols';
 import { offboardUpdate, onboardUpdate, tickersQuery } from '../../workflows/registry';
-import { REGISTRY_WORKFLOW_ID } from '../../workflows/search-attributes';
+import { REGISTRY_WORKFLOW_ID } from '../../workflows/workflow-ids';
 import { openContext, startWorker, waitFor, type TestContext, type WorkerProcess } from './harness';
 
 const MINUTE = 60_000;

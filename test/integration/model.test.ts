@@ -10,16 +10,16 @@ import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import * as tar from 'tar';
 import type { Bar } from '../../domain/market-event';
-import { parseS3Uri } from '../../domain/s3-uri';
+import { parseS3Uri } from '../../store/s3-uri';
 import { produce } from '../../producer/produce';
 import type { MarketSource } from '../../producer/sources/source';
 import { BarsStore } from '../../store/bars-store';
 import { ModelRegistry } from '../../store/model-registry';
 import { PredictionsStore } from '../../store/predictions-store';
-import { SeriesStore } from '../../store/series-store';
+import { SeriesProgressStore } from '../../store/series-progress-store';
 import { deployVersion, startTraining } from '../../operations/models';
 import { predictionsCaughtUp } from '../../cli/ingestion-progress';
-import { tickerWorkflowId, TRAINING_SCHEDULE_ID } from '../../workflows/search-attributes';
+import { tickerWorkflowId, TRAINING_SCHEDULE_ID } from '../../workflows/workflow-ids';
 import type { TrainingResult } from '../../workflows/training-contracts';
 import {
   openContext,
@@ -176,7 +176,12 @@ describe('predictions: training, evaluation, promotion and serving on the local 
   test('every stored bar ends with a prediction from the model in service', async () => {
     await waitFor(
       'MRV predictions',
-      () => predictionsCaughtUp(new SeriesStore(context.aws.documents, context.config.tables.tickers), TICKER, '1h'),
+      () =>
+        predictionsCaughtUp(
+          new SeriesProgressStore(context.aws.documents, context.config.tables.tickers),
+          TICKER,
+          '1h',
+        ),
       120_000,
     );
     const predictions = await new PredictionsStore(context.aws.documents, context.config.tables.predictions).range(
@@ -209,7 +214,10 @@ describe('predictions: training, evaluation, promotion and serving on the local 
       60_000,
     );
     const bar = (await new BarsStore(context.aws.documents, context.config.tables.bars).latest(TICKER, '1h'))!;
-    const progress = (await new SeriesStore(context.aws.documents, context.config.tables.tickers).get(TICKER, '1h'))!;
+    const progress = (await new SeriesProgressStore(context.aws.documents, context.config.tables.tickers).get(
+      TICKER,
+      '1h',
+    ))!;
     // Predicted before the read's progress write, which follows the one InvokeEndpoint.
     expect((await predictions.latest(TICKER, '1h'))!.predictedAt).toBeLessThanOrEqual(progress.lastStoredAt);
     expect(bar.t).toBe(lastBar);
@@ -341,7 +349,12 @@ describe('predictions: training, evaluation, promotion and serving on the local 
     await context.aws.sagemaker.send(new CreateEndpointCommand({ EndpointName: endpointName(), EndpointConfigName }));
     await waitFor(
       'MRV predictions after the endpoint came back',
-      () => predictionsCaughtUp(new SeriesStore(context.aws.documents, context.config.tables.tickers), TICKER, '1h'),
+      () =>
+        predictionsCaughtUp(
+          new SeriesProgressStore(context.aws.documents, context.config.tables.tickers),
+          TICKER,
+          '1h',
+        ),
       120_000,
     );
     expect(await predictions.count(TICKER, '1h')).toBe(1700);

@@ -14,7 +14,7 @@ import { BarsStore } from '../../store/bars-store';
 import { DeadLetterStore } from '../../store/dead-letter-store';
 import { onboardUpdate } from '../../workflows/registry';
 import type { RegistryEntry } from '../../workflows/registry-contracts';
-import { REGISTRY_WORKFLOW_ID } from '../../workflows/search-attributes';
+import { REGISTRY_WORKFLOW_ID } from '../../workflows/workflow-ids';
 import { firstMismatch } from '../reference/indicators';
 import { openContext, replayHistories, startWorker, waitFor, type TestContext, type WorkerProcess } from './harness';
 import { testEnv } from './test-env';

@@ -10,7 +10,7 @@ import type { BarInterval } from '../../domain/market-event';
 import { bootstrapResources } from '../../local/bootstrap';
 import { BarsStore } from '../../store/bars-store';
 import { ModelRegistry } from '../../store/model-registry';
-import { SeriesStore } from '../../store/series-store';
+import { SeriesProgressStore } from '../../store/series-progress-store';
 import type { Evaluation } from '../../workflows/training-contracts';
 import { volatilityRegimes } from '../support/volatility-regimes';
 import { testEnv } from './test-env';
@@ -38,7 +38,7 @@ describe('the quantile model and the promotion gate on synthetic series', () => 
       config,
       aws,
       bars: new BarsStore(aws.documents, config.tables.bars),
-      series: new SeriesStore(aws.documents, config.tables.tickers),
+      series: new SeriesProgressStore(aws.documents, config.tables.tickers),
       registry: new ModelRegistry(aws.documents, config.tables.models),
     };
   });

@@ -1,7 +1,7 @@
 import { SplitShardCommand } from '@aws-sdk/client-kinesis';
 import { listShards } from '../../clients/kinesis-shards';
 import { bootstrapResources } from '../../local/bootstrap';
-import { shardReaderWorkflowId } from '../../workflows/search-attributes';
+import { shardReaderWorkflowId } from '../../workflows/workflow-ids';
 import { drillMarket, expectExactlyOnce, sendRecords, seriesOf, recordsOf } from '../support/drill-market';
 import { openContext, startWorker, waitFor, waitForIngestion, type TestContext, type WorkerProcess } from './harness';
 

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { bootstrapResources } from '../../local/bootstrap';
 import { watchTicker } from '../../operations/ticker-mode';
 import { BarsStore } from '../../store/bars-store';
-import { tickerWorkflowId } from '../../workflows/search-attributes';
+import { tickerWorkflowId } from '../../workflows/workflow-ids';
 import { progressQuery } from '../../workflows/ticker';
 import { drillMarket, expectExactlyOnce, sendRecords, seriesOf, recordsOf } from '../support/drill-market';
 import { openContext, startWorker, waitFor, waitForIngestion, type TestContext, type WorkerProcess } from './harness';

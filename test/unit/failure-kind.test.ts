@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { failUnlessTransient, isTransient } from '../../activities/failure-kind';
-import { BATCH_FAILED } from '../../workflows/contracts';
+import { BATCH_FAILED } from '../../workflows/ingest-contracts';
 
 /** Errors shaped as the AWS SDK v3 throws them. */
 const awsError = (name: string, status: number, fault: 'client' | 'server', extra: Record<string, unknown> = {}) =>

@@ -1,5 +1,5 @@
-import { histogramQuantile, summarizeMetrics } from '../../domain/metrics-summary';
-import { parsePrometheusText } from '../../domain/prometheus-text';
+import { histogramQuantile, summarizeMetrics } from '../../observability/metrics-summary';
+import { parsePrometheusText } from '../../observability/prometheus-text';
 import { SERVED_METRIC_NAMES } from '../../observability/metrics';
 
 const page = `

@@ -12,7 +12,7 @@ import type {
   RunShardResult,
   ShardPosition,
   TickerRunOptions,
-} from '../../workflows/contracts';
+} from '../../workflows/ingest-contracts';
 import { barsSignal, handBackSignal } from '../../workflows/handoff-signals';
 import {
   BAR_INTERVAL,
@@ -21,8 +21,8 @@ import {
   SHARD_ID,
   TICKER,
   TICKER_MODE,
-  tickerWorkflowId,
 } from '../../workflows/search-attributes';
+import { tickerWorkflowId } from '../../workflows/workflow-ids';
 import { checkpointQuery, shardReaderWorkflow } from '../../workflows/shard-reader';
 import { progressQuery, replayFailedBatchUpdate, tickerWorkflow, watchUpdate } from '../../workflows/ticker';
 

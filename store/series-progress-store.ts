@@ -17,7 +17,7 @@ export interface SeriesProgress {
   predictedThrough?: number;
 }
 
-export class SeriesStore {
+export class SeriesProgressStore {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly table: string,

@@ -2,7 +2,7 @@ import { seriesKey } from '../domain/series-key';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { cachedFor } from '../clients/cached';
 import { tickersQuery } from '../workflows/registry';
-import { REGISTRY_WORKFLOW_ID } from '../workflows/search-attributes';
+import { REGISTRY_WORKFLOW_ID } from '../workflows/workflow-ids';
 
 /**
  * The stream readers' view of the ticker registry: which series are offboarded, asked of the

@@ -74,7 +74,7 @@ export function createApp(ctx: ApiContext, log: Logger): OpenAPIHono {
     if (error instanceof UpdateRefusedError) return c.json({ error: error.message }, 409);
     if (error instanceof UnknownBatchError) return c.json({ error: error.message }, 404);
     if (error instanceof ModelOperationError)
-      return c.json({ error: error.message }, /^no model/.test(error.message) ? 404 : 409);
+      return c.json({ error: error.message }, error.refusal === 'not-found' ? 404 : 409);
     if (error instanceof HTTPException && error.status < 500) return c.json({ error: error.message }, error.status); // e.g. a malformed JSON body
     log.error({ err: error, method: c.req.method, path: c.req.path }, 'request failed');
     return c.json({ error: 'internal error (logged on the server)' }, 500);

@@ -31,8 +31,17 @@ export function startTraining(
   });
 }
 
+/** Why a model operation was refused: the thing named does not exist, or the registry's state forbids it now. */
+export type ModelOperationRefusal = 'not-found' | 'conflict';
+
 export class ModelOperationError extends Error {
   override name = 'ModelOperationError';
+  constructor(
+    message: string,
+    readonly refusal: ModelOperationRefusal,
+  ) {
+    super(message);
+  }
 }
 
 /** Deploys a registered version through the same workflow a promotion uses; one deployment at a time. */
@@ -44,10 +53,12 @@ export async function deployVersion(
   reason: string,
 ) {
   const record = await registry.get(version);
-  if (!record) throw new ModelOperationError(`no model ${version} in the registry (see \`tickflow models\`)`);
+  if (!record)
+    throw new ModelOperationError(`no model ${version} in the registry (see \`tickflow models\`)`, 'not-found');
   if (!record.artifact)
     throw new ModelOperationError(
       `model ${version} has no artifact (its training ${record.decision === 'failed' ? 'failed' : 'is not finished'}); it cannot be deployed`,
+      'conflict',
     );
   try {
     return await temporal.workflow.start(deployModelWorkflow, {
@@ -58,7 +69,10 @@ export async function deployVersion(
     });
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError)
-      throw new ModelOperationError('a deployment is already running on this endpoint; wait for it to finish');
+      throw new ModelOperationError(
+        'a deployment is already running on this endpoint; wait for it to finish',
+        'conflict',
+      );
     throw error;
   }
 }
@@ -66,11 +80,13 @@ export async function deployVersion(
 /** The version that served before the current one, by the deployment log. */
 export async function rollbackTarget(registry: ModelRegistry): Promise<{ from: string; to: string }> {
   const [current, ...earlier] = await registry.deployments();
-  if (!current) throw new ModelOperationError('nothing has been deployed yet, so there is nothing to roll back to');
+  if (!current)
+    throw new ModelOperationError('nothing has been deployed yet, so there is nothing to roll back to', 'conflict');
   const target = earlier.find((d) => d.version !== current.version);
   if (!target)
     throw new ModelOperationError(
       `${current.version} is the only model ever deployed; there is nothing to roll back to`,
+      'conflict',
     );
   return { from: current.version, to: target.version };
 }

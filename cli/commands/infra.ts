@@ -16,7 +16,7 @@ const infraModules = () => ({
 export function registerInfraCommands(program: Command): void {
   const infra = program
     .command('infra')
-    .description('AWS deployment with CDK for Terraform (see README, Deploying to AWS)');
+    .description('AWS deployment with CDK for Terraform (see docs/deploying.md)');
   infra
     .command('synth')
     .description('write the network and services stacks as Terraform JSON (offline)')

@@ -6,6 +6,7 @@ import { runShardActivity } from './run-shard';
 import { awaitParentReadersActivity } from './parent-readers';
 import { readBatchesActivity, replayRangeActivity } from './replay';
 import { SeriesStateCache, ShardStateCache } from './series-state';
+import { tickerRunOptions } from './ticker-run-options';
 
 export function createIngestActivities(deps: IngestDeps): IngestActivities {
   // Shared: a replay leaves the cache holding the state its recomputation ended with.
@@ -17,5 +18,6 @@ export function createIngestActivities(deps: IngestDeps): IngestActivities {
     predictBars: predictBarsActivity(deps),
     readBatches: readBatchesActivity(deps),
     replayRange: replayRangeActivity(deps, cache),
+    tickerRunOptions: async () => tickerRunOptions(deps.config),
   };
 }

@@ -10,6 +10,8 @@ export interface IngestActivities {
   predictBars(input: PredictBarsInput): Promise<PredictBarsResult>;
   readBatches(input: ReadBatchesInput): Promise<BarBatch[]>;
   replayRange(input: ReplayRangeInput): Promise<ReplayRangeResult>;
+  /** The workers' current settings for ticker workflows (a local activity at the start of each run). */
+  tickerRunOptions(): Promise<TickerRunOptions>;
 }
 
 /** The failure type of a batch that cannot succeed (a client fault or a bug, not an outage). */
@@ -193,7 +195,8 @@ export interface TickerState {
 export interface TickerWorkflowInput {
   ticker: string;
   interval: BarInterval;
-  options: TickerRunOptions;
+  /** Only in runs started before the options came from the workers' configuration (see OPTIONS_FROM_CONFIG). */
+  options?: TickerRunOptions;
   state?: TickerState;
 }
 

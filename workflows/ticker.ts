@@ -8,7 +8,9 @@ import {
   defineSignal,
   defineUpdate,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -23,6 +25,7 @@ import {
   type ReplayRangeResult,
   type TickerMode,
   type TickerProgress,
+  type TickerRunOptions,
   type TickerState,
   type TickerWorkflowInput,
 } from './ingest-contracts';
@@ -57,6 +60,11 @@ const { readBatches, replayRange } = proxyActivities<IngestActivities>({
   heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 5 },
 });
+
+const { tickerRunOptions } = proxyLocalActivities<IngestActivities>({ startToCloseTimeout: '10 seconds' });
+
+/** Runs from this change on read their options from the workers' configuration; older runs carried them in their input. */
+const OPTIONS_FROM_CONFIG = 'ticker-options-from-config';
 
 const failureOf = (error: unknown): string | undefined =>
   error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === BATCH_FAILED
@@ -112,8 +120,10 @@ function withFailedBatch(
  * processed through. Continues as new before its history grows large, carrying its state.
  */
 export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> {
-  const { ticker, interval, options } = input;
+  const { ticker, interval } = input;
   const s: TickerState = input.state ?? initialTickerState();
+  // Read after the handlers are set (below), before the loop; only the loop's work uses them.
+  let options!: TickerRunOptions;
   const replays: Array<{ request: ReplayRangeRequest; outcome?: ReplayRangeResult | { error: string } }> = [];
   let batchesThisRun = 0;
   let processing = false;
@@ -121,15 +131,20 @@ export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> 
   let replayingFailure = false;
   let stopping = false;
 
-  const prediction = options.prediction?.interval === interval ? options.prediction : undefined;
-  const { predictBars } = proxyActivities<IngestActivities>({
-    startToCloseTimeout: '1 minute',
-    retry: {
-      initialInterval: '1 second',
-      backoffCoefficient: 2,
-      maximumInterval: `${prediction?.retryMaxSeconds ?? 60} seconds`,
-    },
-  });
+  let prediction: TickerRunOptions['prediction'];
+  let predictBars!: IngestActivities['predictBars'];
+  const useOptions = (current: TickerRunOptions): void => {
+    options = current;
+    prediction = current.prediction?.interval === interval ? current.prediction : undefined;
+    ({ predictBars } = proxyActivities<IngestActivities>({
+      startToCloseTimeout: '1 minute',
+      retry: {
+        initialInterval: '1 second',
+        backoffCoefficient: 2,
+        maximumInterval: `${prediction?.retryMaxSeconds ?? 60} seconds`,
+      },
+    }));
+  };
   const predictBacklog = (): void => {
     if (
       !prediction ||
@@ -343,6 +358,7 @@ export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> 
       });
   };
 
+  useOptions(patched(OPTIONS_FROM_CONFIG) ? await tickerRunOptions() : input.options!);
   predictBacklog();
   for (;;) {
     const work = () => (s.mode === 'workflow' && replays.length > 0) || (!s.failure && s.pending.length > 0);
@@ -364,7 +380,7 @@ export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> 
     if ((batchesThisRun >= options.batchesPerRun || workflowInfo().continueAsNewSuggested) && replays.length === 0) {
       await condition(allHandlersFinished);
       // An in-flight prediction is abandoned; the next run redoes it from the watermark (idempotent writes).
-      await continueAsNew<typeof tickerWorkflow>({ ticker, interval, options, state: s });
+      await continueAsNew<typeof tickerWorkflow>({ ticker, interval, state: s });
     }
   }
 }

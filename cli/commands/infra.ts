@@ -14,9 +14,7 @@ const infraModules = () => ({
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 export function registerInfraCommands(program: Command): void {
-  const infra = program
-    .command('infra')
-    .description('AWS deployment with CDK for Terraform (see docs/deploying.md)');
+  const infra = program.command('infra').description('AWS deployment with CDK for Terraform (see docs/deploying.md)');
   infra
     .command('synth')
     .description('write the network and services stacks as Terraform JSON (offline)')

@@ -36,7 +36,6 @@ jest.setTimeout(60_000);
 
 const READER = 'shard-reader-test-shardId-000000000000';
 const TICKER_ID = tickerWorkflowId('WFT', '1m');
-const options: TickerRunOptions = { maxBarsPerActivity: 500, batchesPerRun: 100 };
 const bar = (i: number, seq: string) => ({ t: 60_000 * i, o: 1, h: 1, l: 1, c: 1, v: 1, seq, arrivedAt: 0 });
 const batch = (id: string, ...seqs: string[]): BarBatch => ({
   batchId: id,
@@ -47,6 +46,7 @@ const emptyPosition = (): ShardPosition => ({
   workflowSeries: {},
 });
 
+const options: TickerRunOptions = { maxBarsPerActivity: 500, batchesPerRun: 100 };
 let env: TestWorkflowEnvironment;
 let worker: Worker;
 let running: Promise<void>;
@@ -56,7 +56,9 @@ const script: {
   runs: RunShardInput[];
   processed: ProcessBarsInput[];
   readBatches?: BarBatch[];
-} = { runs: [], processed: [] };
+  /** What the workers' configuration says at the start of each ticker run. */
+  options: TickerRunOptions;
+} = { runs: [], processed: [], options };
 const idle = async (input: RunShardInput): Promise<RunShardResult> => {
   await sleep(100);
   const { streamName: _s, shardId: _i, readerWorkflowId: _r, ...position } = input;
@@ -85,6 +87,7 @@ const activities: IngestActivities = {
   },
   readBatches: async () => script.readBatches ?? [],
   replayRange: async () => ({ replayed: 0, rewritten: 0, firstBarTime: null }),
+  tickerRunOptions: async () => script.options,
 };
 
 beforeAll(async () => {
@@ -115,6 +118,7 @@ beforeEach(() => {
   script.readBatches = undefined;
   script.runs = [];
   script.processed = [];
+  script.options = options;
 });
 
 const startReader = (id: string, position = emptyPosition()) =>
@@ -127,7 +131,7 @@ const forward = (ticker: string, forwarded: { batch: BarBatch; reader: string; f
   env.client.workflow.signalWithStart(tickerWorkflow, {
     workflowId: tickerWorkflowId(ticker, '1m'),
     taskQueue: 'handoff-test',
-    args: [{ ticker, interval: '1m', options }],
+    args: [{ ticker, interval: '1m' }],
     signal: barsSignal,
     signalArgs: [forwarded],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
@@ -215,7 +219,7 @@ test('a watched ticker is handed over to its workflow, processes batch by batch,
   await env.client.workflow.start(tickerWorkflow, {
     workflowId: TICKER_ID,
     taskQueue: 'handoff-test',
-    args: [{ ticker: 'WFT', interval: '1m', options }],
+    args: [{ ticker: 'WFT', interval: '1m' }],
   });
   const watched = await ticker.executeUpdate(watchUpdate, { args: [{ on: true, reader: readerId }] });
   expect(watched).toMatchObject({ watched: true, mode: 'handingOver' });
@@ -275,11 +279,12 @@ test('a hand-back that names less than the reader forwarded is declined: the nex
 
 test('a ticker workflow carries its state across continueAsNew: stats, failure and held batches', async () => {
   const id = `${TICKER_ID}-can`;
-  const small = { ...options, batchesPerRun: 1 };
+  // Settings are read at the start of every run: the next run sees the changed one.
+  script.options = { ...options, batchesPerRun: 1 };
   await env.client.workflow.start(tickerWorkflow, {
     workflowId: id,
     taskQueue: 'handoff-test',
-    args: [{ ticker: 'WFT', interval: '1m', options: small }],
+    args: [{ ticker: 'WFT', interval: '1m' }],
   });
   const ticker = env.client.workflow.getHandle(id);
   const firstRun = (await ticker.describe()).runId;

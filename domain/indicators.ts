@@ -112,7 +112,7 @@ export class IndicatorSet {
   /**
    * An indicator's value, or null before it has the inputs it needs. trading-signals' own
    * getResult() throws and catches an error until then, and capturing that error's stack made a
-   * young series' bar ≈ 30× dearer than a warmed one's; its getRequiredInputs() is exactly when
+   * young series' bars many times dearer than a warmed one's; its getRequiredInputs() is exactly when
    * the first value comes for every indicator here (the reference tests check the first values).
    */
   private resultOf<T>(indicator: { getRequiredInputs(): number; getResult(): T | null }): T | null {

@@ -86,9 +86,9 @@ export async function runIngestWorker(
 /**
  * Ticker workflows one worker can keep cached: one per MiB of heap above 512 MiB. An evicted
  * workflow replays its whole history at its next batch, so the cache should hold every series
- * the worker serves; a cached ticker workflow takes ≈ 0.3–0.6 MiB (worker RSS at 100, 1,000 and 8,000 tickers), and
- * the SDK's own default (≈ 600 per GiB of heap: 2,310 on a 4 GiB heap) evicted 18,585 times in
- * the 8,000-ticker benchmark. Run more workers, or give one more heap, for more series.
+ * the worker serves (memory per cached workflow: bench/RESULTS.md, scale). The SDK's own default,
+ * sized for larger workflows, evicted thousands of times at the scale benchmark's 8,000 tickers.
+ * Run more workers, or give one more heap, for more series.
  */
 export function workflowCacheFor(heapLimitBytes: number): number {
   return Math.max(100, Math.floor(heapLimitBytes / 2 ** 20 - 512));

@@ -30,7 +30,7 @@ const waitForJob = proxyActivities<TrainingActivities>({
   heartbeatTimeout: '30 seconds',
 });
 
-/** The latest fifth of bar times is held out for evaluation (README: The model, measured honestly). */
+/** The latest fifth of bar times is held out for evaluation (docs/architecture.md, Forecasts and the promotion gate). */
 const HOLDOUT_FRACTION = 0.2;
 
 export interface TrainingWorkflowConfig {

@@ -45,7 +45,10 @@ export function createApp(ctx: ApiContext, log: Logger): OpenAPIHono {
       }
     },
   });
-  app.use('/api/*', requireTokenForMutations(ctx.token));
+  app.use(
+    '/api/*',
+    requireTokenForMutations(ctx.token, (method, path) => allowedMethods(app.routes, path).includes(method)),
+  );
   registerMarketRoutes(app, ctx);
   registerModelRoutes(app, ctx);
   registerOperationRoutes(app, ctx);

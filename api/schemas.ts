@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { INTERVALS, tickerSchema } from '../domain/market-event';
+import { TICKER_PATTERN, TICKER_RULE } from '../domain/ticker-symbol';
 import { INDICATOR_NAMES } from '../domain/indicators';
 
 /** Request and response shapes of the HTTP API: validated at the edge and published as OpenAPI. */
@@ -8,12 +9,37 @@ import { INDICATOR_NAMES } from '../domain/indicators';
 export const Ticker = z
   .string()
   .pipe(tickerSchema)
-  .openapi({ example: 'AAPL', description: '1-10 upper-case letters, digits, "." or "-"' });
+  .openapi({ example: 'AAPL', pattern: TICKER_PATTERN.source, description: TICKER_RULE });
 export const Interval = z.enum(INTERVALS).openapi({ example: '1d' });
+const LEAP_SECOND = /:60(?=(\.\d+)?(Z|[+-]\d{2}:\d{2})$)/;
+const rfc3339 = z.iso.datetime({ offset: true }).or(z.iso.date());
+
+/** Epoch ms of an RFC 3339 date-time or date (midnight UTC), read as RFC 3339 allows: "t"/"z" in either case, a leap second as the next second; NaN when it is neither. */
+function epochMs(text: string): number {
+  const upper = text.toUpperCase();
+  const normalized = upper.replace(LEAP_SECOND, ':59');
+  if (!rfc3339.safeParse(normalized).success) return NaN;
+  return Date.parse(normalized) + (normalized === upper ? 0 : 1000);
+}
+
 const time = z
-  .union([z.iso.datetime({ offset: true }), z.iso.date()])
-  .transform((s) => Date.parse(s))
-  .openapi({ type: 'string', example: '2018-01-02' });
+  .string()
+  .transform((text, ctx) => {
+    const t = epochMs(text);
+    if (!Number.isNaN(t)) return t;
+    ctx.addIssue({
+      code: 'custom',
+      message: 'an RFC 3339 date-time such as 2018-01-02T14:30:00Z, or a date such as 2018-01-02',
+    });
+    return z.NEVER;
+  })
+  .openapi({
+    anyOf: [
+      { type: 'string', format: 'date-time' },
+      { type: 'string', format: 'date' },
+    ],
+    example: '2018-01-02',
+  });
 
 const ErrorBody = z.object({ error: z.string(), issues: z.array(z.string()).optional() }).openapi('Error');
 

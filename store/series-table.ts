@@ -29,6 +29,7 @@ export class SeriesTable<T extends SeriesRow> {
 
   /** Rows in [from, to] in time order. */
   async range(ticker: string, interval: string, from = 0, to = Number.MAX_SAFE_INTEGER): Promise<T[]> {
+    if (from > to) return []; // an empty range (DynamoDB refuses a BETWEEN whose bounds are reversed)
     const items = await allItems<T & { pk: string }>((start) =>
       this.documents.send(
         new QueryCommand({

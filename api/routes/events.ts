@@ -19,7 +19,12 @@ const eventsRoute = createRoute({
   },
   responses: {
     200: {
-      content: { 'text/event-stream': { schema: z.string() } },
+      // Each event of the stream (schemathesis and OpenAPI 3.2's itemSchema read it per event).
+      content: {
+        'text/event-stream': {
+          schema: z.object({ event: z.enum(['bars', 'ping']), data: z.string(), id: z.string().optional() }),
+        },
+      },
       description: '`event: bars` with a JSON array of Bar; `event: ping` every second otherwise',
     },
     400: jsonResponses(z.string())[400],

@@ -135,6 +135,7 @@ describe('HTTP API on the real local stack', () => {
     expect((await ok(`/api/bars?ticker=${TICKER}&interval=1m&limit=3`, z.array(BarRow))).map((r) => r.t)).toEqual(
       bars.slice(57, 60).map((b) => b.t),
     );
+    expect(await ok(`/api/bars?ticker=${TICKER}&interval=1m&from=${to}&to=${from}`, z.array(BarRow))).toEqual([]);
   });
 
   test('every read endpoint answers in its published shape', async () => {

@@ -1,9 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import path from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowIdConflictPolicy } from '@temporalio/client';
-import { repoRoot } from '../../config/config';
 import type { BarBatch } from '../../domain/ingest-batch';
 import type {
   IngestActivities,
@@ -14,24 +11,22 @@ import type {
   TickerRunOptions,
 } from '../../workflows/ingest-contracts';
 import { barsSignal, handBackSignal } from '../../workflows/handoff-signals';
-import {
-  BAR_INTERVAL,
-  BATCH_STATUS,
-  MODEL_VERSION,
-  SHARD_ID,
-  TICKER,
-  TICKER_MODE,
-} from '../../workflows/search-attributes';
 import { tickerWorkflowId } from '../../workflows/workflow-ids';
 import { checkpointQuery, shardReaderWorkflow } from '../../workflows/shard-reader';
-import { progressQuery, replayFailedBatchUpdate, tickerWorkflow, watchUpdate } from '../../workflows/ticker';
+import {
+  progressQuery,
+  replayFailedBatchUpdate,
+  replayRangeUpdate,
+  tickerWorkflow,
+  watchUpdate,
+} from '../../workflows/ticker';
+import { eventually, startWorkflowTestServer, type WorkflowTestServer } from './workflow-environment';
 
 /**
  * The hand-off decisions of the shard reader and ticker workflows, with their activities
  * mocked (the Temporal samples' way), on the dev server the project installs: seconds, not
  * the minutes of the real-stack suite.
  */
-Runtime.install({ logger: new DefaultLogger('WARN') });
 jest.setTimeout(60_000);
 
 const READER = 'shard-reader-test-shardId-000000000000';
@@ -48,8 +43,7 @@ const emptyPosition = (): ShardPosition => ({
 
 const options: TickerRunOptions = { maxBarsPerActivity: 500, batchesPerRun: 100 };
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
+let server: WorkflowTestServer;
 /** What each test's mocked activities do; runShard defaults to an idle run that returns its input. */
 const script: {
   runShard?: (input: RunShardInput) => Promise<RunShardResult>;
@@ -91,27 +85,11 @@ const activities: IngestActivities = {
 };
 
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: path.join(repoRoot, '.tickflow', 'tools', 'venv', 'bin', 'temporal') },
-      ip: '127.0.0.1',
-      searchAttributes: [TICKER, BAR_INTERVAL, SHARD_ID, MODEL_VERSION, BATCH_STATUS, TICKER_MODE],
-    },
-  });
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue: 'handoff-test',
-    workflowsPath: require.resolve('../../workflows'),
-    activities,
-  });
-  running = worker.run();
+  server = await startWorkflowTestServer('handoff-test', activities);
+  env = server.env;
 });
 
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-});
+afterAll(() => server?.stop());
 
 beforeEach(() => {
   script.runShard = undefined;
@@ -136,19 +114,6 @@ const forward = (ticker: string, forwarded: { batch: BarBatch; reader: string; f
     signalArgs: [forwarded],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
   });
-async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 test('a batch the fast path failed halts its ticker, later batches are held; the replay processes them in order and the ticker goes back to the fast path', async () => {
   const readerId = `${READER}-failure`;
@@ -297,5 +262,32 @@ test('a ticker workflow carries its state across continueAsNew: stats, failure a
     return p.failure && p.pendingBatches === 1 ? p : undefined;
   });
   expect(progress).toMatchObject({ barsStored: 1, batches: 1, mode: 'workflow', failure: { batchIds: ['c2'] } });
+  await ticker.terminate();
+});
+
+test("a ticker's update validators refuse a replay of no failed batch, a reversed range, and a range replay while halted", async () => {
+  const ticker = await env.client.workflow.start(tickerWorkflow, {
+    workflowId: `${TICKER_ID}-validators`,
+    taskQueue: 'handoff-test',
+    args: [{ ticker: 'WFT', interval: '1m' }],
+  });
+  const refusal = (update: Promise<unknown>) =>
+    update.then(
+      () => 'accepted',
+      (error: { cause?: { message?: string } }) => error.cause?.message ?? String(error),
+    );
+  expect(await refusal(ticker.executeUpdate(replayFailedBatchUpdate, { args: ['b9'] }))).toBe(
+    'WFT 1m has no failed batch',
+  );
+  expect(
+    await refusal(ticker.executeUpdate(replayRangeUpdate, { args: [{ from: 10, to: 5, reader: `${READER}-none` }] })),
+  ).toBe('replay range needs from <= to (got 10, 5)');
+  await ticker.signal(barsSignal, { batch: batch('v1', '1'), reader: `${READER}-none`, failure: 'Error: broken' });
+  expect(
+    await refusal(ticker.executeUpdate(replayRangeUpdate, { args: [{ from: 0, to: 5, reader: `${READER}-none` }] })),
+  ).toBe('WFT 1m is halted on failed batch v1: replay that batch first');
+  // Refused updates changed nothing: the ticker is still halted on that batch, nothing processed.
+  expect(await ticker.query(progressQuery)).toMatchObject({ failure: { batchIds: ['v1'] }, batches: 0 });
+  expect(script.processed).toEqual([]);
   await ticker.terminate();
 });

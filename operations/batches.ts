@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { BarInterval } from '../domain/market-event';
-import type { FailedBatch } from '../workflows/ingest-contracts';
+import type { FailedBatch } from '../domain/ticker-state';
 import { progressQuery, replayFailedBatchUpdate } from '../workflows/ticker';
 
 export const FAILED_QUERY = 'BatchStatus = "Failed" AND ExecutionStatus = "Running"';

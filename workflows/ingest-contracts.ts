@@ -1,5 +1,6 @@
 import type { BarInterval } from '../domain/market-event';
 import type { BarBatch, IngestBar } from '../domain/ingest-batch';
+import type { FailedBatch, TickerMode, TickerState, TickerStats } from '../domain/ticker-state';
 
 /** The activities the workflows call; implemented in activities/. */
 export interface IngestActivities {
@@ -16,16 +17,6 @@ export interface IngestActivities {
 
 /** The failure type of a batch that cannot succeed (a client fault or a bug, not an outage). */
 export const BATCH_FAILED = 'BatchFailed';
-
-/** A batch whose processing failed for good; its ticker holds later batches until it is replayed. */
-export interface FailedBatch {
-  batchIds: string[];
-  bars: number;
-  firstBarTime: number;
-  lastBarTime: number;
-  reason: string;
-  failedAt: number;
-}
 
 export interface ReadBatchesInput {
   ticker: string;
@@ -156,40 +147,6 @@ export interface TickerRunOptions {
   batchesPerRun: number;
   /** Series of this interval get model predictions (the model is trained on one interval). */
   prediction?: { interval: BarInterval; horizon: number; retryMaxSeconds: number };
-}
-
-interface TickerStats {
-  batches: number;
-  barsStored: number;
-  /** New records for bar times already stored (a producer re-sent them). */
-  duplicatesSkipped: number;
-  /** Records handed over a second time (a retried read or hand-off). */
-  redelivered: number;
-}
-
-/**
- * Who processes the ticker's records: the shard reader's data plane ("fast"), this workflow
- * ("workflow"), or the hand-over to this workflow has been asked for and not yet confirmed.
- */
-export type TickerMode = 'fast' | 'handingOver' | 'workflow';
-
-/** The durable state of a ticker workflow, carried across continueAsNew. */
-export interface TickerState {
-  mode: TickerMode;
-  /** The shard reader the ticker was last handed over by (its workflow id). */
-  reader: string | null;
-  /** A user asked to follow this ticker batch by batch: it stays in workflow mode. */
-  watched: boolean;
-  lastBarTime: number | null;
-  /** The last sequence number received in the current hand-off: a hand-back names it. */
-  lastReceivedSeq: string | null;
-  /** The hand-back asked for (through this sequence number), not yet confirmed. */
-  handBackAsked: { throughSeq: string | null } | null;
-  /** Batches received but not yet processed. */
-  pending: BarBatch[];
-  stats: TickerStats;
-  predictedThrough: number | null;
-  failure: FailedBatch | null;
 }
 
 export interface TickerWorkflowInput {

@@ -18,17 +18,24 @@ import {
 import { takeBatches } from '../domain/ingest-batch';
 import {
   BATCH_FAILED,
-  type FailedBatch,
-  type ForwardedBatch,
   type IngestActivities,
   type ReplayRangeRequest,
   type ReplayRangeResult,
-  type TickerMode,
   type TickerProgress,
   type TickerRunOptions,
-  type TickerState,
   type TickerWorkflowInput,
 } from './ingest-contracts';
+import {
+  failureOf,
+  forgetSeries,
+  initialTickerState,
+  mayHandBack,
+  receiveForwarded,
+  recordProcessed,
+  type FailedBatch,
+  type TickerMode,
+  type TickerState,
+} from '../domain/ticker-state';
 import { barsSignal, handBackSignal, handedBackSignal, handedOverSignal, handOverSignal } from './handoff-signals';
 import { BATCH_STATUS, TICKER_MODE } from './search-attributes';
 
@@ -66,49 +73,10 @@ const { tickerRunOptions } = proxyLocalActivities<IngestActivities>({ startToClo
 /** Runs from this change on read their options from the workers' configuration; older runs carried them in their input. */
 const OPTIONS_FROM_CONFIG = 'ticker-options-from-config';
 
-const failureOf = (error: unknown): string | undefined =>
+const batchFailureOf = (error: unknown): string | undefined =>
   error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === BATCH_FAILED
     ? error.cause.message
     : undefined;
-
-const initialTickerState = (): TickerState => ({
-  mode: 'fast',
-  reader: null,
-  watched: false,
-  lastBarTime: null,
-  lastReceivedSeq: null,
-  handBackAsked: null,
-  pending: [],
-  stats: { batches: 0, barsStored: 0, duplicatesSkipped: 0, redelivered: 0 },
-  predictedThrough: null,
-  failure: null,
-});
-
-/** The failure a fast-path batch arrives with, or that batch added to the failure it belongs to (one read, several batches). */
-function withFailedBatch(
-  failure: FailedBatch | null,
-  { batch, failure: reason }: ForwardedBatch & { failure: string },
-  now: number,
-): FailedBatch {
-  const first = batch.bars[0]!.t;
-  const last = batch.bars.at(-1)!.t;
-  if (!failure)
-    return {
-      batchIds: [batch.batchId],
-      bars: batch.bars.length,
-      firstBarTime: first,
-      lastBarTime: last,
-      reason,
-      failedAt: now,
-    };
-  if (failure.batchIds.includes(batch.batchId)) return failure; // handed over again after a retried read
-  return {
-    ...failure,
-    batchIds: [...failure.batchIds, batch.batchId],
-    bars: failure.bars + batch.bars.length,
-    lastBarTime: Math.max(failure.lastBarTime, last),
-  };
-}
 
 /**
  * The entity workflow of one ticker and interval: its lifecycle, while the shard reader's
@@ -179,12 +147,6 @@ export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> 
     s.failure = failure;
     upsertSearchAttributes([{ key: BATCH_STATUS, value: failure ? 'Failed' : 'Ok' }]);
   };
-  /** What this workflow last knew of the series is stale once the fast path had it: the next batch starts from storage. */
-  const forgetSeries = (): void => {
-    s.lastBarTime = null;
-    s.lastReceivedSeq = null;
-    s.handBackAsked = null;
-  };
   const wantsRecords = () => s.watched || replays.length > 0;
   const askHandOver = async (): Promise<void> => {
     if (s.mode !== 'fast' || s.reader === null) return;
@@ -214,21 +176,18 @@ export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> 
   });
 
   setHandler(barsSignal, (forwarded) => {
-    s.reader = forwarded.reader;
-    if (s.mode !== 'workflow') setMode('workflow');
-    s.lastReceivedSeq = forwarded.batch.bars.at(-1)!.seq;
-    if (forwarded.failure !== undefined)
-      setFailure(withFailedBatch(s.failure, { ...forwarded, failure: forwarded.failure }, Date.now()));
-    else s.pending.push(forwarded.batch);
+    const { enteredWorkflowMode, failure } = receiveForwarded(s, forwarded, Date.now());
+    if (enteredWorkflowMode) setMode('workflow');
+    if (failure) setFailure(failure);
   });
   setHandler(handedOverSignal, ({ reader }) => {
     s.reader = reader;
     if (s.mode === 'workflow') return; // asked twice
-    forgetSeries();
+    forgetSeries(s);
     setMode('workflow');
   });
   setHandler(handedBackSignal, () => {
-    forgetSeries();
+    forgetSeries(s);
     setMode('fast');
   });
   setHandler(stopSignal, () => {
@@ -254,7 +213,7 @@ export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> 
         return { batchIds: failed.batchIds, bars: batches.reduce((n, b) => n + b.bars.length, 0) };
       } catch (error) {
         throw ApplicationFailure.create({
-          message: `could not read batch ${batchId} again: ${failureOf(error) ?? (error as Error).message}`,
+          message: `could not read batch ${batchId} again: ${batchFailureOf(error) ?? (error as Error).message}`,
           nonRetryable: true,
         });
       } finally {
@@ -302,27 +261,14 @@ export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> 
     const batches = takeBatches(s.pending, options.maxBarsPerActivity);
     const bars = batches.flatMap((b) => b.bars);
     try {
-      const result = await processBars({ ticker, interval, previousBarTime: s.lastBarTime, bars });
-      s.lastBarTime = result.lastBarTime;
-      s.predictedThrough = result.predictedThrough;
-      s.stats.barsStored += result.stored;
-      s.stats.duplicatesSkipped += result.duplicates;
-      s.stats.redelivered += result.redelivered;
+      recordProcessed(s, batches.length, await processBars({ ticker, interval, previousBarTime: s.lastBarTime, bars }));
       predictBacklog();
     } catch (error) {
-      const reason = failureOf(error);
+      const reason = batchFailureOf(error);
       if (reason === undefined) throw error;
-      setFailure({
-        batchIds: batches.map((b) => b.batchId),
-        bars: bars.length,
-        firstBarTime: bars[0]!.t,
-        lastBarTime: bars.at(-1)!.t,
-        reason,
-        failedAt: Date.now(),
-      });
+      setFailure(failureOf(batches, reason, Date.now()));
       return;
     }
-    s.stats.batches += batches.length;
     batchesThisRun += batches.length;
   };
 
@@ -335,19 +281,11 @@ export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> 
       job.outcome = result;
       predictBacklog();
     } catch (error) {
-      job.outcome = { error: failureOf(error) ?? (error as Error).message };
+      job.outcome = { error: batchFailureOf(error) ?? (error as Error).message };
     }
   };
 
-  /** Caught up on everything forwarded, and nothing keeps the ticker here: give it back, naming the last record processed. */
-  const mayHandBack = () =>
-    s.mode === 'workflow' &&
-    s.reader !== null &&
-    !wantsRecords() &&
-    !s.failure &&
-    !replayingFailure &&
-    s.pending.length === 0 &&
-    s.handBackAsked?.throughSeq !== s.lastReceivedSeq;
+  const handBackDue = () => mayHandBack(s, { wantsRecords: wantsRecords(), replayingFailure });
   const handBack = async (): Promise<void> => {
     s.handBackAsked = { throughSeq: s.lastReceivedSeq };
     await getExternalWorkflowHandle(s.reader!)
@@ -364,13 +302,13 @@ export async function tickerWorkflow(input: TickerWorkflowInput): Promise<void> 
     const work = () => (s.mode === 'workflow' && replays.length > 0) || (!s.failure && s.pending.length > 0);
     const handOverDue = () => s.mode === 'fast' && s.reader !== null && wantsRecords();
     await condition(
-      () => work() || mayHandBack() || handOverDue() || stopping || workflowInfo().continueAsNewSuggested,
+      () => work() || handBackDue() || handOverDue() || stopping || workflowInfo().continueAsNewSuggested,
     );
     processing = true;
     if (s.mode === 'workflow' && replays.length > 0) await runReplay(replays.shift()!);
     else if (!s.failure && s.pending.length > 0) await processNextBatches();
     else if (handOverDue()) await askHandOver().catch(() => undefined);
-    else if (mayHandBack()) await handBack();
+    else if (handBackDue()) await handBack();
     processing = false;
     if (stopping && replays.length === 0 && (s.failure !== null || s.pending.length === 0)) {
       // An in-flight prediction is abandoned, as at continueAsNew; onboarding again redoes it from the stored bars.

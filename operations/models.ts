@@ -1,3 +1,4 @@
+import type { LiveScores } from '../domain/live-scores';
 import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowIdConflictPolicy,
@@ -125,6 +126,19 @@ export async function describeTrainingSchedule(temporal: Client): Promise<Schedu
 }
 
 /** The registry row for humans: metrics as ratios to the random walk. */
+/** A model's live record in a cell: rows scored, then its range and median against the baselines. */
+function liveSummary(live: LiveScores | undefined): string {
+  if (!live) return '-';
+  if (live.rows === 0) return 'no scored bars yet';
+  const part = (label: string, x: number | null, digits = 3) => (x === null ? [] : [`${label} ${x.toFixed(digits)}`]);
+  return [
+    `${live.rows} bars`,
+    ...part('pinball/baseline', live.pinballRatio),
+    ...(live.coverage === null ? [] : [`coverage ${(live.coverage * 100).toFixed(0)}%`]),
+    ...part('MAE/RW', live.maeRatio),
+  ].join(', ');
+}
+
 export function modelSummary(record: ModelRecord, inService: string | null) {
   const m = record.metrics;
   const f = (x: number | undefined, digits = 4) => (x === undefined ? '-' : x.toFixed(digits));
@@ -145,6 +159,7 @@ export function modelSummary(record: ModelRecord, inService: string | null) {
         ? '-'
         : `${(m.coverage * 100).toFixed(1)}% (of ${(m.coverageNominal * 100).toFixed(0)}%)`,
     'p vs baseline': f(m?.dmPinballPValue, 3),
+    live: liveSummary(record.live),
     reason: record.reason,
   };
 }

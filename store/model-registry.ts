@@ -1,3 +1,4 @@
+import type { LiveScores } from '../domain/live-scores';
 import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ForecastMetrics } from '../domain/forecast-metrics';
 import type { DatasetSummary } from '../workflows/training-contracts';
@@ -31,6 +32,8 @@ export interface ModelRecord {
   /** The model in service when this one was evaluated, scored on the same holdout. */
   incumbent?: { version: string; metrics: ForecastMetrics };
   holdoutSample?: HoldoutPoint[];
+  /** While it serves: its scores on the bars after its training data (the live-scoring Schedule). */
+  live?: LiveScores;
   updatedAt: string;
 }
 

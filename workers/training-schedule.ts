@@ -1,6 +1,7 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
 import type { TickflowConfig } from '../config/config';
-import { TRAINING_SCHEDULE_ID } from '../workflows/workflow-ids';
+import { LIVE_SCORING_SCHEDULE_ID, TRAINING_SCHEDULE_ID } from '../workflows/workflow-ids';
+import { liveScoringWorkflow } from '../workflows/live-scoring';
 import { trainingWorkflow, type TrainingWorkflowConfig } from '../workflows/training';
 
 export const trainingWorkflowConfig = (config: TickflowConfig): TrainingWorkflowConfig => ({
@@ -30,15 +31,31 @@ function scheduleOptions(config: TickflowConfig) {
   } satisfies ScheduleOptions;
 }
 
-/** Creates the retraining Schedule, or brings an existing one in line with the configuration. */
-export async function ensureTrainingSchedule(config: TickflowConfig, temporal: Client): Promise<'created' | 'updated'> {
-  const options = scheduleOptions(config);
+/** Every hour: the model in service scored on the bars that arrived after its training data. */
+function liveScoringScheduleOptions(config: TickflowConfig) {
+  return {
+    scheduleId: LIVE_SCORING_SCHEDULE_ID,
+    spec: { intervals: [{ every: '1 hour' }] },
+    action: {
+      type: 'startWorkflow' as const,
+      workflowType: liveScoringWorkflow,
+      workflowId: 'live-scoring',
+      taskQueue: config.model.trainingTaskQueue,
+      args: [] as Parameters<typeof liveScoringWorkflow>,
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
+    memo: { description: 'tickflow live scoring: the model in service on bars after its training data' },
+  } satisfies ScheduleOptions;
+}
+
+/** Creates a Schedule, or brings an existing one in line with the configuration. */
+async function ensureSchedule(temporal: Client, options: ScheduleOptions): Promise<'created' | 'updated'> {
   try {
     await temporal.schedule.create(options);
     return 'created';
   } catch (error) {
     if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-    await temporal.schedule.getHandle(TRAINING_SCHEDULE_ID).update((previous) => ({
+    await temporal.schedule.getHandle(options.scheduleId).update((previous) => ({
       ...previous,
       spec: options.spec,
       action: options.action,
@@ -46,4 +63,15 @@ export async function ensureTrainingSchedule(config: TickflowConfig, temporal: C
     }));
     return 'updated';
   }
+}
+
+/** The retraining and live-scoring Schedules, created or brought in line with the configuration. */
+export async function ensureTrainingSchedules(
+  config: TickflowConfig,
+  temporal: Client,
+): Promise<{ training: 'created' | 'updated'; liveScoring: 'created' | 'updated' }> {
+  return {
+    training: await ensureSchedule(temporal, scheduleOptions(config)),
+    liveScoring: await ensureSchedule(temporal, liveScoringScheduleOptions(config)),
+  };
 }

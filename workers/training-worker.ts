@@ -4,9 +4,10 @@ import { createTrainingActivities } from '../activities/training';
 import { BarsStore } from '../store/bars-store';
 import { ModelRegistry } from '../store/model-registry';
 import { SeriesProgressStore } from '../store/series-progress-store';
+import { PredictionsStore } from '../store/predictions-store';
 import { createLogger } from '../observability/logger';
 import type { WorkerResources } from './runtime';
-import { ensureTrainingSchedule } from './training-schedule';
+import { ensureTrainingSchedules } from './training-schedule';
 
 /**
  * The training worker: runs the training and deployment workflows and their SageMaker,
@@ -18,7 +19,7 @@ export async function runTrainingWorker(
   { aws, temporal, connection, workflowBundle }: WorkerResources,
 ): Promise<void> {
   const log = createLogger('training-worker', config.logLevel);
-  const schedule = await ensureTrainingSchedule(config, temporal);
+  const schedule = await ensureTrainingSchedules(config, temporal);
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
@@ -30,6 +31,7 @@ export async function runTrainingWorker(
       bars: new BarsStore(aws.documents, config.tables.bars),
       series: new SeriesProgressStore(aws.documents, config.tables.tickers),
       registry: new ModelRegistry(aws.documents, config.tables.models),
+      predictions: new PredictionsStore(aws.documents, config.tables.predictions),
     }),
     maxConcurrentActivityTaskExecutions: 4,
     shutdownGraceTime: '10s',

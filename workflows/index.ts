@@ -3,4 +3,5 @@ export { tickerWorkflow } from './ticker';
 export { shardReaderWorkflow } from './shard-reader';
 export { trainingWorkflow } from './training';
 export { deployModelWorkflow } from './deploy-model';
+export { liveScoringWorkflow } from './live-scoring';
 export { tickerRegistryWorkflow, onboardingWorkflow } from './registry';

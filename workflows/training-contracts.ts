@@ -18,6 +18,8 @@ export interface TrainingActivities {
     reason: string;
     workflowId: string;
   }): Promise<void>;
+  /** Scores the model in service on the bars after its training data; the registry keeps the scores. */
+  scoreModelInService(): Promise<{ version: string | null; rows: number }>;
 }
 
 export interface TrainingWorkflowInput {

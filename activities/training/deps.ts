@@ -2,6 +2,7 @@ import type { AwsClients } from '../../clients/aws';
 import type { TickflowConfig } from '../../config/config';
 import type { BarsStore } from '../../store/bars-store';
 import type { ModelRegistry } from '../../store/model-registry';
+import type { PredictionsStore } from '../../store/predictions-store';
 import type { SeriesProgressStore } from '../../store/series-progress-store';
 
 /** What the training activities need from the outside world, built once per worker process. */
@@ -11,6 +12,7 @@ export interface TrainingDeps {
   bars: BarsStore;
   series: SeriesProgressStore;
   registry: ModelRegistry;
+  predictions: PredictionsStore;
 }
 
 /** SageMaker resource names derived from a model version, so every retry addresses the same ones. */

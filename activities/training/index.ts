@@ -5,6 +5,7 @@ import { evaluateCandidateActivity } from './evaluate';
 import { exportDatasetActivity } from './export-dataset';
 import { registryActivities } from './registry';
 import { awaitTrainingJobActivity, startTrainingJobActivity } from './training-job';
+import { scoreModelInServiceActivity } from './live-scoring';
 
 export function createTrainingActivities(deps: TrainingDeps): TrainingActivities {
   return {
@@ -16,5 +17,6 @@ export function createTrainingActivities(deps: TrainingDeps): TrainingActivities
     deployModel: deployModelActivity(deps),
     awaitEndpoint: awaitEndpointActivity(deps),
     smokeTestEndpoint: smokeTestEndpointActivity(deps),
+    scoreModelInService: scoreModelInServiceActivity(deps),
   };
 }

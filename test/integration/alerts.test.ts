@@ -1,9 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
-import { repoRoot } from '../../config/config';
 import { AlertDispatcher } from '../../activities/alerts';
 import { SnsHttpSubscriber, type SnsNotification } from '../../api/sns-subscriber';
 import { alertsTopicArn } from '../../clients/alerts-topic';
@@ -13,8 +9,15 @@ import { AlertRulesStore, CachedAlertRules } from '../../store/alert-rules-store
 import { AlertsStore } from '../../store/alerts-store';
 import { BarsStore } from '../../store/bars-store';
 import { PredictionsStore } from '../../store/predictions-store';
-import { openContext, startWorker, waitFor, waitForIngestion, type TestContext, type WorkerProcess } from './harness';
-import { testEnv } from './test-env';
+import {
+  openContext,
+  startWorker,
+  waitFor,
+  waitForIngestion,
+  type TestContext,
+  type WorkerProcess,
+  runTickflow,
+} from './harness';
 
 const TICKER = 'ALRT';
 const LEVEL = 100;
@@ -38,9 +41,7 @@ const closes = [
 const bars: Bar[] = closes.map((c, i) => ({ t: start + i * 60_000, o: c, h: c + 0.3, l: c - 0.3, c, v: 1_000 + i }));
 const EXPECTED_ALERT_BARS = [2, 20].map((i) => bars[i]!.t);
 
-const run = promisify(execFile);
-const tickflow = (...args: string[]) =>
-  run(process.execPath, [path.join(repoRoot, 'bin', 'tickflow.js'), ...args], { env: { ...process.env, ...testEnv } });
+const tickflow = (...args: string[]) => runTickflow(args);
 
 describe('price alerts through SNS', () => {
   let context: TestContext;

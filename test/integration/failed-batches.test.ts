@@ -1,10 +1,6 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { repoRoot } from '../../config/config';
 import { IndicatorSet } from '../../domain/indicators';
 import { barEvent, encodeMarketEvent, type Bar } from '../../domain/market-event';
 import { SyntheticMarket } from '../../domain/synthetic';
@@ -23,8 +19,8 @@ import {
   waitForIngestion,
   type TestContext,
   type WorkerProcess,
+  runTickflow,
 } from './harness';
-import { testEnv } from './test-env';
 
 // Own stream and tables: this suite deletes its bars table to make a batch fail for good.
 const suiteEnv = {
@@ -42,11 +38,7 @@ const market = new SyntheticMarket({
 });
 const bars: Bar[] = Array.from({ length: 90 }, () => market.next()[0]!.bar);
 
-const run = promisify(execFile);
-const tickflow = (...args: string[]) =>
-  run(process.execPath, [path.join(repoRoot, 'bin', 'tickflow.js'), ...args], {
-    env: { ...process.env, ...testEnv, ...suiteEnv },
-  });
+const tickflow = (...args: string[]) => runTickflow(args, suiteEnv);
 
 describe('a batch that fails for good, then is replayed', () => {
   let context: TestContext;

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client, Connection } from '@temporalio/client';
@@ -137,3 +138,9 @@ export async function replayHistories(context: TestContext, query: string, keep 
     });
   }
 }
+
+/** Runs the CLI against the test stack (with a suite's own settings on top), as a user would. */
+export const runTickflow = (args: string[], overrides: Record<string, string> = {}) =>
+  promisify(execFile)(process.execPath, [path.join(repoRoot, 'bin', 'tickflow.js'), ...args], {
+    env: { ...process.env, ...testEnv, ...overrides },
+  });

@@ -14,16 +14,18 @@ import { parseS3Uri } from '../../store/s3-uri';
 import { produce } from '../../producer/produce';
 import type { MarketSource } from '../../producer/sources/source';
 import { BarsStore } from '../../store/bars-store';
-import { ModelRegistry } from '../../store/model-registry';
+import { ModelRegistry, type ModelRecord } from '../../store/model-registry';
+import { liveScoringWorkflow } from '../../workflows/live-scoring';
 import { PredictionsStore } from '../../store/predictions-store';
 import { SeriesProgressStore } from '../../store/series-progress-store';
 import { deployVersion, startTraining } from '../../operations/models';
 import { predictionsCaughtUp } from '../../cli/ingestion-progress';
-import { tickerWorkflowId, TRAINING_SCHEDULE_ID } from '../../workflows/workflow-ids';
+import { LIVE_SCORING_SCHEDULE_ID, tickerWorkflowId, TRAINING_SCHEDULE_ID } from '../../workflows/workflow-ids';
 import type { TrainingResult } from '../../workflows/training-contracts';
 import {
   openContext,
   replayHistories,
+  runTickflow,
   startWorker,
   waitFor,
   waitForIngestion,
@@ -229,6 +231,27 @@ describe('predictions: training, evaluation, promotion and serving on the local 
     expect(tickerRuns).toEqual([]);
   });
 
+  test('the model in service is scored live on the bars after its training data; `tickflow models --json` shows it', async () => {
+    const scored = await context.temporal.workflow.execute(liveScoringWorkflow, {
+      workflowId: `live-scoring-test-${Date.now()}`,
+      taskQueue: context.config.model.trainingTaskQueue,
+    });
+    const record = (await registry.get(first.version))!;
+    const since = Date.parse(record.dataset!.dataEnd);
+    const bars = await new BarsStore(context.aws.documents, context.config.tables.bars).range(TICKER, '1h', since + 1);
+    // Every bar after the training data has its forecast scored once the bar `horizon` later is in.
+    const expected = bars.length - record.horizon;
+    expect(expected).toBeGreaterThanOrEqual(9);
+    expect(scored).toEqual({ version: first.version, rows: expected });
+    const { stdout } = await runTickflow(['models', '--json'], env);
+    const shown = (JSON.parse(stdout) as { models: ModelRecord[] }).models.find((m) => m.version === first.version)!;
+    expect(shown.live).toMatchObject({ rows: expected, since: new Date(since).toISOString() });
+    expect(shown.live!.maeRatio).toBeGreaterThan(0);
+    expect(shown.live!.pinballRatio).toBeGreaterThan(0);
+    expect(shown.live!.coverage).toBeGreaterThanOrEqual(0);
+    expect(shown.live!.coverageNominal).toBeCloseTo(0.8, 12);
+  });
+
   test('a worse candidate is rejected with its reason, and the endpoint is untouched', async () => {
     const configBefore = (
       await context.aws.sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName() }))
@@ -368,7 +391,7 @@ describe('predictions: training, evaluation, promotion and serving on the local 
     );
   });
 
-  test('the retraining Schedule exists with a 3-day interval and skips overlapping runs', async () => {
+  test('the retraining Schedule exists with a 3-day interval and skips overlapping runs; live scoring runs hourly', async () => {
     const schedule = await context.temporal.schedule.getHandle(TRAINING_SCHEDULE_ID).describe();
     expect(schedule.spec.intervals).toEqual([expect.objectContaining({ every: 3 * 24 * HOUR })]);
     expect(schedule.policies.overlap).toBe(ScheduleOverlapPolicy.SKIP);
@@ -377,5 +400,8 @@ describe('predictions: training, evaluation, promotion and serving on the local 
       workflowType: 'trainingWorkflow',
       taskQueue: context.config.model.trainingTaskQueue,
     });
+    const scoring = await context.temporal.schedule.getHandle(LIVE_SCORING_SCHEDULE_ID).describe();
+    expect(scoring.spec.intervals).toEqual([expect.objectContaining({ every: HOUR })]);
+    expect(scoring.action).toMatchObject({ type: 'startWorkflow', workflowType: 'liveScoringWorkflow' });
   });
 });

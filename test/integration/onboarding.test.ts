@@ -1,11 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { repoRoot } from '../../config/config';
 import { IndicatorSet } from '../../domain/indicators';
 import { barEvent, encodeMarketEvent, type Bar } from '../../domain/market-event';
 import { parseYahooCsv } from '../../domain/yahoo-csv';
@@ -16,8 +12,15 @@ import { onboardUpdate } from '../../workflows/registry';
 import type { RegistryEntry } from '../../workflows/registry-contracts';
 import { REGISTRY_WORKFLOW_ID } from '../../workflows/workflow-ids';
 import { firstMismatch } from '../reference/indicators';
-import { openContext, replayHistories, startWorker, waitFor, type TestContext, type WorkerProcess } from './harness';
-import { testEnv } from './test-env';
+import {
+  openContext,
+  replayHistories,
+  startWorker,
+  waitFor,
+  type TestContext,
+  type WorkerProcess,
+  runTickflow,
+} from './harness';
 
 const TICKER = 'ONBD';
 const FROM = '2018-01-01';
@@ -28,9 +31,7 @@ const live = (n: number): Bar => {
   return { ...last, t: last.t + (n + 3) * DAY, c: last.c + n, h: last.h + n + 1, o: last.c + n, l: last.l };
 };
 
-const run = promisify(execFile);
-const tickflow = (...args: string[]) =>
-  run(process.execPath, [path.join(repoRoot, 'bin', 'tickflow.js'), ...args], { env: { ...process.env, ...testEnv } });
+const tickflow = (...args: string[]) => runTickflow(args);
 
 describe('onboarding and offboarding through the registry', () => {
   let context: TestContext;

@@ -9,6 +9,7 @@ import { IndicatorSet } from '../../domain/indicators';
 import type { BarInterval } from '../../domain/market-event';
 import { bootstrapResources } from '../../local/bootstrap';
 import { BarsStore } from '../../store/bars-store';
+import { PredictionsStore } from '../../store/predictions-store';
 import { ModelRegistry } from '../../store/model-registry';
 import { SeriesProgressStore } from '../../store/series-progress-store';
 import type { Evaluation } from '../../workflows/training-contracts';
@@ -40,6 +41,7 @@ describe('the quantile model and the promotion gate on synthetic series', () => 
       bars: new BarsStore(aws.documents, config.tables.bars),
       series: new SeriesProgressStore(aws.documents, config.tables.tickers),
       registry: new ModelRegistry(aws.documents, config.tables.models),
+      predictions: new PredictionsStore(aws.documents, config.tables.predictions),
     };
   });
 

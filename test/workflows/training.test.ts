@@ -58,6 +58,7 @@ const activities: TrainingActivities = {
   awaitEndpoint: async () => void called('awaitEndpoint'),
   smokeTestEndpoint: async () => (called('smokeTestEndpoint'), script.smokeTest()),
   recordDeployment: async () => void called('recordDeployment'),
+  scoreModelInService: async () => ({ version: null, rows: 0 }),
 };
 
 let server: WorkflowTestServer;

@@ -1,0 +1,59 @@
+import { liveScores } from '../../domain/live-scores';
+
+/** Five daily-ish bars; the model's training data ended at t = 1, so t = 2, 3, 4 are live (t = 5 has no outcome yet). */
+const closes = [100, 101, 99, 102, 103];
+const bars = closes.map((c, i) => ({ t: i + 1, c, volatility: 0.01 }));
+const levels = [0.1, 0.5, 0.9];
+const prediction = (t: number, median: number, version = 'v1') => ({
+  t,
+  modelVersion: version,
+  predictedReturn: median,
+  quantileLevels: levels,
+  quantileCloses: [-0.025, median, 0.025].map((r) => closes[t - 1]! * Math.exp(r)),
+});
+const predictions = [
+  prediction(1, 0.05), // in sample: not scored
+  prediction(2, 0.01),
+  prediction(3, -0.01),
+  prediction(4, 0),
+  prediction(5, 0.01), // no outcome yet
+];
+
+describe('live scores of the model in service', () => {
+  const scores = liveScores(
+    [{ bars, predictions }],
+    { version: 'v1', since: 1, horizon: 1, levels },
+    Date.UTC(2026, 0, 1),
+  );
+  const actual = [Math.log(99 / 101), Math.log(102 / 99), Math.log(103 / 102)];
+  const median = [0.01, -0.01, 0];
+
+  it('scores only forecasts after the training data whose outcome is known', () => {
+    expect(scores).toMatchObject({ rows: 3, since: new Date(1).toISOString(), through: new Date(4).toISOString() });
+  });
+
+  it('judges the median against the random walk: MAE ratio and direction (a flat forecast has none)', () => {
+    const mae = actual.reduce((s, a, i) => s + Math.abs(a - median[i]!), 0) / 3;
+    const randomWalk = actual.reduce((s, a) => s + Math.abs(a), 0) / 3;
+    expect(scores.maeRatio).toBeCloseTo(mae / randomWalk, 12);
+    expect(scores.hitRate).toBe(0); // t = 2 and 3 called the wrong direction; t = 4 called none
+  });
+
+  it('judges the range against the baseline on the same rows: pinball ratio and coverage', () => {
+    // Hand-computed: pinball(u, τ) = max(τu, (τ − 1)u); the baseline is N(0, 0.01²) at 10/50/90 %.
+    const z = 1.2815515655446004;
+    const pinball = (u: number, level: number) => Math.max(level * u, (level - 1) * u);
+    const loss = (quantiles: (i: number) => number[]) =>
+      actual.reduce((s, a, i) => s + levels.reduce((t, level, k) => t + pinball(a - quantiles(i)[k]!, level), 0), 0);
+    const model = loss((i) => [-0.025, median[i]!, 0.025]);
+    const baseline = loss(() => [-0.01 * z, 0, 0.01 * z]);
+    expect(scores.pinballRatio).toBeCloseTo(model / baseline, 9);
+    expect(scores.coverage).toBeCloseTo(2 / 3, 12); // t = 3's return (+3.0 %) is outside [−2.5 %, +2.5 %]
+    expect(scores.coverageNominal).toBeCloseTo(0.8, 12);
+  });
+
+  it("ignores another version's forecasts, and says null where nothing is known yet", () => {
+    const other = liveScores([{ bars, predictions }], { version: 'v0', since: 1, horizon: 1, levels }, 0);
+    expect(other).toMatchObject({ rows: 0, through: null, maeRatio: null, hitRate: null, pinballRatio: null });
+  });
+});

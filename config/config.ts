@@ -71,6 +71,8 @@ export interface TickflowConfig {
     interval: (typeof INTERVALS)[number];
     trainingEveryHours: number;
     predictRetryMaxSeconds: number;
+    /** Forecasts the model-in-service alert looks back over (0: off). */
+    alertBars: number;
   };
   logLevel: Env['TICKFLOW_LOG_LEVEL'];
   api: {
@@ -208,6 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TickflowConfig
       interval: e.TICKFLOW_TRAINING_INTERVAL,
       trainingEveryHours: e.TICKFLOW_TRAINING_EVERY_HOURS,
       predictRetryMaxSeconds: e.TICKFLOW_PREDICT_RETRY_MAX_SECONDS,
+      alertBars: e.TICKFLOW_MODEL_ALERT_BARS,
     },
     logLevel: e.TICKFLOW_LOG_LEVEL,
     api: {

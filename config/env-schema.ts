@@ -205,6 +205,10 @@ export const envSchema = z.object({
     "quantile levels of every forecast's range, ascending, strictly between 0 and 1, the median 0.5 among them",
   ),
   TICKFLOW_TRAINING_EVERY_HOURS: doc(positiveInt(72), "the retraining Schedule's interval"),
+  TICKFLOW_MODEL_ALERT_BARS: doc(
+    z.coerce.number().int().min(0).default(100),
+    "the model-in-service alert: published through SNS when the newest this many forecasts scored live do worse than the baseline (its range's pinball loss above the baseline's); 0 turns it off",
+  ),
   TICKFLOW_PREDICT_RETRY_MAX_SECONDS: doc(
     positiveInt(60).pipe(z.number().max(3600)),
     'longest wait between prediction retries while the endpoint is down (1–3600)',

@@ -32,6 +32,14 @@ export interface LiveScores {
   coverage: number | null;
   coverageNominal: number | null;
   scoredAt: string;
+  /** Over its newest `bars` scored forecasts only, and whether that is worse than the baseline (what the alert watches). */
+  recent?: {
+    bars: number;
+    rows: number;
+    pinballRatio: number | null;
+    maeRatio: number | null;
+    worseThanBaseline: boolean;
+  };
 }
 
 interface LiveRow {
@@ -81,8 +89,11 @@ export function liveScores(
   series: ReadonlyArray<{ bars: readonly ScoredBar[]; predictions: readonly ScoredPrediction[] }>,
   model: { version: string; since: number; horizon: number; levels?: readonly number[] },
   now: number,
+  /** Score only the newest this many rows (all bar times pooled). */
+  window?: number,
 ): LiveScores {
-  const rows = liveRows(series, model.version, model.since, model.horizon);
+  const all = liveRows(series, model.version, model.since, model.horizon);
+  const rows = window === undefined ? all : [...all].sort((a, b) => a.t - b.t).slice(-window);
   const randomWalkMae = mean(rows.map((r) => Math.abs(r.actual)));
   const ranged = rows.filter((r): r is LiveRow & { quantiles: number[]; baseline: number[] } =>
     Boolean(r.quantiles && r.baseline),
@@ -116,4 +127,17 @@ export function liveScores(
     coverageNominal: range?.coverageNominal ?? null,
     scoredAt: new Date(now).toISOString(),
   };
+}
+
+/**
+ * Whether the model in service did worse than the baseline over its newest `bars` forecasts:
+ * its range's pinball loss above the baseline's (a point model: its MAE above the random
+ * walk's). Needs that many scored forecasts; fewer say nothing yet.
+ */
+export function worseThanBaseline(
+  recent: Pick<LiveScores, 'rows' | 'pinballRatio' | 'maeRatio'>,
+  bars: number,
+): boolean {
+  const ratio = recent.pinballRatio ?? recent.maeRatio;
+  return recent.rows >= bars && ratio !== null && ratio > 1;
 }

@@ -5,6 +5,7 @@ import { BarsStore } from '../store/bars-store';
 import { ModelRegistry } from '../store/model-registry';
 import { SeriesProgressStore } from '../store/series-progress-store';
 import { PredictionsStore } from '../store/predictions-store';
+import { alertsTopicArn } from '../clients/alerts-topic';
 import { createLogger } from '../observability/logger';
 import type { WorkerResources } from './runtime';
 import { ensureTrainingSchedules } from './training-schedule';
@@ -32,6 +33,7 @@ export async function runTrainingWorker(
       series: new SeriesProgressStore(aws.documents, config.tables.tickers),
       registry: new ModelRegistry(aws.documents, config.tables.models),
       predictions: new PredictionsStore(aws.documents, config.tables.predictions),
+      alertsTopicArn: alertsTopicArn(aws.sns, config),
     }),
     maxConcurrentActivityTaskExecutions: 4,
     shutdownGraceTime: '10s',

@@ -19,7 +19,14 @@ export interface TrainingActivities {
     workflowId: string;
   }): Promise<void>;
   /** Scores the model in service on the bars after its training data; the registry keeps the scores. */
-  scoreModelInService(): Promise<{ version: string | null; rows: number }>;
+  scoreModelInService(): Promise<LiveScoringResult>;
+}
+
+export interface LiveScoringResult {
+  version: string | null;
+  rows: number;
+  /** The model-in-service alert was published in this pass. */
+  alerted: boolean;
 }
 
 export interface TrainingWorkflowInput {

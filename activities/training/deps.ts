@@ -8,7 +8,9 @@ import type { SeriesProgressStore } from '../../store/series-progress-store';
 /** What the training activities need from the outside world, built once per worker process. */
 export interface TrainingDeps {
   config: TickflowConfig;
-  aws: Pick<AwsClients, 's3' | 'sagemaker' | 'sagemakerRuntime'>;
+  aws: Pick<AwsClients, 's3' | 'sagemaker' | 'sagemakerRuntime' | 'sns'>;
+  /** Where the model-in-service alert goes: the alerts topic. */
+  alertsTopicArn: () => Promise<string>;
   bars: BarsStore;
   series: SeriesProgressStore;
   registry: ModelRegistry;

@@ -1,18 +1,42 @@
 import { log } from '@temporalio/activity';
+import { PublishCommand } from '@aws-sdk/client-sns';
 import { versionInService } from '../../clients/sagemaker-endpoint';
-import { liveScores } from '../../domain/live-scores';
+import { liveScores, worseThanBaseline, type LiveScores } from '../../domain/live-scores';
+import type { LiveScoringResult } from '../../workflows/training-contracts';
 import type { TrainingDeps } from './deps';
+
+type Recent = NonNullable<LiveScores['recent']>;
+
+/** The model-in-service alert, on the alerts topic next to the price alerts. */
+async function publishModelAlert(deps: TrainingDeps, version: string, recent: Recent): Promise<void> {
+  const message = {
+    kind: 'model-worse-than-baseline',
+    version,
+    message: `model ${version} in service did worse than the baseline over its last ${recent.bars} forecasts (pinball / baseline ${recent.pinballRatio?.toFixed(4) ?? '-'}, MAE / random walk ${recent.maeRatio?.toFixed(4) ?? '-'}): retrain (tickflow train --wait) or roll back (tickflow rollback)`,
+    ...recent,
+  };
+  await deps.aws.sns.send(
+    new PublishCommand({
+      TopicArn: await deps.alertsTopicArn(),
+      Subject: `tickflow alert: model ${version} worse than the baseline`,
+      Message: JSON.stringify(message),
+      MessageAttributes: { kind: { DataType: 'String', StringValue: message.kind } },
+    }),
+  );
+}
 
 /**
  * Scores the model in service on every bar of its interval stored after its training data
  * ended, and keeps the scores in its registry row. Reads each series' bars and predictions
- * since then (one range query each per series).
+ * since then (one range query each per series). When its newest `TICKFLOW_MODEL_ALERT_BARS`
+ * forecasts turn worse than the baseline, publishes the alert once (again only after they
+ * recover); published before the row is updated, so a retry repeats it rather than loses it.
  */
 export function scoreModelInServiceActivity(deps: TrainingDeps) {
-  return async function scoreModelInService(): Promise<{ version: string | null; rows: number }> {
+  return async function scoreModelInService(): Promise<LiveScoringResult> {
     const version = await versionInService(deps.aws.sagemaker, deps.config.sagemaker.endpointName);
     const record = version ? await deps.registry.get(version) : undefined;
-    if (!version || !record?.dataset) return { version, rows: 0 };
+    if (!version || !record?.dataset) return { version, rows: 0, alerted: false };
     const since = Date.parse(record.dataset.dataEnd);
     const series = (await deps.series.list()).filter((s) => s.interval === record.interval);
     const inputs = await Promise.all(
@@ -24,13 +48,22 @@ export function scoreModelInServiceActivity(deps: TrainingDeps) {
     const levels = record.hyperparameters.quantiles
       ? record.hyperparameters.quantiles.split(',').map(Number)
       : undefined;
-    const live = liveScores(
-      inputs,
-      { version, since, horizon: record.horizon, ...(levels ? { levels } : {}) },
-      Date.now(),
-    );
+    const model = { version, since, horizon: record.horizon, ...(levels ? { levels } : {}) };
+    const now = Date.now();
+    const bars = deps.config.model.alertBars;
+    const windowed = bars > 0 ? liveScores(inputs, model, now, bars) : undefined;
+    const recent: Recent | undefined = windowed && {
+      bars,
+      rows: windowed.rows,
+      pinballRatio: windowed.pinballRatio,
+      maeRatio: windowed.maeRatio,
+      worseThanBaseline: worseThanBaseline(windowed, bars),
+    };
+    const alerted = Boolean(recent?.worseThanBaseline && !record.live?.recent?.worseThanBaseline);
+    if (alerted) await publishModelAlert(deps, version, recent!);
+    const live: LiveScores = { ...liveScores(inputs, model, now), ...(recent ? { recent } : {}) };
     await deps.registry.update(version, { live });
-    log.info('live scores', { version, series: series.length, ...live });
-    return { version, rows: live.rows };
+    log.info('live scores', { version, series: series.length, alerted, ...live });
+    return { version, rows: live.rows, alerted };
   };
 }

@@ -16,6 +16,8 @@ import type { MarketSource } from '../../producer/sources/source';
 import { BarsStore } from '../../store/bars-store';
 import { ModelRegistry, type ModelRecord } from '../../store/model-registry';
 import { liveScoringWorkflow } from '../../workflows/live-scoring';
+import { SnsHttpSubscriber, type SnsNotification } from '../../api/sns-subscriber';
+import { alertsTopicArn } from '../../clients/alerts-topic';
 import { PredictionsStore } from '../../store/predictions-store';
 import { SeriesProgressStore } from '../../store/series-progress-store';
 import { deployVersion, startTraining } from '../../operations/models';
@@ -34,7 +36,9 @@ import {
 } from './harness';
 
 // The model suite trains on its own interval, so other suites' series never enter its datasets.
-const env = { TICKFLOW_TRAINING_INTERVAL: '1h' };
+/** The model-in-service alert looks back over this many forecasts here (a short burst sets it off). */
+const ALERT_BARS = 8;
+const env = { TICKFLOW_TRAINING_INTERVAL: '1h', TICKFLOW_MODEL_ALERT_BARS: String(ALERT_BARS) };
 const TICKER = 'MRV';
 const HOUR = 3_600_000;
 
@@ -242,7 +246,7 @@ describe('predictions: training, evaluation, promotion and serving on the local 
     // Every bar after the training data has its forecast scored once the bar `horizon` later is in.
     const expected = bars.length - record.horizon;
     expect(expected).toBeGreaterThanOrEqual(9);
-    expect(scored).toEqual({ version: first.version, rows: expected });
+    expect(scored).toMatchObject({ version: first.version, rows: expected });
     const { stdout } = await runTickflow(['models', '--json'], env);
     const shown = (JSON.parse(stdout) as { models: ModelRecord[] }).models.find((m) => m.version === first.version)!;
     expect(shown.live).toMatchObject({ rows: expected, since: new Date(since).toISOString() });
@@ -403,5 +407,71 @@ describe('predictions: training, evaluation, promotion and serving on the local 
     const scoring = await context.temporal.schedule.getHandle(LIVE_SCORING_SCHEDULE_ID).describe();
     expect(scoring.spec.intervals).toEqual([expect.objectContaining({ every: HOUR })]);
     expect(scoring.action).toMatchObject({ type: 'startWorkflow', workflowType: 'liveScoringWorkflow' });
+  });
+
+  test('when the model in service does worse than the baseline over its last forecasts, one alert goes out through SNS', async () => {
+    const received: SnsNotification[] = [];
+    const subscriber = await SnsHttpSubscriber.start({
+      sns: context.aws.sns,
+      topicArn: await alertsTopicArn(context.aws.sns, context.config)(),
+      onNotification: (n) => received.push(n),
+    });
+    try {
+      // A volatility burst the model never saw (±20 % an hour): its ranges stay as narrow as in
+      // training, while the baseline's RiskMetrics range widens within a few bars.
+      const last = (await new BarsStore(context.aws.documents, context.config.tables.bars).latest(TICKER, '1h'))!;
+      let close = last.c;
+      const burst: Bar[] = Array.from({ length: ALERT_BARS + 6 }, (_, k) => {
+        const open = close;
+        close = open * Math.exp(k % 2 === 0 ? 0.2 : -0.2);
+        return {
+          t: last.t + (k + 1) * HOUR,
+          o: open,
+          h: Math.max(open, close),
+          l: Math.min(open, close),
+          c: close,
+          v: 1e6,
+        };
+      });
+      const summary = await produce(
+        context.aws.kinesis,
+        {
+          describe: () => `a volatility burst of ${TICKER}`,
+          total: burst.length,
+          ticks: () => burst.map((bar) => ({ atMs: 0, events: [{ ticker: TICKER, interval: '1h' as const, bar }] })),
+        },
+        { streamName: context.config.stream.name },
+      );
+      await waitForIngestion(context, summary.lastSequenceByShard, [{ ticker: TICKER, interval: '1h' }], worker);
+      const predictions = new PredictionsStore(context.aws.documents, context.config.tables.predictions);
+      await waitFor(
+        'the burst predicted',
+        async () => (await predictions.latest(TICKER, '1h'))?.t === burst.at(-1)!.t,
+        60_000,
+      );
+
+      const score = () =>
+        context.temporal.workflow.execute(liveScoringWorkflow, {
+          workflowId: `live-scoring-alert-${Date.now()}`,
+          taskQueue: context.config.model.trainingTaskQueue,
+        });
+      const scored = await score();
+      expect(scored).toMatchObject({ version: await servingVersion(), alerted: true });
+      await waitFor('the alert at the subscriber', async () => received.length > 0, 10_000);
+      expect(JSON.parse(received[0]!.message)).toMatchObject({
+        kind: 'model-worse-than-baseline',
+        version: scored.version,
+        bars: ALERT_BARS,
+        rows: ALERT_BARS,
+        worseThanBaseline: true,
+      });
+      // Once, not every hour while it stays worse.
+      expect(await score()).toMatchObject({ version: scored.version, alerted: false });
+      expect((await registry.get(scored.version!))!.live!.recent).toMatchObject({ worseThanBaseline: true });
+      await sleep(1000);
+      expect(received).toHaveLength(1);
+    } finally {
+      await subscriber.close();
+    }
   });
 });

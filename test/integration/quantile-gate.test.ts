@@ -10,6 +10,7 @@ import type { BarInterval } from '../../domain/market-event';
 import { bootstrapResources } from '../../local/bootstrap';
 import { BarsStore } from '../../store/bars-store';
 import { PredictionsStore } from '../../store/predictions-store';
+import { alertsTopicArn } from '../../clients/alerts-topic';
 import { ModelRegistry } from '../../store/model-registry';
 import { SeriesProgressStore } from '../../store/series-progress-store';
 import type { Evaluation } from '../../workflows/training-contracts';
@@ -42,6 +43,7 @@ describe('the quantile model and the promotion gate on synthetic series', () => 
       series: new SeriesProgressStore(aws.documents, config.tables.tickers),
       registry: new ModelRegistry(aws.documents, config.tables.models),
       predictions: new PredictionsStore(aws.documents, config.tables.predictions),
+      alertsTopicArn: alertsTopicArn(aws.sns, config),
     };
   });
 

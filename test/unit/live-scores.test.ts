@@ -1,4 +1,4 @@
-import { liveScores } from '../../domain/live-scores';
+import { liveScores, worseThanBaseline } from '../../domain/live-scores';
 
 /** Five daily-ish bars; the model's training data ended at t = 1, so t = 2, 3, 4 are live (t = 5 has no outcome yet). */
 const closes = [100, 101, 99, 102, 103];
@@ -55,5 +55,21 @@ describe('live scores of the model in service', () => {
   it("ignores another version's forecasts, and says null where nothing is known yet", () => {
     const other = liveScores([{ bars, predictions }], { version: 'v0', since: 1, horizon: 1, levels }, 0);
     expect(other).toMatchObject({ rows: 0, through: null, maeRatio: null, hitRate: null, pinballRatio: null });
+  });
+});
+
+describe('the model-in-service alert', () => {
+  it('scores only the newest rows when asked for a window', () => {
+    const recent = liveScores([{ bars, predictions }], { version: 'v1', since: 1, horizon: 1, levels }, 0, 2);
+    expect(recent).toMatchObject({ rows: 2, through: new Date(4).toISOString() });
+    expect(recent.hitRate).toBe(0); // t = 3 called the wrong direction, t = 4 none
+  });
+
+  it('fires on a range worse than the baseline over a full window, or a point model worse than the random walk', () => {
+    expect(worseThanBaseline({ rows: 100, pinballRatio: 1.02, maeRatio: 0.9 }, 100)).toBe(true);
+    expect(worseThanBaseline({ rows: 100, pinballRatio: 0.98, maeRatio: 1.5 }, 100)).toBe(false); // the range is what it serves
+    expect(worseThanBaseline({ rows: 100, pinballRatio: null, maeRatio: 1.01 }, 100)).toBe(true);
+    expect(worseThanBaseline({ rows: 99, pinballRatio: 2, maeRatio: 2 }, 100)).toBe(false); // too few forecasts yet
+    expect(worseThanBaseline({ rows: 0, pinballRatio: null, maeRatio: null }, 0)).toBe(false);
   });
 });

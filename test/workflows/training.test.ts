@@ -58,7 +58,7 @@ const activities: TrainingActivities = {
   awaitEndpoint: async () => void called('awaitEndpoint'),
   smokeTestEndpoint: async () => (called('smokeTestEndpoint'), script.smokeTest()),
   recordDeployment: async () => void called('recordDeployment'),
-  scoreModelInService: async () => ({ version: null, rows: 0 }),
+  scoreModelInService: async () => ({ version: null, rows: 0, alerted: false }),
 };
 
 let server: WorkflowTestServer;

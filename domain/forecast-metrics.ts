@@ -126,7 +126,12 @@ export interface PromotionDecision {
 const SIGNIFICANCE = 0.05;
 const COVERAGE_TOLERANCE = 0.05;
 
-type Incumbent = { version: string; metrics: ForecastMetrics } | null;
+/** The model in service: its holdout scores and, when scored live, its newest forecasts' record. */
+type Incumbent = {
+  version: string;
+  metrics: ForecastMetrics;
+  live?: { bars: number; pinballRatio: number | null; maeRatio: number | null; worseThanBaseline: boolean };
+} | null;
 const fmt = (x: number) => x.toFixed(4);
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
@@ -135,7 +140,8 @@ const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
  * pinball loss beyond chance (HLN-corrected Diebold–Mariano, one-sided p ≤ SIGNIFICANCE), its
  * interval's coverage is within COVERAGE_TOLERANCE of nominal, and it beats the model in
  * service on the same rows (pinball loss, or the median's MAE against a model without
- * quantiles). Its median's skill against the random walk is judged apart and said in the
+ * quantiles) — unless that model is doing worse than the baseline live (its newest forecasts,
+ * the live-scoring alert's window): then it has lost its claim to stay. Its median's skill against the random walk is judged apart and said in the
  * reason either way. A model without quantiles keeps the point rule (pointPromotion).
  */
 export function decidePromotion(candidate: ForecastMetrics, incumbent: Incumbent): PromotionDecision {
@@ -162,7 +168,11 @@ export function decidePromotion(candidate: ForecastMetrics, incumbent: Incumbent
     );
   }
   let versus = '';
-  if (incumbent) {
+  if (incumbent?.live?.worseThanBaseline) {
+    const { bars, pinballRatio, maeRatio } = incumbent.live;
+    const ratio = pinballRatio !== null ? `pinball ratio ${fmt(pinballRatio)}` : `MAE ratio ${fmt(maeRatio ?? 1)}`;
+    versus = ` and replaces ${incumbent.version}, which did worse than the baseline over its last ${bars} live forecasts (${ratio})`;
+  } else if (incumbent) {
     const theirs = incumbent.metrics.pinball;
     if (theirs !== undefined && q.pinball >= theirs)
       return reject(

@@ -59,10 +59,14 @@ export function evaluateCandidateActivity(deps: TrainingDeps) {
         return score(sameLevels ? answer : { median: answer.median });
       },
     );
-    const { promote, reason: gateReason } = decidePromotion(metrics, incumbent);
+    const record = incumbent ? await deps.registry.get(incumbent.version) : undefined;
+    const live = record?.live?.recent;
+    const { promote, reason: gateReason } = decidePromotion(
+      metrics,
+      incumbent && { ...incumbent, ...(live ? { live } : {}) },
+    );
     let reason = gateReason;
     if (incumbent) {
-      const record = await deps.registry.get(incumbent.version);
       if (record?.dataset && record.dataset.trainEnd >= input.dataset.holdoutStart) {
         reason += `; note: ${incumbent.version} was trained on data up to ${record.dataset.trainEnd}, overlapping this holdout (it is favoured, not the candidate)`;
       }

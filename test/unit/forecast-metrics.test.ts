@@ -212,6 +212,26 @@ describe('decidePromotion for a quantile model', () => {
     });
   });
 
+  test("the model in service's live record counts: one doing worse than the baseline live need not be beaten on the holdout", () => {
+    const better = { version: 'v1', metrics: candidate({ pinball: 0.0039 }) };
+    const live = { bars: 100, pinballRatio: 1.08, maeRatio: 1.01 };
+    expect(decidePromotion(candidate(), { ...better, live: { ...live, worseThanBaseline: true } })).toMatchObject({
+      promote: true,
+      reason: expect.stringMatching(
+        /and replaces v1, which did worse than the baseline over its last 100 live forecasts \(pinball ratio 1\.0800\)/,
+      ),
+    });
+    // A good live record changes nothing: the holdout comparison stands.
+    expect(decidePromotion(candidate(), { ...better, live: { ...live, worseThanBaseline: false } }).promote).toBe(
+      false,
+    );
+    // The baseline still has to be beaten, whatever the model in service does.
+    expect(
+      decidePromotion(candidate({ dmPinballPValue: 0.2 }), { ...better, live: { ...live, worseThanBaseline: true } })
+        .promote,
+    ).toBe(false);
+  });
+
   test('a median that beats the random walk beyond chance is said so', () => {
     expect(decidePromotion({ ...candidate(), maeRatio: 0.97, dmPValue: 0.01 }, null).reason).toMatch(
       /its median beats the random walk \(MAE ratio 0\.9700, Diebold–Mariano p 0\.010\)$/,

@@ -144,6 +144,23 @@ export const ModelRow = z
     metrics: z.record(z.string(), z.number()).nullable(),
     incumbentMetrics: z.record(z.string(), z.number()).nullable(),
     holdoutSample: z.array(z.object({ ticker: z.string(), t: z.number(), actual: z.number(), predicted: z.number() })),
+    live: z
+      .object({
+        rows: z.number().int(),
+        since: z.string(),
+        through: z.string().nullable(),
+        maeRatio: z.number().nullable(),
+        hitRate: z.number().nullable(),
+        pinballRatio: z.number().nullable(),
+        coverage: z.number().nullable(),
+        coverageNominal: z.number().nullable(),
+        scoredAt: z.string(),
+      })
+      .nullable()
+      .openapi({
+        description:
+          'while it serves: its forecasts scored on the bars after its training data (hourly); null until scored',
+      }),
   })
   .openapi('Model');
 

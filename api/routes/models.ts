@@ -6,6 +6,9 @@ import type { ModelRecord } from '../../store/model-registry';
 import type { ApiContext } from '../context';
 import { Accepted, jsonResponses, ModelRow, Schedule, TrainingRun } from '../schemas';
 
+/** A model's live scores as the API publishes them (the alert's window stays in the registry). */
+const liveRow = ({ recent: _recent, ...live }: NonNullable<ModelRecord['live']>) => live;
+
 const modelsRoute = createRoute({
   method: 'get',
   path: '/api/models',
@@ -73,6 +76,7 @@ export function registerModelRoutes(app: OpenAPIHono, ctx: ApiContext): void {
           metrics: metricsOf(m.metrics),
           incumbentMetrics: metricsOf(m.incumbent?.metrics),
           holdoutSample: m.holdoutSample ?? [],
+          live: m.live ? liveRow(m.live) : null,
         })),
       200,
     );

@@ -51,6 +51,17 @@ function showHoldout(model) {
   holdoutChart.timeScale().fitContent();
 }
 
+/** The live record of a model in service: forecasts scored, then range and median against the baselines. */
+function liveCell(live) {
+  if (!live) return '–';
+  if (!live.rows) return 'no scored bars yet';
+  const parts = [`${live.rows} bars`];
+  if (live.pinballRatio !== null) parts.push(`pinball/baseline ${live.pinballRatio.toFixed(3)}`);
+  if (live.coverage !== null) parts.push(`coverage ${pct(live.coverage)}`);
+  if (live.maeRatio !== null) parts.push(`MAE/RW ${live.maeRatio.toFixed(3)}`);
+  return parts.join(' · ');
+}
+
 function renderModels() {
   const models = state.models;
   if (!models.length) {
@@ -58,7 +69,7 @@ function renderModels() {
     return;
   }
   $('models').innerHTML =
-    '<tr><th>version</th><th>data</th><th>MAE/RW</th><th>RMSE/RW</th><th>MASE</th><th>hit rate (up rate)</th><th>rank IC</th><th title="Diebold–Mariano statistic of the median against the random walk">DM</th><th title="mean pinball loss of the quantiles over the baseline\'s: below 1 beats it">pinball/baseline</th><th title="share of holdout returns inside the outermost quantiles\' interval (nominal)">coverage</th><th title="one-sided p-value of the quantiles beating the baseline (HLN-corrected Diebold–Mariano): ≤ 0.05 is needed to promote">p vs baseline</th><th>decision</th><th></th></tr>' +
+    '<tr><th>version</th><th>data</th><th>MAE/RW</th><th>RMSE/RW</th><th>MASE</th><th>hit rate (up rate)</th><th>rank IC</th><th title="Diebold–Mariano statistic of the median against the random walk">DM</th><th title="mean pinball loss of the quantiles over the baseline\'s: below 1 beats it">pinball/baseline</th><th title="share of holdout returns inside the outermost quantiles\' interval (nominal)">coverage</th><th title="one-sided p-value of the quantiles beating the baseline (HLN-corrected Diebold–Mariano): ≤ 0.05 is needed to promote">p vs baseline</th><th title="while it serves: its forecasts on the bars after its training data, scored hourly — rows, pinball/baseline, coverage, MAE/RW">live</th><th>decision</th><th></th></tr>' +
     models
       .map(
         (m, i) => `<tr data-version="${m.version}">
@@ -67,6 +78,7 @@ function renderModels() {
         <td>${ratio(m.metrics, 'maeRatio')}</td><td>${ratio(m.metrics, 'rmseRatio')}</td><td>${ratio(m.metrics, 'mase')}</td>
         <td>${pct(m.metrics?.hitRate)} (${pct(m.metrics?.upRate)})</td><td>${ratio(m.metrics, 'rankIc')}</td><td>${ratio(m.metrics, 'dmStat')}</td>
         <td>${ratio(m.metrics, 'pinballRatio')}</td><td>${pct(m.metrics?.coverage)}${m.metrics?.coverageNominal === undefined ? '' : ` (${pct(m.metrics.coverageNominal)})`}</td><td>${ratio(m.metrics, 'dmPinballPValue')}</td>
+        <td>${liveCell(m.live)}</td>
         <td class="reason"><b>${m.decision}</b>: ${m.reason}</td>
         <td><button data-chart="${i}">chart</button> ${m.inService || m.decision === 'training' || m.decision === 'failed' ? '' : `<button data-promote="${m.version}">promote</button>`}</td>
       </tr>`,

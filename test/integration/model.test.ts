@@ -17,6 +17,7 @@ import { BarsStore } from '../../store/bars-store';
 import { ModelRegistry, type ModelRecord } from '../../store/model-registry';
 import { liveScoringWorkflow } from '../../workflows/live-scoring';
 import { SnsHttpSubscriber, type SnsNotification } from '../../api/sns-subscriber';
+import { startApi } from '../../api/server';
 import { alertsTopicArn } from '../../clients/alerts-topic';
 import { PredictionsStore } from '../../store/predictions-store';
 import { SeriesProgressStore } from '../../store/series-progress-store';
@@ -36,8 +37,11 @@ import {
 } from './harness';
 
 // The model suite trains on its own interval, so other suites' series never enter its datasets.
-/** The model-in-service alert looks back over this many forecasts here (a short burst sets it off). */
-const ALERT_BARS = 8;
+/**
+ * The model-in-service alert looks back over this many forecasts here: more than the first
+ * model's live rows (so that pass says nothing yet, and the gate keeps it), fewer than the burst's.
+ */
+const ALERT_BARS = 12;
 const env = { TICKFLOW_TRAINING_INTERVAL: '1h', TICKFLOW_MODEL_ALERT_BARS: String(ALERT_BARS) };
 const TICKER = 'MRV';
 const HOUR = 3_600_000;
@@ -254,6 +258,14 @@ describe('predictions: training, evaluation, promotion and serving on the local 
     expect(shown.live!.pinballRatio).toBeGreaterThan(0);
     expect(shown.live!.coverage).toBeGreaterThanOrEqual(0);
     expect(shown.live!.coverageNominal).toBeCloseTo(0.8, 12);
+    // The API (the portal's source) publishes the same scores.
+    const api = await startApi(context.config, { port: 0 });
+    try {
+      const models = (await (await fetch(`${api.url}/api/models`)).json()) as Array<{ version: string; live: unknown }>;
+      expect(models.find((m) => m.version === first.version)!.live).toEqual({ ...shown.live, recent: undefined });
+    } finally {
+      await api.close();
+    }
   });
 
   test('a worse candidate is rejected with its reason, and the endpoint is untouched', async () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import type { TickflowConfig } from '../config/config';
+import { apiUrl, type TickflowConfig } from '../config/config';
 import { createAwsClients, destroyAwsClients } from '../clients/aws';
 import { connectTemporal } from '../clients/temporal';
 import { createLogger } from '../observability/logger';
@@ -34,7 +34,7 @@ export async function startApi(config: TickflowConfig, options: { port?: number 
     );
   });
   const { port } = server.address() as AddressInfo;
-  const url = `http://${config.api.host === '0.0.0.0' ? '127.0.0.1' : config.api.host}:${port}`;
+  const url = apiUrl(config, port);
   log.info({ url }, 'api listening');
   return {
     url,

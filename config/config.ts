@@ -235,3 +235,7 @@ function metricsConfig(
   const ownUrl = bindAddress && local ? [`http://${bindAddress.replace(/^0\.0\.0\.0:/, '127.0.0.1:')}/metrics`] : [];
   return { ...(bindAddress ? { bindAddress } : {}), scrapeUrls: urls ?? ownUrl };
 }
+
+/** Where a browser reaches the API on this machine: a wildcard listen address is reached on 127.0.0.1. */
+export const apiUrl = (config: Pick<TickflowConfig, 'api'>, port = config.api.port): string =>
+  `http://${config.api.host === '0.0.0.0' ? '127.0.0.1' : config.api.host}:${port}`;

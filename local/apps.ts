@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TickflowConfig } from '../config/config';
-import { repoRoot } from '../config/config';
+import { apiUrl, repoRoot } from '../config/config';
 import type { BarInterval } from '../domain/market-event';
 import type { ProcessSpec } from './services';
 
@@ -51,7 +51,6 @@ export function appSpecs(
     hint: 'the npm packages are not installed: run `npm run setup` (local/install.sh)',
   };
   const metricsPort = config.metrics.bindAddress ? [Number(config.metrics.bindAddress.split(':')[1])] : [];
-  const apiUrl = `http://${config.api.host}:${config.api.port}`;
   return [
     {
       name: 'worker',
@@ -69,7 +68,7 @@ export function appSpecs(
       description: 'dashboard, training portal and HTTP API',
       ...tickflowCommand('api'),
       ports: [config.api.port],
-      url: `${apiUrl}/`,
+      url: `${apiUrl(config)}/`,
       requires,
       ...(options.token ? { env: { TICKFLOW_API_TOKEN: options.token } } : {}),
     },

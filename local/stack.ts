@@ -137,8 +137,17 @@ export async function stackUp(
   config: TickflowConfig,
   options: { timeoutMs?: number; only?: Array<ServiceSpec['name']> } = {},
 ): Promise<ServiceReport[]> {
-  for (const dir of Object.values(dirs(config))) mkdirSync(dir, { recursive: true });
   const specs = serviceSpecs(config).filter((spec) => !options.only || options.only.includes(spec.name));
+  return ensureRunning(config, specs, options.timeoutMs ?? 90_000);
+}
+
+/** Starts each of these processes that is not already up, in parallel; one of ours half up is restarted. */
+async function ensureRunning(
+  config: TickflowConfig,
+  specs: Array<ServiceSpec | AppSpec>,
+  timeoutMs: number,
+): Promise<ServiceReport[]> {
+  for (const dir of Object.values(dirs(config))) mkdirSync(dir, { recursive: true });
   return Promise.all(
     specs.map(async (spec) => {
       const report = await inspect(config, spec);
@@ -150,7 +159,7 @@ export async function stackUp(
             `${spec.name}: port(s) ${spec.ports.join(', ')} are partly in use by another program; free them or choose other ports (docs/configuration.md)`,
           );
       }
-      return start(config, spec, options.timeoutMs ?? 90_000);
+      return start(config, spec, timeoutMs);
     }),
   );
 }
@@ -162,22 +171,9 @@ async function stopPid(pid: number, spec: ProcessSpec): Promise<void> {
   if (alive(pid)) killGroup(pid, 'SIGKILL');
 }
 
-/** Starts each of the named apps (local/apps.ts) that is not already running; the stack must be up. */
-export async function startApps(
-  config: TickflowConfig,
-  specs: AppSpec[],
-  timeoutMs = 60_000,
-): Promise<ServiceReport[]> {
-  for (const dir of Object.values(dirs(config))) mkdirSync(dir, { recursive: true });
-  return Promise.all(
-    specs.map(async (spec) => {
-      const report = await inspect(config, spec);
-      if (report.status === 'running' || report.status === 'running (not started by tickflow)') return report;
-      if (report.pid) await stopPid(report.pid, spec);
-      return start(config, spec, timeoutMs);
-    }),
-  );
-}
+/** Starts each of these apps (local/apps.ts) that is not already running; the stack must be up. */
+export const startApps = (config: TickflowConfig, specs: AppSpec[], timeoutMs = 60_000): Promise<ServiceReport[]> =>
+  ensureRunning(config, specs, timeoutMs);
 
 async function stopAll(
   config: TickflowConfig,

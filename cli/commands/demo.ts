@@ -59,7 +59,6 @@ export function registerDemoCommand(program: Command): void {
         `${table(apps.reports.map((a) => ({ app: a.name, status: a.status, pid: a.pid ?? '-', log: a.log })))}\n`,
       );
       const workerLog = logFile(config, 'worker');
-      const dashboard = `http://${config.api.host}:${config.api.port}`;
 
       const { client, connection } = await connectTemporal(config);
       const aws = createAwsClients(config);
@@ -165,12 +164,12 @@ export function registerDemoCommand(program: Command): void {
             '',
             `Temporal Web UI, the shard readers that stored AAPL (each run's result says what it did): ${workflowsQueryUrl(config, 'WorkflowType="shardReaderWorkflow"')}`,
             `follow AAPL batch by batch in its own workflow: tickflow watch AAPL on   (then ${workflowUrl(config, tickerWorkflowId('AAPL', '1d'))})`,
-            `dashboard:                         ${dashboard}/?series=AAPL%201d`,
+            `dashboard:                         ${apps.dashboardUrl}?series=AAPL%201d`,
             `training portal:                   ${apps.portalUrl}`,
             `more: tickflow status --ticker AAPL   tickflow bars --ticker AAPL --limit 20`,
             ...(market
               ? [
-                  `live synthetic market (${DEFAULT_LIVE_MARKET.tickers} tickers, a bar each per minute): ${dashboard}/?series=${syntheticTickerName(0)}%201m`,
+                  `live synthetic market (${DEFAULT_LIVE_MARKET.tickers} tickers, a bar each per minute): ${apps.dashboardUrl}?series=${syntheticTickerName(0)}%201m`,
                 ]
               : []),
             'the stack, workers and API keep running in the background (`tickflow stack status`); stop everything with: npm stop',

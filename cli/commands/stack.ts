@@ -1,10 +1,9 @@
 import { Argument, InvalidArgumentError, type Command } from 'commander';
-import { loadConfig } from '../../config/config';
 import { createAwsClients, destroyAwsClients } from '../../clients/aws';
 import { bootstrapResources } from '../../local/bootstrap';
 import { restartService, stackDown, stackStatus, stackUp, startApps, type ServiceReport } from '../../local/stack';
 import { apiToken, appSpecs, type AppSpec } from '../../local/apps';
-import type { TickflowConfig } from '../../config/config';
+import { apiUrl, loadConfig, type TickflowConfig } from '../../config/config';
 import type { ServiceSpec } from '../../local/services';
 import { emit, table } from '../output';
 
@@ -30,13 +29,13 @@ export async function bringStackUp(json = false) {
 export async function startBackgroundApps(
   config: TickflowConfig,
   names: Array<AppSpec['name']>,
-): Promise<{ reports: ServiceReport[]; portalUrl: string }> {
+): Promise<{ reports: ServiceReport[]; dashboardUrl: string; portalUrl: string }> {
   const token = apiToken(config);
   const reports = await startApps(
     config,
     appSpecs(config, { token }).filter((spec) => names.includes(spec.name)),
   );
-  return { reports, portalUrl: `http://${config.api.host}:${config.api.port}/portal#token=${token}` };
+  return { reports, dashboardUrl: `${apiUrl(config)}/`, portalUrl: `${apiUrl(config)}/portal#token=${token}` };
 }
 
 const parseSeconds = (value: string): number => {
@@ -69,9 +68,7 @@ export function registerStackCommands(program: Command): void {
           `bucket ${resources.bucket.name}, topic ${resources.topic.arn}`,
           '',
           `Temporal Web UI: ${config.temporal.uiUrl}`,
-          ...(apps
-            ? [`dashboard: http://${config.api.host}:${config.api.port}/   training portal: ${apps.portalUrl}`]
-            : []),
+          ...(apps ? [`dashboard: ${apps.dashboardUrl}   training portal: ${apps.portalUrl}`] : []),
           `logs: ${config.home}/logs   stop everything with: tickflow stack down`,
         ].join('\n'),
       );

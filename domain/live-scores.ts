@@ -81,19 +81,33 @@ function liveRows(
 
 const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 
+type Model = { version: string; since: number; horizon: number; levels?: readonly number[] };
+
 /**
  * Scores the model in service on live data, as the holdout was scored: the median against the
  * random walk, the range against the baseline on the same rows (needs two rows with both).
+ * With `alertBars`, its newest that many forecasts (all series pooled) are scored apart too:
+ * what the model-in-service alert watches.
  */
 export function liveScores(
   series: ReadonlyArray<{ bars: readonly ScoredBar[]; predictions: readonly ScoredPrediction[] }>,
-  model: { version: string; since: number; horizon: number; levels?: readonly number[] },
+  model: Model,
   now: number,
-  /** Score only the newest this many rows (all bar times pooled). */
-  window?: number,
+  alertBars = 0,
 ): LiveScores {
-  const all = liveRows(series, model.version, model.since, model.horizon);
-  const rows = window === undefined ? all : [...all].sort((a, b) => a.t - b.t).slice(-window);
+  const rows = liveRows(series, model.version, model.since, model.horizon);
+  const scores = scoreRows(rows, model, now);
+  if (alertBars <= 0) return scores;
+  const newest = scoreRows([...rows].sort((a, b) => a.t - b.t).slice(-alertBars), model, now);
+  const { pinballRatio, maeRatio } = newest;
+  const worse = worseThanBaseline(newest, alertBars);
+  return {
+    ...scores,
+    recent: { bars: alertBars, rows: newest.rows, pinballRatio, maeRatio, worseThanBaseline: worse },
+  };
+}
+
+function scoreRows(rows: readonly LiveRow[], model: Model, now: number): LiveScores {
   const randomWalkMae = mean(rows.map((r) => Math.abs(r.actual)));
   const ranged = rows.filter((r): r is LiveRow & { quantiles: number[]; baseline: number[] } =>
     Boolean(r.quantiles && r.baseline),

@@ -1,7 +1,7 @@
 import { log } from '@temporalio/activity';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { versionInService } from '../../clients/sagemaker-endpoint';
-import { liveScores, worseThanBaseline, type LiveScores } from '../../domain/live-scores';
+import { liveScores, type LiveScores } from '../../domain/live-scores';
 import type { LiveScoringResult } from '../../workflows/training-contracts';
 import type { TrainingDeps } from './deps';
 
@@ -49,19 +49,9 @@ export function scoreModelInServiceActivity(deps: TrainingDeps) {
       ? record.hyperparameters.quantiles.split(',').map(Number)
       : undefined;
     const model = { version, since, horizon: record.horizon, ...(levels ? { levels } : {}) };
-    const now = Date.now();
-    const bars = deps.config.model.alertBars;
-    const windowed = bars > 0 ? liveScores(inputs, model, now, bars) : undefined;
-    const recent: Recent | undefined = windowed && {
-      bars,
-      rows: windowed.rows,
-      pinballRatio: windowed.pinballRatio,
-      maeRatio: windowed.maeRatio,
-      worseThanBaseline: worseThanBaseline(windowed, bars),
-    };
-    const alerted = Boolean(recent?.worseThanBaseline && !record.live?.recent?.worseThanBaseline);
-    if (alerted) await publishModelAlert(deps, version, recent!);
-    const live: LiveScores = { ...liveScores(inputs, model, now), ...(recent ? { recent } : {}) };
+    const live = liveScores(inputs, model, Date.now(), deps.config.model.alertBars);
+    const alerted = Boolean(live.recent?.worseThanBaseline && !record.live?.recent?.worseThanBaseline);
+    if (alerted) await publishModelAlert(deps, version, live.recent!);
     await deps.registry.update(version, { live });
     log.info('live scores', { version, series: series.length, alerted, ...live });
     return { version, rows: live.rows, alerted };

@@ -59,10 +59,18 @@ describe('live scores of the model in service', () => {
 });
 
 describe('the model-in-service alert', () => {
-  it('scores only the newest rows when asked for a window', () => {
-    const recent = liveScores([{ bars, predictions }], { version: 'v1', since: 1, horizon: 1, levels }, 0, 2);
-    expect(recent).toMatchObject({ rows: 2, through: new Date(4).toISOString() });
-    expect(recent.hitRate).toBe(0); // t = 3 called the wrong direction, t = 4 none
+  it('scores the newest forecasts apart, for the alert: MAE and pinball over them, and the verdict', () => {
+    const { recent } = liveScores([{ bars, predictions }], { version: 'v1', since: 1, horizon: 1, levels }, 0, 2);
+    // The newest two scored forecasts: t = 3 and t = 4.
+    const [a3, a4] = [Math.log(102 / 99), Math.log(103 / 102)];
+    expect(recent!.rows).toBe(2);
+    expect(recent!.maeRatio).toBeCloseTo((Math.abs(a3 + 0.01) + Math.abs(a4 - 0)) / (Math.abs(a3) + Math.abs(a4)), 12);
+    expect(recent!.worseThanBaseline).toBe(recent!.pinballRatio! > 1);
+    expect(recent).toMatchObject({ bars: 2 });
+    // Without alertBars there is no separate window.
+    expect(
+      liveScores([{ bars, predictions }], { version: 'v1', since: 1, horizon: 1, levels }, 0).recent,
+    ).toBeUndefined();
   });
 
   it('fires on a range worse than the baseline over a full window, or a point model worse than the random walk', () => {

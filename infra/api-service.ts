@@ -10,7 +10,7 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { serviceRole } from './iam';
+import { serviceRole, executionStatements } from './iam';
 import type { InfraSettings } from './settings';
 
 const API_PORT = 8787;
@@ -136,25 +136,10 @@ export class ApiService extends Construct {
       kmsKeyId: props.keyArn,
     });
     const executionRole = serviceRole(this, 'execution-role', name('api-task-execution'), 'ecs-tasks.amazonaws.com', [
-      { Sid: 'EcrLogin', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: ['*'] },
-      {
-        Sid: 'PullAppImage',
-        Effect: 'Allow',
-        Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
-        Resource: [props.imageRepositoryArn],
-      },
-      {
-        Sid: 'WriteLogs',
-        Effect: 'Allow',
-        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        Resource: [`${logs.arn}:*`],
-      },
-      {
-        Sid: 'ReadSecrets',
-        Effect: 'Allow',
-        Action: ['secretsmanager:GetSecretValue'],
-        Resource: [props.temporalSecretArn, token.arn],
-      },
+      ...executionStatements(props.imageRepositoryArn, [logs.arn], {
+        sid: 'ReadSecrets',
+        arns: [props.temporalSecretArn, token.arn],
+      }),
       { Sid: 'DecryptImagesAndSecrets', Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [props.keyArn] },
     ]);
     // Reads only: every change the API makes goes through a Temporal workflow (gRPC, no IAM).

@@ -36,3 +36,31 @@ export function serviceRole(
   new IamRolePolicy(scope, `${id}-policy`, { name: `${name}-policy`, role: role.id, policy: policy(statements) });
   return role;
 }
+
+/**
+ * What an ECS task execution role needs to start a task from the app image: log in to ECR and
+ * pull the image, write to its log groups, read its secrets (`secrets.sid` names the grant).
+ * The KMS decrypt grant, scoped to the data key, is added by the caller.
+ */
+export function executionStatements(
+  appRepositoryArn: string,
+  logGroupArns: string[],
+  secrets: { sid: string; arns: string[] },
+): Statement[] {
+  return [
+    { Sid: 'EcrLogin', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: ['*'] },
+    {
+      Sid: 'PullAppImage',
+      Effect: 'Allow',
+      Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
+      Resource: [appRepositoryArn],
+    },
+    {
+      Sid: 'WriteLogs',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: logGroupArns.map((arn) => `${arn}:*`),
+    },
+    { Sid: secrets.sid, Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: secrets.arns },
+  ];
+}

@@ -3,7 +3,7 @@ import { TerraformOutput } from 'cdktf';
 import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
 import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
-import { serviceRole } from './iam';
+import { executionStatements, serviceRole } from './iam';
 import type { imagesSecretsLogs } from './images-secrets-logs';
 import type { NetworkStack } from './network-stack';
 import type { StackContext } from './stack-context';
@@ -42,25 +42,10 @@ export function liveProducer(
     name('live-producer-execution'),
     'ecs-tasks.amazonaws.com',
     [
-      { Sid: 'EcrLogin', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: ['*'] },
-      {
-        Sid: 'PullAppImage',
-        Effect: 'Allow',
-        Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
-        Resource: [appRepo.arn],
-      },
-      {
-        Sid: 'WriteLogs',
-        Effect: 'Allow',
-        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        Resource: [`${producerLogs.arn}:*`],
-      },
-      {
-        Sid: 'ReadSecrets',
-        Effect: 'Allow',
-        Action: ['secretsmanager:GetSecretValue'],
-        Resource: [temporalSecret.arn, providerSecret.arn],
-      },
+      ...executionStatements(appRepo.arn, [producerLogs.arn], {
+        sid: 'ReadSecrets',
+        arns: [temporalSecret.arn, providerSecret.arn],
+      }),
       kmsUse('DecryptImagesAndSecrets', ['kms:Decrypt']),
     ],
   );

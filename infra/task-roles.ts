@@ -1,5 +1,5 @@
 import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
-import { serviceRole, type Statement } from './iam';
+import { executionStatements, serviceRole, type Statement } from './iam';
 import type { dataStores } from './data-stores';
 import type { imagesSecretsLogs } from './images-secrets-logs';
 import type { StackContext } from './stack-context';
@@ -22,25 +22,11 @@ export function taskRoles(
   const tableArn = (table: string) => `arn:aws:dynamodb:${settings.region}:${accountId}:table/${table}`;
 
   const executionRole = serviceRole(scope, 'execution-role', name('task-execution'), 'ecs-tasks.amazonaws.com', [
-    { Sid: 'EcrLogin', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: ['*'] },
-    {
-      Sid: 'PullAppImage',
-      Effect: 'Allow',
-      Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
-      Resource: [appRepo.arn],
-    },
-    {
-      Sid: 'WriteLogs',
-      Effect: 'Allow',
-      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      Resource: [ingestLogs, trainingLogs, producerLogs].map((g) => `${g.arn}:*`),
-    },
-    {
-      Sid: 'ReadTemporalSecret',
-      Effect: 'Allow',
-      Action: ['secretsmanager:GetSecretValue'],
-      Resource: [temporalSecret.arn],
-    },
+    ...executionStatements(
+      appRepo.arn,
+      [ingestLogs, trainingLogs, producerLogs].map((g) => g.arn),
+      { sid: 'ReadTemporalSecret', arns: [temporalSecret.arn] },
+    ),
     kmsUse('DecryptImagesAndSecret', ['kms:Decrypt']),
   ]);
 

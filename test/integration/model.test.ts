@@ -93,6 +93,17 @@ describe('predictions: training, evaluation, promotion and serving on the local 
       await startTraining(context.temporal, context.config, { trigger: 'test', hyperparameters })
     ).result() as Promise<TrainingResult>;
   let first: TrainingResult;
+  const predictionsCaughtUpFor = (what: string) =>
+    waitFor(
+      what,
+      () =>
+        predictionsCaughtUp(
+          new SeriesProgressStore(context.aws.documents, context.config.tables.tickers),
+          TICKER,
+          '1h',
+        ),
+      120_000,
+    );
 
   beforeAll(async () => {
     context = await openContext(env);
@@ -184,16 +195,7 @@ describe('predictions: training, evaluation, promotion and serving on the local 
   });
 
   test('every stored bar ends with a prediction from the model in service', async () => {
-    await waitFor(
-      'MRV predictions',
-      () =>
-        predictionsCaughtUp(
-          new SeriesProgressStore(context.aws.documents, context.config.tables.tickers),
-          TICKER,
-          '1h',
-        ),
-      120_000,
-    );
+    await predictionsCaughtUpFor('MRV predictions');
     const predictions = await new PredictionsStore(context.aws.documents, context.config.tables.predictions).range(
       TICKER,
       '1h',
@@ -386,16 +388,7 @@ describe('predictions: training, evaluation, promotion and serving on the local 
     expect(await predictions.count(TICKER, '1h')).toBeLessThan(1700);
 
     await context.aws.sagemaker.send(new CreateEndpointCommand({ EndpointName: endpointName(), EndpointConfigName }));
-    await waitFor(
-      'MRV predictions after the endpoint came back',
-      () =>
-        predictionsCaughtUp(
-          new SeriesProgressStore(context.aws.documents, context.config.tables.tickers),
-          TICKER,
-          '1h',
-        ),
-      120_000,
-    );
+    await predictionsCaughtUpFor('MRV predictions after the endpoint came back');
     expect(await predictions.count(TICKER, '1h')).toBe(1700);
   });
 

@@ -23,14 +23,18 @@ const AnswerBody = z.union([
 /**
  * Feature rows → forecast returns through InvokeEndpoint: CSV in (SageMaker's common format),
  * JSON out (it names a quantile model's levels), `chunk` rows per request to stay far below
- * the 6 MB payload limit. Throws if a deployment switched variants between chunks, so one
- * answer never mixes two models.
+ * the 6 MB payload limit. Traffic goes by the variants' weights, or to `targetVariant`.
+ * Throws if a deployment switched variants between chunks, so one answer never mixes two models.
  */
 export async function invokeModel(
   runtime: SageMakerRuntimeClient,
   endpointName: string,
   rows: readonly (readonly (number | null)[])[],
-  { chunk = 1000, abortSignal }: { chunk?: number; abortSignal?: AbortSignal } = {},
+  {
+    chunk = 1000,
+    abortSignal,
+    targetVariant,
+  }: { chunk?: number; abortSignal?: AbortSignal; targetVariant?: string } = {},
 ): Promise<ModelAnswer> {
   const predictions: number[] = [];
   let quantiles: ModelAnswer['quantiles'];
@@ -43,6 +47,7 @@ export async function invokeModel(
         ContentType: 'text/csv',
         Accept: 'application/json',
         Body: part.map((r) => csvLine(r)).join('\n'),
+        ...(targetVariant ? { TargetVariant: targetVariant } : {}),
       }),
       { abortSignal },
     );

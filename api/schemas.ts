@@ -138,6 +138,9 @@ export const ModelRow = z
     reason: z.string(),
     createdAt: z.string(),
     inService: z.boolean(),
+    challenger: z.boolean().openapi({
+      description: 'staged beside the model in service with weight 0 (reached by TargetVariant) and scored live',
+    }),
     workflowUrl: z.string(),
     dataStart: z.string().nullable(),
     dataEnd: z.string().nullable(),
@@ -159,7 +162,7 @@ export const ModelRow = z
       .nullable()
       .openapi({
         description:
-          'while it serves: its forecasts scored on the bars after its training data (hourly); null until scored',
+          'while it serves or challenges: its forecasts scored on the bars after its training data (hourly); null until scored',
       }),
   })
   .openapi('Model');

@@ -17,8 +17,31 @@ export async function describeEndpoint(
   }
 }
 
-/** The model version the endpoint serves now (tickflow names variants after versions), or null. */
+/**
+ * The versions on the endpoint (tickflow names variants after versions): the champion takes
+ * the traffic (the heaviest weight); the challenger is staged beside it with weight 0 and is
+ * reached only by TargetVariant.
+ */
+export interface EndpointVariants {
+  champion: string | null;
+  challenger: string | null;
+}
+
+export function variantsOf(
+  endpoint: Pick<DescribeEndpointCommandOutput, 'ProductionVariants'> | null,
+): EndpointVariants {
+  const variants = endpoint?.ProductionVariants ?? [];
+  const weight = (v: (typeof variants)[number]) => v.CurrentWeight ?? 1;
+  const champion = variants.filter((v) => weight(v) > 0).sort((a, b) => weight(b) - weight(a))[0];
+  const challenger = variants.find((v) => weight(v) === 0);
+  return { champion: champion?.VariantName ?? null, challenger: challenger?.VariantName ?? null };
+}
+
+export async function variantsInService(sagemaker: SageMakerClient, endpointName: string): Promise<EndpointVariants> {
+  return variantsOf(await describeEndpoint(sagemaker, endpointName));
+}
+
+/** The model version the endpoint serves now (its champion), or null. */
 export async function versionInService(sagemaker: SageMakerClient, endpointName: string): Promise<string | null> {
-  const endpoint = await describeEndpoint(sagemaker, endpointName);
-  return endpoint?.ProductionVariants?.[0]?.VariantName ?? null;
+  return (await variantsInService(sagemaker, endpointName)).champion;
 }

@@ -1,4 +1,5 @@
 import type { LiveScores } from '../domain/live-scores';
+import type { EndpointVariants } from '../clients/sagemaker-endpoint';
 import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowIdConflictPolicy,
@@ -139,12 +140,12 @@ function liveSummary(live: LiveScores | undefined): string {
   ].join(', ');
 }
 
-export function modelSummary(record: ModelRecord, inService: string | null) {
+export function modelSummary(record: ModelRecord, onEndpoint: EndpointVariants) {
   const m = record.metrics;
   const f = (x: number | undefined, digits = 4) => (x === undefined ? '-' : x.toFixed(digits));
   return {
     version: record.version,
-    serving: record.version === inService ? '●' : '',
+    serving: record.version === onEndpoint.champion ? '●' : record.version === onEndpoint.challenger ? '○' : '',
     decision: record.decision,
     data: record.dataset ? `${record.dataset.dataStart.slice(0, 10)}…${record.dataset.dataEnd.slice(0, 10)}` : '-',
     'MAE/RW': f(m?.maeRatio),

@@ -1,3 +1,4 @@
+import { seriesKey } from '../domain/series-key';
 import { SeriesTable } from './series-table';
 
 /** The model's forecast made at one bar: the return and price `horizon` bars later, with a quantile model's range. */
@@ -17,4 +18,13 @@ export interface Prediction {
   predictedAt: number;
 }
 
-export class PredictionsStore extends SeriesTable<Prediction> {}
+export class PredictionsStore extends SeriesTable<Prediction> {
+  /** The challenger's forecasts: the same table, apart from what the dashboard and alerts read (`<series>@<version>`). */
+  ofChallenger(version: string): PredictionsStore {
+    return new PredictionsStore(
+      this.documents,
+      this.table,
+      (ticker, interval) => `${seriesKey(ticker, interval)}@${version}`,
+    );
+  }
+}

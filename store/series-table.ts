@@ -15,6 +15,8 @@ export class SeriesTable<T extends SeriesRow> {
   constructor(
     protected readonly documents: DynamoDBDocumentClient,
     protected readonly table: string,
+    /** The partition key of a series' rows (another key keeps another set of rows per series apart). */
+    private readonly keyOf: (ticker: string, interval: string) => string = seriesKey,
   ) {}
 
   /** Idempotent: an item is keyed by its series and time, so a retry overwrites it with the same values. */
@@ -22,7 +24,7 @@ export class SeriesTable<T extends SeriesRow> {
     await putAll(
       this.documents,
       this.table,
-      rows.map((row) => ({ pk: seriesKey(row.ticker, row.interval), ...row })),
+      rows.map((row) => ({ pk: this.keyOf(row.ticker, row.interval), ...row })),
       2,
     );
   }
@@ -35,7 +37,7 @@ export class SeriesTable<T extends SeriesRow> {
         new QueryCommand({
           TableName: this.table,
           KeyConditionExpression: 'pk = :pk AND t BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': seriesKey(ticker, interval), ':from': from, ':to': to },
+          ExpressionAttributeValues: { ':pk': this.keyOf(ticker, interval), ':from': from, ':to': to },
           ExclusiveStartKey: start,
         }),
       ),
@@ -69,7 +71,7 @@ export class SeriesTable<T extends SeriesRow> {
         new QueryCommand({
           TableName: this.table,
           KeyConditionExpression: 'pk = :pk AND t < :before',
-          ExpressionAttributeValues: { ':pk': seriesKey(ticker, interval), ':before': before },
+          ExpressionAttributeValues: { ':pk': this.keyOf(ticker, interval), ':before': before },
           ScanIndexForward: false,
           Limit: limit - rows.length,
           ExclusiveStartKey: start,
@@ -93,7 +95,7 @@ export class SeriesTable<T extends SeriesRow> {
         new QueryCommand({
           TableName: this.table,
           KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': seriesKey(ticker, interval) },
+          ExpressionAttributeValues: { ':pk': this.keyOf(ticker, interval) },
           Select: 'COUNT',
           ExclusiveStartKey: start,
         }),

@@ -2,6 +2,6 @@
 export { tickerWorkflow } from './ticker';
 export { shardReaderWorkflow } from './shard-reader';
 export { trainingWorkflow } from './training';
-export { deployModelWorkflow } from './deploy-model';
+export { deployModelWorkflow, stageChallengerWorkflow } from './deploy-model';
 export { liveScoringWorkflow } from './live-scoring';
 export { tickerRegistryWorkflow, onboardingWorkflow } from './registry';

@@ -9,9 +9,13 @@ export interface TrainingActivities {
   startTrainingJob(input: StartTrainingJobInput): Promise<string>;
   awaitTrainingJob(jobName: string): Promise<TrainingJobOutcome>;
   evaluateCandidate(input: EvaluateInput): Promise<Evaluation>;
+  /** Serves `version` (the challenger, if any, staged beside it); started, not yet InService. */
   deployModel(input: { version: string }): Promise<DeployStarted>;
-  awaitEndpoint(input: { version: string }): Promise<void>;
-  smokeTestEndpoint(input: { version: string }): Promise<void>;
+  /** Stages the latest rejected candidate beside the model in service; null when none serves. */
+  stageChallenger(): Promise<(DeployStarted & { version: string }) | null>;
+  /** `endpointConfig` is absent in runs started before challengers: the version's own config. */
+  awaitEndpoint(input: { version: string; endpointConfig?: string }): Promise<void>;
+  smokeTestEndpoint(input: { version: string; challenger?: string | null }): Promise<void>;
   recordDeployment(input: {
     version: string;
     previous: string | null;
@@ -20,6 +24,8 @@ export interface TrainingActivities {
   }): Promise<void>;
   /** Scores the model in service on the bars after its training data; the registry keeps the scores. */
   scoreModelInService(): Promise<LiveScoringResult>;
+  /** Scores the challenger staged beside it the same way, forecasting the new bars through its variant. */
+  scoreChallenger(): Promise<Omit<LiveScoringResult, 'alerted'>>;
 }
 
 export interface LiveScoringResult {
@@ -27,6 +33,8 @@ export interface LiveScoringResult {
   rows: number;
   /** The model-in-service alert was published in this pass. */
   alerted: boolean;
+  /** The challenger's pass (absent in runs started before challengers). */
+  challenger?: { version: string | null; rows: number };
 }
 
 export interface TrainingWorkflowInput {
@@ -96,7 +104,11 @@ export interface Evaluation {
 }
 
 export interface DeployStarted {
+  /** The champion before, when it was another version. */
   previous: string | null;
+  endpointConfig: string;
+  /** The version staged beside the champion with weight 0 (absent in runs started before challengers). */
+  challenger?: string | null;
 }
 
 export interface DeployWorkflowInput {

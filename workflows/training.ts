@@ -1,11 +1,13 @@
 import {
   ApplicationFailure,
   executeChild,
+  log,
+  patched,
   proxyActivities,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { deployModelWorkflow } from './deploy-model';
+import { deployModelWorkflow, stageChallengerWorkflow } from './deploy-model';
 import { MODEL_VERSION } from './search-attributes';
 import { deployWorkflowId } from './workflow-ids';
 import type { TrainingActivities, TrainingResult, TrainingWorkflowInput } from './training-contracts';
@@ -48,9 +50,25 @@ function versionOf(start: Date): string {
 }
 
 /**
+ * Stages a rejected candidate as the challenger. The rejection stands either way: a staging
+ * that fails (or finds a deployment running) is logged, and the next one stages the latest.
+ */
+async function stageChallenger(endpointName: string, candidate: string): Promise<void> {
+  try {
+    await executeChild(stageChallengerWorkflow, {
+      workflowId: deployWorkflowId(endpointName),
+      args: [{ candidate }],
+    });
+  } catch (error) {
+    log.warn('the rejected candidate was not staged as the challenger', { candidate, error: String(error) });
+  }
+}
+
+/**
  * One retraining: export the dataset from stored bars → SageMaker training job → evaluate
  * the candidate and the model in service on the same walk-forward holdout → promote through
- * the deployment workflow, or reject → every step recorded in the model registry.
+ * the deployment workflow, or reject (and stage as the challenger) → every step recorded in
+ * the model registry.
  */
 export async function trainingWorkflow(
   input: TrainingWorkflowInput & { config: TrainingWorkflowConfig },
@@ -106,6 +124,7 @@ export async function trainingWorkflow(
   };
   if (!evaluation.promote) {
     await quick.updateModel({ version, change: { ...evaluated, decision: 'rejected', reason: evaluation.reason } });
+    if (patched('challenger-variant')) await stageChallenger(endpointName, version);
     return {
       version,
       decision: 'rejected',

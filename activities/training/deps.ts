@@ -23,7 +23,14 @@ export const sagemakerNames = (config: TickflowConfig, version: string) => ({
   /** Where training jobs write: SageMaker puts <job>/output/{model,output}.tar.gz below it. */
   trainingOutputPath: `s3://${config.bucket}/models`,
   model: `tickflow-${version}`,
-  endpointConfig: `${config.sagemaker.endpointName}-${version}`,
+  /** The version serving alone; with a challenger staged beside it, see endpointConfigName. */
+  endpointConfig: endpointConfigName(config, version, null),
   /** The variant is named after the version: InvokeEndpoint reports it with every answer. */
   variant: version,
 });
+
+/** The endpoint config that serves `champion`, with `challenger` at weight 0 beside it (within 63 characters). */
+export function endpointConfigName(config: TickflowConfig, champion: string, challenger: string | null): string {
+  const versions = challenger ? `${champion}-${challenger}` : champion;
+  return `${config.sagemaker.endpointName.slice(0, 62 - versions.length)}-${versions}`;
+}

@@ -1,5 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { versionInService } from '../../clients/sagemaker-endpoint';
+import { variantsInService } from '../../clients/sagemaker-endpoint';
 import { workflowUrl } from '../../clients/temporal-ui';
 import { deployVersion, describeTrainingSchedule, rollbackTarget, startTraining } from '../../operations/models';
 import type { ModelRecord } from '../../store/model-registry';
@@ -57,9 +57,9 @@ const metricsOf = (m: ModelRecord['metrics']) =>
 /** The training portal's endpoints: every change goes through the same workflows as the CLI. */
 export function registerModelRoutes(app: OpenAPIHono, ctx: ApiContext): void {
   app.openapi(modelsRoute, async (c) => {
-    const [models, inService] = await Promise.all([
+    const [models, onEndpoint] = await Promise.all([
       ctx.models.list(),
-      versionInService(ctx.aws.sagemaker, ctx.config.sagemaker.endpointName),
+      variantsInService(ctx.aws.sagemaker, ctx.config.sagemaker.endpointName),
     ]);
     return c.json(
       models
@@ -69,7 +69,8 @@ export function registerModelRoutes(app: OpenAPIHono, ctx: ApiContext): void {
           decision: m.decision,
           reason: m.reason,
           createdAt: m.createdAt,
-          inService: m.version === inService,
+          inService: m.version === onEndpoint.champion,
+          challenger: m.version === onEndpoint.challenger,
           workflowUrl: workflowUrl(ctx.config, m.workflowId),
           dataStart: m.dataset?.dataStart ?? null,
           dataEnd: m.dataset?.dataEnd ?? null,

@@ -69,11 +69,11 @@ function renderModels() {
     return;
   }
   $('models').innerHTML =
-    '<tr><th>version</th><th>data</th><th>MAE/RW</th><th>RMSE/RW</th><th>MASE</th><th>hit rate (up rate)</th><th>rank IC</th><th title="Diebold–Mariano statistic of the median against the random walk">DM</th><th title="mean pinball loss of the quantiles over the baseline\'s: below 1 beats it">pinball/baseline</th><th title="share of holdout returns inside the outermost quantiles\' interval (nominal)">coverage</th><th title="one-sided p-value of the quantiles beating the baseline (HLN-corrected Diebold–Mariano): ≤ 0.05 is needed to promote">p vs baseline</th><th title="while it serves: its forecasts on the bars after its training data, scored hourly — rows, pinball/baseline, coverage, MAE/RW">live</th><th>decision</th><th></th></tr>' +
+    '<tr><th>version</th><th>data</th><th>MAE/RW</th><th>RMSE/RW</th><th>MASE</th><th>hit rate (up rate)</th><th>rank IC</th><th title="Diebold–Mariano statistic of the median against the random walk">DM</th><th title="mean pinball loss of the quantiles over the baseline\'s: below 1 beats it">pinball/baseline</th><th title="share of holdout returns inside the outermost quantiles\' interval (nominal)">coverage</th><th title="one-sided p-value of the quantiles beating the baseline (HLN-corrected Diebold–Mariano): ≤ 0.05 is needed to promote">p vs baseline</th><th title="while it serves or challenges: its forecasts on the bars after its training data, scored hourly — rows, pinball/baseline, coverage, MAE/RW">live</th><th>decision</th><th></th></tr>' +
     models
       .map(
         (m, i) => `<tr data-version="${m.version}">
-        <td><a href="${m.workflowUrl}" target="_blank" rel="noopener">${m.version}</a>${m.inService ? ' <span class="serving">● in service</span>' : ''}</td>
+        <td><a href="${m.workflowUrl}" target="_blank" rel="noopener">${m.version}</a>${m.inService ? ' <span class="serving">● in service</span>' : ''}${m.challenger ? ' <span class="challenger" title="staged beside the model in service with weight 0 and scored live on the same bars">○ challenger</span>' : ''}</td>
         <td>${m.dataStart?.slice(0, 10) ?? '–'} … ${m.dataEnd?.slice(0, 10) ?? '–'}</td>
         <td>${ratio(m.metrics, 'maeRatio')}</td><td>${ratio(m.metrics, 'rmseRatio')}</td><td>${ratio(m.metrics, 'mase')}</td>
         <td>${pct(m.metrics?.hitRate)} (${pct(m.metrics?.upRate)})</td><td>${ratio(m.metrics, 'rankIc')}</td><td>${ratio(m.metrics, 'dmStat')}</td>

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { WorkflowHandle } from '@temporalio/client';
 import { withContext, type CliContext } from '../context';
 import { ModelRegistry } from '../../store/model-registry';
-import { versionInService } from '../../clients/sagemaker-endpoint';
+import { variantsInService } from '../../clients/sagemaker-endpoint';
 import type { TrainingResult } from '../../workflows/training-contracts';
 import type { ForecastMetrics } from '../../domain/forecast-metrics';
 import {
@@ -156,14 +156,14 @@ export function registerModelCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       await withRegistry(async ({ config, aws, registry }) => {
-        const [models, inService] = await Promise.all([
+        const [models, onEndpoint] = await Promise.all([
           registry.list(),
-          versionInService(aws.sagemaker, config.sagemaker.endpointName),
+          variantsInService(aws.sagemaker, config.sagemaker.endpointName),
         ]);
-        emit(options.json, { inService, models }, () =>
+        emit(options.json, { inService: onEndpoint.champion, challenger: onEndpoint.challenger, models }, () =>
           models.length === 0
             ? 'no models yet: train one with `tickflow train --wait`'
-            : `${table(models.map((m) => modelSummary(m, inService)))}\n\n● = serving on endpoint ${config.sagemaker.endpointName}`,
+            : `${table(models.map((m) => modelSummary(m, onEndpoint)))}\n\n● = serving on endpoint ${config.sagemaker.endpointName}; ○ = its challenger (weight 0, scored live on the same bars)`,
         );
       });
     });

@@ -174,24 +174,16 @@ export class ControlPlane {
     DescribeEndpoint: (body) => {
       const { EndpointName } = parse(nameRequest('EndpointName'), body);
       const endpoint = this.endpoint(EndpointName);
-      const config = this.state.endpointConfigs[endpoint.EndpointConfigName];
-      const variant = config?.ProductionVariants[0];
-      const serving = this.host.serving(EndpointName);
       return {
         ...endpoint,
-        ProductionVariants:
-          variant && serving
-            ? [
-                {
-                  VariantName: serving,
-                  DeployedImages: [{ SpecifiedImage: this.state.models[variant.ModelName]?.PrimaryContainer.Image }],
-                  CurrentWeight: 1,
-                  DesiredWeight: 1,
-                  CurrentInstanceCount: 1,
-                  DesiredInstanceCount: 1,
-                },
-              ]
-            : [],
+        ProductionVariants: (this.host.serving(EndpointName) ?? []).map((variant) => ({
+          VariantName: variant.name,
+          DeployedImages: [{ SpecifiedImage: variant.model.PrimaryContainer.Image }],
+          CurrentWeight: variant.weight,
+          DesiredWeight: variant.weight,
+          CurrentInstanceCount: variant.instances,
+          DesiredInstanceCount: 1,
+        })),
       };
     },
     DeleteEndpoint: (body) => {
@@ -220,10 +212,10 @@ export class ControlPlane {
     delete endpoint.FailureReason;
     this.save();
     const config = this.config(configName);
-    const model = this.state.models[config.ProductionVariants[0]!.ModelName];
-    const done = model
-      ? this.host.deploy(endpoint.EndpointName, config, model)
-      : Promise.reject(new Error(`model ${config.ProductionVariants[0]!.ModelName} was deleted`));
+    const missing = config.ProductionVariants.find((v) => !this.state.models[v.ModelName]);
+    const done = missing
+      ? Promise.reject(new Error(`model ${missing.ModelName} was deleted`))
+      : this.host.deploy(endpoint.EndpointName, config, new Map(Object.entries(this.state.models)));
     void done
       .then(
         () =>

@@ -43,7 +43,12 @@ export function createSageMakerServer(controlPlane: ControlPlane, host: Endpoint
         );
       }
       const contentType = request.headers['content-type'] ?? 'application/octet-stream';
-      const result = await host.invoke(name, body, contentType, request.headers.accept);
+      const result = await host.invoke(name, {
+        body,
+        contentType,
+        accept: request.headers.accept,
+        targetVariant: header(request, 'x-amzn-sagemaker-target-variant'),
+      });
       if (result.status !== 200) {
         const message = result.body.toString('utf8').slice(0, 1024);
         const kind = result.status < 500 ? 'client' : 'server';
@@ -92,6 +97,11 @@ function runtimeEndpoint(controlPlane: ControlPlane, name: string) {
   } catch {
     throw new SageMakerError('ValidationError', `Endpoint ${name} of account 000000000000 not found.`);
   }
+}
+
+function header(request: http.IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
 }
 
 function readBody(request: http.IncomingMessage): Promise<Buffer> {

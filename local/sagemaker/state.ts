@@ -62,11 +62,16 @@ export const createEndpointConfigRequest = z
             ModelName: resourceName,
             InstanceType: z.string().optional(),
             InitialInstanceCount: z.number().int().positive().optional(),
-            InitialVariantWeight: z.number().optional(),
+            InitialVariantWeight: z.number().min(0).optional(),
           })
           .loose(),
       )
-      .length(1, 'the local SageMaker hosts exactly one production variant per endpoint config'),
+      .min(1)
+      .max(10)
+      .refine(
+        (variants) => new Set(variants.map((v) => v.VariantName)).size === variants.length,
+        'variant names must be unique within an endpoint config',
+      ),
   })
   .loose();
 

@@ -11,6 +11,7 @@ import { ScheduleOverlapPolicy } from '@temporalio/client';
 import * as tar from 'tar';
 import type { Bar } from '../../domain/market-event';
 import { parseS3Uri } from '../../store/s3-uri';
+import { variantsOf } from '../../clients/sagemaker-endpoint';
 import { produce } from '../../producer/produce';
 import type { MarketSource } from '../../producer/sources/source';
 import { BarsStore } from '../../store/bars-store';
@@ -85,9 +86,43 @@ describe('predictions: training, evaluation, promotion and serving on the local 
   let worker: WorkerProcess;
   let registry: ModelRegistry;
   const endpointName = () => context.config.sagemaker.endpointName;
-  const servingVersion = async () =>
-    (await context.aws.sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName() })))
-      .ProductionVariants?.[0]?.VariantName;
+  const onEndpoint = async () =>
+    variantsOf(await context.aws.sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName() })));
+  const servingVersion = async () => (await onEndpoint()).champion;
+  /** Invokes the endpoint until stopped, by weight or at one variant; counts who answered and what failed. */
+  const keepInvoking = (targetVariant?: string) => {
+    let running = true;
+    const seen = new Map<string, number>();
+    const errors: string[] = [];
+    const done = (async () => {
+      while (running) {
+        try {
+          const r = await context.aws.sagemakerRuntime.send(
+            new InvokeEndpointCommand({
+              EndpointName: endpointName(),
+              ContentType: 'text/csv',
+              Body: `${'0.001,'.repeat(14)}0`,
+              ...(targetVariant ? { TargetVariant: targetVariant } : {}),
+            }),
+          );
+          const v = r.InvokedProductionVariant ?? '?';
+          seen.set(v, (seen.get(v) ?? 0) + 1);
+        } catch (error) {
+          errors.push((error as Error).message);
+        }
+        await sleep(10);
+      }
+    })();
+    return {
+      seen,
+      errors,
+      stop: async () => {
+        running = false;
+        await done;
+      },
+    };
+  };
+  let worse: TrainingResult;
   const train = async (hyperparameters: Record<string, string>) =>
     (
       await startTraining(context.temporal, context.config, { trigger: 'test', hyperparameters })
@@ -270,49 +305,87 @@ describe('predictions: training, evaluation, promotion and serving on the local 
     }
   });
 
-  test('a worse candidate is rejected with its reason, and the endpoint is untouched', async () => {
-    const configBefore = (
-      await context.aws.sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName() }))
-    ).EndpointConfigName;
-    const worse = await train({ num_round: '1', eta: '0.001', early_stopping_rounds: '1' });
+  test('a worse candidate is rejected with its reason; the champion keeps the traffic and the candidate is staged as the challenger', async () => {
+    worse = await train({ num_round: '1', eta: '0.001', early_stopping_rounds: '1' });
     expect(worse).toMatchObject({ decision: 'rejected', incumbent: { version: first.version } });
     expect(worse.reason).toMatch(/random walk|not below/);
     expect((await registry.get(worse.version))!.decision).toBe('rejected');
     const endpoint = await context.aws.sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName() }));
-    expect(endpoint).toMatchObject({ EndpointStatus: 'InService', EndpointConfigName: configBefore });
-    expect(await servingVersion()).toBe(first.version);
+    expect(endpoint.EndpointStatus).toBe('InService');
+    expect(endpoint.ProductionVariants).toEqual([
+      expect.objectContaining({ VariantName: first.version, CurrentWeight: 1 }),
+      expect.objectContaining({ VariantName: worse.version, CurrentWeight: 0 }),
+    ]);
+    // Weight 0: untargeted invocations all go to the champion; TargetVariant reaches the challenger.
+    const untargeted = keepInvoking();
+    const targeted = keepInvoking(worse.version);
+    await sleep(1_000);
+    await Promise.all([untargeted.stop(), targeted.stop()]);
+    expect([untargeted.errors, targeted.errors]).toEqual([[], []]);
+    expect([...untargeted.seen.keys()]).toEqual([first.version]);
+    expect([...targeted.seen.keys()]).toEqual([worse.version]);
+    await expect(
+      context.aws.sagemakerRuntime.send(
+        new InvokeEndpointCommand({
+          EndpointName: endpointName(),
+          ContentType: 'text/csv',
+          Body: `${'0,'.repeat(14)}0`,
+          TargetVariant: 'v00000000-000000',
+        }),
+      ),
+    ).rejects.toThrow(/variant v00000000-000000 does not exist/);
   });
 
-  test('a better candidate is promoted blue/green: invocations sent all through the update see zero errors', async () => {
-    let running = true;
-    const seen = new Map<string, number>();
-    const errors: string[] = [];
-    const invoker = (async () => {
-      while (running) {
-        try {
-          const r = await context.aws.sagemakerRuntime.send(
-            new InvokeEndpointCommand({
-              EndpointName: endpointName(),
-              ContentType: 'text/csv',
-              Body: `${'0.001,'.repeat(14)}0`,
-            }),
-          );
-          const v = r.InvokedProductionVariant ?? '?';
-          seen.set(v, (seen.get(v) ?? 0) + 1);
-        } catch (error) {
-          errors.push((error as Error).message);
-        }
-        await sleep(10);
-      }
-    })();
+  test('the challenger forecasts the same live bars through its own variant and is scored on them; `tickflow models --json` shows both', async () => {
+    // Bars after the challenger's training data (the later replay test sends them again: duplicates).
+    const summary = await produce(context.aws.kinesis, meanRevertingSource(20, 1510), {
+      streamName: context.config.stream.name,
+    });
+    await waitForIngestion(context, summary.lastSequenceByShard, [{ ticker: TICKER, interval: '1h' }], worker);
+    const scored = await context.temporal.workflow.execute(liveScoringWorkflow, {
+      workflowId: `live-scoring-test-${Date.now()}`,
+      taskQueue: context.config.model.trainingTaskQueue,
+    });
+    const record = (await registry.get(worse.version))!;
+    const since = Date.parse(record.dataset!.dataEnd);
+    const bars = await new BarsStore(context.aws.documents, context.config.tables.bars).range(TICKER, '1h', since + 1);
+    const forecasts = new PredictionsStore(context.aws.documents, context.config.tables.predictions).ofChallenger(
+      worse.version,
+    );
+    const stored = await forecasts.range(TICKER, '1h');
+    expect(stored.map((p) => p.t)).toEqual(bars.map((b) => b.t));
+    expect(new Set(stored.map((p) => p.modelVersion))).toEqual(new Set([worse.version]));
+    const expected = bars.length - record.horizon;
+    expect(expected).toBeGreaterThanOrEqual(19);
+    expect(scored.challenger).toEqual({ version: worse.version, rows: expected });
+    // A second pass forecasts nothing new (no new bars) and scores the same rows.
+    await context.temporal.workflow.execute(liveScoringWorkflow, {
+      workflowId: `live-scoring-test-${Date.now()}`,
+      taskQueue: context.config.model.trainingTaskQueue,
+    });
+    expect(await forecasts.count(TICKER, '1h')).toBe(bars.length);
+    const { stdout } = await runTickflow(['models', '--json'], env);
+    const shown = JSON.parse(stdout) as { inService: string; challenger: string; models: ModelRecord[] };
+    expect(shown).toMatchObject({ inService: first.version, challenger: worse.version });
+    const live = shown.models.find((m) => m.version === worse.version)!.live!;
+    expect(live).toMatchObject({ rows: expected, since: new Date(since).toISOString() });
+    expect(live.pinballRatio).toBeGreaterThan(0);
+    expect(live.maeRatio).toBeGreaterThan(0);
+    expect(shown.models.find((m) => m.version === first.version)!.live!.rows).toBeGreaterThan(0);
+  });
+
+  test('a better candidate is promoted blue/green: zero errors, by weight and at the challenger (TargetVariant), all through the update', async () => {
+    const untargeted = keepInvoking();
+    const targeted = keepInvoking(worse.version);
     const better = await train({});
-    running = false;
-    await invoker;
+    await Promise.all([untargeted.stop(), targeted.stop()]);
     expect(better).toMatchObject({ decision: 'promoted', incumbent: { version: first.version } });
     expect(better.metrics!.mae).toBeLessThan(better.incumbent!.metrics.mae);
-    expect(errors).toEqual([]);
-    expect([...seen.keys()].sort()).toEqual([first.version, better.version].sort());
-    expect(await servingVersion()).toBe(better.version);
+    expect([untargeted.errors, targeted.errors]).toEqual([[], []]);
+    expect([...untargeted.seen.keys()].sort()).toEqual([first.version, better.version].sort());
+    expect([...targeted.seen.keys()]).toEqual([worse.version]);
+    // The latest rejected candidate stays the challenger beside the new champion.
+    expect(await onEndpoint()).toEqual({ champion: better.version, challenger: worse.version });
     const deployments = await registry.deployments();
     expect(deployments[0]).toMatchObject({ version: better.version, previous: first.version });
   });
@@ -395,7 +468,7 @@ describe('predictions: training, evaluation, promotion and serving on the local 
   test('training and deployment histories replay without non-determinism', async () => {
     await replayHistories(
       context,
-      `WorkflowType = 'trainingWorkflow' OR WorkflowType = 'deployModelWorkflow' OR WorkflowId = '${tickerWorkflowId(TICKER, '1h')}'`,
+      `WorkflowType IN ('trainingWorkflow', 'deployModelWorkflow', 'stageChallengerWorkflow', 'liveScoringWorkflow') OR WorkflowId = '${tickerWorkflowId(TICKER, '1h')}'`,
       3,
     );
   });

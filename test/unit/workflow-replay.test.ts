@@ -13,7 +13,7 @@ describe('workflow determinism', () => {
   const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
 
   test('recorded histories exist for every workflow', () => {
-    for (const prefix of ['ticker-', 'shard-reader-', 'training-', 'deploy-'])
+    for (const prefix of ['ticker-', 'shard-reader-', 'training-', 'deploy-', 'live-scoring-'])
       expect(files.some((f) => f.startsWith(prefix))).toBe(true);
   });
 

@@ -32,6 +32,8 @@ const script: {
   job: TrainingJobOutcome;
   evaluation: Evaluation;
   smokeTest: () => Promise<void>;
+  /** What stageChallenger finds serving (null: no endpoint). */
+  champion: string | null;
   calls: string[];
   hyperparameters: Record<string, string>[];
   registry: Array<Partial<ModelRecord>>;
@@ -39,6 +41,7 @@ const script: {
   job: { status: 'Completed', artifact: 's3://bucket/models/v/model.tar.gz' },
   evaluation: { metrics, promote: true, reason: 'beats the baseline', holdoutSample: [] },
   smokeTest: async () => undefined,
+  champion: 'v1',
   calls: [],
   hyperparameters: [],
   registry: [],
@@ -54,11 +57,21 @@ const activities: TrainingActivities = {
   },
   awaitTrainingJob: async () => script.job,
   evaluateCandidate: async () => (called('evaluateCandidate'), script.evaluation),
-  deployModel: async () => (called('deployModel'), { previous: null }),
-  awaitEndpoint: async () => void called('awaitEndpoint'),
-  smokeTestEndpoint: async () => (called('smokeTestEndpoint'), script.smokeTest()),
+  deployModel: async () => (called('deployModel'), { previous: null, endpointConfig: 'c', challenger: null }),
+  stageChallenger: async () => {
+    called('stageChallenger');
+    return script.champion === null
+      ? null
+      : { version: script.champion, previous: null, endpointConfig: 'c2', challenger: 'v2' };
+  },
+  awaitEndpoint: async ({ endpointConfig }) => void called(`awaitEndpoint ${endpointConfig}`),
+  smokeTestEndpoint: async ({ version, challenger }) => {
+    called(`smokeTestEndpoint ${version}${challenger ? `+${challenger}` : ''}`);
+    return script.smokeTest();
+  },
   recordDeployment: async () => void called('recordDeployment'),
   scoreModelInService: async () => ({ version: null, rows: 0, alerted: false }),
+  scoreChallenger: async () => ({ version: null, rows: 0 }),
 };
 
 let server: WorkflowTestServer;
@@ -70,6 +83,7 @@ beforeEach(() => {
   script.job = { status: 'Completed', artifact: 's3://bucket/models/v/model.tar.gz' };
   script.evaluation = { metrics, promote: true, reason: 'beats the baseline', holdoutSample: [] };
   script.smokeTest = async () => undefined;
+  script.champion = 'v1';
   script.calls = [];
   script.hyperparameters = [];
   script.registry = [];
@@ -96,8 +110,8 @@ test('a candidate the gate promotes is deployed blue/green, smoke-tested and rec
     'exportDataset',
     'evaluateCandidate',
     'deployModel',
-    'awaitEndpoint',
-    'smokeTestEndpoint',
+    'awaitEndpoint c',
+    `smokeTestEndpoint ${result.version}`,
     'recordDeployment',
   ]);
   expect(lastDecision()).toMatchObject({ decision: 'promoted' });
@@ -105,13 +119,32 @@ test('a candidate the gate promotes is deployed blue/green, smoke-tested and rec
   expect(script.hyperparameters).toEqual([{ quantiles: '0.1,0.5,0.9' }]);
 });
 
-test('a candidate the gate rejects is recorded with the reason and never deployed', async () => {
+test('a candidate the gate rejects is recorded with the reason, then staged as the challenger beside the champion', async () => {
   script.evaluation = { metrics, promote: false, reason: 'no better than the baseline', holdoutSample: [] };
   expect(await train({ quantiles: '' })).toMatchObject({ decision: 'rejected', reason: 'no better than the baseline' });
-  expect(script.calls).toEqual(['exportDataset', 'evaluateCandidate']);
+  expect(script.calls).toEqual([
+    'exportDataset',
+    'evaluateCandidate',
+    'stageChallenger',
+    'awaitEndpoint c2',
+    'smokeTestEndpoint v1+v2',
+  ]);
   expect(lastDecision()).toMatchObject({ decision: 'rejected', reason: 'no better than the baseline' });
   // An override wins over the configured levels (here: a point model).
   expect(script.hyperparameters).toEqual([{ quantiles: '' }]);
+});
+
+test('a rejection stands when there is no champion to stage beside, or the staging fails', async () => {
+  script.evaluation = { metrics, promote: false, reason: 'no better than the baseline', holdoutSample: [] };
+  script.champion = null;
+  expect(await train()).toMatchObject({ decision: 'rejected' });
+  expect(script.calls).toEqual(['exportDataset', 'evaluateCandidate', 'stageChallenger']);
+  script.champion = 'v1';
+  script.smokeTest = async () => {
+    throw ApplicationFailure.create({ message: 'the challenger answered 500', nonRetryable: true });
+  };
+  expect(await train()).toMatchObject({ decision: 'rejected' });
+  expect(lastDecision()).toMatchObject({ decision: 'rejected', reason: 'no better than the baseline' });
 });
 
 test('a failed training job fails the run and is recorded as failed, before any evaluation', async () => {

@@ -1,4 +1,8 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { toolsDir } from '../../local/services';
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import {
   CreateEndpointCommand,
@@ -334,6 +338,19 @@ describe('predictions: training, evaluation, promotion and serving on the local 
         }),
       ),
     ).rejects.toThrow(/variant v00000000-000000 does not exist/);
+    // boto3 drives it unchanged too: the local SageMaker speaks the wire protocol, not one SDK.
+    const boto3 = [
+      'import boto3, sys',
+      `rt = boto3.client('sagemaker-runtime', endpoint_url='${context.config.endpoints.sagemaker}', region_name='us-east-1', aws_access_key_id='test', aws_secret_access_key='test')`,
+      `r = rt.invoke_endpoint(EndpointName='${endpointName()}', ContentType='text/csv', Body='${'0,'.repeat(14)}0', TargetVariant=sys.argv[1])`,
+      "print(r['InvokedProductionVariant'])",
+    ].join('\n');
+    const { stdout } = await promisify(execFile)(path.join(toolsDir, 'venv', 'bin', 'python'), [
+      '-c',
+      boto3,
+      worse.version,
+    ]);
+    expect(stdout.trim()).toBe(worse.version);
   });
 
   test('the challenger forecasts the same live bars through its own variant and is scored on them; `tickflow models --json` shows both', async () => {

@@ -147,6 +147,23 @@ export const ModelRow = z
     metrics: z.record(z.string(), z.number()).nullable(),
     incumbentMetrics: z.record(z.string(), z.number()).nullable(),
     holdoutSample: z.array(z.object({ ticker: z.string(), t: z.number(), actual: z.number(), predicted: z.number() })),
+    perTicker: z
+      .array(
+        z.object({
+          ticker: z.string(),
+          rows: z.number().int(),
+          maeRatio: z.number(),
+          hitRate: z.number(),
+          dmPValue: z.number().nullable(),
+          pinballRatio: z.number().nullable(),
+          coverage: z.number().nullable(),
+          coverageNominal: z.number().nullable(),
+          dmPinballPValue: z.number().nullable(),
+        }),
+      )
+      .openapi({
+        description: 'the holdout scored per ticker, most rows first (at most 200 tickers); empty for older models',
+      }),
     live: z
       .object({
         rows: z.number().int(),

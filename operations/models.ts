@@ -1,5 +1,6 @@
 import type { LiveScores } from '../domain/live-scores';
 import type { EndpointVariants } from '../clients/sagemaker-endpoint';
+import type { TickerScores } from '../domain/holdout-scores';
 import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowIdConflictPolicy,
@@ -138,6 +139,24 @@ function liveSummary(live: LiveScores | undefined): string {
     ...(live.coverage === null ? [] : [`coverage ${(live.coverage * 100).toFixed(0)}%`]),
     ...part('MAE/RW', live.maeRatio),
   ].join(', ');
+}
+
+/** One ticker's holdout scores as a table row (`tickflow models --per-ticker`). */
+export function tickerSummary(t: TickerScores) {
+  const f = (x: number | null, digits = 4) => (x === null ? '-' : x.toFixed(digits));
+  return {
+    ticker: t.ticker,
+    rows: t.rows,
+    'MAE/RW': f(t.maeRatio),
+    'hit rate': `${(t.hitRate * 100).toFixed(1)}%`,
+    'DM p': f(t.dmPValue, 3),
+    'pinball/baseline': f(t.pinballRatio),
+    coverage:
+      t.coverage === null || t.coverageNominal === null
+        ? '-'
+        : `${(t.coverage * 100).toFixed(1)}% (of ${(t.coverageNominal * 100).toFixed(0)}%)`,
+    'p vs baseline': f(t.dmPinballPValue, 3),
+  };
 }
 
 export function modelSummary(record: ModelRecord, onEndpoint: EndpointVariants) {

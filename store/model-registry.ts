@@ -1,6 +1,7 @@
 import type { LiveScores } from '../domain/live-scores';
 import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ForecastMetrics } from '../domain/forecast-metrics';
+import type { TickerScores } from '../domain/holdout-scores';
 import type { DatasetSummary } from '../workflows/training-contracts';
 import { allItems } from './pages';
 
@@ -32,6 +33,8 @@ export interface ModelRecord {
   /** The model in service when this one was evaluated, scored on the same holdout. */
   incumbent?: { version: string; metrics: ForecastMetrics };
   holdoutSample?: HoldoutPoint[];
+  /** Its holdout scores per ticker, most rows first (at most 200 tickers). */
+  perTicker?: TickerScores[];
   /** While it serves: its scores on the bars after its training data (the live-scoring Schedule). */
   live?: LiveScores;
   updatedAt: string;

@@ -1,4 +1,5 @@
 import type { ForecastMetrics } from '../domain/forecast-metrics';
+import type { TickerScores } from '../domain/holdout-scores';
 import type { HoldoutPoint, ModelRecord } from '../store/model-registry';
 
 /** The activities the training and deployment workflows call; implemented in activities/training/. */
@@ -101,6 +102,8 @@ export interface Evaluation {
   promote: boolean;
   reason: string;
   holdoutSample: HoldoutPoint[];
+  /** The candidate's scores per ticker, most holdout rows first (absent in runs started before them). */
+  perTicker?: TickerScores[];
 }
 
 export interface DeployStarted {

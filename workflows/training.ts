@@ -120,6 +120,7 @@ export async function trainingWorkflow(
     metrics: evaluation.metrics,
     incumbent: evaluation.incumbent,
     holdoutSample: evaluation.holdoutSample,
+    ...(evaluation.perTicker ? { perTicker: evaluation.perTicker } : {}),
     artifact: job.artifact,
   };
   if (!evaluation.promote) {

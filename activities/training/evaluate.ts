@@ -5,9 +5,8 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Context } from '@temporalio/activity';
 import * as tar from 'tar';
 import { describeEndpoint } from '../../clients/sagemaker-endpoint';
-import { baselineReturnQuantiles } from '../../domain/baseline-forecast';
-import { decidePromotion, forecastMetrics, type ForecastMetrics } from '../../domain/forecast-metrics';
-import { quantileMetrics } from '../../domain/quantile-evaluation';
+import { decidePromotion, type ForecastMetrics } from '../../domain/forecast-metrics';
+import { holdoutScores, perTickerScores, type Holdout, type HoldoutAnswer } from '../../domain/holdout-scores';
 import { parseS3Uri } from '../../store/s3-uri';
 import type { HoldoutPoint } from '../../store/model-registry';
 import type { EvaluateInput, Evaluation } from '../../workflows/training-contracts';
@@ -15,6 +14,8 @@ import { invokeModel } from '../invoke-model';
 import { sagemakerNames, type TrainingDeps } from './deps';
 
 const SAMPLE_POINTS = 300;
+/** Tickers whose own holdout scores the registry keeps (most rows first): a registry row stays far below DynamoDB's 400 KB. */
+const PER_TICKER_KEPT = 200;
 
 /**
  * Scores the candidate (its predictions on the test channel, made by the training job) and
@@ -34,19 +35,18 @@ export function evaluateCandidateActivity(deps: TrainingDeps) {
     if (candidate.length !== test.length)
       throw new Error(`the training job predicted ${candidate.length} test rows, the dataset has ${test.length}`);
     // Every test row has a label (the export writes only labelled rows).
-    const actual = test.map((row) => row[0] as number);
-    const times = index.map(([, t]) => Number(t));
-    const volatility = index.map(([, , v]) => (v === undefined || v === '' ? null : Number(v)));
-    const horizon = input.horizon ?? 1;
-    const score = (answer: Answer) => {
-      const point = forecastMetrics(actual, answer.median, input.dataset.trainingNaiveMae, times, horizon);
-      if (!answer.quantiles) return point;
-      const { levels, values } = answer.quantiles;
-      const baseline = volatility.map((v) => (v === null ? null : baselineReturnQuantiles(v, horizon, levels)));
-      return { ...point, ...quantileMetrics({ actual, times, horizon, levels, baseline }, values) };
+    const holdout: Holdout = {
+      tickers: index.map(([ticker]) => ticker!),
+      actual: test.map((row) => row[0] as number),
+      times: index.map(([, t]) => Number(t)),
+      volatility: index.map(([, , v]) => (v === undefined || v === '' ? null : Number(v))),
+      horizon: input.horizon ?? 1,
+      trainingNaiveMae: input.dataset.trainingNaiveMae,
     };
+    const score = (answer: HoldoutAnswer) => holdoutScores(holdout, answer);
     const candidateAnswer = candidateAnswerOf(candidate, input.quantiles);
     const metrics = score(candidateAnswer);
+    const perTicker = perTickerScores(holdout, candidateAnswer).slice(0, PER_TICKER_KEPT);
 
     Context.current().heartbeat('scoring the model in service');
     const incumbent = await scoreIncumbent(
@@ -80,23 +80,17 @@ export function evaluateCandidateActivity(deps: TrainingDeps) {
       .map(([ticker, t], i) => ({
         ticker: ticker!,
         t: Number(t),
-        actual: actual[i]!,
+        actual: holdout.actual[i]!,
         predicted: candidateAnswer.median[i]!,
       }))
       .filter((p) => p.ticker === shown)
       .slice(-SAMPLE_POINTS);
-    return { metrics, ...(incumbent ? { incumbent } : {}), promote, reason, holdoutSample };
+    return { metrics, ...(incumbent ? { incumbent } : {}), promote, reason, holdoutSample, perTicker };
   };
 }
 
-/** A model's answer on the holdout: the median (or only) forecast, and a quantile model's levels and values. */
-interface Answer {
-  median: number[];
-  quantiles?: { levels: number[]; values: number[][] };
-}
-
 /** The training job's test predictions: one column, or one per quantile level. */
-function candidateAnswerOf(rows: number[][], levels: number[] | undefined): Answer {
+function candidateAnswerOf(rows: number[][], levels: number[] | undefined): HoldoutAnswer {
   if (!levels) return { median: rows.map((row) => row[0]!) };
   if (rows.some((row) => row.length !== levels.length))
     throw new Error(
@@ -108,7 +102,7 @@ function candidateAnswerOf(rows: number[][], levels: number[] | undefined): Answ
 async function scoreIncumbent(
   deps: TrainingDeps,
   features: (number | null)[][],
-  score: (answer: Answer) => ForecastMetrics,
+  score: (answer: HoldoutAnswer) => ForecastMetrics,
 ) {
   const endpointName = deps.config.sagemaker.endpointName;
   const endpoint = await describeEndpoint(deps.aws.sagemaker, endpointName);

@@ -77,6 +77,7 @@ export function registerModelRoutes(app: OpenAPIHono, ctx: ApiContext): void {
           metrics: metricsOf(m.metrics),
           incumbentMetrics: metricsOf(m.incumbent?.metrics),
           holdoutSample: m.holdoutSample ?? [],
+          perTicker: m.perTicker ?? [],
           live: m.live ? liveRow(m.live) : null,
         })),
       200,

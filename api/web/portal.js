@@ -31,15 +31,17 @@ async function call(method, url) {
 const ratio = (m, key) => (m && typeof m[key] === 'number' ? m[key].toFixed(3) : '–');
 const pct = (x) => (typeof x === 'number' ? `${(x * 100).toFixed(1)} %` : '–');
 
+const chartOptions = () => ({
+  autoSize: true,
+  layout: { background: { color: css('--bg') }, textColor: css('--fg') },
+  grid: { vertLines: { color: css('--line') }, horzLines: { color: css('--line') } },
+});
+
 let holdoutChart;
 function showHoldout(model) {
   $('holdout-title').textContent = `Holdout ${model.version}: predicted vs actual forward return`;
   holdoutChart?.remove();
-  holdoutChart = createChart($('holdout'), {
-    autoSize: true,
-    layout: { background: { color: css('--bg') }, textColor: css('--fg') },
-    grid: { vertLines: { color: css('--line') }, horzLines: { color: css('--line') } },
-  });
+  holdoutChart = createChart($('holdout'), chartOptions());
   const ticker = model.holdoutSample[0]?.ticker;
   const sample = model.holdoutSample.filter((p) => p.ticker === ticker).sort((a, b) => a.t - b.t);
   holdoutChart
@@ -49,6 +51,60 @@ function showHoldout(model) {
     .addSeries(LineSeries, { color: css('--accent'), lineWidth: 2, title: 'predicted' })
     .setData(sample.map((p) => ({ time: p.t / 1000, value: p.predicted })));
   holdoutChart.timeScale().fitContent();
+  showPerTicker(model);
+}
+
+/** The selected model's holdout, ticker by ticker: where its pooled verdict comes from. */
+function showPerTicker(model) {
+  $('per-ticker-title').textContent = `Holdout ${model.version} per ticker`;
+  $('per-ticker').innerHTML = model.perTicker.length
+    ? '<tr><th>ticker</th><th>rows</th><th>MAE/RW</th><th>hit rate</th><th>DM p</th><th>pinball/baseline</th><th>coverage (nominal)</th><th>p vs baseline</th></tr>' +
+      model.perTicker
+        .map(
+          (t) =>
+            `<tr><td>${t.ticker}</td><td>${t.rows}</td><td>${ratio(t, 'maeRatio')}</td><td>${pct(t.hitRate)}</td><td>${ratio(t, 'dmPValue')}</td><td>${ratio(t, 'pinballRatio')}</td><td>${pct(t.coverage)}${t.coverageNominal === null ? '' : ` (${pct(t.coverageNominal)})`}</td><td>${ratio(t, 'dmPinballPValue')}</td></tr>`,
+        )
+        .join('')
+    : '<tr><td class="empty">No per-ticker scores for this model (trained before they were kept, or not evaluated).</td></tr>';
+}
+
+/**
+ * Every model's range on the holdout and live, by when it was trained: pinball loss over the
+ * baseline's (below 1 beats it) and coverage against its nominal level.
+ */
+const historyCharts = {};
+function showModelHistory(models) {
+  const byTime = [...models].filter((m) => m.metrics).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  const at = (m) => Math.floor(Date.parse(m.createdAt) / 1000);
+  // The chart's times must rise strictly: of two models made in one second, the later one is drawn.
+  const points = (pick) =>
+    byTime
+      .flatMap((m) => (typeof pick(m) === 'number' ? [{ time: at(m), value: pick(m) }] : []))
+      .filter((p, i, all) => all[i + 1]?.time !== p.time);
+  const draw = (id, lines) => {
+    historyCharts[id]?.remove();
+    const chart = (historyCharts[id] = createChart($(id), chartOptions()));
+    for (const { title, color, pick, dashed } of lines)
+      chart
+        .addSeries(LineSeries, { title, color, lineWidth: 2, lineStyle: dashed ? 2 : 0, pointMarkersVisible: true })
+        .setData(points(pick));
+    chart.timeScale().fitContent();
+  };
+  draw('pinball-history', [
+    { title: 'holdout', color: css('--accent'), pick: (m) => m.metrics.pinballRatio },
+    { title: 'live', color: css('--up'), pick: (m) => m.live?.pinballRatio },
+    {
+      title: 'baseline = 1',
+      color: css('--muted'),
+      pick: (m) => (m.metrics.pinballRatio === undefined ? null : 1),
+      dashed: true,
+    },
+  ]);
+  draw('coverage-history', [
+    { title: 'holdout', color: css('--accent'), pick: (m) => m.metrics.coverage },
+    { title: 'live', color: css('--up'), pick: (m) => m.live?.coverage },
+    { title: 'nominal', color: css('--muted'), pick: (m) => m.metrics.coverageNominal, dashed: true },
+  ]);
 }
 
 /** The live record of a model in service: forecasts scored, then range and median against the baselines. */
@@ -121,6 +177,8 @@ async function refresh() {
     : 'no Schedule yet (start the training worker)';
   if (!holdoutChart && models.find((m) => m.holdoutSample.length))
     showHoldout(models.find((m) => m.holdoutSample.length));
+  const scores = JSON.stringify(models.map((m) => [m.version, m.metrics, m.live]));
+  if (scores !== state.drawnScores) (showModelHistory(models), (state.drawnScores = scores));
 }
 
 async function act(question, method, url) {

@@ -9,6 +9,7 @@ import {
   deployVersion,
   describeTrainingSchedule,
   modelSummary,
+  tickerSummary,
   rollbackTarget,
   startTraining,
 } from '../../operations/models';
@@ -154,8 +155,20 @@ export function registerModelCommands(program: Command): void {
       'list the model registry: versions, data ranges, holdout scores vs the random walk and the baseline, decisions and reasons',
     )
     .option('--json', 'print JSON')
-    .action(async (options: { json?: boolean }) => {
+    .option('--per-ticker <version>', "one model's holdout scores ticker by ticker instead")
+    .action(async (options: { json?: boolean; perTicker?: string }) => {
       await withRegistry(async ({ config, aws, registry }) => {
+        if (options.perTicker) {
+          const model = await registry.get(options.perTicker);
+          if (!model) throw new Error(`no model ${options.perTicker} in the registry (see \`tickflow models\`)`);
+          const rows = model.perTicker ?? [];
+          emit(options.json, rows, () =>
+            rows.length
+              ? table(rows.map(tickerSummary))
+              : `model ${model.version} has no per-ticker scores (trained before they were kept, or not evaluated)`,
+          );
+          return;
+        }
         const [models, onEndpoint] = await Promise.all([
           registry.list(),
           variantsInService(aws.sagemaker, config.sagemaker.endpointName),

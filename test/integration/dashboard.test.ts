@@ -201,6 +201,10 @@ describe('dashboard and training portal in headless Chromium', () => {
     expect(trained).toMatchObject({ decision: 'rejected', inService: false });
     expect(trained!.reason).toMatch(/random walk/);
     expect(await page.textContent(`tr[data-version="${trained!.version}"] .reason`)).toContain(trained!.reason);
+    // Its holdout per ticker (one ticker here), and the holdout-and-live history charts.
+    await page.waitForSelector(`[data-testid=per-ticker] td:text-is("UIAPL")`, { timeout: 10_000 });
+    expect(await page.locator('#pinball-history canvas').count()).toBeGreaterThan(0);
+    expect(await page.locator('#coverage-history canvas').count()).toBeGreaterThan(0);
     await page.click(`button[data-promote="${trained!.version}"]`);
     await page.waitForFunction(() => (globalThis as unknown as InPage).tickflow.models.some((m) => m.inService), null, {
       timeout: 120_000,

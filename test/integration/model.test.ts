@@ -231,6 +231,19 @@ describe('predictions: training, evaluation, promotion and serving on the local 
       coverageNominal: expect.closeTo(0.8, 9),
       dmPinballPValue: expect.any(Number),
     });
+    // One ticker here: its own holdout scores are the pooled ones.
+    expect(record.perTicker).toEqual([
+      expect.objectContaining({
+        ticker: TICKER,
+        rows: first.metrics!.rows,
+        maeRatio: expect.closeTo(first.metrics!.maeRatio, 12),
+        pinballRatio: expect.closeTo(first.metrics!.pinballRatio!, 12),
+      }),
+    ]);
+    const { stdout } = await runTickflow(['models', '--per-ticker', first.version], env);
+    expect(stdout).toMatch(
+      new RegExp(`^${TICKER}\\s+${first.metrics!.rows}\\s+${first.metrics!.maeRatio.toFixed(4)}`, 'm'),
+    );
   });
 
   test('every stored bar ends with a prediction from the model in service', async () => {

@@ -35,6 +35,8 @@ export interface ModelRecord {
   holdoutSample?: HoldoutPoint[];
   /** Its holdout scores per ticker, most rows first (at most 200 tickers). */
   perTicker?: TickerScores[];
+  /** Why it could not be staged as the challenger (it is never chosen again). */
+  challengerFailure?: string;
   /** While it serves: its scores on the bars after its training data (the live-scoring Schedule). */
   live?: LiveScores;
   updatedAt: string;

@@ -1,5 +1,6 @@
 import {
   ApplicationFailure,
+  ChildWorkflowFailure,
   executeChild,
   log,
   patched,
@@ -49,9 +50,18 @@ function versionOf(start: Date): string {
   return `v${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}`;
 }
 
+/** The innermost message of a failure chain (child workflow → activity → the error it threw). */
+function rootCause(error: Error): string {
+  let inner = error;
+  while (inner.cause instanceof Error) inner = inner.cause;
+  return inner.message;
+}
+
 /**
- * Stages a rejected candidate as the challenger. The rejection stands either way: a staging
- * that fails (or finds a deployment running) is logged, and the next one stages the latest.
+ * Stages a rejected candidate as the challenger. The rejection stands either way. A staging
+ * that fails marks the candidate, so it is never chosen again (a challenger that cannot serve
+ * would fail every later deployment it rides along with); one that finds a deployment running
+ * is only logged, and the next deployment stages the latest candidate.
  */
 async function stageChallenger(endpointName: string, candidate: string): Promise<void> {
   try {
@@ -61,6 +71,8 @@ async function stageChallenger(endpointName: string, candidate: string): Promise
     });
   } catch (error) {
     log.warn('the rejected candidate was not staged as the challenger', { candidate, error: String(error) });
+    if (error instanceof ChildWorkflowFailure)
+      await quick.updateModel({ version: candidate, change: { challengerFailure: rootCause(error) } });
   }
 }
 
@@ -141,8 +153,9 @@ export async function trainingWorkflow(
       args: [{ version, reason: `promotion: ${evaluation.reason}` }],
     });
   } catch (error) {
-    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
-    return fail(`${evaluation.reason}, but the deployment failed: ${cause}`);
+    return fail(
+      `${evaluation.reason}, but the deployment failed: ${error instanceof Error ? rootCause(error) : String(error)}`,
+    );
   }
   await quick.updateModel({ version, change: { decision: 'promoted', reason: evaluation.reason } });
   return {

@@ -21,4 +21,9 @@ describe('challengerOf', () => {
     expect(challengerOf(models, 'v2')).toBe('v1');
     expect(challengerOf([model('v1', 'failed'), model('v2', 'promoted')], 'v2')).toBeNull();
   });
+
+  test('skips a candidate that failed to serve when it was staged', () => {
+    const models = [model('v1', 'rejected'), { ...model('v2', 'rejected'), challengerFailure: 'did not pass /ping' }];
+    expect(challengerOf(models, 'v0')).toBe('v1');
+  });
 });

@@ -145,6 +145,8 @@ test('a rejection stands when there is no champion to stage beside, or the stagi
   };
   expect(await train()).toMatchObject({ decision: 'rejected' });
   expect(lastDecision()).toMatchObject({ decision: 'rejected', reason: 'no better than the baseline' });
+  // Marked, so it never rides along with (and fails) a later deployment.
+  expect(script.registry.at(-1)).toEqual({ challengerFailure: 'the challenger answered 500' });
 });
 
 test('a failed training job fails the run and is recorded as failed, before any evaluation', async () => {
@@ -163,7 +165,7 @@ test('a promotion whose deployment fails is recorded as failed, naming both', as
     throw ApplicationFailure.create({ message: 'smoke test answered 500', nonRetryable: true });
   };
   const failure = (await train().catch((error: unknown) => error)) as WorkflowFailedError;
-  expect(failure.cause?.message).toMatch(/^beats the baseline, but the deployment failed: /);
+  expect(failure.cause?.message).toBe('beats the baseline, but the deployment failed: smoke test answered 500');
   expect(script.calls).not.toContain('recordDeployment');
   expect(lastDecision()).toMatchObject({ decision: 'failed' });
 });

@@ -73,6 +73,8 @@ export interface TickflowConfig {
     predictRetryMaxSeconds: number;
     /** Forecasts the model-in-service alert looks back over (0: off). */
     alertBars: number;
+    /** Whether the latest rejected candidate is staged beside the model in service. */
+    challenger: boolean;
   };
   logLevel: Env['TICKFLOW_LOG_LEVEL'];
   api: {
@@ -211,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TickflowConfig
       trainingEveryHours: e.TICKFLOW_TRAINING_EVERY_HOURS,
       predictRetryMaxSeconds: e.TICKFLOW_PREDICT_RETRY_MAX_SECONDS,
       alertBars: e.TICKFLOW_MODEL_ALERT_BARS,
+      challenger: e.TICKFLOW_MODEL_CHALLENGER === 'on',
     },
     logLevel: e.TICKFLOW_LOG_LEVEL,
     api: {

@@ -209,6 +209,10 @@ export const envSchema = z.object({
     z.coerce.number().int().min(0).default(100),
     "the model-in-service alert: published through SNS when the newest this many forecasts scored live do worse than the baseline (its range's pinball loss above the baseline's); 0 turns it off",
   ),
+  TICKFLOW_MODEL_CHALLENGER: doc(
+    z.enum(['on', 'off']).default('on'),
+    "stage the latest rejected candidate beside the model in service as a weight-0 challenger, scored live on the same bars (on AWS it takes an instance of its own: 'off' saves it)",
+  ),
   TICKFLOW_PREDICT_RETRY_MAX_SECONDS: doc(
     positiveInt(60).pipe(z.number().max(3600)),
     'longest wait between prediction retries while the endpoint is down (1–3600)',

@@ -42,12 +42,12 @@ async function ensureModel(deps: TrainingDeps, version: string): Promise<string>
 
 /**
  * Points the endpoint at `champion` (weight 1) with the challenger (`challengerOf` the
- * registry) beside it at weight 0: their Models and EndpointConfig (created once,
+ * registry, unless TICKFLOW_MODEL_CHALLENGER is off) beside it at weight 0: their Models and EndpointConfig (created once,
  * idempotently), then CreateEndpoint the first time and UpdateEndpoint (blue/green) after.
  */
 async function serveOnEndpoint(deps: TrainingDeps, champion: string): Promise<DeployStarted> {
   const { config } = deps;
-  const challenger = challengerOf(await deps.registry.list(), champion);
+  const challenger = config.model.challenger ? challengerOf(await deps.registry.list(), champion) : null;
   const endpointConfig = endpointConfigName(config, champion, challenger);
   const variant = async (version: string, weight: number) => ({
     VariantName: sagemakerNames(config, version).variant,

@@ -103,6 +103,7 @@ describe('loadConfig', () => {
         TICKFLOW_STACK: 'cloud',
         AWS_REGION: 'mars',
         TICKFLOW_WORKFLOW_CACHE: '1',
+        TICKFLOW_MODEL_CHALLENGER: 'yes',
       });
     } catch (e) {
       error = e;
@@ -114,6 +115,12 @@ describe('loadConfig', () => {
     expect(message).toMatch(/TICKFLOW_STACK: .*\(got "cloud"\)/);
     expect(message).toMatch(/AWS_REGION: an AWS region such as us-east-1 \(got "mars"\)/);
     expect(message).toMatch(/TICKFLOW_WORKFLOW_CACHE: .*\(got "1"\)/);
+    expect(message).toMatch(/TICKFLOW_MODEL_CHALLENGER: .*\(got "yes"\)/);
+  });
+
+  test('the challenger is staged unless turned off', () => {
+    expect(loadConfig({}).model.challenger).toBe(true);
+    expect(loadConfig({ TICKFLOW_MODEL_CHALLENGER: 'off' }).model.challenger).toBe(false);
   });
 
   test('forecast quantile levels: ascending, inside (0, 1), the median among them', () => {

@@ -180,6 +180,8 @@ export function modelSummary(record: ModelRecord, onEndpoint: EndpointVariants) 
         : `${(m.coverage * 100).toFixed(1)}% (of ${(m.coverageNominal * 100).toFixed(0)}%)`,
     'p vs baseline': f(m?.dmPinballPValue, 3),
     live: liveSummary(record.live),
-    reason: record.reason,
+    reason: record.challengerFailure
+      ? `${record.reason}; could not serve as the challenger: ${record.challengerFailure}`
+      : record.reason,
   };
 }

@@ -42,8 +42,9 @@ async function ensureModel(deps: TrainingDeps, version: string): Promise<string>
 
 /**
  * Points the endpoint at `champion` (weight 1) with the challenger (`challengerOf` the
- * registry, unless TICKFLOW_MODEL_CHALLENGER is off) beside it at weight 0: their Models and EndpointConfig (created once,
- * idempotently), then CreateEndpoint the first time and UpdateEndpoint (blue/green) after.
+ * registry, unless TICKFLOW_MODEL_CHALLENGER is off) beside it at weight 0: their Models and
+ * EndpointConfig (created once, idempotently), then CreateEndpoint the first time and
+ * UpdateEndpoint (blue/green) after.
  */
 async function serveOnEndpoint(deps: TrainingDeps, champion: string): Promise<DeployStarted> {
   const { config } = deps;

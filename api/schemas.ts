@@ -152,7 +152,7 @@ export const ModelRow = z
         z.object({
           ticker: z.string(),
           rows: z.number().int(),
-          maeRatio: z.number(),
+          maeRatio: z.number().nullable(),
           hitRate: z.number(),
           dmPValue: z.number().nullable(),
           pinballRatio: z.number().nullable(),

@@ -24,7 +24,8 @@ export interface HoldoutAnswer {
 export interface TickerScores {
   ticker: string;
   rows: number;
-  maeRatio: number;
+  /** Null where the random walk made no error at all (a price that never moved): no ratio to take. */
+  maeRatio: number | null;
   hitRate: number;
   dmPValue: number | null;
   pinballRatio: number | null;
@@ -73,7 +74,7 @@ export function perTickerScores(holdout: Holdout, answer: HoldoutAnswer): Ticker
     scores.push({
       ticker,
       rows: m.rows,
-      maeRatio: m.maeRatio,
+      maeRatio: Number.isFinite(m.maeRatio) ? m.maeRatio : null,
       hitRate: m.hitRate,
       dmPValue: m.dmPValue ?? null,
       pinballRatio: m.pinballRatio ?? null,

@@ -44,6 +44,14 @@ describe('perTickerScores', () => {
     expect(b).toMatchObject({ pinballRatio: null, coverage: null, dmPinballPValue: null });
   });
 
+  test('a price that never moved has no MAE ratio (the random walk made no error), not NaN', () => {
+    const flat = perTickerScores(
+      { ...holdout, tickers: ['F', 'F'], actual: [0, 0], times: [1, 2], volatility: [0.01, 0.01] },
+      { median: [0.001, -0.001] },
+    );
+    expect(flat).toEqual([expect.objectContaining({ ticker: 'F', rows: 2, maeRatio: null })]);
+  });
+
   test("A's pinball loss against the baseline's, by hand", () => {
     // Pinball at level τ: max(τ(y − q), (τ − 1)(y − q)), averaged over rows, then levels.
     // Model (m − 0.015, m, m + 0.015): 0.0051667. Baseline (0, ±1.2815516 × 0.02): 0.0055275.

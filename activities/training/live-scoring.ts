@@ -63,6 +63,7 @@ async function scoreOnLiveBars(
       forecasts.range(ticker, interval, since + 1),
     ]);
     inputs.push({ bars, predictions });
+    Context.current().heartbeat(inputs.length);
   });
   const levels = record.hyperparameters.quantiles?.split(',').map(Number);
   const model = { version: record.version, since, horizon: record.horizon, ...(levels ? { levels } : {}) };

@@ -1,5 +1,5 @@
 import { baselineReturnQuantiles } from './baseline-forecast';
-import { quantileMetrics } from './quantile-evaluation';
+import { pinball } from './scores/pinball-loss';
 
 /** A stored bar as live scoring reads it. */
 export interface ScoredBar {
@@ -42,7 +42,8 @@ export interface LiveScores {
   };
 }
 
-interface LiveRow {
+/** One scored forecast: the outcome against the median and the range (as returns), and the baseline's range. */
+export interface LiveRow {
   t: number;
   actual: number;
   median: number;
@@ -51,43 +52,183 @@ interface LiveRow {
 }
 
 /**
- * The forecasts `version` made at bars after `since` whose outcome is known: per series, the
- * forward log return `horizon` bars on against the model's median and range (as returns) and
- * the baseline's range at that bar.
+ * Running sums of a model's scored forecasts. Every live score is a ratio of sums over the
+ * same rows, so the tallies of passes (and of series) add up to the score of all their rows.
  */
-function liveRows(
-  series: ReadonlyArray<{ bars: readonly ScoredBar[]; predictions: readonly ScoredPrediction[] }>,
-  version: string,
-  since: number,
-  horizon: number,
-): LiveRow[] {
-  return series.flatMap(({ bars, predictions }) => {
-    const byTime = new Map(predictions.filter((p) => p.modelVersion === version).map((p) => [p.t, p]));
-    return bars.flatMap((bar, i) => {
-      const prediction = byTime.get(bar.t);
-      const outcome = bars[i + horizon];
-      if (bar.t <= since || !prediction || !outcome) return [];
-      const levels = prediction.quantileLevels;
-      const quantiles =
-        levels && prediction.quantileCloses ? prediction.quantileCloses.map((close) => Math.log(close / bar.c)) : null;
-      const baseline =
-        levels && bar.volatility != null ? baselineReturnQuantiles(bar.volatility, horizon, levels) : null;
-      return [
-        { t: bar.t, actual: Math.log(outcome.c / bar.c), median: prediction.predictedReturn, quantiles, baseline },
-      ];
-    });
-  });
+interface LiveTally {
+  rows: number;
+  /** |actual − median| and |actual| (the random walk's error). */
+  absError: number;
+  absActual: number;
+  /** Rows where both the actual and the median moved, and those that agreed in sign. */
+  directional: number;
+  hits: number;
+  /** Rows with the model's range and the baseline's: their pinball losses (mean over levels) and coverage. */
+  ranged: number;
+  pinball: number;
+  basePinball: number;
+  covered: number;
 }
 
-const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+const EMPTY_TALLY: LiveTally = {
+  rows: 0,
+  absError: 0,
+  absActual: 0,
+  directional: 0,
+  hits: 0,
+  ranged: 0,
+  pinball: 0,
+  basePinball: 0,
+  covered: 0,
+};
+
+function addTallies(a: LiveTally, b: LiveTally): LiveTally {
+  return Object.fromEntries(
+    Object.keys(EMPTY_TALLY).map((key) => [key, a[key as keyof LiveTally] + b[key as keyof LiveTally]]),
+  ) as unknown as LiveTally;
+}
+
+/** How far live scoring has got in one series for one model: its forecasts up to `through` are counted in `tally`. */
+export interface SeriesLiveProgress {
+  /** The newest bar already dealt with (scored, or another version's forecast); the next pass starts after it. */
+  through: number;
+  /** The newest bar whose forecast was scored (null: none yet). */
+  newestScored: number | null;
+  tally: LiveTally;
+}
 
 type Model = { version: string; since: number; horizon: number; levels?: readonly number[] };
 
+const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+
 /**
- * Scores the model in service on live data, as the holdout was scored: the median against the
- * random walk, the range against the baseline on the same rows (needs two rows with both).
- * With `alertBars`, its newest that many forecasts (all series pooled) are scored apart too:
- * what the model-in-service alert watches.
+ * The forecasts a series' bars after `after` hold whose outcome is known, in time order: the
+ * forward log return `horizon` bars on against the model's median and range (as returns) and
+ * the baseline's range at that bar. Stops at the first bar without any forecast yet (the
+ * prediction catch-up will fill it) or without its outcome; another version's forecasts are
+ * passed over, not scored. `through` is the last bar dealt with.
+ */
+function newRows(
+  bars: readonly ScoredBar[],
+  predictions: readonly ScoredPrediction[],
+  model: Model,
+  after: number,
+): { rows: LiveRow[]; through: number } {
+  const byTime = new Map(predictions.map((p) => [p.t, p]));
+  const rows: LiveRow[] = [];
+  let through = after;
+  const fresh = bars.filter((bar) => bar.t > after);
+  for (let i = 0; i < fresh.length; i++) {
+    const bar = fresh[i]!;
+    const outcome = fresh[i + model.horizon];
+    const prediction = byTime.get(bar.t);
+    if (!outcome || !prediction) break;
+    through = bar.t;
+    if (prediction.modelVersion !== model.version) continue;
+    const levels = prediction.quantileLevels;
+    const quantiles =
+      levels && prediction.quantileCloses ? prediction.quantileCloses.map((close) => Math.log(close / bar.c)) : null;
+    const baseline =
+      levels && bar.volatility != null ? baselineReturnQuantiles(bar.volatility, model.horizon, levels) : null;
+    rows.push({
+      t: bar.t,
+      actual: Math.log(outcome.c / bar.c),
+      median: prediction.predictedReturn,
+      quantiles,
+      baseline,
+    });
+  }
+  return { rows, through };
+}
+
+function tallyOf(rows: readonly LiveRow[], levels: readonly number[] | undefined): LiveTally {
+  const tally = { ...EMPTY_TALLY };
+  for (const r of rows) {
+    tally.rows++;
+    tally.absError += Math.abs(r.actual - r.median);
+    tally.absActual += Math.abs(r.actual);
+    if (r.actual !== 0 && r.median !== 0) {
+      tally.directional++;
+      if (Math.sign(r.actual) === Math.sign(r.median)) tally.hits++;
+    }
+    if (!levels || !r.quantiles || !r.baseline) continue;
+    const rowPinball = (quantiles: readonly number[]) =>
+      mean(levels.map((level, k) => pinball(r.actual - quantiles[k]!, level)));
+    tally.ranged++;
+    tally.pinball += rowPinball(r.quantiles);
+    tally.basePinball += rowPinball(r.baseline);
+    if (r.actual >= r.quantiles[0]! && r.actual <= r.quantiles[r.quantiles.length - 1]!) tally.covered++;
+  }
+  return tally;
+}
+
+/**
+ * Moves one series' live scoring on over bars and forecasts read after `progress.through`
+ * (from the model's `since` when there is no progress yet), adding what is new to its tally.
+ */
+export function advanceLiveScoring(
+  progress: SeriesLiveProgress | undefined,
+  series: { bars: readonly ScoredBar[]; predictions: readonly ScoredPrediction[] },
+  model: Model,
+): { progress: SeriesLiveProgress; rows: LiveRow[] } {
+  const { rows, through } = newRows(series.bars, series.predictions, model, progress?.through ?? model.since);
+  return {
+    rows,
+    progress: {
+      through,
+      newestScored: rows.at(-1)?.t ?? progress?.newestScored ?? null,
+      tally: addTallies(progress?.tally ?? EMPTY_TALLY, tallyOf(rows, model.levels)),
+    },
+  };
+}
+
+/** The scores of a tally: the median against the random walk; the range against the baseline (two rows or more). */
+function scoresOf(tally: LiveTally, model: Model) {
+  const levels = model.levels;
+  const ranged = levels && tally.ranged >= 2;
+  return {
+    maeRatio: tally.rows && tally.absActual > 0 ? tally.absError / tally.absActual : null,
+    hitRate: tally.directional ? tally.hits / tally.directional : null,
+    pinballRatio: ranged && tally.basePinball > 0 ? tally.pinball / tally.basePinball : null,
+    coverage: ranged ? tally.covered / tally.ranged : null,
+    coverageNominal: ranged ? levels.at(-1)! - levels[0]! : null,
+  };
+}
+
+/**
+ * A model's live scores from its series' progress (all series pooled), as the holdout was
+ * scored. With `alertBars`, `recent` scores the newest that many of `recentRows` apart: what
+ * the model-in-service alert watches.
+ */
+export function liveScoresOf(
+  progress: readonly SeriesLiveProgress[],
+  model: Model,
+  now: number,
+  recent?: { rows: readonly LiveRow[]; alertBars: number },
+): LiveScores {
+  const tally = progress.reduce((sum, p) => addTallies(sum, p.tally), EMPTY_TALLY);
+  const newest = progress.flatMap((p) => (p.newestScored === null ? [] : [p.newestScored]));
+  const scores: LiveScores = {
+    rows: tally.rows,
+    since: new Date(model.since).toISOString(),
+    through: newest.length ? new Date(Math.max(...newest)).toISOString() : null,
+    ...scoresOf(tally, model),
+    scoredAt: new Date(now).toISOString(),
+  };
+  if (!recent || recent.alertBars <= 0) return scores;
+  const window = [...recent.rows].sort((a, b) => a.t - b.t).slice(-recent.alertBars);
+  const windowTally = tallyOf(window, model.levels);
+  const { pinballRatio, maeRatio } = scoresOf(windowTally, model);
+  const worse = worseThanBaseline({ rows: windowTally.rows, pinballRatio, maeRatio }, recent.alertBars);
+  return {
+    ...scores,
+    recent: { bars: recent.alertBars, rows: windowTally.rows, pinballRatio, maeRatio, worseThanBaseline: worse },
+  };
+}
+
+/**
+ * Scores a model on live data from scratch: every series from `since`, and (with
+ * `alertBars`) the newest that many forecasts apart. What the incremental passes add up to.
  */
 export function liveScores(
   series: ReadonlyArray<{ bars: readonly ScoredBar[]; predictions: readonly ScoredPrediction[] }>,
@@ -95,52 +236,13 @@ export function liveScores(
   now: number,
   alertBars = 0,
 ): LiveScores {
-  const rows = liveRows(series, model.version, model.since, model.horizon);
-  const scores = scoreRows(rows, model, now);
-  if (alertBars <= 0) return scores;
-  const newest = scoreRows([...rows].sort((a, b) => a.t - b.t).slice(-alertBars), model, now);
-  const { pinballRatio, maeRatio } = newest;
-  const worse = worseThanBaseline(newest, alertBars);
-  return {
-    ...scores,
-    recent: { bars: alertBars, rows: newest.rows, pinballRatio, maeRatio, worseThanBaseline: worse },
-  };
-}
-
-function scoreRows(rows: readonly LiveRow[], model: Model, now: number): LiveScores {
-  const randomWalkMae = mean(rows.map((r) => Math.abs(r.actual)));
-  const ranged = rows.filter((r): r is LiveRow & { quantiles: number[]; baseline: number[] } =>
-    Boolean(r.quantiles && r.baseline),
+  const passes = series.map((s) => advanceLiveScoring(undefined, s, model));
+  return liveScoresOf(
+    passes.map((p) => p.progress),
+    model,
+    now,
+    { rows: passes.flatMap((p) => p.rows), alertBars },
   );
-  const levels = model.levels;
-  const range =
-    levels && ranged.length >= 2
-      ? quantileMetrics(
-          {
-            actual: ranged.map((r) => r.actual),
-            times: ranged.map((r) => r.t),
-            horizon: model.horizon,
-            levels,
-            baseline: ranged.map((r) => r.baseline),
-          },
-          ranged.map((r) => r.quantiles),
-        )
-      : null;
-  const directional = rows.filter((r) => r.actual !== 0 && r.median !== 0);
-  return {
-    rows: rows.length,
-    since: new Date(model.since).toISOString(),
-    through: rows.length ? new Date(Math.max(...rows.map((r) => r.t))).toISOString() : null,
-    maeRatio:
-      rows.length && randomWalkMae > 0 ? mean(rows.map((r) => Math.abs(r.actual - r.median))) / randomWalkMae : null,
-    hitRate: directional.length
-      ? directional.filter((r) => Math.sign(r.actual) === Math.sign(r.median)).length / directional.length
-      : null,
-    pinballRatio: range?.pinballRatio ?? null,
-    coverage: range?.coverage ?? null,
-    coverageNominal: range?.coverageNominal ?? null,
-    scoredAt: new Date(now).toISOString(),
-  };
 }
 
 /**

@@ -2,7 +2,14 @@ import { Context, log } from '@temporalio/activity';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { variantsInService, versionInService } from '../../clients/sagemaker-endpoint';
 import { featureRows, FEATURE_LOOKBACK } from '../../domain/features';
-import { liveScores, type LiveScores } from '../../domain/live-scores';
+import {
+  advanceLiveScoring,
+  liveScoresOf,
+  type LiveRow,
+  type LiveScores,
+  type SeriesLiveProgress,
+} from '../../domain/live-scores';
+import { seriesKey } from '../../domain/series-key';
 import type { ModelRecord } from '../../store/model-registry';
 import type { PredictionsStore } from '../../store/predictions-store';
 import type { LiveScoringResult } from '../../workflows/training-contracts';
@@ -46,28 +53,59 @@ const seriesOf = async (deps: TrainingDeps, record: Scorable) =>
   (await deps.series.list()).filter((s) => s.interval === record.interval);
 
 /**
- * Scores `record`'s version on every bar of its interval stored after its training data ended,
- * from the forecasts in `forecasts` (one range query each for bars and forecasts per series).
+ * Moves `record`'s live scores on: per series, only the bars and forecasts after where the
+ * last pass stopped (one range query each), whose tallies are kept per series in the registry
+ * table; the pooled scores then go to the model's row. With `alertBars`, each series' newest
+ * that many bars are read apart too, for the alert's window.
  */
 async function scoreOnLiveBars(
   deps: TrainingDeps,
   record: Scorable,
   forecasts: PredictionsStore,
-  alertBars?: number,
+  alertBars = 0,
 ): Promise<LiveScores> {
   const since = Date.parse(record.dataset.dataEnd);
-  const inputs: Parameters<typeof liveScores>[0][number][] = [];
-  await eachLimited(await seriesOf(deps, record), PARALLEL_SERIES, async ({ ticker, interval }) => {
-    const [bars, predictions] = await Promise.all([
-      deps.bars.range(ticker, interval, since + 1),
-      forecasts.range(ticker, interval, since + 1),
-    ]);
-    inputs.push({ bars, predictions });
-    Context.current().heartbeat(inputs.length);
-  });
   const levels = record.hyperparameters.quantiles?.split(',').map(Number);
   const model = { version: record.version, since, horizon: record.horizon, ...(levels ? { levels } : {}) };
-  return liveScores(inputs, model, Date.now(), alertBars);
+  const series = await seriesOf(deps, record);
+  const stored = await deps.registry.liveProgress(record.version, series);
+  const progress: SeriesLiveProgress[] = [];
+  const moved: Array<{ ticker: string; interval: string; progress: SeriesLiveProgress }> = [];
+  const recentRows: LiveRow[] = [];
+  await eachLimited(series, PARALLEL_SERIES, async ({ ticker, interval }) => {
+    const before = stored.get(seriesKey(ticker, interval));
+    const from = (before?.through ?? since) + 1;
+    const [bars, predictions] = await Promise.all([
+      deps.bars.range(ticker, interval, from),
+      forecasts.range(ticker, interval, from),
+    ]);
+    const after = advanceLiveScoring(before, { bars, predictions }, model).progress;
+    progress.push(after);
+    if (after.through !== (before?.through ?? since)) moved.push({ ticker, interval, progress: after });
+    if (alertBars > 0) recentRows.push(...(await newestRows(deps, forecasts, { ticker, interval }, model, alertBars)));
+    Context.current().heartbeat(progress.length);
+  });
+  await deps.registry.putLiveProgress(record.version, moved);
+  return liveScoresOf(progress, model, Date.now(), { rows: recentRows, alertBars });
+}
+
+/** A series' newest `count` scored forecasts (after the training data): its part of the alert's window. */
+async function newestRows(
+  deps: TrainingDeps,
+  forecasts: PredictionsStore,
+  { ticker, interval }: { ticker: string; interval: string },
+  model: Parameters<typeof advanceLiveScoring>[2],
+  count: number,
+): Promise<LiveRow[]> {
+  const window = count + model.horizon;
+  const [bars, predictions] = await Promise.all([
+    deps.bars.lastBefore(ticker, interval, Number.MAX_SAFE_INTEGER, window),
+    forecasts.lastBefore(ticker, interval, Number.MAX_SAFE_INTEGER, window),
+  ]);
+  const first = bars[0];
+  if (!first) return [];
+  const since = Math.max(model.since, first.t - 1);
+  return advanceLiveScoring(undefined, { bars, predictions }, { ...model, since }).rows;
 }
 
 /**

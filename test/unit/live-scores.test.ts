@@ -1,4 +1,4 @@
-import { liveScores, worseThanBaseline } from '../../domain/live-scores';
+import { advanceLiveScoring, liveScores, liveScoresOf, worseThanBaseline } from '../../domain/live-scores';
 
 /** Five daily-ish bars; the model's training data ended at t = 1, so t = 2, 3, 4 are live (t = 5 has no outcome yet). */
 const closes = [100, 101, 99, 102, 103];
@@ -79,5 +79,45 @@ describe('the model-in-service alert', () => {
     expect(worseThanBaseline({ rows: 100, pinballRatio: null, maeRatio: 1.01 }, 100)).toBe(true);
     expect(worseThanBaseline({ rows: 99, pinballRatio: 2, maeRatio: 2 }, 100)).toBe(false); // too few forecasts yet
     expect(worseThanBaseline({ rows: 0, pinballRatio: null, maeRatio: null }, 0)).toBe(false);
+  });
+});
+
+describe('live scoring pass by pass', () => {
+  const model = { version: 'v1', since: 1, horizon: 1, levels };
+  const upTo = (t: number) => ({
+    bars: bars.filter((b) => b.t <= t),
+    predictions: predictions.filter((p) => p.t <= t),
+  });
+
+  it('adds up, over passes that each read only what is new, to the scores of one pass over everything', () => {
+    const first = advanceLiveScoring(undefined, upTo(3), model);
+    expect(first.progress).toMatchObject({ through: 2, newestScored: 2 }); // t = 3 waits for its outcome
+    const after = first.progress.through;
+    const rest = { bars: bars.filter((b) => b.t > after), predictions: predictions.filter((p) => p.t > after) };
+    const second = advanceLiveScoring(first.progress, rest, model);
+    expect(second.rows.map((r) => r.t)).toEqual([3, 4]);
+    const byPasses = liveScoresOf([second.progress], model, 0);
+    const atOnce = liveScores([{ bars, predictions }], model, 0);
+    // Equal up to the order of floating-point sums.
+    const close = (scores: typeof atOnce) =>
+      Object.fromEntries(
+        Object.entries(scores).map(([k, v]) => [k, typeof v === 'number' ? expect.closeTo(v, 12) : v]),
+      );
+    expect(byPasses).toEqual(close(atOnce));
+  });
+
+  it('stops at a bar with no forecast yet (the catch-up will fill it), and scores it once it has one', () => {
+    const gap = { bars, predictions: predictions.filter((p) => p.t !== 3) };
+    const first = advanceLiveScoring(undefined, gap, model);
+    expect(first.progress).toMatchObject({ through: 2, newestScored: 2, tally: { rows: 1 } });
+    const filled = advanceLiveScoring(first.progress, upTo(5), model);
+    expect(filled.progress).toMatchObject({ through: 4, newestScored: 4, tally: { rows: 3 } });
+  });
+
+  it("passes over another version's forecasts without scoring them", () => {
+    const mixed = predictions.map((p) => (p.t === 3 ? { ...p, modelVersion: 'v0' } : p));
+    const { progress, rows } = advanceLiveScoring(undefined, { bars, predictions: mixed }, model);
+    expect(rows.map((r) => r.t)).toEqual([2, 4]);
+    expect(progress.through).toBe(4);
   });
 });

@@ -7,6 +7,11 @@
  * per ticker, as processBars does under load). Medians and spreads over --runs runs, after one
  * warm-up run.
  *
+ * In memory (as the market benchmark runs) it also times one market burst's writes, 8,000
+ * series × one bar, as the data plane makes them (bars, then predictions, then progress: three
+ * items per bar) against the bar and its prediction in one item: what "one item per bar"
+ * (issue 17) would save on this stack.
+ *
  *   npm run bench:dynamodb-local -- [--items 4000] [--runs 3]
  */
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
@@ -18,6 +23,8 @@ import { IndicatorSet } from '../domain/indicators';
 import { advanceSeries } from '../activities/series-state';
 import { stackDown, stackUp, wipeStackData } from '../local/stack';
 import { BarsStore, type StoredBar } from '../store/bars-store';
+import { PredictionsStore, type Prediction } from '../store/predictions-store';
+import { SeriesProgressStore } from '../store/series-progress-store';
 import { tableDefinitions } from '../store/schema';
 import { benchEnv } from './bench-stack';
 import { benchOptions } from './options';
@@ -27,6 +34,8 @@ import { quantile, timed } from './stats';
 const { items: ITEMS, runs: RUNS } = benchOptions('dynamodb-local', { items: 4000, runs: 3 });
 const say = (line: string) => process.stderr.write(`[bench:dynamodb-local] ${line}\n`);
 const SINGLE_CONCURRENCY = 16;
+/** One market burst: a bar for each of 8,000 series. */
+const BURST_SERIES = 8000;
 
 const home = path.join(path.dirname(benchEnv.TICKFLOW_HOME!), 'bench-dynamodb-local');
 const STORAGES: Array<{ label: string; data: string }> = [
@@ -49,7 +58,72 @@ function barRows(count: number, run: number): StoredBar[] {
   return rows;
 }
 
-async function measure(config: TickflowConfig): Promise<{ batched: number[]; single: number[] }> {
+/** A burst as the data plane stores it: each series' bar, its prediction, and its progress. */
+function burst(run: number) {
+  const t = Date.UTC(2026, 1, 1) + run * 60_000;
+  const bars = Array.from({ length: BURST_SERIES }, (_, k) => {
+    const state = { indicators: IndicatorSet.warmUp([]), recent: [], lastSeq: null, predictedThrough: null };
+    return advanceSeries(state, `MKT${k}`, '1m', [
+      { t, o: 100, h: 101, l: 99, c: 100.5, v: 1000, seq: `${run}${k}` },
+    ])[0]!;
+  });
+  const predictions: Prediction[] = bars.map((bar) => ({
+    ticker: bar.ticker,
+    interval: bar.interval,
+    t,
+    horizon: 1,
+    predictedReturn: 0.0001,
+    predictedClose: 100.51,
+    quantileLevels: [0.1, 0.5, 0.9],
+    quantileCloses: [100.2, 100.51, 100.8],
+    modelVersion: 'v20260201-000000',
+    predictedAt: t,
+  }));
+  const progress = bars.map((bar) => ({
+    ticker: bar.ticker,
+    interval: bar.interval,
+    lastBarTime: t,
+    lastArrivalAt: t,
+    lastStoredAt: t,
+    predictedThrough: t,
+  }));
+  return { bars, predictions, progress, merged: bars.map((bar, i) => ({ ...bar, ...predictions[i]! })) };
+}
+
+/** Milliseconds per burst: as written today (three items per bar), and with bar and prediction in one item. */
+async function measureBursts(aws: ReturnType<typeof createAwsClients>, config: TickflowConfig) {
+  for (const definition of tableDefinitions(config.tables).slice(1))
+    await aws.dynamodb.send(new CreateTableCommand(definition));
+  const bars = new BarsStore(aws.documents, config.tables.bars);
+  const predictions = new PredictionsStore(aws.documents, config.tables.predictions);
+  const series = new SeriesProgressStore(aws.documents, config.tables.tickers);
+  const today: number[] = [];
+  const merged: number[] = [];
+  const mergedAlone: number[] = [];
+  for (let run = 0; run <= RUNS; run++) {
+    const [a, b, c] = [burst(3 * run), burst(3 * run + 1), burst(3 * run + 2)];
+    const todayMs = await timed(async () => {
+      await bars.put(a.bars);
+      await predictions.put(a.predictions);
+      await series.putAll(a.progress);
+    });
+    const mergedMs = await timed(async () => {
+      await bars.put(b.merged);
+      await series.putAll(b.progress);
+    });
+    const aloneMs = await timed(() => bars.put(c.merged));
+    if (run === 0) continue;
+    today.push(todayMs);
+    merged.push(mergedMs);
+    mergedAlone.push(aloneMs);
+  }
+  return { today, merged, mergedAlone };
+}
+
+async function measure(
+  config: TickflowConfig,
+  withBursts: boolean,
+): Promise<{ batched: number[]; single: number[]; bursts?: Awaited<ReturnType<typeof measureBursts>> }> {
   await stackDown(config);
   wipeStackData(config);
   await stackUp(config, { only: ['dynamodb'] });
@@ -73,7 +147,7 @@ async function measure(config: TickflowConfig): Promise<{ batched: number[]; sin
       batched.push(batchedRate);
       single.push(singleRate);
     }
-    return { batched, single };
+    return { batched, single, ...(withBursts ? { bursts: await measureBursts(aws, config) } : {}) };
   } finally {
     destroyAwsClients(aws);
     await stackDown(config);
@@ -83,6 +157,8 @@ async function measure(config: TickflowConfig): Promise<{ batched: number[]; sin
 
 const summary = (rates: number[]) =>
   `${quantile(rates, 0.5).toFixed(0)} items/s (runs: ${rates.map((r) => r.toFixed(0)).join(', ')})`;
+const millis = (times: number[]) =>
+  `${quantile(times, 0.5).toFixed(0)} ms (runs: ${times.map((t) => t.toFixed(0)).join(', ')})`;
 
 async function main(): Promise<void> {
   const rows: Array<[string, string]> = [
@@ -94,14 +170,26 @@ async function main(): Promise<void> {
   for (const storage of STORAGES) {
     say(`DynamoDB Local ${storage.label}`);
     const config = loadConfig({ ...benchEnv, TICKFLOW_HOME: home, TICKFLOW_DYNAMODB_DATA: storage.data });
-    const { batched, single } = await measure(config);
+    const { batched, single, bursts } = await measure(config, storage.data === 'memory');
     rows.push([`${storage.label}: 25-item BatchWriteItem, 2 at a time`, summary(batched)]);
     rows.push([`${storage.label}: one row per call, ${SINGLE_CONCURRENCY} at a time`, summary(single)]);
     say(`  ${summary(batched)} batched, ${summary(single)} one at a time`);
+    if (bursts) {
+      const burstRows: Array<[string, string]> = [
+        [
+          `${storage.label}: a burst (8,000 series × 1 bar) as stored today: bars, predictions, progress`,
+          millis(bursts.today),
+        ],
+        [`${storage.label}: the same with each prediction in its bar's item, then progress`, millis(bursts.merged)],
+        [`${storage.label}: bar and prediction in one item, no progress write`, millis(bursts.mergedAlone)],
+      ];
+      rows.push(...burstRows);
+      for (const [k, v] of burstRows) say(`  ${k}: ${v}`);
+    }
   }
   recordResults(
     'dynamodb-local',
-    'DynamoDB Local: writes per second by storage',
+    'DynamoDB Local: writes per second by storage, and one market burst written three ways',
     `npm run bench:dynamodb-local -- --items ${ITEMS} --runs ${RUNS}`,
     rows,
   );

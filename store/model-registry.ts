@@ -1,7 +1,4 @@
-import type { LiveScores, SeriesLiveProgress } from '../domain/live-scores';
-import { seriesKey } from '../domain/series-key';
-import { getAll } from './batch-get';
-import { putAll } from './batch-write';
+import type { LiveScores } from '../domain/live-scores';
 import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ForecastMetrics } from '../domain/forecast-metrics';
 import type { TickerScores } from '../domain/holdout-scores';
@@ -55,14 +52,8 @@ export interface DeploymentRecord {
 }
 
 const DEPLOYMENT = 'deployment#';
-const liveKey = (version: string, ticker: string, interval: string) => `live#${version}#${seriesKey(ticker, interval)}`;
 
-type SeriesRef = { ticker: string; interval: string };
-
-/**
- * The registry lives in one small table: model items keyed by version, deployment items by
- * time, and live-scoring progress items per model and series.
- */
+/** The registry lives in one small table: model items keyed by version, deployment items by time. */
 export class ModelRegistry {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
@@ -117,40 +108,6 @@ export class ModelRegistry {
     return (await this.scan('deployment'))
       .map((item) => strip<DeploymentRecord>(item))
       .sort((a, b) => b.at.localeCompare(a.at));
-  }
-
-  /** How far live scoring of `version` has got in each series (absent: not started), keyed by series. */
-  async liveProgress(version: string, series: readonly SeriesRef[]): Promise<Map<string, SeriesLiveProgress>> {
-    const items = await getAll<SeriesLiveProgress & SeriesRef>(
-      this.documents,
-      this.table,
-      series.map((s) => ({ pk: liveKey(version, s.ticker, s.interval) })),
-    );
-    return new Map(
-      items.map(({ ticker, interval, through, newestScored, tally }) => [
-        seriesKey(ticker, interval),
-        { through, newestScored, tally },
-      ]),
-    );
-  }
-
-  /** Each item holds one series' watermark and tally together, so a pass that dies half-way counts nothing twice. */
-  async putLiveProgress(
-    version: string,
-    progress: ReadonlyArray<SeriesRef & { progress: SeriesLiveProgress }>,
-  ): Promise<void> {
-    await putAll(
-      this.documents,
-      this.table,
-      progress.map(({ ticker, interval, progress: p }) => ({
-        pk: liveKey(version, ticker, interval),
-        kind: 'live-series',
-        version,
-        ticker,
-        interval,
-        ...p,
-      })),
-    );
   }
 
   private scan(kind: string): Promise<Record<string, unknown>[]> {

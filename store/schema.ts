@@ -11,6 +11,8 @@ import type { TableNames } from '../config/config';
  * - predictions:  pk = "<TICKER>#<interval>", sk t = the bar the prediction was made at. Predicted
  *                 return and price `horizon` bars ahead and the model version. Kept apart from
  *                 bars so re-processing a bar never erases its prediction, and vice versa.
+ *                 Also the challenger's forecasts (pk "<TICKER>#<interval>@<version>") and live
+ *                 scoring's progress per model and series (pk "live#<version>#<TICKER>#<interval>", t 0).
  * - models:       pk version. The model registry: data range, hyperparameters, metrics,
  *                 decision and reason, artifact; plus deployment records (pk "deployment#<time>").
  * - alert-rules:  pk id. Price alert rules (domain/alert-rules.ts).

@@ -1,11 +1,7 @@
 import { Worker } from '@temporalio/worker';
 import type { TickflowConfig } from '../config/config';
 import { createTrainingActivities } from '../activities/training';
-import { BarsStore } from '../store/bars-store';
-import { ModelRegistry } from '../store/model-registry';
-import { SeriesProgressStore } from '../store/series-progress-store';
-import { PredictionsStore } from '../store/predictions-store';
-import { alertsTopicArn } from '../clients/alerts-topic';
+import { createTrainingDeps } from '../activities/training/deps';
 import { createLogger } from '../observability/logger';
 import type { WorkerResources } from './runtime';
 import { ensureTrainingSchedules } from './training-schedule';
@@ -26,15 +22,7 @@ export async function runTrainingWorker(
     namespace: config.temporal.namespace,
     taskQueue: config.model.trainingTaskQueue,
     workflowBundle,
-    activities: createTrainingActivities({
-      config,
-      aws,
-      bars: new BarsStore(aws.documents, config.tables.bars),
-      series: new SeriesProgressStore(aws.documents, config.tables.tickers),
-      registry: new ModelRegistry(aws.documents, config.tables.models),
-      predictions: new PredictionsStore(aws.documents, config.tables.predictions),
-      alertsTopicArn: alertsTopicArn(aws.sns, config),
-    }),
+    activities: createTrainingActivities(createTrainingDeps(config, aws)),
     maxConcurrentActivityTaskExecutions: 4,
     shutdownGraceTime: '10s',
   });

@@ -1,9 +1,11 @@
 import type { AwsClients } from '../../clients/aws';
+import { alertsTopicArn } from '../../clients/alerts-topic';
 import type { TickflowConfig } from '../../config/config';
-import type { BarsStore } from '../../store/bars-store';
-import type { ModelRegistry } from '../../store/model-registry';
-import type { PredictionsStore } from '../../store/predictions-store';
-import type { SeriesProgressStore } from '../../store/series-progress-store';
+import { BarsStore } from '../../store/bars-store';
+import { LiveScoringStore } from '../../store/live-scoring-store';
+import { ModelRegistry } from '../../store/model-registry';
+import { PredictionsStore } from '../../store/predictions-store';
+import { SeriesProgressStore } from '../../store/series-progress-store';
 
 /** What the training activities need from the outside world, built once per worker process. */
 export interface TrainingDeps {
@@ -15,6 +17,20 @@ export interface TrainingDeps {
   series: SeriesProgressStore;
   registry: ModelRegistry;
   predictions: PredictionsStore;
+  liveScoring: LiveScoringStore;
+}
+
+export function createTrainingDeps(config: TickflowConfig, aws: AwsClients): TrainingDeps {
+  return {
+    config,
+    aws,
+    bars: new BarsStore(aws.documents, config.tables.bars),
+    series: new SeriesProgressStore(aws.documents, config.tables.tickers),
+    registry: new ModelRegistry(aws.documents, config.tables.models),
+    predictions: new PredictionsStore(aws.documents, config.tables.predictions),
+    liveScoring: new LiveScoringStore(aws.documents, config.tables.predictions),
+    alertsTopicArn: alertsTopicArn(aws.sns, config),
+  };
 }
 
 /** SageMaker resource names derived from a model version, so every retry addresses the same ones. */

@@ -54,8 +54,8 @@ const seriesOf = async (deps: TrainingDeps, record: Scorable) =>
 
 /**
  * Moves `record`'s live scores on: per series, only the bars and forecasts after where the
- * last pass stopped (one range query each), whose tallies are kept per series in the registry
- * table; the pooled scores then go to the model's row. With `alertBars`, each series' newest
+ * last pass stopped (one range query each), whose tallies are kept per series
+ * (LiveScoringStore); the pooled scores then go to the model's row. With `alertBars`, each series' newest
  * that many bars are read apart too, for the alert's window.
  */
 async function scoreOnLiveBars(
@@ -68,7 +68,7 @@ async function scoreOnLiveBars(
   const levels = record.hyperparameters.quantiles?.split(',').map(Number);
   const model = { version: record.version, since, horizon: record.horizon, ...(levels ? { levels } : {}) };
   const series = await seriesOf(deps, record);
-  const stored = await deps.registry.liveProgress(record.version, series);
+  const stored = await deps.liveScoring.progress(record.version, series);
   const progress: SeriesLiveProgress[] = [];
   const moved: Array<{ ticker: string; interval: string; progress: SeriesLiveProgress }> = [];
   const recentRows: LiveRow[] = [];
@@ -85,7 +85,7 @@ async function scoreOnLiveBars(
     if (alertBars > 0) recentRows.push(...(await newestRows(deps, forecasts, { ticker, interval }, model, alertBars)));
     Context.current().heartbeat(progress.length);
   });
-  await deps.registry.putLiveProgress(record.version, moved);
+  await deps.liveScoring.put(record.version, moved);
   return liveScoresOf(progress, model, Date.now(), { rows: recentRows, alertBars });
 }
 

@@ -4,15 +4,10 @@ import { loadConfig, type TickflowConfig } from '../../config/config';
 import { evaluateCandidateActivity } from '../../activities/training/evaluate';
 import { exportDatasetActivity } from '../../activities/training/export-dataset';
 import { awaitTrainingJobActivity, startTrainingJobActivity } from '../../activities/training/training-job';
-import type { TrainingDeps } from '../../activities/training/deps';
+import { createTrainingDeps, type TrainingDeps } from '../../activities/training/deps';
 import { IndicatorSet } from '../../domain/indicators';
 import type { BarInterval } from '../../domain/market-event';
 import { bootstrapResources } from '../../local/bootstrap';
-import { BarsStore } from '../../store/bars-store';
-import { PredictionsStore } from '../../store/predictions-store';
-import { alertsTopicArn } from '../../clients/alerts-topic';
-import { ModelRegistry } from '../../store/model-registry';
-import { SeriesProgressStore } from '../../store/series-progress-store';
 import type { Evaluation } from '../../workflows/training-contracts';
 import { volatilityRegimes } from '../support/volatility-regimes';
 import { testEnv } from './test-env';
@@ -36,15 +31,7 @@ describe('the quantile model and the promotion gate on synthetic series', () => 
     config = loadConfig({ ...process.env, ...testEnv, ...env });
     aws = createAwsClients(config);
     await bootstrapResources(config, aws);
-    deps = {
-      config,
-      aws,
-      bars: new BarsStore(aws.documents, config.tables.bars),
-      series: new SeriesProgressStore(aws.documents, config.tables.tickers),
-      registry: new ModelRegistry(aws.documents, config.tables.models),
-      predictions: new PredictionsStore(aws.documents, config.tables.predictions),
-      alertsTopicArn: alertsTopicArn(aws.sns, config),
-    };
+    deps = createTrainingDeps(config, aws);
   });
 
   afterAll(() => destroyAwsClients(aws));

@@ -45,16 +45,23 @@ export function holdoutScores(holdout: Holdout, answer: HoldoutAnswer): Forecast
 }
 
 /**
- * The same scores per ticker, most rows first. A ticker with fewer than two rows is left out
- * (it has no verdict, only noise); one with fewer than two rows with a baseline range gets the
- * median's scores only.
+ * The same scores for the `limit` tickers with the most rows (ties by name). A ticker with
+ * fewer than two rows is left out (it has no verdict, only noise); one with fewer than two
+ * rows with a baseline range gets the median's scores only.
  */
-export function perTickerScores(holdout: Holdout, answer: HoldoutAnswer): TickerScores[] {
+export function perTickerScores(holdout: Holdout, answer: HoldoutAnswer, limit = Infinity): TickerScores[] {
   const rowsOf = new Map<string, number[]>();
-  holdout.tickers.forEach((ticker, i) => rowsOf.set(ticker, [...(rowsOf.get(ticker) ?? []), i]));
+  holdout.tickers.forEach((ticker, i) => {
+    const rows = rowsOf.get(ticker);
+    if (rows) rows.push(i);
+    else rowsOf.set(ticker, [i]);
+  });
+  const kept = [...rowsOf]
+    .filter(([, rows]) => rows.length >= 2)
+    .sort(([a, x], [b, y]) => y.length - x.length || a.localeCompare(b))
+    .slice(0, limit);
   const scores: TickerScores[] = [];
-  for (const [ticker, rows] of rowsOf) {
-    if (rows.length < 2) continue;
+  for (const [ticker, rows] of kept) {
     const pick = <T>(xs: readonly T[]) => rows.map((i) => xs[i]!);
     const own: Holdout = {
       ...holdout,
@@ -83,5 +90,5 @@ export function perTickerScores(holdout: Holdout, answer: HoldoutAnswer): Ticker
       dmPinballPValue: m.dmPinballPValue ?? null,
     });
   }
-  return scores.sort((a, b) => b.rows - a.rows || a.ticker.localeCompare(b.ticker));
+  return scores;
 }

@@ -46,7 +46,7 @@ export function evaluateCandidateActivity(deps: TrainingDeps) {
     const score = (answer: HoldoutAnswer) => holdoutScores(holdout, answer);
     const candidateAnswer = candidateAnswerOf(candidate, input.quantiles);
     const metrics = score(candidateAnswer);
-    const perTicker = perTickerScores(holdout, candidateAnswer).slice(0, PER_TICKER_KEPT);
+    const perTicker = perTickerScores(holdout, candidateAnswer, PER_TICKER_KEPT);
 
     Context.current().heartbeat('scoring the model in service');
     const incumbent = await scoreIncumbent(

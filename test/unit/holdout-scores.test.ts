@@ -26,11 +26,12 @@ const answer = {
 describe('perTickerScores', () => {
   const scores = perTickerScores(holdout, answer);
 
-  test('scores each ticker with two rows or more, most rows first', () => {
+  test('scores each ticker with two rows or more, most rows first, up to the limit', () => {
     expect(scores.map((s) => [s.ticker, s.rows])).toEqual([
       ['A', 3],
       ['B', 2],
     ]);
+    expect(perTickerScores(holdout, answer, 1).map((s) => s.ticker)).toEqual(['A']);
   });
 
   test("matches the hand-computed median and range scores of each ticker's own rows", () => {

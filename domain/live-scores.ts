@@ -17,7 +17,7 @@ export interface ScoredPrediction {
   quantileCloses?: number[];
 }
 
-/** How a model in service does on bars it never saw: those after its training data ended. */
+/** How a model (in service, or its challenger) does on bars it never saw: those after its training data ended. */
 export interface LiveScores {
   /** Forecasts scored: made after `since` by this version, with the actual close `horizon` bars later. */
   rows: number;
@@ -224,25 +224,6 @@ export function liveScoresOf(
     ...scores,
     recent: { bars: recent.alertBars, rows: windowTally.rows, pinballRatio, maeRatio, worseThanBaseline: worse },
   };
-}
-
-/**
- * Scores a model on live data from scratch: every series from `since`, and (with
- * `alertBars`) the newest that many forecasts apart. What the incremental passes add up to.
- */
-export function liveScores(
-  series: ReadonlyArray<{ bars: readonly ScoredBar[]; predictions: readonly ScoredPrediction[] }>,
-  model: Model,
-  now: number,
-  alertBars = 0,
-): LiveScores {
-  const passes = series.map((s) => advanceLiveScoring(undefined, s, model));
-  return liveScoresOf(
-    passes.map((p) => p.progress),
-    model,
-    now,
-    { rows: passes.flatMap((p) => p.rows), alertBars },
-  );
 }
 
 /**

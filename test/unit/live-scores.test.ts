@@ -1,4 +1,4 @@
-import { advanceLiveScoring, liveScores, liveScoresOf, worseThanBaseline } from '../../domain/live-scores';
+import { advanceLiveScoring, liveScoresOf, worseThanBaseline } from '../../domain/live-scores';
 
 /** Five daily-ish bars; the model's training data ended at t = 1, so t = 2, 3, 4 are live (t = 5 has no outcome yet). */
 const closes = [100, 101, 99, 102, 103];
@@ -19,12 +19,15 @@ const predictions = [
   prediction(5, 0.01), // no outcome yet
 ];
 
+type Model = Parameters<typeof advanceLiveScoring>[2];
+/** One pass over every bar from the model's `since`: what the hourly passes add up to. */
+const scoreOnce = (model: Model, now: number, alertBars = 0) => {
+  const pass = advanceLiveScoring(undefined, { bars, predictions }, model);
+  return liveScoresOf([pass.progress], model, now, { rows: pass.rows, alertBars });
+};
+
 describe('live scores of the model in service', () => {
-  const scores = liveScores(
-    [{ bars, predictions }],
-    { version: 'v1', since: 1, horizon: 1, levels },
-    Date.UTC(2026, 0, 1),
-  );
+  const scores = scoreOnce({ version: 'v1', since: 1, horizon: 1, levels }, Date.UTC(2026, 0, 1));
   const actual = [Math.log(99 / 101), Math.log(102 / 99), Math.log(103 / 102)];
   const median = [0.01, -0.01, 0];
 
@@ -53,14 +56,14 @@ describe('live scores of the model in service', () => {
   });
 
   it("ignores another version's forecasts, and says null where nothing is known yet", () => {
-    const other = liveScores([{ bars, predictions }], { version: 'v0', since: 1, horizon: 1, levels }, 0);
+    const other = scoreOnce({ version: 'v0', since: 1, horizon: 1, levels }, 0);
     expect(other).toMatchObject({ rows: 0, through: null, maeRatio: null, hitRate: null, pinballRatio: null });
   });
 });
 
 describe('the model-in-service alert', () => {
   it('scores the newest forecasts apart, for the alert: MAE and pinball over them, and the verdict', () => {
-    const { recent } = liveScores([{ bars, predictions }], { version: 'v1', since: 1, horizon: 1, levels }, 0, 2);
+    const { recent } = scoreOnce({ version: 'v1', since: 1, horizon: 1, levels }, 0, 2);
     // The newest two scored forecasts: t = 3 and t = 4.
     const [a3, a4] = [Math.log(102 / 99), Math.log(103 / 102)];
     expect(recent!.rows).toBe(2);
@@ -68,9 +71,7 @@ describe('the model-in-service alert', () => {
     expect(recent!.worseThanBaseline).toBe(recent!.pinballRatio! > 1);
     expect(recent).toMatchObject({ bars: 2 });
     // Without alertBars there is no separate window.
-    expect(
-      liveScores([{ bars, predictions }], { version: 'v1', since: 1, horizon: 1, levels }, 0).recent,
-    ).toBeUndefined();
+    expect(scoreOnce({ version: 'v1', since: 1, horizon: 1, levels }, 0).recent).toBeUndefined();
   });
 
   it('fires on a range worse than the baseline over a full window, or a point model worse than the random walk', () => {
@@ -97,7 +98,7 @@ describe('live scoring pass by pass', () => {
     const second = advanceLiveScoring(first.progress, rest, model);
     expect(second.rows.map((r) => r.t)).toEqual([3, 4]);
     const byPasses = liveScoresOf([second.progress], model, 0);
-    const atOnce = liveScores([{ bars, predictions }], model, 0);
+    const atOnce = scoreOnce(model, 0);
     // Equal up to the order of floating-point sums.
     const close = (scores: typeof atOnce) =>
       Object.fromEntries(

@@ -1,3 +1,4 @@
+import type { LiveScores } from './live-scores';
 import type { QuantileMetrics } from './quantile-evaluation';
 import { dieboldMarianoTest, perTimeMeans } from './scores/diebold-mariano';
 import { pesaranTimmermann } from './scores/pesaran-timmermann';
@@ -130,7 +131,7 @@ const COVERAGE_TOLERANCE = 0.05;
 type Incumbent = {
   version: string;
   metrics: ForecastMetrics;
-  live?: { bars: number; pinballRatio: number | null; maeRatio: number | null; worseThanBaseline: boolean };
+  live?: Omit<NonNullable<LiveScores['recent']>, 'rows'>;
 } | null;
 const fmt = (x: number) => x.toFixed(4);
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
@@ -141,8 +142,8 @@ const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
  * interval's coverage is within COVERAGE_TOLERANCE of nominal, and it beats the model in
  * service on the same rows (pinball loss, or the median's MAE against a model without
  * quantiles) — unless that model is doing worse than the baseline live (its newest forecasts,
- * the live-scoring alert's window): then it has lost its claim to stay. Its median's skill against the random walk is judged apart and said in the
- * reason either way. A model without quantiles keeps the point rule (pointPromotion).
+ * the live-scoring alert's window): then it has lost its claim to stay. Its median's skill
+ * against the random walk is judged apart and said in the reason either way. A model without quantiles keeps the point rule (pointPromotion).
  */
 export function decidePromotion(candidate: ForecastMetrics, incumbent: Incumbent): PromotionDecision {
   const q = candidate;

@@ -31,7 +31,7 @@ function scheduleOptions(config: TickflowConfig) {
   } satisfies ScheduleOptions;
 }
 
-/** Every hour: the model in service scored on the bars that arrived after its training data. */
+/** Every hour: the model in service and its challenger scored on the bars that arrived after their training data. */
 function liveScoringScheduleOptions(config: TickflowConfig) {
   return {
     scheduleId: LIVE_SCORING_SCHEDULE_ID,
@@ -44,7 +44,9 @@ function liveScoringScheduleOptions(config: TickflowConfig) {
       args: [] as Parameters<typeof liveScoringWorkflow>,
     },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
-    memo: { description: 'tickflow live scoring: the model in service on bars after its training data' },
+    memo: {
+      description: 'tickflow live scoring: the model in service and its challenger on bars after their training data',
+    },
   } satisfies ScheduleOptions;
 }
 

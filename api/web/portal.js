@@ -2,7 +2,7 @@
 const { createChart, LineSeries } = window.LightweightCharts;
 const $ = (id) => document.getElementById(id);
 const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-const state = (window.tickflow = { models: [], runs: [], started: null, refusedAt: 0 });
+const state = (window.tickflow = { models: [], runs: [], started: null, refusedAt: 0, historyPoints: {} });
 /** How long a refusal stays in the status line before the refresh loop may write over it. */
 const REFUSAL_SHOWN_MS = 10_000;
 
@@ -84,10 +84,14 @@ function showModelHistory(models) {
   const draw = (id, lines) => {
     historyCharts[id]?.remove();
     const chart = (historyCharts[id] = createChart($(id), chartOptions()));
-    for (const { title, color, pick, dashed } of lines)
+    state.historyPoints[id] = {};
+    for (const { title, color, pick, dashed } of lines) {
+      const data = points(pick);
       chart
         .addSeries(LineSeries, { title, color, lineWidth: 2, lineStyle: dashed ? 2 : 0, pointMarkersVisible: true })
-        .setData(points(pick));
+        .setData(data);
+      state.historyPoints[id][title] = data.length;
+    }
     chart.timeScale().fitContent();
   };
   draw('pinball-history', [

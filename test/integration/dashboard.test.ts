@@ -41,6 +41,8 @@ interface PageState {
   runs: Array<{ workflowId: string; status: string }>;
   models: Array<{ version: string; inService: boolean; decision: string; reason: string }>;
   started: string | null;
+  /** The portal's history charts: points drawn per chart and line. */
+  historyPoints: Record<string, Record<string, number>>;
 }
 /** The page's globals, as the functions run inside the browser (page.evaluate / waitForFunction) see them. */
 interface InPage {
@@ -203,8 +205,17 @@ describe('dashboard and training portal in headless Chromium', () => {
     expect(await page.textContent(`tr[data-version="${trained!.version}"] .reason`)).toContain(trained!.reason);
     // Its holdout per ticker (one ticker here), and the holdout-and-live history charts.
     await page.waitForSelector(`[data-testid=per-ticker] td:text-is("UIAPL")`, { timeout: 10_000 });
+    // One model so far: one holdout point in each chart, no live point yet (it never served).
+    await page.waitForFunction(
+      () => (globalThis as unknown as InPage).tickflow.historyPoints['coverage-history']?.holdout === 1,
+      null,
+      { timeout: 10_000 },
+    );
+    expect((await pageState(page)).historyPoints).toEqual({
+      'pinball-history': { holdout: 1, live: 0, 'baseline = 1': 1 },
+      'coverage-history': { holdout: 1, live: 0, nominal: 1 },
+    });
     expect(await page.locator('#pinball-history canvas').count()).toBeGreaterThan(0);
-    expect(await page.locator('#coverage-history canvas').count()).toBeGreaterThan(0);
     await page.click(`button[data-promote="${trained!.version}"]`);
     await page.waitForFunction(() => (globalThis as unknown as InPage).tickflow.models.some((m) => m.inService), null, {
       timeout: 120_000,

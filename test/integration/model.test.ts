@@ -126,6 +126,12 @@ describe('predictions: training, evaluation, promotion and serving on the local 
       },
     };
   };
+  /** One pass of live scoring, as the hourly Schedule runs it. */
+  const scoreLive = () =>
+    context.temporal.workflow.execute(liveScoringWorkflow, {
+      workflowId: `live-scoring-test-${Date.now()}`,
+      taskQueue: context.config.model.trainingTaskQueue,
+    });
   let worse: TrainingResult;
   const train = async (hyperparameters: Record<string, string>) =>
     (
@@ -294,10 +300,7 @@ describe('predictions: training, evaluation, promotion and serving on the local 
   });
 
   test('the model in service is scored live on the bars after its training data; `tickflow models --json` shows it', async () => {
-    const scored = await context.temporal.workflow.execute(liveScoringWorkflow, {
-      workflowId: `live-scoring-test-${Date.now()}`,
-      taskQueue: context.config.model.trainingTaskQueue,
-    });
+    const scored = await scoreLive();
     const record = (await registry.get(first.version))!;
     const since = Date.parse(record.dataset!.dataEnd);
     const bars = await new BarsStore(context.aws.documents, context.config.tables.bars).range(TICKER, '1h', since + 1);
@@ -372,10 +375,7 @@ describe('predictions: training, evaluation, promotion and serving on the local 
       streamName: context.config.stream.name,
     });
     await waitForIngestion(context, summary.lastSequenceByShard, [{ ticker: TICKER, interval: '1h' }], worker);
-    const scored = await context.temporal.workflow.execute(liveScoringWorkflow, {
-      workflowId: `live-scoring-test-${Date.now()}`,
-      taskQueue: context.config.model.trainingTaskQueue,
-    });
+    const scored = await scoreLive();
     const record = (await registry.get(worse.version))!;
     const since = Date.parse(record.dataset!.dataEnd);
     const bars = await new BarsStore(context.aws.documents, context.config.tables.bars).range(TICKER, '1h', since + 1);
@@ -389,10 +389,7 @@ describe('predictions: training, evaluation, promotion and serving on the local 
     expect(expected).toBeGreaterThanOrEqual(19);
     expect(scored.challenger).toEqual({ version: worse.version, rows: expected });
     // A second pass forecasts nothing new (no new bars) and scores the same rows.
-    await context.temporal.workflow.execute(liveScoringWorkflow, {
-      workflowId: `live-scoring-test-${Date.now()}`,
-      taskQueue: context.config.model.trainingTaskQueue,
-    });
+    await scoreLive();
     expect(await forecasts.count(TICKER, '1h')).toBe(bars.length);
     const { stdout } = await runTickflow(['models', '--json'], env);
     const shown = JSON.parse(stdout) as { inService: string; challenger: string; models: ModelRecord[] };
@@ -568,12 +565,7 @@ describe('predictions: training, evaluation, promotion and serving on the local 
         60_000,
       );
 
-      const score = () =>
-        context.temporal.workflow.execute(liveScoringWorkflow, {
-          workflowId: `live-scoring-alert-${Date.now()}`,
-          taskQueue: context.config.model.trainingTaskQueue,
-        });
-      const scored = await score();
+      const scored = await scoreLive();
       expect(scored).toMatchObject({ version: await servingVersion(), alerted: true });
       await waitFor('the alert at the subscriber', async () => received.length > 0, 10_000);
       expect(JSON.parse(received[0]!.message)).toMatchObject({
@@ -584,7 +576,7 @@ describe('predictions: training, evaluation, promotion and serving on the local 
         worseThanBaseline: true,
       });
       // Once, not every hour while it stays worse.
-      expect(await score()).toMatchObject({ version: scored.version, alerted: false });
+      expect(await scoreLive()).toMatchObject({ version: scored.version, alerted: false });
       expect((await registry.get(scored.version!))!.live!.recent).toMatchObject({ worseThanBaseline: true });
       await sleep(1000);
       expect(received).toHaveLength(1);

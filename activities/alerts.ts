@@ -11,13 +11,12 @@ import type { BarInterval } from '../domain/market-event';
 import type { CachedAlertRules } from '../store/alert-rules-store';
 import type { AlertsStore } from '../store/alerts-store';
 import type { BarsStore, StoredBar } from '../store/bars-store';
-import type { Prediction, PredictionsStore } from '../store/predictions-store';
+import type { Prediction } from '../store/predictions-store';
 
 export interface AlertDispatcherDeps {
   rules: CachedAlertRules;
   alerts: AlertsStore;
   bars: BarsStore;
-  predictions: PredictionsStore;
   sns: SNSClient;
   topicArn: () => Promise<string>;
 }
@@ -43,7 +42,7 @@ export class AlertDispatcher {
   async afterPredictions(ticker: string, interval: BarInterval, predictions: readonly Prediction[]): Promise<number> {
     const rules = (await this.deps.rules.forSeries(ticker, interval)).filter(isPredictionRule);
     if (rules.length === 0 || predictions.length === 0) return 0;
-    const history = await this.deps.predictions.lastBefore(ticker, interval, predictions[0]!.t, 1);
+    const history = await this.deps.bars.forecasts.lastBefore(ticker, interval, predictions[0]!.t, 1);
     const points: AlertPoint[] = [...history, ...predictions].map((p) => ({
       t: p.t,
       close: p.predictedClose / Math.exp(p.predictedReturn),

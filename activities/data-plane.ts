@@ -5,6 +5,7 @@ import { selectNewBars, type IngestBar } from '../domain/ingest-batch';
 import type { BarInterval } from '../domain/market-event';
 import { seriesKey } from '../domain/series-key';
 import type { StoredBar } from '../store/bars-store';
+import { forecastOf, type Prediction } from '../store/predictions-store';
 import type { SeriesProgress } from '../store/series-progress-store';
 import type { IngestDeps } from './deps';
 import { eachLimited } from './each-limited';
@@ -49,6 +50,8 @@ interface Work {
   /** The stored rows before this read's (the features' history), and this read's new rows. */
   history: StoredBar[];
   rows: StoredBar[];
+  /** The forecasts made at `rows`, each also in its row's item; empty when left to the catch-up step. */
+  predictions: Prediction[];
   arrivals: number[];
   outcome: SeriesOutcome;
 }
@@ -80,18 +83,19 @@ async function isolated(
 /**
  * The data plane: many tickers' new bars from one shard read (or one ticker's, for its
  * workflow) → indicators in order from each series' state (kept in memory, rebuilt from
- * storage on a miss) → one batched write of every row → one InvokeEndpoint for every row of
- * a series whose predictions are caught up → predictions, then progress (each one batched
- * write for the read) and alert rules. Repeats (a producer re-sent a record, a read retried)
- * are dropped per series. An outage throws, with nothing half-done that a retry would not redo
- * identically (every write is keyed by series and bar time); a series that fails for good is
- * reported, and the others go on.
+ * storage on a miss) → one InvokeEndpoint for every row of a series whose predictions are
+ * caught up → one batched write of every row, each bar's item holding its forecast → progress
+ * (one batched write for the read) and alert rules. Repeats (a producer re-sent a record, a read
+ * retried) are dropped per series. An outage throws, with nothing half-done that a retry would
+ * not redo identically (every write is keyed by series and bar time); a series that fails for
+ * good is reported, and the others go on. `predict: false` stores the bars without asking the
+ * endpoint (it is failing: the catch-up step predicts them once it answers).
  */
 export async function processSeriesBars(
   deps: IngestDeps,
   states: Map<string, SeriesState>,
   batches: readonly SeriesBars[],
-  keepAlive: () => void = () => undefined,
+  { keepAlive = () => undefined, predict = true }: { keepAlive?: () => void; predict?: boolean } = {},
 ): Promise<SeriesOutcome[]> {
   const works: Work[] = batches.map((input) => ({
     input,
@@ -99,6 +103,7 @@ export async function processSeriesBars(
     caughtUp: false,
     history: [],
     rows: [],
+    predictions: [],
     arrivals: [],
     outcome: {
       ticker: input.ticker,
@@ -137,10 +142,13 @@ export async function processSeriesBars(
     }
   }
   keepAlive();
-  await storeRows(deps, works, states, keepAlive);
+  if (predict) await predictCaughtUp(deps, works);
   keepAlive();
-  await predictCaughtUp(deps, works);
+  await storeRows(deps, works, states, keepAlive);
   const storedAt = Date.now();
+  for (const work of works)
+    if (work.predictions.length > 0 && work.outcome.failure === undefined)
+      work.state!.predictedThrough = work.state!.indicators.lastBarTime;
   const advanced = works.filter((w) => w.outcome.failure === undefined && w.state);
   for (const { outcome, rows, state } of advanced) {
     Object.assign(outcome, {
@@ -165,7 +173,14 @@ export async function processSeriesBars(
   );
   await isolated(stored, states, LOAD_CONCURRENCY, keepAlive, async (work) => {
     await deps.alerts.afterBars(work.outcome.ticker, work.outcome.interval, work.rows);
+    await deps.alerts.afterPredictions(work.outcome.ticker, work.outcome.interval, work.predictions);
     deps.metrics.barsStored(work.outcome.ticker, work.outcome.interval, work.arrivals, storedAt);
+    deps.metrics.forecastsStored(
+      work.outcome.ticker,
+      work.outcome.interval,
+      work.predictions.map((p) => p.t),
+      storedAt,
+    );
   });
   for (const work of works)
     if (work.outcome.failure !== undefined) deps.metrics.batchFailed(work.outcome.ticker, work.outcome.interval);
@@ -188,7 +203,10 @@ async function storeRows(
   }
 }
 
-/** One InvokeEndpoint for the read's caught-up rows; if it fails they fall behind and the catch-up step predicts them. */
+/**
+ * One InvokeEndpoint for the read's caught-up rows, whose forecasts then go into the rows'
+ * items; if it fails or is slow they are stored without, and the catch-up step predicts them.
+ */
 async function predictCaughtUp(deps: IngestDeps, works: Work[]): Promise<void> {
   const horizon = deps.config.model.horizon;
   const asked = works
@@ -204,17 +222,11 @@ async function predictCaughtUp(deps: IngestDeps, works: Work[]): Promise<void> {
     );
     const predictedAt = Date.now();
     let i = 0;
-    const bySeries = asked.map(({ work, features }) => ({
-      work,
-      predictions: features.map((row) =>
+    for (const { work, features } of asked) {
+      work.predictions = features.map((row) =>
         predictionAt(work.input.ticker, work.input.interval, horizon, row, answer, i++, predictedAt),
-      ),
-    }));
-    // One batched write for the read, as for its bars: a series at a time was a round trip per ticker.
-    await deps.predictions.put(bySeries.flatMap((s) => s.predictions));
-    for (const { work, predictions } of bySeries) {
-      await deps.alerts.afterPredictions(work.input.ticker, work.input.interval, predictions);
-      work.state!.predictedThrough = work.state!.indicators.lastBarTime;
+      );
+      work.rows = work.rows.map((row, j) => ({ ...row, prediction: forecastOf(work.predictions[j]!) }));
     }
   } catch (error) {
     log.info('predictions left to the catch-up step', {

@@ -7,7 +7,6 @@ import type { AlertDispatcher } from './alerts';
 import type { OffboardedSeries } from './offboarded-series';
 import type { BarsStore } from '../store/bars-store';
 import type { DeadLetterStore } from '../store/dead-letter-store';
-import type { PredictionsStore } from '../store/predictions-store';
 import type { SeriesProgressStore } from '../store/series-progress-store';
 
 /** What the ingest activities need from the outside world, built once per worker process. */
@@ -18,7 +17,6 @@ export interface IngestDeps {
   bars: BarsStore;
   deadLetters: DeadLetterStore;
   series: SeriesProgressStore;
-  predictions: PredictionsStore;
   sagemakerRuntime: SageMakerRuntimeClient;
   alerts: AlertDispatcher;
   offboarded: OffboardedSeries;

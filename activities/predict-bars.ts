@@ -1,6 +1,5 @@
-import { featureRows, FEATURE_LOOKBACK, type FeatureBar, type FeatureRow } from '../domain/features';
-import type { BarInterval } from '../domain/market-event';
-import type { Prediction } from '../store/predictions-store';
+import { featureRows, FEATURE_LOOKBACK, type FeatureRow } from '../domain/features';
+import { forecastOf, type Prediction } from '../store/predictions-store';
 import type { PredictBarsInput, PredictBarsResult } from '../workflows/ingest-contracts';
 import type { IngestDeps } from './deps';
 import { countRetry } from './failure-kind';
@@ -11,8 +10,8 @@ const MAX_BARS = 2000;
 
 /**
  * Predicts stored bars that have no prediction yet: features by the same definition the model
- * was trained with (history included), one batched InvokeEndpoint, predictions stored under
- * the bars' own keys, then the series' watermark. Throws while the endpoint is down or has no
+ * was trained with (history included), one batched InvokeEndpoint, each forecast written into
+ * its bar's item, then the series' watermark. Throws while the endpoint is down or has no
  * model, so the caller's retry waits it out.
  */
 export async function predictStoredBars(deps: IngestDeps, input: PredictBarsInput): Promise<PredictBarsResult> {
@@ -22,9 +21,24 @@ export async function predictStoredBars(deps: IngestDeps, input: PredictBarsInpu
   const last = bars[bars.length - 1];
   if (!first || !last) return { predicted: 0, predictedThrough: input.through, modelVersion: 'none' };
   const history = await deps.bars.lastBefore(ticker, interval, first.t, FEATURE_LOOKBACK);
-  const { modelVersion } = await predictAndStore(deps, { ticker, interval, horizon, history, bars });
+  const rows = featureRows([...history, ...bars], horizon, history.length);
+  const answer = await timedInvoke(
+    deps,
+    rows.map((r) => r.features),
+  );
+  const predictedAt = Date.now();
+  const predictions = rows.map((row, i) => predictionAt(ticker, interval, horizon, row, answer, i, predictedAt));
+  // The whole item again, as read: a replay, the one other writer of stored bars, runs in the ticker's workflow, never beside this.
+  await deps.bars.put(bars.map((bar, i) => ({ ...bar, prediction: forecastOf(predictions[i]!) })));
+  deps.metrics.forecastsStored(
+    ticker,
+    interval,
+    bars.map((b) => b.t),
+    Date.now(),
+  );
+  await deps.alerts.afterPredictions(ticker, interval, predictions);
   await deps.series.predicted(ticker, interval, last.t);
-  return { predicted: bars.length, predictedThrough: last.t, modelVersion };
+  return { predicted: bars.length, predictedThrough: last.t, modelVersion: answer.modelVersion };
 }
 
 /** A ticker workflow's backlog step: predictStoredBars as an activity. */
@@ -33,33 +47,6 @@ export function predictBarsActivity(deps: IngestDeps) {
     countRetry(deps, 'predictBars');
     return predictStoredBars(deps, input);
   };
-}
-
-interface PredictRequest {
-  ticker: string;
-  interval: BarInterval;
-  horizon: number;
-  /** Stored bars before `bars`, oldest first: the history their features need. */
-  history: readonly FeatureBar[];
-  bars: readonly FeatureBar[];
-  /** Gives up on the endpoint after this long (default: the client's own timeouts). */
-  timeoutMs?: number;
-}
-
-/** Predicts `bars` with the model in service and stores the predictions, then checks prediction alerts. */
-async function predictAndStore(deps: IngestDeps, request: PredictRequest): Promise<ModelAnswer> {
-  const { ticker, interval, horizon, history, bars } = request;
-  const rows = featureRows([...history, ...bars], horizon, history.length);
-  const answer = await timedInvoke(
-    deps,
-    rows.map((r) => r.features),
-    request.timeoutMs,
-  );
-  const predictedAt = Date.now();
-  const predictions = rows.map((row, i) => predictionAt(ticker, interval, horizon, row, answer, i, predictedAt));
-  await deps.predictions.put(predictions);
-  await deps.alerts.afterPredictions(ticker, interval, predictions);
-  return answer;
 }
 
 /** The stored form of the model's answer for one feature row (the answer's `index`-th). */

@@ -5,6 +5,7 @@ import { type BarInterval } from '../domain/market-event';
 import { seriesKey } from '../domain/series-key';
 import { routeRecords, type StreamRecordIn } from '../domain/route-records';
 import type { ReadBatchesInput, ReplayRangeInput, ReplayRangeResult } from '../workflows/ingest-contracts';
+import { forecastOf } from '../store/predictions-store';
 import type { IngestDeps } from './deps';
 import { failUnlessTransient } from './failure-kind';
 import { advanceSeries, loadSeriesState, type SeriesStateCache } from './series-state';
@@ -67,7 +68,8 @@ export function readBatchesActivity(deps: IngestDeps) {
  * shard that owns the ticker, oldest record first, later redeliveries dropped as the live path
  * drops them), then every stored bar after `to`, with indicators warmed up from the stored
  * bars before `from`. Rows are idempotent puts, so the result is what an uninterrupted run
- * over the same stream would have stored. Alerts are not re-sent.
+ * over the same stream would have stored; each keeps the forecast stored at its bar. Alerts are
+ * not re-sent.
  */
 export function replayRangeActivity(deps: IngestDeps, cache: SeriesStateCache) {
   return async function replayRange({ ticker, interval, from, to }: ReplayRangeInput): Promise<ReplayRangeResult> {
@@ -86,7 +88,14 @@ export function replayRangeActivity(deps: IngestDeps, cache: SeriesStateCache) {
       if (bars.length === 0) return { replayed: 0, rewritten: 0, firstBarTime: null };
       heartbeat();
       const state = await loadSeriesState(deps, ticker, interval, await deps.series.get(ticker, interval), bars[0]!.t);
-      const rows = advanceSeries(state, ticker, interval, bars);
+      // A replayed bar keeps the forecast made at it (the same stream gives the same features).
+      const forecasts = new Map(
+        (await deps.bars.forecasts.range(ticker, interval, bars[0]!.t, through)).map((p) => [p.t, forecastOf(p)]),
+      );
+      const rows = advanceSeries(state, ticker, interval, bars).map((row) => {
+        const prediction = forecasts.get(row.t);
+        return prediction ? { ...row, prediction } : row;
+      });
       for (let i = 0; i < rows.length; i += 1000) {
         heartbeat();
         await deps.bars.put(rows.slice(i, i + 1000));

@@ -51,7 +51,10 @@ export async function loadSeriesState(
   progress: SeriesProgress | undefined,
   before = Number.MAX_SAFE_INTEGER,
 ): Promise<SeriesState> {
-  const recent = await deps.bars.lastBefore(ticker, interval, before, FEATURE_LOOKBACK);
+  // Their forecasts are not the state's: left out, so 8,000 series do not keep them in memory.
+  const recent = (await deps.bars.lastBefore(ticker, interval, before, FEATURE_LOOKBACK)).map(
+    ({ prediction: _prediction, ...bar }) => bar,
+  );
   checkRows(recent, ticker, interval);
   // A series with fewer stored rows than the features' window has nothing older to read.
   const older =

@@ -4,7 +4,6 @@ import type { AwsClients } from '../clients/aws';
 import { AlertsStore } from '../store/alerts-store';
 import { BarsStore } from '../store/bars-store';
 import { ModelRegistry } from '../store/model-registry';
-import { PredictionsStore } from '../store/predictions-store';
 import { SeriesProgressStore } from '../store/series-progress-store';
 
 /** What the API's handlers use, built once per server. */
@@ -15,7 +14,6 @@ export interface ApiContext {
   /** Bearer token every mutating request must carry. */
   token: string;
   bars: BarsStore;
-  predictions: PredictionsStore;
   series: SeriesProgressStore;
   alerts: AlertsStore;
   models: ModelRegistry;
@@ -28,7 +26,6 @@ export function apiContext(config: TickflowConfig, aws: AwsClients, temporal: Cl
     temporal,
     token,
     bars: new BarsStore(aws.documents, config.tables.bars),
-    predictions: new PredictionsStore(aws.documents, config.tables.predictions),
     series: new SeriesProgressStore(aws.documents, config.tables.tickers),
     alerts: new AlertsStore(aws.documents, config.tables.alerts),
     models: new ModelRegistry(aws.documents, config.tables.models),

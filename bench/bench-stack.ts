@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, repoRoot, type TickflowConfig } from '../config/config';
@@ -7,6 +8,7 @@ import { createAwsClients, destroyAwsClients, type AwsClients } from '../clients
 import { bootstrapResources } from '../local/bootstrap';
 import { stackDown, stackUp, wipeStackData } from '../local/stack';
 import { startCpuMeter } from './process-cpu';
+import { parseForecastJournal } from '../observability/forecast-journal';
 
 /**
  * DynamoDB Local keeps the bench stack's tables in memory unless TICKFLOW_DYNAMODB_DATA names a
@@ -23,10 +25,15 @@ export const benchStackSetup = `DynamoDB Local ${dynamodbData === 'memory' ? 'in
  */
 const WORKER_HEAP = '--max-old-space-size=12288';
 
+const benchHome = path.join(repoRoot, '.tickflow', 'bench');
+/** Where the bench worker notes when each forecast was stored: arrival → forecast stored, exact per bar. */
+const forecastJournal = path.join(benchHome, 'logs', 'forecasts.csv');
+
 /** The benchmarks' own stack: its own data folder and ports, so a developer's stack is never touched. */
 export const benchEnv: Record<string, string> = {
   TICKFLOW_STACK: 'local',
-  TICKFLOW_HOME: path.join(repoRoot, '.tickflow', 'bench'),
+  TICKFLOW_HOME: benchHome,
+  TICKFLOW_FORECAST_JOURNAL: forecastJournal,
   TICKFLOW_TEMPORAL_PORT: '27233',
   TICKFLOW_TEMPORAL_UI_PORT: '28233',
   TICKFLOW_KINESIS_PORT: '24567',
@@ -54,6 +61,8 @@ export interface BenchStack {
   restartWorker(): void;
   /** Highest resident memory of the worker so far (sampled every second), KiB. */
   peakRssKb(): number;
+  /** When the forecast at each bar was stored (`ticker#interval#t` → epoch ms), from the worker's journal. */
+  forecastsStoredAt(): Promise<Map<string, number>>;
   /** Starts a window of CPU accounting by process (each service, the worker, this benchmark); the function it returns ends it and formats the shares. */
   cpuMeter(): () => string;
 }
@@ -82,6 +91,7 @@ export async function withBenchStack<T>(
   const aws = createAwsClients(config);
   await bootstrapResources(config, aws);
   mkdirSync(path.join(config.home, 'logs'), { recursive: true });
+  rmSync(forecastJournal, { force: true });
   const workerLog = path.join(config.home, 'logs', 'bench-worker.log');
   const nodeFlags = [WORKER_HEAP, ...(options.workerNodeFlags ?? [])];
   const spawnWorker = (logFlags: 'w' | 'a') => {
@@ -128,6 +138,10 @@ export async function withBenchStack<T>(
         worker = spawnWorker('a');
       },
       peakRssKb: () => peak,
+      forecastsStoredAt: async () => {
+        await sleep(1000); // the worker appends what it buffered every 250 ms
+        return parseForecastJournal(existsSync(forecastJournal) ? readFileSync(forecastJournal, 'utf8') : '');
+      },
       cpuMeter: () => startCpuMeter(who, os.cpus().length),
     });
   } finally {

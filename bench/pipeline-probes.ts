@@ -1,12 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { eachLimited } from '../activities/each-limited';
 import { listShards } from '../clients/kinesis-shards';
 import { readShardHistory } from '../activities/stream-history';
 import { histogramQuantile } from '../observability/metrics-summary';
 import { parseMarketEvent } from '../domain/market-event';
 import { parsePrometheusText, type Sample } from '../observability/prometheus-text';
 import { FRESHNESS_BUCKETS_MS, METRIC } from '../observability/metrics';
-import { PredictionsStore } from '../store/predictions-store';
+import { BarsStore } from '../store/bars-store';
 import { SeriesProgressStore } from '../store/series-progress-store';
 import type { BenchStack } from './bench-stack';
 import { quantile } from './stats';
@@ -78,10 +77,12 @@ export async function untilPredicted(
   limitMs: number,
   say: (line: string) => void,
 ): Promise<number> {
-  const predictions = new PredictionsStore(stack.aws.documents, stack.config.tables.predictions);
+  const bars = new BarsStore(stack.aws.documents, stack.config.tables.bars);
   let waiting = [...tickers];
   const predicted = async () => {
-    const latest = await Promise.all(waiting.map((t) => predictions.latest(t, interval)));
+    const latest = await Promise.all(
+      waiting.map(async (t) => (await bars.forecasts.lastBefore(t, interval, Number.MAX_SAFE_INTEGER, 1))[0]),
+    );
     waiting = waiting.filter((_, i) => (latest[i]?.t ?? 0) < lastBar);
     return tickers.length - waiting.length;
   };
@@ -137,8 +138,9 @@ export interface BarLatency {
 }
 
 /**
- * Arrival in Kinesis → prediction stored, per bar of [from, to], exact (from the predictions'
- * own timestamps, not a histogram); a bar without a prediction is not in the list.
+ * Arrival in Kinesis → prediction stored (its bar's item written with it), per bar of
+ * [from, to], exact (from the worker's forecast journal, not a histogram); a bar without a
+ * prediction is not in the list.
  */
 export async function predictionLatencies(
   stack: BenchStack,
@@ -148,14 +150,16 @@ export async function predictionLatencies(
   from: number,
   to: number,
 ): Promise<BarLatency[]> {
-  const predictions = new PredictionsStore(stack.aws.documents, stack.config.tables.predictions);
+  const storedAt = await stack.forecastsStoredAt();
+  const wanted = new Set(tickers);
   const latencies: BarLatency[] = [];
-  await eachLimited(tickers, 8, async (ticker) => {
-    for (const p of await predictions.range(ticker, interval, from, to)) {
-      const arrived = arrivals.get(`${ticker}#${interval}#${p.t}`);
-      if (arrived !== undefined) latencies.push({ t: p.t, ms: p.predictedAt - arrived });
-    }
-  });
+  for (const [key, arrived] of arrivals) {
+    const [ticker, keyInterval, time] = key.split('#');
+    const t = Number(time);
+    if (!wanted.has(ticker!) || keyInterval !== interval || t < from || t > to) continue;
+    const stored = storedAt.get(key);
+    if (stored !== undefined) latencies.push({ t, ms: stored - arrived });
+  }
   return latencies;
 }
 

@@ -90,6 +90,8 @@ export interface TickflowConfig {
     scrapeUrls: string[];
     /** On AWS: also log the alarmed counters as CloudWatch embedded metrics in this namespace. */
     cloudwatchNamespace?: string;
+    /** Benchmarks: the file each forecast stored is appended to (series, bar time, when it was stored). */
+    forecastJournal?: string;
   };
 }
 
@@ -224,6 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TickflowConfig
     metrics: {
       ...metricsConfig(local, e.TICKFLOW_METRICS_ADDRESS, e.TICKFLOW_METRICS_URLS),
       ...(e.TICKFLOW_CLOUDWATCH_NAMESPACE ? { cloudwatchNamespace: e.TICKFLOW_CLOUDWATCH_NAMESPACE } : {}),
+      ...(e.TICKFLOW_FORECAST_JOURNAL ? { forecastJournal: e.TICKFLOW_FORECAST_JOURNAL } : {}),
     },
   };
 }

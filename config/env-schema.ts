@@ -243,6 +243,11 @@ export const envSchema = z.object({
     'on AWS: also log the alarmed counters as CloudWatch embedded metrics in this namespace',
     'off',
   ),
+  TICKFLOW_FORECAST_JOURNAL: doc(
+    z.string().min(1, 'a file path').optional(),
+    'benchmarks: each worker appends `ticker,interval,t,storedAt` to this file for every forecast stored, so arrival → forecast stored is exact per bar',
+    'off',
+  ),
   TICKFLOW_METRICS_ADDRESS: doc(
     z
       .union([z.literal('off'), z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'host:port to serve /metrics on, or "off"')])

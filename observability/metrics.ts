@@ -1,3 +1,4 @@
+import { forecastJournal } from './forecast-journal';
 import type { MetricMeter } from '@temporalio/common';
 import type { TelemetryOptions } from '@temporalio/worker';
 import type { SummaryNames } from './metrics-summary';
@@ -28,6 +29,8 @@ export const FRESHNESS_BUCKETS_MS = [
  */
 export interface PipelineMetrics {
   barsStored(ticker: string, interval: string, arrivals: readonly number[], storedAt: number): void;
+  /** Forecasts made at bars `times` landed in storage at `storedAt` (their bars' items). */
+  forecastsStored(ticker: string, interval: string, times: readonly number[], storedAt: number): void;
   shardRead(shardId: string, millisBehindLatest: number, deadLettered: number): void;
   endpointCall(endpointName: string, millis: number, ok: boolean): void;
   /** An activity attempt after the first: the previous one failed (usually an outage). */
@@ -35,8 +38,11 @@ export interface PipelineMetrics {
   batchFailed(ticker: string, interval: string): void;
 }
 
-/** `emf`, when given (on AWS), also receives the counts the CloudWatch alarms watch. */
-export function pipelineMetrics(meter: MetricMeter, emf?: EmfCounters): PipelineMetrics {
+/**
+ * `emf`, when given (on AWS), also receives the counts the CloudWatch alarms watch; `journal`
+ * (benchmarks) gets a line per forecast stored: `ticker,interval,t,storedAt`.
+ */
+export function pipelineMetrics(meter: MetricMeter, emf?: EmfCounters, journal?: string): PipelineMetrics {
   const barsStored = meter.createCounter(METRIC.barsStored, 'bars', 'Bars stored with their indicators');
   const freshness = meter.createHistogram(
     METRIC.freshness,
@@ -76,6 +82,7 @@ export function pipelineMetrics(meter: MetricMeter, emf?: EmfCounters): Pipeline
       for (const arrivedAt of arrivals) freshness.record(Math.max(0, storedAt - arrivedAt), { interval });
       tickerLag.set(Math.max(0, (storedAt - arrivals[arrivals.length - 1]!) / 1000), { ticker, interval });
     },
+    forecastsStored: journal ? forecastJournal(journal) : () => undefined,
     shardRead(shardId, millisBehindLatest, count) {
       shardBehind.set(millisBehindLatest, { shard: shardId });
       if (count > 0) deadLettered.add(count, { shard: shardId });

@@ -30,15 +30,27 @@ export class SeriesTable<T extends SeriesRow> {
   }
 
   /** Rows in [from, to] in time order. */
-  async range(ticker: string, interval: string, from = 0, to = Number.MAX_SAFE_INTEGER): Promise<T[]> {
+  range(ticker: string, interval: string, from = 0, to = Number.MAX_SAFE_INTEGER): Promise<T[]> {
+    return this.rangeOf<T>(ticker, interval, from, to);
+  }
+
+  /** As range, but only the named attributes of each row (see newestBefore). */
+  protected async rangeOf<R>(
+    ticker: string,
+    interval: string,
+    from = 0,
+    to = Number.MAX_SAFE_INTEGER,
+    attributes?: readonly string[],
+  ): Promise<R[]> {
     if (from > to) return []; // an empty range (DynamoDB refuses a BETWEEN whose bounds are reversed)
-    const items = await allItems<T & { pk: string }>((start) =>
+    const items = await allItems<R & { pk?: string }>((start) =>
       this.documents.send(
         new QueryCommand({
           TableName: this.table,
           KeyConditionExpression: 'pk = :pk AND t BETWEEN :from AND :to',
           ExpressionAttributeValues: { ':pk': this.keyOf(ticker, interval), ':from': from, ':to': to },
           ExclusiveStartKey: start,
+          ...projectionOf(attributes),
         }),
       ),
     );
@@ -62,10 +74,6 @@ export class SeriesTable<T extends SeriesRow> {
     attributes?: readonly string[],
   ): Promise<R[]> {
     const rows: R[] = [];
-    const projection = attributes && {
-      ProjectionExpression: attributes.map((_, i) => `#a${i}`).join(', '),
-      ExpressionAttributeNames: Object.fromEntries(attributes.map((name, i) => [`#a${i}`, name])),
-    };
     const query = (start: Record<string, unknown> | undefined) =>
       this.documents.send(
         new QueryCommand({
@@ -75,7 +83,7 @@ export class SeriesTable<T extends SeriesRow> {
           ScanIndexForward: false,
           Limit: limit - rows.length,
           ExclusiveStartKey: start,
-          ...projection,
+          ...projectionOf(attributes),
         }),
       );
     for await (const page of pages(query)) {
@@ -102,6 +110,16 @@ export class SeriesTable<T extends SeriesRow> {
       ),
     );
   }
+}
+
+/** A Query's projection of the named attributes (all of them when none are named). */
+function projectionOf(attributes: readonly string[] | undefined) {
+  return (
+    attributes && {
+      ProjectionExpression: attributes.map((_, i) => `#a${i}`).join(', '),
+      ExpressionAttributeNames: Object.fromEntries(attributes.map((name, i) => [`#a${i}`, name])),
+    }
+  );
 }
 
 function withoutKey<T>({ pk: _pk, ...row }: T & { pk?: string }): T {

@@ -5,7 +5,6 @@ import { createIngestActivities } from '../activities';
 import { BarsStore } from '../store/bars-store';
 import { DeadLetterStore } from '../store/dead-letter-store';
 import { SeriesProgressStore } from '../store/series-progress-store';
-import { PredictionsStore } from '../store/predictions-store';
 import { createLogger } from '../observability/logger';
 import { AlertDispatcher } from '../activities/alerts';
 import { alertsTopicArn } from '../clients/alerts-topic';
@@ -32,7 +31,6 @@ export async function runIngestWorker(
   await ensureTickerRegistry(config, temporal);
   const bars = new BarsStore(aws.documents, config.tables.bars);
   const series = new SeriesProgressStore(aws.documents, config.tables.tickers);
-  const predictions = new PredictionsStore(aws.documents, config.tables.predictions);
   const ingestActivities = createIngestActivities({
     config,
     kinesis: aws.kinesis,
@@ -42,13 +40,11 @@ export async function runIngestWorker(
     series,
     offboarded: new OffboardedSeries(temporal),
     metrics,
-    predictions,
     sagemakerRuntime: aws.sagemakerRuntime,
     alerts: new AlertDispatcher({
       rules: new CachedAlertRules(new AlertRulesStore(aws.documents, config.tables.alertRules)),
       alerts: new AlertsStore(aws.documents, config.tables.alerts),
       bars,
-      predictions,
       sns: aws.sns,
       topicArn: alertsTopicArn(aws.sns, config),
     }),

@@ -37,7 +37,7 @@ export async function runWorkers(
   installRuntime(config);
   const emf = config.metrics.cloudwatchNamespace ? new EmfCounters(config.metrics.cloudwatchNamespace) : undefined;
   emf?.start();
-  const metrics = pipelineMetrics(Runtime.instance().metricMeter, emf);
+  const metrics = pipelineMetrics(Runtime.instance().metricMeter, emf, config.metrics.forecastJournal);
   const aws = createAwsClients(config);
   const { temporal, clientConnection, connection } = await connectWhenUp(config);
   try {

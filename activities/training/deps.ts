@@ -4,7 +4,8 @@ import type { TickflowConfig } from '../../config/config';
 import { BarsStore } from '../../store/bars-store';
 import { LiveScoringStore } from '../../store/live-scoring-store';
 import { ModelRegistry } from '../../store/model-registry';
-import { PredictionsStore } from '../../store/predictions-store';
+import { challengerForecasts, type Prediction } from '../../store/predictions-store';
+import type { SeriesTable } from '../../store/series-table';
 import { SeriesProgressStore } from '../../store/series-progress-store';
 
 /** What the training activities need from the outside world, built once per worker process. */
@@ -16,7 +17,8 @@ export interface TrainingDeps {
   bars: BarsStore;
   series: SeriesProgressStore;
   registry: ModelRegistry;
-  predictions: PredictionsStore;
+  /** A challenger's forecasts (the champion's are in the bars' items). */
+  challengerForecasts: (version: string) => SeriesTable<Prediction>;
   liveScoring: LiveScoringStore;
 }
 
@@ -27,7 +29,7 @@ export function createTrainingDeps(config: TickflowConfig, aws: AwsClients): Tra
     bars: new BarsStore(aws.documents, config.tables.bars),
     series: new SeriesProgressStore(aws.documents, config.tables.tickers),
     registry: new ModelRegistry(aws.documents, config.tables.models),
-    predictions: new PredictionsStore(aws.documents, config.tables.predictions),
+    challengerForecasts: (version) => challengerForecasts(aws.documents, config.tables.predictions, version),
     liveScoring: new LiveScoringStore(aws.documents, config.tables.predictions),
     alertsTopicArn: alertsTopicArn(aws.sns, config),
   };

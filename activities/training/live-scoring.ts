@@ -11,7 +11,9 @@ import {
 } from '../../domain/live-scores';
 import { seriesKey } from '../../domain/series-key';
 import type { ModelRecord } from '../../store/model-registry';
-import type { PredictionsStore } from '../../store/predictions-store';
+import type { ForecastReader } from '../../store/bars-store';
+import type { Prediction } from '../../store/predictions-store';
+import type { SeriesTable } from '../../store/series-table';
 import type { LiveScoringResult } from '../../workflows/training-contracts';
 import { eachLimited } from '../each-limited';
 import { invokeModel } from '../invoke-model';
@@ -61,7 +63,7 @@ const seriesOf = async (deps: TrainingDeps, record: Scorable) =>
 async function scoreOnLiveBars(
   deps: TrainingDeps,
   record: Scorable,
-  forecasts: PredictionsStore,
+  forecasts: ForecastReader,
   alertBars = 0,
 ): Promise<LiveScores> {
   const since = Date.parse(record.dataset.dataEnd);
@@ -92,7 +94,7 @@ async function scoreOnLiveBars(
 /** A series' newest `count` scored forecasts (after the training data): its part of the alert's window. */
 async function newestRows(
   deps: TrainingDeps,
-  forecasts: PredictionsStore,
+  forecasts: ForecastReader,
   { ticker, interval }: { ticker: string; interval: string },
   model: Parameters<typeof advanceLiveScoring>[2],
   count: number,
@@ -120,7 +122,7 @@ export function scoreModelInServiceActivity(deps: TrainingDeps) {
     const version = await versionInService(deps.aws.sagemaker, deps.config.sagemaker.endpointName);
     const record = await scorableRecord(deps, version);
     if (!version || !record) return { version, rows: 0, alerted: false };
-    const live = await scoreOnLiveBars(deps, record, deps.predictions, deps.config.model.alertBars);
+    const live = await scoreOnLiveBars(deps, record, deps.bars.forecasts, deps.config.model.alertBars);
     const alerted = Boolean(live.recent?.worseThanBaseline && !record.live?.recent?.worseThanBaseline);
     if (alerted) await publishModelAlert(deps, version, live.recent!);
     await deps.registry.update(version, { live });
@@ -136,7 +138,7 @@ export function scoreModelInServiceActivity(deps: TrainingDeps) {
 async function forecastNewBars(
   deps: TrainingDeps,
   record: Scorable,
-  forecasts: PredictionsStore,
+  forecasts: SeriesTable<Prediction>,
   series: { ticker: string; interval: string },
 ): Promise<number> {
   const { ticker, interval } = series;
@@ -169,7 +171,7 @@ export function scoreChallengerActivity(deps: TrainingDeps) {
     const { challenger } = await variantsInService(deps.aws.sagemaker, deps.config.sagemaker.endpointName);
     const record = await scorableRecord(deps, challenger);
     if (!challenger || !record) return { version: challenger, rows: 0 };
-    const forecasts = deps.predictions.ofChallenger(challenger);
+    const forecasts = deps.challengerForecasts(challenger);
     let forecast = 0;
     await eachLimited(await seriesOf(deps, record), PARALLEL_SERIES, async (series) => {
       forecast += await forecastNewBars(deps, record, forecasts, series);

@@ -39,23 +39,21 @@ export function registerEventRoutes(app: OpenAPIHono, ctx: ApiContext): void {
   app.openapi(eventsRoute, (c) => {
     const { ticker, interval, after } = c.req.valid('query');
     return streamSSE(c, async (stream) => {
-      let sentThrough = after ?? (await ctx.series.get(ticker, interval))?.lastBarTime ?? 0;
-      let predictedThrough = (await ctx.predictions.latest(ticker, interval))?.t ?? 0;
+      const initial = await ctx.series.get(ticker, interval);
+      let sentThrough = after ?? initial?.lastBarTime ?? 0;
+      let predictedThrough = initial?.predictedThrough ?? 0;
       let id = 0;
       while (!stream.aborted && !stream.closed) {
-        const [progress, prediction] = await Promise.all([
-          ctx.series.get(ticker, interval),
-          ctx.predictions.latest(ticker, interval),
-        ]);
+        const progress = await ctx.series.get(ticker, interval);
         const from = Math.min(
           progress && progress.lastBarTime > sentThrough ? sentThrough + 1 : Infinity,
-          prediction && prediction.t > predictedThrough ? predictedThrough + 1 : Infinity,
+          (progress?.predictedThrough ?? 0) > predictedThrough ? predictedThrough + 1 : Infinity,
         );
         if (Number.isFinite(from)) {
           const rows = await barRows(ctx, ticker, interval, from, undefined, 5000);
           if (rows.length) await stream.writeSSE({ event: 'bars', id: String(++id), data: JSON.stringify(rows) });
           sentThrough = Math.max(sentThrough, progress?.lastBarTime ?? 0);
-          predictedThrough = Math.max(predictedThrough, prediction?.t ?? 0);
+          predictedThrough = Math.max(predictedThrough, progress?.predictedThrough ?? 0);
         } else {
           await stream.writeSSE({ event: 'ping', data: '' });
         }

@@ -40,13 +40,9 @@ export async function barRows(
   to?: number,
   limit = 2000,
 ): Promise<z.infer<typeof BarRow>[]> {
-  const [bars, predictions] = await Promise.all([
-    ctx.bars.range(ticker, interval, from, to),
-    ctx.predictions.range(ticker, interval, from, to),
-  ]);
-  const byTime = new Map(predictions.map((p) => [p.t, p]));
+  const bars = await ctx.bars.range(ticker, interval, from, to);
   return bars.slice(-limit).map((b) => {
-    const p = byTime.get(b.t);
+    const p = b.prediction;
     return {
       t: b.t,
       time: b.time,

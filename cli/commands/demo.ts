@@ -11,12 +11,10 @@ import { predictionsCaughtUp, waitUntilCaughtUp } from '../ingestion-progress';
 import { startTraining } from '../../operations/models';
 import { evaluationTable, waitWithProgress } from './model';
 import { ModelRegistry } from '../../store/model-registry';
-import { PredictionsStore } from '../../store/predictions-store';
 import { versionInService } from '../../clients/sagemaker-endpoint';
 import { fixed, forecastColumns, table } from '../output';
 import { nextCloseForecast } from '../../domain/baseline-forecast';
 import type { StoredBar } from '../../store/bars-store';
-import type { Prediction } from '../../store/predictions-store';
 import type { TickflowConfig } from '../../config/config';
 import { workflowsQueryUrl, workflowUrl } from '../../clients/temporal-ui';
 import { syntheticTickerName } from '../../domain/synthetic';
@@ -27,13 +25,8 @@ import { readStatus } from './read';
 import { bringStackUp, startBackgroundApps } from './stack';
 
 /** The demo's last word: the next close of a series, who forecast it and the range around it. */
-function nextCloseLine(
-  ticker: string,
-  last: StoredBar | undefined,
-  predicted: Map<number, Prediction>,
-  model: TickflowConfig['model'],
-): string {
-  const forecast = last && nextCloseForecast(last, predicted.get(last.t), model.horizon, model.quantiles);
+function nextCloseLine(ticker: string, last: StoredBar | undefined, model: TickflowConfig['model']): string {
+  const forecast = last && nextCloseForecast(last, last.prediction, model.horizon, model.quantiles);
   if (!last || !forecast) return `${ticker}: too few bars for a forecast yet`;
   const when = model.horizon === 1 ? 'the next close' : `the close ${model.horizon} bars on`;
   return `${ticker} forecast for ${when} after ${last.time.slice(0, 10)}: ${forecast.median.toFixed(2)} by ${forecast.by}; ${Math.round(forecast.coverage * 100)} % range ${forecast.low.toFixed(2)}–${forecast.high.toFixed(2)} by ${forecast.rangeBy}`;
@@ -134,11 +127,6 @@ export function registerDemoCommand(program: Command): void {
         const status = await readStatus(aws, config, 'AAPL', '1d');
         const aapl = status.tickers[0];
         const recent = (await bars.range('AAPL', '1d')).slice(-5);
-        const predicted = new Map(
-          (
-            await new PredictionsStore(aws.documents, config.tables.predictions).range('AAPL', '1d', recent[0]?.t ?? 0)
-          ).map((p) => [p.t, p]),
-        );
         process.stdout.write(
           [
             `AAPL 1d: ${aapl?.bars ?? 0} bars stored in DynamoDB table ${config.tables.bars}, last bar ${aapl?.lastBarTime ?? '-'}; dead letters: ${status.deadLetters}`,
@@ -154,13 +142,11 @@ export function registerDemoCommand(program: Command): void {
                 bbLower: fixed(b.bbLower, 2),
                 bbUpper: fixed(b.bbUpper, 2),
                 atr14: fixed(b.atr14, 2),
-                ...forecastColumns(
-                  nextCloseForecast(b, predicted.get(b.t), config.model.horizon, config.model.quantiles),
-                ),
+                ...forecastColumns(nextCloseForecast(b, b.prediction, config.model.horizon, config.model.quantiles)),
               })),
             ),
             '',
-            nextCloseLine('AAPL', recent.at(-1), predicted, config.model),
+            nextCloseLine('AAPL', recent.at(-1), config.model),
             '',
             `Temporal Web UI, the shard readers that stored AAPL (each run's result says what it did): ${workflowsQueryUrl(config, 'WorkflowType="shardReaderWorkflow"')}`,
             `follow AAPL batch by batch in its own workflow: tickflow watch AAPL on   (then ${workflowUrl(config, tickerWorkflowId('AAPL', '1d'))})`,

@@ -8,7 +8,6 @@ import { DeadLetterStore } from '../../store/dead-letter-store';
 import { SeriesProgressStore } from '../../store/series-progress-store';
 import { emit, fixed, forecastColumns, iso, table } from '../output';
 import { nextCloseForecast } from '../../domain/baseline-forecast';
-import { PredictionsStore } from '../../store/predictions-store';
 import { parseInterval, parseTicker, parseTime } from './produce';
 import { readWorkerMetrics, type WorkerMetrics } from '../worker-metrics';
 
@@ -111,7 +110,7 @@ export function registerReadCommands(program: Command): void {
         limit?: number;
         json?: boolean;
       }) => {
-        const { bars, predicted, model } = await withAws(async (aws, config) => {
+        const { bars, model } = await withAws(async (aws, config) => {
           let rows = await new BarsStore(aws.documents, config.tables.bars).range(
             options.ticker,
             options.interval,
@@ -119,20 +118,11 @@ export function registerReadCommands(program: Command): void {
             options.to,
           );
           if (options.limit && options.limit > 0) rows = rows.slice(-options.limit);
-          const predictions =
-            rows.length === 0
-              ? []
-              : await new PredictionsStore(aws.documents, config.tables.predictions).range(
-                  options.ticker,
-                  options.interval,
-                  rows[0]!.t,
-                  rows.at(-1)!.t,
-                );
-          return { bars: rows, predicted: new Map(predictions.map((p) => [p.t, p])), model: config.model };
+          return { bars: rows, model: config.model };
         });
-        const withForecasts = bars.map((b) => ({
+        const withForecasts = bars.map(({ prediction, ...b }) => ({
           ...b,
-          forecast: nextCloseForecast(b, predicted.get(b.t), model.horizon, model.quantiles),
+          forecast: nextCloseForecast(b, prediction, model.horizon, model.quantiles),
         }));
         emit(options.json, withForecasts, () =>
           table(

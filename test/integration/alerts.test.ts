@@ -8,7 +8,6 @@ import type { AlertRule } from '../../domain/alert-rules';
 import { AlertRulesStore, CachedAlertRules } from '../../store/alert-rules-store';
 import { AlertsStore } from '../../store/alerts-store';
 import { BarsStore } from '../../store/bars-store';
-import { PredictionsStore } from '../../store/predictions-store';
 import {
   openContext,
   startWorker,
@@ -122,7 +121,6 @@ describe('price alerts through SNS', () => {
       rules: new CachedAlertRules(new AlertRulesStore(context.aws.documents, context.config.tables.alertRules)),
       alerts: new AlertsStore(context.aws.documents, context.config.tables.alerts),
       bars: barsStore,
-      predictions: new PredictionsStore(context.aws.documents, context.config.tables.predictions),
       sns: context.aws.sns,
       topicArn: alertsTopicArn(context.aws.sns, context.config),
     });

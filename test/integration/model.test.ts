@@ -18,13 +18,13 @@ import { parseS3Uri } from '../../store/s3-uri';
 import { variantsOf } from '../../clients/sagemaker-endpoint';
 import { produce } from '../../producer/produce';
 import type { MarketSource } from '../../producer/sources/source';
-import { BarsStore } from '../../store/bars-store';
+import { BarsStore, predictionsOf } from '../../store/bars-store';
 import { ModelRegistry, type ModelRecord } from '../../store/model-registry';
 import { liveScoringWorkflow } from '../../workflows/live-scoring';
 import { SnsHttpSubscriber, type SnsNotification } from '../../api/sns-subscriber';
 import { startApi } from '../../api/server';
 import { alertsTopicArn } from '../../clients/alerts-topic';
-import { PredictionsStore } from '../../store/predictions-store';
+import { challengerForecasts } from '../../store/predictions-store';
 import { SeriesProgressStore } from '../../store/series-progress-store';
 import { deployVersion, startTraining } from '../../operations/models';
 import { predictionsCaughtUp } from '../../cli/ingestion-progress';
@@ -254,11 +254,9 @@ describe('predictions: training, evaluation, promotion and serving on the local 
 
   test('every stored bar ends with a prediction from the model in service', async () => {
     await predictionsCaughtUpFor('MRV predictions');
-    const predictions = await new PredictionsStore(context.aws.documents, context.config.tables.predictions).range(
-      TICKER,
-      '1h',
-    );
     const bars = await new BarsStore(context.aws.documents, context.config.tables.bars).range(TICKER, '1h');
+    // One item per bar: each bar's item holds the forecast made at it.
+    const predictions = predictionsOf(TICKER, '1h', bars);
     expect(predictions.map((p) => p.t)).toEqual(bars.map((b) => b.t));
     expect(new Set(predictions.map((p) => p.modelVersion))).toEqual(new Set([first.version]));
     const last = predictions[predictions.length - 1]!;
@@ -277,19 +275,22 @@ describe('predictions: training, evaluation, promotion and serving on the local 
     const lastBar = Date.UTC(2024, 0, 1) + 1509 * HOUR;
     const summary = await produce(context.aws.kinesis, live, { streamName: context.config.stream.name });
     await waitForIngestion(context, summary.lastSequenceByShard, [{ ticker: TICKER, interval: '1h' }], worker);
-    const predictions = new PredictionsStore(context.aws.documents, context.config.tables.predictions);
+    const barsStore = new BarsStore(context.aws.documents, context.config.tables.bars);
     await waitFor(
       'MRV predicted through its last bar',
-      async () => (await predictions.latest(TICKER, '1h'))?.t === lastBar,
+      async () => {
+        const newest = await barsStore.latest(TICKER, '1h');
+        return newest?.t === lastBar && newest.prediction !== undefined;
+      },
       60_000,
     );
-    const bar = (await new BarsStore(context.aws.documents, context.config.tables.bars).latest(TICKER, '1h'))!;
+    const bar = (await barsStore.latest(TICKER, '1h'))!;
     const progress = (await new SeriesProgressStore(context.aws.documents, context.config.tables.tickers).get(
       TICKER,
       '1h',
     ))!;
-    // Predicted before the read's progress write, which follows the one InvokeEndpoint.
-    expect((await predictions.latest(TICKER, '1h'))!.predictedAt).toBeLessThanOrEqual(progress.lastStoredAt);
+    // Predicted before the bar was stored with it, in the read that stored it (then progress).
+    expect(bar.prediction!.predictedAt).toBeLessThanOrEqual(progress.lastStoredAt);
     expect(bar.t).toBe(lastBar);
     const tickerRuns = [];
     for await (const run of context.temporal.workflow.list({
@@ -379,9 +380,7 @@ describe('predictions: training, evaluation, promotion and serving on the local 
     const record = (await registry.get(worse.version))!;
     const since = Date.parse(record.dataset!.dataEnd);
     const bars = await new BarsStore(context.aws.documents, context.config.tables.bars).range(TICKER, '1h', since + 1);
-    const forecasts = new PredictionsStore(context.aws.documents, context.config.tables.predictions).ofChallenger(
-      worse.version,
-    );
+    const forecasts = challengerForecasts(context.aws.documents, context.config.tables.predictions, worse.version);
     const stored = await forecasts.range(TICKER, '1h');
     expect(stored.map((p) => p.t)).toEqual(bars.map((b) => b.t));
     expect(new Set(stored.map((p) => p.modelVersion))).toEqual(new Set([worse.version]));
@@ -492,14 +491,14 @@ describe('predictions: training, evaluation, promotion and serving on the local 
       streamName: context.config.stream.name,
     });
     await waitForIngestion(context, summary.lastSequenceByShard, [{ ticker: TICKER, interval: '1h' }], worker);
-    const predictions = new PredictionsStore(context.aws.documents, context.config.tables.predictions);
+    const predictions = new BarsStore(context.aws.documents, context.config.tables.bars).forecasts;
     expect(await new BarsStore(context.aws.documents, context.config.tables.bars).count(TICKER, '1h')).toBe(1700);
     // Stored without waiting for the endpoint: the new bars have no predictions yet.
-    expect(await predictions.count(TICKER, '1h')).toBeLessThan(1700);
+    expect((await predictions.range(TICKER, '1h')).length).toBeLessThan(1700);
 
     await context.aws.sagemaker.send(new CreateEndpointCommand({ EndpointName: endpointName(), EndpointConfigName }));
     await predictionsCaughtUpFor('MRV predictions after the endpoint came back');
-    expect(await predictions.count(TICKER, '1h')).toBe(1700);
+    expect((await predictions.range(TICKER, '1h')).length).toBe(1700);
   });
 
   test('training and deployment histories replay without non-determinism', async () => {
@@ -558,10 +557,13 @@ describe('predictions: training, evaluation, promotion and serving on the local 
         { streamName: context.config.stream.name },
       );
       await waitForIngestion(context, summary.lastSequenceByShard, [{ ticker: TICKER, interval: '1h' }], worker);
-      const predictions = new PredictionsStore(context.aws.documents, context.config.tables.predictions);
+      const barsStore = new BarsStore(context.aws.documents, context.config.tables.bars);
       await waitFor(
         'the burst predicted',
-        async () => (await predictions.latest(TICKER, '1h'))?.t === burst.at(-1)!.t,
+        async () => {
+          const newest = await barsStore.latest(TICKER, '1h');
+          return newest?.t === burst.at(-1)!.t && newest.prediction !== undefined;
+        },
         60_000,
       );
 

@@ -4,6 +4,7 @@ import { featureRows, type FeatureRow } from '../domain/features';
 import { selectNewBars, type IngestBar } from '../domain/ingest-batch';
 import type { BarInterval } from '../domain/market-event';
 import { seriesKey } from '../domain/series-key';
+import { completeBlocks, type WarmupBlock } from '../domain/warmup-blocks';
 import type { StoredBar } from '../store/bars-store';
 import { forecastOf, type Prediction } from '../store/predictions-store';
 import type { SeriesProgress } from '../store/series-progress-store';
@@ -50,6 +51,8 @@ interface Work {
   /** The stored rows before this read's (the features' history), and this read's new rows. */
   history: StoredBar[];
   rows: StoredBar[];
+  /** The warm-up blocks `rows` complete, written with them. */
+  blocks: WarmupBlock[];
   /** The forecasts made at `rows`, each also in its row's item; empty when left to the catch-up step. */
   predictions: Prediction[];
   arrivals: number[];
@@ -103,6 +106,7 @@ export async function processSeriesBars(
     caughtUp: false,
     history: [],
     rows: [],
+    blocks: [],
     predictions: [],
     arrivals: [],
     outcome: {
@@ -135,6 +139,7 @@ export async function processSeriesBars(
     try {
       work.history = state.recent;
       work.rows = advanceSeries(state, work.input.ticker, work.input.interval, selected.fresh);
+      work.blocks = completeBlocks(state.chain, work.rows);
       work.arrivals = selected.fresh.map((b) => b.arrivedAt);
     } catch (error) {
       work.outcome.failure = errorText(error);
@@ -187,19 +192,27 @@ export async function processSeriesBars(
   return works.map((w) => w.outcome);
 }
 
-/** One batched write for the whole read; when it is refused, series by series, so only the series at fault fails. */
+/** One batched write for the whole read (bars and the warm-up blocks they complete); when it is refused, series by series, so only the series at fault fails. */
 async function storeRows(
   deps: IngestDeps,
   works: Work[],
   states: Map<string, SeriesState>,
   keepAlive: () => void,
 ): Promise<void> {
-  const ready = works.filter((w) => w.outcome.failure === undefined && w.rows.length > 0);
+  // A read of repeats alone may still complete a block (bars left over from before a restart).
+  const ready = works.filter((w) => w.outcome.failure === undefined && (w.rows.length > 0 || w.blocks.length > 0));
+  const blocksOf = (w: Work) =>
+    w.blocks.map((block) => ({ ticker: w.input.ticker, interval: w.input.interval, block }));
   try {
-    await deps.bars.put(ready.flatMap((w) => w.rows));
+    await deps.bars.putWithBlocks(
+      ready.flatMap((w) => w.rows),
+      ready.flatMap(blocksOf),
+    );
   } catch (error) {
     if (isTransient(error)) throw error;
-    await isolated(ready, states, LOAD_CONCURRENCY, keepAlive, (work) => deps.bars.put(work.rows));
+    await isolated(ready, states, LOAD_CONCURRENCY, keepAlive, (work) =>
+      deps.bars.putWithBlocks(work.rows, blocksOf(work)),
+    );
   }
 }
 

@@ -68,8 +68,8 @@ export function readBatchesActivity(deps: IngestDeps) {
  * shard that owns the ticker, oldest record first, later redeliveries dropped as the live path
  * drops them), then every stored bar after `to`, with indicators warmed up from the stored
  * bars before `from`. Rows are idempotent puts, so the result is what an uninterrupted run
- * over the same stream would have stored; each keeps the forecast stored at its bar. Alerts are
- * not re-sent.
+ * over the same stream would have stored, each with the forecast it had until the ticker
+ * workflow predicts the range again. Alerts are not re-sent.
  */
 export function replayRangeActivity(deps: IngestDeps, cache: SeriesStateCache) {
   return async function replayRange({ ticker, interval, from, to }: ReplayRangeInput): Promise<ReplayRangeResult> {
@@ -88,7 +88,7 @@ export function replayRangeActivity(deps: IngestDeps, cache: SeriesStateCache) {
       if (bars.length === 0) return { replayed: 0, rewritten: 0, firstBarTime: null };
       heartbeat();
       const state = await loadSeriesState(deps, ticker, interval, await deps.series.get(ticker, interval), bars[0]!.t);
-      // A replayed bar keeps the forecast made at it (the same stream gives the same features).
+      // Each rewritten item keeps its forecast until the ticker workflow's predictBars redoes it (and while the endpoint is down).
       const forecasts = new Map(
         (await deps.bars.forecasts.range(ticker, interval, bars[0]!.t, through)).map((p) => [p.t, forecastOf(p)]),
       );
@@ -96,6 +96,9 @@ export function replayRangeActivity(deps: IngestDeps, cache: SeriesStateCache) {
         const prediction = forecasts.get(row.t);
         return prediction ? { ...row, prediction } : row;
       });
+      // Blocks holding rewritten bars would warm a cold start up on the old values: dropped first; new ones start after the replay.
+      await deps.bars.dropBlocksFrom(ticker, interval, bars[0]!.t);
+      state.chain = { pending: [], after: state.indicators.lastBarTime };
       for (let i = 0; i < rows.length; i += 1000) {
         heartbeat();
         await deps.bars.put(rows.slice(i, i + 1000));

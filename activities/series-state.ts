@@ -1,17 +1,21 @@
 import { FEATURE_LOOKBACK } from '../domain/features';
 import { IndicatorSet } from '../domain/indicators';
 import type { Bar } from '../domain/market-event';
-import type { ReplayInput, StoredBar } from '../store/bars-store';
+import { BLOCK_BARS, contiguousBlocks, type BlockChain, type WarmupInput } from '../domain/warmup-blocks';
+import type { BarsStore, StoredBar } from '../store/bars-store';
 import type { SeriesProgress } from '../store/series-progress-store';
 import type { IngestDeps } from './deps';
 
 /**
  * What a worker keeps of a series between reads: the indicator state, the last stored rows
- * (the history the next bars' model features need), the last sequence number processed, and
- * the prediction watermark. All of it is rebuilt from storage when missing.
+ * (the history the next bars' model features need), the last sequence number processed, the
+ * prediction watermark, and the bars not yet in a warm-up block. All of it is rebuilt from
+ * storage when missing.
  */
 export interface SeriesState {
   indicators: IndicatorSet;
+  /** The bars since the series' newest warm-up block: the next block, once it is whole. */
+  chain: BlockChain;
   /** The newest stored rows, oldest first, at most FEATURE_LOOKBACK of them. */
   recent: StoredBar[];
   lastSeq: string | null;
@@ -27,7 +31,7 @@ class CorruptStoredBarError extends Error {
 const NUMERIC = ['t', 'o', 'h', 'l', 'c', 'v'] as const;
 
 /** Rows read back from storage are checked before indicators are rebuilt from them. */
-function checkRows(rows: readonly ReplayInput[], ticker: string, interval: string): void {
+function checkRows(rows: readonly WarmupInput[], ticker: string, interval: string): void {
   for (const row of rows) {
     const bad = NUMERIC.find((field) => typeof row[field] !== 'number' || !Number.isFinite(row[field]));
     if (bad)
@@ -39,10 +43,11 @@ function checkRows(rows: readonly ReplayInput[], ticker: string, interval: strin
 
 /**
  * The state of a series as stored before `before` (default: all of it): the newest rows in full
- * (the features' history, the last stored sequence number), indicators warmed up over them and
- * the older stored bars (only the attributes a replay needs: a cold start reads every series),
- * and the prediction watermark from its stored `progress` (fetched by the caller, in batches
- * when it loads many series).
+ * (the features' history, the last stored sequence number), indicators warmed up over the
+ * newest TICKFLOW_WARMUP_BARS bars, and the prediction watermark from its stored `progress`
+ * (fetched by the caller, in batches when it loads many series). A cold start reads the series'
+ * warm-up blocks and the few bars after them (warmUpInputs); a replay, which starts in the
+ * middle of a series, reads the bars themselves (only the attributes a replay needs).
  */
 export async function loadSeriesState(
   deps: Pick<IngestDeps, 'bars' | 'config'>,
@@ -56,26 +61,74 @@ export async function loadSeriesState(
     ({ prediction: _prediction, ...bar }) => bar,
   );
   checkRows(recent, ticker, interval);
-  // A series with fewer stored rows than the features' window has nothing older to read.
-  const older =
-    recent.length < FEATURE_LOOKBACK
-      ? []
-      : await deps.bars.replayInputsBefore(
-          ticker,
-          interval,
-          recent[0]!.t,
-          deps.config.ingest.warmupBars - recent.length,
-        );
-  checkRows(older, ticker, interval);
   const last = recent.at(-1);
+  // A series with fewer stored rows than the features' window has nothing older to read.
+  const need = recent.length < FEATURE_LOOKBACK ? 0 : deps.config.ingest.warmupBars - recent.length;
+  const warm =
+    before === Number.MAX_SAFE_INTEGER
+      ? await warmUpInputs(deps.bars, ticker, interval, recent, need)
+      : {
+          older: need === 0 ? [] : await deps.bars.replayInputsBefore(ticker, interval, recent[0]!.t, need),
+          chain: { pending: [], after: last?.t ?? null },
+        };
+  checkRows(warm.older, ticker, interval);
   const predictedThrough = progress?.predictedThrough ?? null;
   return {
-    indicators: IndicatorSet.warmUp([...older, ...recent]),
+    indicators: IndicatorSet.warmUp([...warm.older, ...recent]),
+    chain: warm.chain,
     recent,
     lastSeq: last?.seq ?? null,
     predictedThrough: last && predictedThrough !== null ? Math.min(predictedThrough, last.t) : null,
   };
 }
+
+/**
+ * The `need` bars before `recent` as a warm-up replays them, and the block chain to go on with:
+ * the series' newest contiguous warm-up blocks, the bars after them (fewer than a block's worth
+ * unless a replay dropped blocks), and stored bars for whatever the blocks do not reach. Every
+ * input is a stored bar's values either way, so the indicators come out the same.
+ */
+export async function warmUpInputs(
+  bars: Pick<BarsStore, 'newestBlocks' | 'replayInputsBefore'>,
+  ticker: string,
+  interval: string,
+  recent: readonly StoredBar[],
+  need: number,
+): Promise<{ older: WarmupInput[]; chain: BlockChain }> {
+  const last = recent.at(-1);
+  if (!last) return { older: [], chain: { pending: [], after: null } };
+  const first = recent[0]!.t;
+  const barsBefore = async (before: number, count: number) =>
+    count <= 0 ? [] : bars.replayInputsBefore(ticker, interval, before, count);
+  // A block past the newest stored bar landed without all its bars (a write cut short, then retried): not trusted.
+  const stored = need === 0 ? [] : await bars.newestBlocks(ticker, interval, Math.ceil(need / BLOCK_BARS) + 2);
+  const blocks = contiguousBlocks(stored.filter((block) => block.t <= last.t));
+  const newest = blocks[0];
+  // The bars after the newest block; as many as `need` means blocks were dropped (a replay): the chain starts again.
+  const gap = newest ? await bars.replayInputsBefore(ticker, interval, first, need, newest.t) : [];
+  if (!newest || gap.length >= need) {
+    const older = gap.length >= need ? gap : await barsBefore(first, need);
+    // Fewer than asked for: that is the series' whole history, so the chain starts with its first bar.
+    const whole = older.length < need || need === 0;
+    return {
+      older,
+      chain: whole ? { pending: replayInputs([...older, ...recent]), after: null } : { pending: [], after: last.t },
+    };
+  }
+  const fromBlocks = blocks
+    .flatMap((block) => block.inputs)
+    .filter((input) => input.t < first)
+    .sort((a, b) => a.t - b.t);
+  const known = [...fromBlocks, ...gap];
+  const older = [...(await barsBefore(known[0]?.t ?? first, need - known.length)), ...known].slice(-need);
+  return {
+    older,
+    chain: { pending: replayInputs([...gap, ...recent].filter((bar) => bar.t > newest.t)), after: newest.t },
+  };
+}
+
+const replayInputs = (rows: readonly WarmupInput[]): WarmupInput[] =>
+  rows.map(({ t, o, h, l, c, v, obv }) => ({ t, o, h, l, c, v, obv }));
 
 /** Bars with their indicators, as stored; the state advances over them in order. */
 export function advanceSeries(

@@ -5,6 +5,7 @@ import { IndicatorSet } from '../domain/indicators';
 import { INTERVAL_MS, type BarInterval } from '../domain/market-event';
 import { SyntheticMarket } from '../domain/synthetic';
 import { deployVersion, startTraining } from '../operations/models';
+import { completeBlocks } from '../domain/warmup-blocks';
 import { BarsStore, type StoredBar } from '../store/bars-store';
 import { ModelRegistry } from '../store/model-registry';
 import { SeriesProgressStore } from '../store/series-progress-store';
@@ -50,7 +51,12 @@ export async function seedHistory(
   }
   const lastBarTime = HISTORY_START + (steps - 1) * stepMs;
   for (let i = 0; i < tickers; i++) {
-    await bars.put(rows[i]!);
+    // With the warm-up blocks the data plane writes beside them, so a cold start reads what it would.
+    const blocks = completeBlocks({ pending: [], after: null }, rows[i]!);
+    await bars.putWithBlocks(
+      rows[i]!,
+      blocks.map((block) => ({ ticker: historyTicker(i), interval, block })),
+    );
     await series.putAll([
       { ticker: historyTicker(i), interval, lastBarTime, lastArrivalAt: Date.now(), lastStoredAt: Date.now() },
     ]);

@@ -1,9 +1,13 @@
-import type { Bar } from '../domain/market-event';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { IndicatorValues } from '../domain/indicators';
+import { seriesKey } from '../domain/series-key';
+import { packInputs, unpackInputs, type WarmupBlock, type WarmupInput } from '../domain/warmup-blocks';
+import { deleteAll, putAll } from './batch-write';
+import { allItems } from './pages';
 import type { Forecast, Prediction } from './predictions-store';
 import { SeriesTable } from './series-table';
 
-export interface StoredBar extends Bar, IndicatorValues {
+export interface StoredBar extends WarmupInput, IndicatorValues {
   ticker: string;
   interval: string;
   time: string;
@@ -13,10 +17,7 @@ export interface StoredBar extends Bar, IndicatorValues {
   prediction?: Forecast;
 }
 
-/** What an indicator warm-up replays of a stored bar: the bar, and the OBV its run reached. */
-export type ReplayInput = Bar & Pick<IndicatorValues, 'obv'>;
-
-const REPLAY_ATTRIBUTES = ['t', 'o', 'h', 'l', 'c', 'v', 'obv'] as const satisfies readonly (keyof ReplayInput)[];
+const REPLAY_ATTRIBUTES = ['t', 'o', 'h', 'l', 'c', 'v', 'obv'] as const satisfies readonly (keyof WarmupInput)[];
 const FORECAST_ATTRIBUTES = ['t', 'prediction'] as const satisfies readonly (keyof StoredBar)[];
 
 /** Forecasts of one model's series, wherever they are kept. */
@@ -32,11 +33,79 @@ export function predictionsOf(ticker: string, interval: string, bars: readonly P
   return bars.flatMap((b): Prediction[] => (b.prediction ? [{ ticker, interval, t: b.t, ...b.prediction }] : []));
 }
 
-/** Bars with every indicator, and the forecast made at each. */
+/** Where a series' warm-up blocks are kept: beside its bars, under a key no series has. */
+const blocksKey = (ticker: string, interval: string) => `warmup#${seriesKey(ticker, interval)}`;
+
+/** Bars with every indicator, and the forecast made at each; and each series' warm-up blocks. */
 export class BarsStore extends SeriesTable<StoredBar> {
-  /** The `limit` bars before `before`, oldest first, with only what an indicator warm-up replays. */
-  replayInputsBefore(ticker: string, interval: string, before: number, limit: number): Promise<ReplayInput[]> {
-    return this.newestBefore<ReplayInput>(ticker, interval, before, limit, REPLAY_ATTRIBUTES);
+  /**
+   * The `limit` bars before `before` (and after `after`, when given), oldest first, with only
+   * what an indicator warm-up replays.
+   */
+  replayInputsBefore(
+    ticker: string,
+    interval: string,
+    before: number,
+    limit: number,
+    after?: number,
+  ): Promise<WarmupInput[]> {
+    return this.newestBefore<WarmupInput>(ticker, interval, before, limit, REPLAY_ATTRIBUTES, after);
+  }
+
+  /** Bars, and the warm-up blocks they complete, in one batched write (blocks live beside the bars, under their own key). */
+  async putWithBlocks(
+    rows: readonly StoredBar[],
+    blocks: ReadonlyArray<{ ticker: string; interval: string; block: WarmupBlock }>,
+  ) {
+    await putAll(
+      this.documents,
+      this.table,
+      [
+        ...rows.map((row) => ({ pk: seriesKey(row.ticker, row.interval), ...row })),
+        ...blocks.map(({ ticker, interval, block }) => ({
+          pk: blocksKey(ticker, interval),
+          t: block.t,
+          after: block.after,
+          inputs: packInputs(block.inputs),
+        })),
+      ],
+      2,
+    );
+  }
+
+  /** A series' newest `limit` warm-up blocks, newest first. */
+  async newestBlocks(ticker: string, interval: string, limit: number): Promise<WarmupBlock[]> {
+    const page = await this.documents.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': blocksKey(ticker, interval) },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return ((page.Items ?? []) as Array<{ t: number; after: number | null; inputs: Uint8Array }>).map((item) => ({
+      t: item.t,
+      after: item.after,
+      inputs: unpackInputs(item.inputs),
+    }));
+  }
+
+  /** Drops the blocks that hold any bar at or after `from` (a replay rewrites those bars). */
+  async dropBlocksFrom(ticker: string, interval: string, from: number): Promise<void> {
+    const pk = blocksKey(ticker, interval);
+    const keys = await allItems<{ pk: string; t: number }>((start) =>
+      this.documents.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND t >= :from',
+          ExpressionAttributeValues: { ':pk': pk, ':from': from },
+          ProjectionExpression: 'pk, t',
+          ExclusiveStartKey: start,
+        }),
+      ),
+    );
+    await deleteAll(this.documents, this.table, keys);
   }
 
   /**

@@ -17,3 +17,17 @@ export async function putAll(
     return (result.UnprocessedItems?.[table] ?? []).flatMap((r) => (r.PutRequest?.Item ? [r.PutRequest.Item] : []));
   });
 }
+
+/** Deletes items by key 25 at a time, re-sending unprocessed requests with backoff until all are done. */
+export async function deleteAll(
+  documents: DynamoDBDocumentClient,
+  table: string,
+  keys: readonly object[],
+): Promise<void> {
+  await inBatches(`${table}: key(s)`, keys as readonly Item[], 25, 4, async (batch) => {
+    const result = await documents.send(
+      new BatchWriteCommand({ RequestItems: { [table]: batch.map((Key) => ({ DeleteRequest: { Key } })) } }),
+    );
+    return (result.UnprocessedItems?.[table] ?? []).flatMap((r) => (r.DeleteRequest?.Key ? [r.DeleteRequest.Key] : []));
+  });
+}

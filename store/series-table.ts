@@ -72,14 +72,21 @@ export class SeriesTable<T extends SeriesRow> {
     before: number,
     limit: number,
     attributes?: readonly string[],
+    /** Only rows after this time (exclusive). */
+    after?: number,
   ): Promise<R[]> {
     const rows: R[] = [];
+    if (after !== undefined && after + 1 > before - 1) return [];
+    const range =
+      after === undefined
+        ? { condition: 't < :before', values: { ':before': before } }
+        : { condition: 't BETWEEN :from AND :to', values: { ':from': after + 1, ':to': before - 1 } };
     const query = (start: Record<string, unknown> | undefined) =>
       this.documents.send(
         new QueryCommand({
           TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND t < :before',
-          ExpressionAttributeValues: { ':pk': this.keyOf(ticker, interval), ':before': before },
+          KeyConditionExpression: `pk = :pk AND ${range.condition}`,
+          ExpressionAttributeValues: { ':pk': this.keyOf(ticker, interval), ...range.values },
           ScanIndexForward: false,
           Limit: limit - rows.length,
           ExclusiveStartKey: start,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { IndicatorSet } from '../../domain/indicators';
+import { BLOCK_BARS, contiguousBlocks } from '../../domain/warmup-blocks';
 import { parseYahooCsv } from '../../domain/yahoo-csv';
 import { produce } from '../../producer/produce';
 import { packagedDataset, replaySource } from '../../producer/sources/replay';
@@ -65,5 +66,17 @@ describe('ingest worker SIGKILLed mid-replay', () => {
       const mismatch = firstMismatch(bar as unknown as Record<string, unknown>, expected);
       if (mismatch) throw new Error(`bar ${i} ${bar.time}: ${mismatch}`);
     });
+  });
+
+  test('the warm-up blocks a cold start reads form one chain over the series across both kills, equal to the stored bars', async () => {
+    const bars = new BarsStore(context.aws.documents, context.config.tables.bars);
+    const stored = await bars.range(TICKER, '1d');
+    const chain = contiguousBlocks(await bars.newestBlocks(TICKER, '1d', 1000)).reverse();
+    expect(chain).toHaveLength(Math.floor(stored.length / BLOCK_BARS));
+    expect(chain[0]!.after).toBeNull();
+    const inputs = chain.flatMap((block) => block.inputs);
+    expect(inputs).toEqual(
+      stored.slice(0, inputs.length).map(({ t, o, h, l, c, v, obv }) => ({ t, o, h, l, c, v, obv })),
+    );
   });
 });

@@ -23,6 +23,15 @@ export interface SeriesState {
   predictedThrough: number | null;
 }
 
+/** The state of a series with nothing stored yet. */
+export const emptySeriesState = (): SeriesState => ({
+  indicators: IndicatorSet.empty(),
+  chain: { pending: [], after: null },
+  recent: [],
+  lastSeq: null,
+  predictedThrough: null,
+});
+
 /** A stored row that cannot be a bar: the series cannot go on until it is repaired. */
 class CorruptStoredBarError extends Error {
   override name = 'CorruptStoredBarError';

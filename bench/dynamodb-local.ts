@@ -20,8 +20,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig, type TickflowConfig } from '../config/config';
 import { createAwsClients, destroyAwsClients } from '../clients/aws';
-import { IndicatorSet } from '../domain/indicators';
-import { advanceSeries } from '../activities/series-state';
+import { advanceSeries, emptySeriesState } from '../activities/series-state';
 import { stackDown, stackUp, wipeStackData } from '../local/stack';
 import { BarsStore, type StoredBar } from '../store/bars-store';
 import { forecastOf, type Prediction } from '../store/predictions-store';
@@ -50,13 +49,7 @@ const STORAGES: Array<{ label: string; data: string }> = [
 function barRows(count: number, run: number): StoredBar[] {
   const rows: StoredBar[] = [];
   for (let ticker = 0; rows.length < count; ticker++) {
-    const state = {
-      indicators: IndicatorSet.warmUp([]),
-      chain: { pending: [], after: null },
-      recent: [],
-      lastSeq: null,
-      predictedThrough: null,
-    };
+    const state = emptySeriesState();
     const bars = Array.from({ length: Math.min(100, count - rows.length) }, (_, i) => {
       const c = 100 + Math.sin(i / 7) * 3 + (i % 5) * 0.1;
       return { t: Date.UTC(2026, 0, 1 + run) + i * 60_000, o: c - 0.2, h: c + 0.5, l: c - 0.5, c, v: 1000 + i };
@@ -70,13 +63,7 @@ function barRows(count: number, run: number): StoredBar[] {
 function burst(run: number) {
   const t = Date.UTC(2026, 1, 1) + run * 60_000;
   const bars = Array.from({ length: BURST_SERIES }, (_, k) => {
-    const state = {
-      indicators: IndicatorSet.warmUp([]),
-      chain: { pending: [], after: null },
-      recent: [],
-      lastSeq: null,
-      predictedThrough: null,
-    };
+    const state = emptySeriesState();
     return advanceSeries(state, `MKT${k}`, '1m', [
       { t, o: 100, h: 101, l: 99, c: 100.5, v: 1000, seq: `${run}${k}` },
     ])[0]!;

@@ -1,9 +1,9 @@
 /**
  * What a cold start costs a series with a realistic stored history: `--tickers` series of
- * `--bars` stored one-minute bars each (a day of trading is 390), then every series' state
- * rebuilt from storage as a cold shard read does (loadSeriesState, as many at once as the data
- * plane loads). Per series: wall time and the loader's own CPU; and what 8,000 series would
- * take at that rate on this stack. The market benchmark's cold start has only a few stored
+ * `--bars` stored one-minute bars each (a day of trading is 390), with the warm-up blocks the
+ * data plane writes beside them, then every series' state rebuilt from storage as a cold shard
+ * read does (loadSeriesState, as many at once as the data plane loads). Per series: wall time
+ * and the loader's own CPU; and what 8,000 series would take at that rate on this stack. The market benchmark's cold start has only a few stored
  * bars per series: seeding 8,000 × 1,000 bars into DynamoDB Local would take most of an hour.
  *
  *   npm run bench:warm-up -- [--tickers 200] [--bars 1000]

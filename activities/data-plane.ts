@@ -91,14 +91,14 @@ async function isolated(
  * (one batched write for the read) and alert rules. Repeats (a producer re-sent a record, a read
  * retried) are dropped per series. An outage throws, with nothing half-done that a retry would
  * not redo identically (every write is keyed by series and bar time); a series that fails for
- * good is reported, and the others go on. `predict: false` stores the bars without asking the
- * endpoint (it is failing: the catch-up step predicts them once it answers).
+ * good is reported, and the others go on. A series whose forecasts fell behind (the endpoint
+ * failed) is stored without asking the endpoint: the catch-up step predicts it.
  */
 export async function processSeriesBars(
   deps: IngestDeps,
   states: Map<string, SeriesState>,
   batches: readonly SeriesBars[],
-  { keepAlive = () => undefined, predict = true }: { keepAlive?: () => void; predict?: boolean } = {},
+  { keepAlive = () => undefined }: { keepAlive?: () => void } = {},
 ): Promise<SeriesOutcome[]> {
   const works: Work[] = batches.map((input) => ({
     input,
@@ -147,7 +147,7 @@ export async function processSeriesBars(
     }
   }
   keepAlive();
-  if (predict) await predictCaughtUp(deps, works);
+  await predictCaughtUp(deps, works);
   keepAlive();
   await storeRows(deps, works, states, keepAlive);
   const storedAt = Date.now();

@@ -116,7 +116,7 @@ export function runShardActivity(deps: IngestDeps, cache: ShardStateCache) {
         if (records.length > 0) {
           const deadLetteredBefore = position.counters.deadLettered;
           run.firstSequence ??= records[0]!.seq;
-          const stoppedFor = await processRead(deps, input, position, states, records, run, backoff.due);
+          const stoppedFor = await processRead(deps, input, position, states, records, run);
           reads++;
           idleSince = Date.now();
           shardStates.processedThrough(position.afterSequence);
@@ -156,8 +156,6 @@ async function processRead(
   states: Map<string, SeriesState>,
   all: StreamRecordIn[],
   run: RunActivity,
-  /** False while the endpoint fails: bars are stored at once, the catch-up step predicts them. */
-  predict: boolean,
 ): Promise<string | undefined> {
   const offboarded = await deps.offboarded.current();
   const route = (records: StreamRecordIn[]) =>
@@ -213,7 +211,6 @@ async function processRead(
   // A cold read of thousands of series outlasts the heartbeat timeout: beat (the position before this read) while it works.
   const outcomes = await processSeriesBars(deps, states, [...fast.values()], {
     keepAlive: throttled(() => Context.current().heartbeat(position), HEARTBEAT_EVERY_MS),
-    predict,
   });
   const { counters } = position;
   const failed: Forward[] = [];

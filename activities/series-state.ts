@@ -71,6 +71,11 @@ export async function loadSeriesState(
   );
   checkRows(recent, ticker, interval);
   const last = recent.at(-1);
+  // Bars past the progress item's are from a read that did not finish (its records come again;
+  // its requests may have landed out of order): taken as of the last finished read, so they are
+  // redone and one it did not get to is not taken for a repeat.
+  if (before === Number.MAX_SAFE_INTEGER && progress && last && last.t > progress.lastBarTime)
+    return loadSeriesState(deps, ticker, interval, progress, progress.lastBarTime + 1);
   // A series with fewer stored rows than the features' window has nothing older to read.
   const need = recent.length < FEATURE_LOOKBACK ? 0 : deps.config.ingest.warmupBars - recent.length;
   const warm =

@@ -1,4 +1,4 @@
-import { warmUpInputs } from '../../activities/series-state';
+import { loadSeriesState, warmUpInputs } from '../../activities/series-state';
 import {
   BLOCK_BARS,
   completeBlocks,
@@ -8,7 +8,7 @@ import {
   type WarmupBlock,
   type WarmupInput,
 } from '../../domain/warmup-blocks';
-import type { StoredBar } from '../../store/bars-store';
+import type { BarsStore, StoredBar } from '../../store/bars-store';
 
 const input = (i: number): WarmupInput => ({
   t: i * 60_000,
@@ -134,5 +134,35 @@ describe('a cold start’s warm-up inputs', () => {
       expect(older).toEqual(count < RECENT ? [] : stored.slice(0, -RECENT));
       expect(chain).toEqual({ pending: stored, after: null });
     }
+  });
+});
+
+describe('a cold load after a read that did not finish', () => {
+  const stored = series(300).filter((b) => b.t < input(260).t || b.t >= input(270).t); // 260–269 never landed
+  const bars = {
+    ...storage(stored, blocksOver(stored.slice(0, 250))).store,
+    async lastBefore(_ticker: string, _interval: string, before: number, limit: number) {
+      return stored.filter((b) => b.t < before).slice(-limit) as StoredBar[];
+    },
+  } as unknown as BarsStore;
+  const deps = { bars, config: { ingest: { warmupBars: 600 } } } as unknown as Parameters<typeof loadSeriesState>[0];
+  const progress = (lastBarTime: number) => ({
+    ticker: 'T',
+    interval: '1m',
+    lastBarTime,
+    lastArrivalAt: 0,
+    lastStoredAt: 0,
+  });
+
+  it('starts where the progress item says the last finished read ended, so that read’s bars are redone', async () => {
+    const state = await loadSeriesState(deps, 'T', '1m', progress(input(249).t));
+    expect(state.indicators.lastBarTime).toBe(input(249).t);
+    expect(state.recent.at(-1)!.t).toBe(input(249).t);
+    expect(state.chain).toEqual({ pending: [], after: input(249).t });
+  });
+
+  it('starts at the newest stored bar when the progress item has it', async () => {
+    const state = await loadSeriesState(deps, 'T', '1m', progress(input(299).t));
+    expect(state.indicators.lastBarTime).toBe(input(299).t);
   });
 });

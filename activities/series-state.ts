@@ -54,9 +54,8 @@ function checkRows(rows: readonly WarmupInput[], ticker: string, interval: strin
  * The state of a series as stored before `before` (default: all of it): the newest rows in full
  * (the features' history, the last stored sequence number), indicators warmed up over the
  * newest TICKFLOW_WARMUP_BARS bars, and the prediction watermark from its stored `progress`
- * (fetched by the caller, in batches when it loads many series). A cold start reads the series'
- * warm-up blocks and the few bars after them (warmUpInputs); a replay, which starts in the
- * middle of a series, reads the bars themselves (only the attributes a replay needs).
+ * (fetched by the caller, in batches when it loads many series), from the series' warm-up
+ * blocks and the few bars after them (warmUpInputs).
  */
 export async function loadSeriesState(
   deps: Pick<IngestDeps, 'bars' | 'config'>,
@@ -78,13 +77,8 @@ export async function loadSeriesState(
     return loadSeriesState(deps, ticker, interval, progress, progress.lastBarTime + 1);
   // A series with fewer stored rows than the features' window has nothing older to read.
   const need = recent.length < FEATURE_LOOKBACK ? 0 : deps.config.ingest.warmupBars - recent.length;
-  const warm =
-    before === Number.MAX_SAFE_INTEGER
-      ? await warmUpInputs(deps.bars, ticker, interval, recent, need)
-      : {
-          older: need === 0 ? [] : await deps.bars.replayInputsBefore(ticker, interval, recent[0]!.t, need),
-          chain: { pending: [], after: last?.t ?? null },
-        };
+  // Blocks past `before` are passed over (a block is trusted only up to the newest bar read).
+  const warm = await warmUpInputs(deps.bars, ticker, interval, recent, need);
   checkRows(warm.older, ticker, interval);
   const predictedThrough = progress?.predictedThrough ?? null;
   return {

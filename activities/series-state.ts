@@ -1,7 +1,7 @@
 import { FEATURE_LOOKBACK } from '../domain/features';
 import { IndicatorSet } from '../domain/indicators';
 import type { Bar } from '../domain/market-event';
-import { BLOCK_BARS, contiguousBlocks, type BlockChain, type WarmupInput } from '../domain/warmup-blocks';
+import { BLOCK_BARS, contiguousBlocks, warmupInput, type BlockChain, type WarmupInput } from '../domain/warmup-blocks';
 import type { BarsStore, StoredBar } from '../store/bars-store';
 import type { SeriesProgress } from '../store/series-progress-store';
 import type { IngestDeps } from './deps';
@@ -120,7 +120,7 @@ export async function warmUpInputs(
     const whole = older.length < need || need === 0;
     return {
       older,
-      chain: whole ? { pending: replayInputs([...older, ...recent]), after: null } : { pending: [], after: last.t },
+      chain: whole ? { pending: [...older, ...recent].map(warmupInput), after: null } : { pending: [], after: last.t },
     };
   }
   const fromBlocks = blocks
@@ -131,12 +131,9 @@ export async function warmUpInputs(
   const older = [...(await barsBefore(known[0]?.t ?? first, need - known.length)), ...known].slice(-need);
   return {
     older,
-    chain: { pending: replayInputs([...gap, ...recent].filter((bar) => bar.t > newest.t)), after: newest.t },
+    chain: { pending: [...gap, ...recent].filter((bar) => bar.t > newest.t).map(warmupInput), after: newest.t },
   };
 }
-
-const replayInputs = (rows: readonly WarmupInput[]): WarmupInput[] =>
-  rows.map(({ t, o, h, l, c, v, obv }) => ({ t, o, h, l, c, v, obv }));
 
 /** Bars with their indicators, as stored; the state advances over them in order. */
 export function advanceSeries(

@@ -24,9 +24,12 @@ export interface BlockChain {
   after: number | null;
 }
 
+/** The warm-up input of a bar (or a stored row): only what a replay needs. */
+export const warmupInput = ({ t, o, h, l, c, v, obv }: WarmupInput): WarmupInput => ({ t, o, h, l, c, v, obv });
+
 /** Adds newly stored bars to the chain and returns the blocks they complete, oldest first. */
 export function completeBlocks(chain: BlockChain, bars: readonly WarmupInput[]): WarmupBlock[] {
-  chain.pending.push(...bars.map(({ t, o, h, l, c, v, obv }) => ({ t, o, h, l, c, v, obv })));
+  chain.pending.push(...bars.map(warmupInput));
   const blocks: WarmupBlock[] = [];
   while (chain.pending.length >= BLOCK_BARS) {
     const inputs = chain.pending.splice(0, BLOCK_BARS);

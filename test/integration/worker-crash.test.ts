@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { IndicatorSet } from '../../domain/indicators';
-import { BLOCK_BARS, contiguousBlocks } from '../../domain/warmup-blocks';
+import { BLOCK_BARS, contiguousBlocks, warmupInput } from '../../domain/warmup-blocks';
 import { parseYahooCsv } from '../../domain/yahoo-csv';
 import { produce } from '../../producer/produce';
 import { packagedDataset, replaySource } from '../../producer/sources/replay';
@@ -75,8 +75,6 @@ describe('ingest worker SIGKILLed mid-replay', () => {
     expect(chain).toHaveLength(Math.floor(stored.length / BLOCK_BARS));
     expect(chain[0]!.after).toBeNull();
     const inputs = chain.flatMap((block) => block.inputs);
-    expect(inputs).toEqual(
-      stored.slice(0, inputs.length).map(({ t, o, h, l, c, v, obv }) => ({ t, o, h, l, c, v, obv })),
-    );
+    expect(inputs).toEqual(stored.slice(0, inputs.length).map(warmupInput));
   });
 });

@@ -4,7 +4,7 @@ import { featureRows, type FeatureRow } from '../domain/features';
 import { selectNewBars, type IngestBar } from '../domain/ingest-batch';
 import type { BarInterval } from '../domain/market-event';
 import { seriesKey } from '../domain/series-key';
-import { completeBlocks, type WarmupBlock } from '../domain/warmup-blocks';
+import { blocksToRead, completeBlocks, positionOf, type WarmupBlock } from '../domain/warmup-blocks';
 import type { StoredBar } from '../store/bars-store';
 import { forecastOf, type Prediction } from '../store/predictions-store';
 import type { SeriesProgress } from '../store/series-progress-store';
@@ -12,7 +12,7 @@ import type { IngestDeps } from './deps';
 import { eachLimited } from './each-limited';
 import { isTransient } from './failure-kind';
 import { predictionAt, timedInvoke } from './predict-bars';
-import { advanceSeries, loadSeriesState, type SeriesState } from './series-state';
+import { advanceSeries, hintedBlocks, loadSeriesState, type SeriesState } from './series-state';
 
 /**
  * How long a read waits on the endpoint before leaving its bars' predictions to the catch-up
@@ -122,10 +122,16 @@ export async function processSeriesBars(
   }));
   const missing = works.filter((w) => !states.has(w.key)).map((w) => w.input);
   const progress = missing.length === 0 ? new Map<string, SeriesProgress>() : await deps.series.getMany(missing);
+  const blocks = hintedBlocks(
+    deps,
+    missing.flatMap((series) => progress.get(seriesKey(series.ticker, series.interval)) ?? []),
+  );
   await isolated(works, states, LOAD_CONCURRENCY, keepAlive, async (work) => {
     const state =
       states.get(work.key) ??
-      (await loadSeriesState(deps, work.input.ticker, work.input.interval, progress.get(work.key)));
+      (await loadSeriesState(deps, work.input.ticker, work.input.interval, progress.get(work.key), {
+        blocks: blocks.get(work.key),
+      }));
     states.set(work.key, state);
     work.state = state;
   });
@@ -139,7 +145,7 @@ export async function processSeriesBars(
     try {
       work.history = state.recent;
       work.rows = advanceSeries(state, work.input.ticker, work.input.interval, selected.fresh);
-      work.blocks = completeBlocks(state.chain, work.rows);
+      work.blocks = completeBlocks(state.chain, work.rows, blocksToRead(deps.config.ingest.warmupBars));
       work.arrivals = selected.fresh.map((b) => b.arrivedAt);
     } catch (error) {
       work.outcome.failure = errorText(error);
@@ -167,13 +173,14 @@ export async function processSeriesBars(
   keepAlive();
   // One batched write of the read's progress: a conditional update per series was a round trip per ticker.
   await deps.series.putAll(
-    stored.map(({ outcome, input }) => ({
+    stored.map(({ outcome, input, state }) => ({
       ticker: outcome.ticker,
       interval: outcome.interval,
       lastBarTime: outcome.lastBarTime!,
       lastArrivalAt: input.bars.at(-1)!.arrivedAt,
       lastStoredAt: storedAt,
       ...(outcome.predictedThrough === null ? {} : { predictedThrough: outcome.predictedThrough }),
+      chain: positionOf(state!.chain),
     })),
   );
   await isolated(stored, states, LOAD_CONCURRENCY, keepAlive, async (work) => {

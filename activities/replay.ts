@@ -3,6 +3,7 @@ import { listShards, shardsOwningKey } from '../clients/kinesis-shards';
 import { parseBatchId, selectNewBars, type BarBatch, type IngestBar } from '../domain/ingest-batch';
 import { type BarInterval } from '../domain/market-event';
 import { seriesKey } from '../domain/series-key';
+import { newChain } from '../domain/warmup-blocks';
 import { routeRecords, type StreamRecordIn } from '../domain/route-records';
 import type { ReadBatchesInput, ReplayRangeInput, ReplayRangeResult } from '../workflows/ingest-contracts';
 import { forecastOf } from '../store/predictions-store';
@@ -87,7 +88,9 @@ export function replayRangeActivity(deps: IngestDeps, cache: SeriesStateCache) {
       const bars = [...replayed, ...after];
       if (bars.length === 0) return { replayed: 0, rewritten: 0, firstBarTime: null };
       heartbeat();
-      const state = await loadSeriesState(deps, ticker, interval, await deps.series.get(ticker, interval), bars[0]!.t);
+      const state = await loadSeriesState(deps, ticker, interval, await deps.series.get(ticker, interval), {
+        before: bars[0]!.t,
+      });
       // Each rewritten item keeps its forecast until the ticker workflow's predictBars redoes it (and while the endpoint is down).
       const forecasts = new Map(
         (await deps.bars.forecasts.range(ticker, interval, bars[0]!.t, through)).map((p) => [p.t, forecastOf(p)]),
@@ -98,7 +101,7 @@ export function replayRangeActivity(deps: IngestDeps, cache: SeriesStateCache) {
       });
       // Blocks holding rewritten bars would warm a cold start up on the old values: dropped first; new ones start after the replay.
       await deps.bars.dropBlocksFrom(ticker, interval, bars[0]!.t);
-      state.chain = { pending: [], after: state.indicators.lastBarTime };
+      state.chain = newChain(state.indicators.lastBarTime);
       for (let i = 0; i < rows.length; i += 1000) {
         heartbeat();
         await deps.bars.put(rows.slice(i, i + 1000));

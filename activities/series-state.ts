@@ -1,7 +1,18 @@
 import { FEATURE_LOOKBACK } from '../domain/features';
 import { IndicatorSet } from '../domain/indicators';
 import type { Bar } from '../domain/market-event';
-import { BLOCK_BARS, contiguousBlocks, warmupInput, type BlockChain, type WarmupInput } from '../domain/warmup-blocks';
+import { seriesKey } from '../domain/series-key';
+import {
+  BLOCK_BARS,
+  blocksToRead,
+  contiguousBlocks,
+  newChain,
+  warmupInput,
+  type BlockChain,
+  type ChainPosition,
+  type WarmupBlock,
+  type WarmupInput,
+} from '../domain/warmup-blocks';
 import type { BarsStore, StoredBar } from '../store/bars-store';
 import type { SeriesProgress } from '../store/series-progress-store';
 import type { IngestDeps } from './deps';
@@ -26,7 +37,7 @@ export interface SeriesState {
 /** The state of a series with nothing stored yet. */
 export const emptySeriesState = (): SeriesState => ({
   indicators: IndicatorSet.empty(),
-  chain: { pending: [], after: null },
+  chain: newChain(null),
   recent: [],
   lastSeq: null,
   predictedThrough: null,
@@ -50,36 +61,49 @@ function checkRows(rows: readonly WarmupInput[], ticker: string, interval: strin
   }
 }
 
+/** How a series is loaded: as of its last finished read (the default), or before a replay's start. */
+export interface LoadOptions {
+  /** The series as stored before this bar time (a range replay's start). */
+  before?: number;
+  /** The blocks its progress item names, being fetched for many series at once (hintedBlocks). */
+  blocks?: Promise<WarmupBlock[]> | undefined;
+}
+
 /**
- * The state of a series as stored before `before` (default: all of it): the newest rows in full
- * (the features' history, the last stored sequence number), indicators warmed up over the
- * newest TICKFLOW_WARMUP_BARS bars, and the prediction watermark from its stored `progress`
- * (fetched by the caller, in batches when it loads many series), from the series' warm-up
- * blocks and the few bars after them (warmUpInputs).
+ * The state of a series as stored before `before`, or as of its last finished read (its
+ * `progress`, fetched by the caller, in batches when it loads many series): the newest rows in
+ * full (the features' history, the last stored sequence number), indicators warmed up over the
+ * newest TICKFLOW_WARMUP_BARS bars from its warm-up blocks and the bars after them
+ * (warmUpInputs), and the prediction watermark.
  */
 export async function loadSeriesState(
   deps: Pick<IngestDeps, 'bars' | 'config'>,
   ticker: string,
   interval: string,
   progress: SeriesProgress | undefined,
-  before = Number.MAX_SAFE_INTEGER,
+  { before, blocks }: LoadOptions = {},
 ): Promise<SeriesState> {
+  // Bars past the progress item's are from a read that did not finish (its records come again;
+  // its requests may have landed out of order): loaded as of the last finished read, so they are
+  // redone and one it did not get to is not taken for a repeat.
+  const until = before ?? (progress ? progress.lastBarTime + 1 : Number.MAX_SAFE_INTEGER);
+  // The chain's position is as of the progress item's bar: of use only for a load as of it.
+  const position = before === undefined ? progress?.chain : undefined;
+  // Every bar after the chain's newest block comes in this one read, with the recent rows.
+  const limit = Math.max(FEATURE_LOOKBACK, (position?.pending ?? 0) + 1);
   // Their forecasts are not the state's: left out, so 8,000 series do not keep them in memory.
-  const recent = (await deps.bars.lastBefore(ticker, interval, before, FEATURE_LOOKBACK)).map(
+  const rows = (await deps.bars.lastBefore(ticker, interval, until, limit)).map(
     ({ prediction: _prediction, ...bar }) => bar,
   );
-  checkRows(recent, ticker, interval);
+  checkRows(rows, ticker, interval);
+  const recent = rows.slice(-FEATURE_LOOKBACK);
   const last = recent.at(-1);
-  // Bars past the progress item's are from a read that did not finish (its records come again;
-  // its requests may have landed out of order): taken as of the last finished read, so they are
-  // redone and one it did not get to is not taken for a repeat.
-  if (before === Number.MAX_SAFE_INTEGER && progress && last && last.t > progress.lastBarTime)
-    return loadSeriesState(deps, ticker, interval, progress, progress.lastBarTime + 1);
+  const { warmupBars } = deps.config.ingest;
   // A series with fewer stored rows than the features' window has nothing older to read.
-  const need = recent.length < FEATURE_LOOKBACK ? 0 : deps.config.ingest.warmupBars - recent.length;
-  // Blocks past `before` are passed over (a block is trusted only up to the newest bar read).
-  const warm = await warmUpInputs(deps.bars, ticker, interval, recent, need);
+  const need = recent.length < FEATURE_LOOKBACK ? 0 : warmupBars - recent.length;
+  const warm = await warmUpInputs(deps.bars, { ticker, interval }, rows, need, position && { position, blocks });
   checkRows(warm.older, ticker, interval);
+  warm.chain.blocks = warm.chain.blocks.slice(0, blocksToRead(warmupBars));
   const predictedThrough = progress?.predictedThrough ?? null;
   return {
     indicators: IndicatorSet.warmUp([...warm.older, ...recent]),
@@ -90,49 +114,164 @@ export async function loadSeriesState(
   };
 }
 
+/** Block keys in one BatchGetItem (DynamoDB's limit). */
+const BLOCK_KEYS_PER_GET = 100;
+
 /**
- * The `need` bars before `recent` as a warm-up replays them, and the block chain to go on with:
- * the series' newest contiguous warm-up blocks, the bars after them (fewer than a block's worth
- * unless a replay dropped blocks), and stored bars for whatever the blocks do not reach. Every
- * input is a stored bar's values either way, so the indicators come out the same.
+ * The warm-up blocks the progress items name, for the cold loads of many series: fetched by key,
+ * up to 100 a request where a query per series was a request each. The requests go one after
+ * another in the order given (the order of the loads), so each series' load can start at once
+ * and the first loads overlap the next fetches. By series key; a promise that fails rejects
+ * only the load that awaits it.
+ */
+export function hintedBlocks(
+  deps: Pick<IngestDeps, 'bars' | 'config'>,
+  progress: readonly SeriesProgress[],
+): Map<string, Promise<WarmupBlock[]>> {
+  const wanted = progress.flatMap(({ ticker, interval, chain }) => {
+    const blocks = chain ? blocksWanted(chain, deps.config.ingest.warmupBars) : [];
+    return blocks.length > 0 ? [{ ticker, interval, blocks }] : [];
+  });
+  const groups: (typeof wanted)[] = [];
+  let keys = Number.POSITIVE_INFINITY;
+  for (const series of wanted) {
+    if (keys + series.blocks.length > BLOCK_KEYS_PER_GET) {
+      groups.push([]);
+      keys = 0;
+    }
+    groups.at(-1)!.push(series);
+    keys += series.blocks.length;
+  }
+  const found = new Map<string, Promise<WarmupBlock[]>>();
+  let previous: Promise<unknown> = Promise.resolve();
+  for (const group of groups) {
+    const fetched = previous.then(() => deps.bars.blocksAt(group));
+    previous = fetched.catch(() => undefined);
+    for (const { ticker, interval } of group) {
+      const key = seriesKey(ticker, interval);
+      const blocks = fetched.then((byKey) => byKey.get(key) ?? []);
+      blocks.catch(() => undefined); // rejected for the load that awaits it, not as an unhandled rejection before
+      found.set(key, blocks);
+    }
+  }
+  return found;
+}
+
+const blocksWanted = (position: ChainPosition, warmupBars: number) =>
+  position.blocks.slice(0, blocksToRead(warmupBars, position.pending));
+
+/** What a cold load has of a series' warm-up besides its recent rows. */
+interface WarmupSource {
+  /** The newest contiguous blocks, newest first. */
+  blocks: WarmupBlock[];
+  /** The stored bars after them (after `after` when there are none) and before the recent rows, oldest first. */
+  gap: WarmupInput[];
+  /** The bar the chain goes on after: the newest block's, or where a new chain starts (null: the series' first bar). */
+  after: number | null;
+}
+
+type BlockReader = Pick<BarsStore, 'newestBlocks' | 'blocksAt' | 'replayInputsBefore'>;
+
+/**
+ * The `need` bars before the recent rows (the newest FEATURE_LOOKBACK of `rows`) as a warm-up
+ * replays them, and the block chain to go on with. From the chain's position in the progress
+ * item when it still holds: the blocks it names, and the bars after them, which `rows` then
+ * holds. Else from the newest contiguous blocks found by a query and the bars after them.
+ * Whatever the blocks do not reach comes from stored bars. Every input is a stored bar's values
+ * either way, so the indicators come out the same.
  */
 export async function warmUpInputs(
-  bars: Pick<BarsStore, 'newestBlocks' | 'replayInputsBefore'>,
-  ticker: string,
-  interval: string,
-  recent: readonly StoredBar[],
+  bars: BlockReader,
+  series: { ticker: string; interval: string },
+  rows: readonly StoredBar[],
   need: number,
+  hint?: { position: ChainPosition; blocks?: Promise<WarmupBlock[]> | undefined },
 ): Promise<{ older: WarmupInput[]; chain: BlockChain }> {
-  const last = recent.at(-1);
-  if (!last) return { older: [], chain: { pending: [], after: null } };
-  const first = recent[0]!.t;
-  const barsBefore = async (before: number, count: number) =>
-    count <= 0 ? [] : bars.replayInputsBefore(ticker, interval, before, count);
-  // A block past the newest stored bar landed without all its bars (a write cut short, then retried): not trusted.
-  const stored = need === 0 ? [] : await bars.newestBlocks(ticker, interval, Math.ceil(need / BLOCK_BARS) + 2);
-  const blocks = contiguousBlocks(stored.filter((block) => block.t <= last.t));
-  const newest = blocks[0];
-  // The bars after the newest block; as many as `need` means blocks were dropped (a replay): the chain starts again.
-  const gap = newest ? await bars.replayInputsBefore(ticker, interval, first, need, newest.t) : [];
-  if (!newest || gap.length >= need) {
-    const older = gap.length >= need ? gap : await barsBefore(first, need);
-    // Fewer than asked for: that is the series' whole history, so the chain starts with its first bar.
-    const whole = older.length < need || need === 0;
-    return {
-      older,
-      chain: whole ? { pending: [...older, ...recent].map(warmupInput), after: null } : { pending: [], after: last.t },
-    };
-  }
-  const fromBlocks = blocks
-    .flatMap((block) => block.inputs)
-    .filter((input) => input.t < first)
-    .sort((a, b) => a.t - b.t);
-  const known = [...fromBlocks, ...gap];
-  const older = [...(await barsBefore(known[0]?.t ?? first, need - known.length)), ...known].slice(-need);
+  const recent = rows.slice(-FEATURE_LOOKBACK);
+  const first = recent[0]?.t;
+  if (first === undefined) return { older: [], chain: newChain(null) };
+  const source =
+    (hint && (await positionedSource(bars, series, rows, first, hint.position, need + recent.length, hint.blocks))) ??
+    (await queriedSource(bars, series, recent, need));
+  const known = [...source.blocks.toReversed().flatMap((block) => block.inputs), ...source.gap].filter(
+    (input) => input.t < first,
+  );
+  // Blocks that reach the series' first bar, or no blocks and a chain from its first bar: nothing older is stored.
+  const whole = (source.blocks.at(-1)?.after ?? source.after) === null;
+  const missing = whole ? 0 : need - known.length;
+  const older = newest(
+    [
+      ...(missing > 0
+        ? await bars.replayInputsBefore(series.ticker, series.interval, known[0]?.t ?? first, missing)
+        : []),
+      ...known,
+    ],
+    need,
+  );
+  const after = source.after;
   return {
     older,
-    chain: { pending: [...gap, ...recent].filter((bar) => bar.t > newest.t).map(warmupInput), after: newest.t },
+    chain: {
+      pending: [...source.gap, ...recent].filter((bar) => after === null || bar.t > after).map(warmupInput),
+      after,
+      blocks: source.blocks.map((block) => block.t),
+    },
   };
+}
+
+const newest = <T>(list: readonly T[], count: number): T[] => (count <= 0 ? [] : list.slice(-count));
+
+/**
+ * The warm-up from the chain's position, or undefined where the position no longer holds (a range
+ * replay dropped its blocks or rewrote the bars after them): `rows` must hold exactly its
+ * pending bars after `after`, and the blocks it names must all be there, chained up to `after`.
+ */
+async function positionedSource(
+  bars: BlockReader,
+  { ticker, interval }: { ticker: string; interval: string },
+  rows: readonly StoredBar[],
+  first: number,
+  position: ChainPosition,
+  warmupBars: number,
+  prefetched: Promise<WarmupBlock[]> | undefined,
+): Promise<WarmupSource | undefined> {
+  const { after, pending } = position;
+  const chained = rows.filter((row) => after === null || row.t > after);
+  const holdsPending = chained.length === pending && (after === null ? rows.length === pending : rows.length > pending);
+  if (!holdsPending) return undefined;
+  const wanted = blocksWanted(position, warmupBars);
+  const fetched =
+    (await prefetched) ??
+    (wanted.length === 0
+      ? []
+      : ((await bars.blocksAt([{ ticker, interval, blocks: wanted }])).get(seriesKey(ticker, interval)) ?? []));
+  const blocks = contiguousBlocks(fetched).slice(0, wanted.length);
+  const named = blocks.length === wanted.length && blocks.every((block, i) => block.t === wanted[i]);
+  if (!named || (blocks.length > 0 && blocks[0]!.t !== after)) return undefined;
+  return { blocks, gap: chained.filter((row) => row.t < first).map(warmupInput), after };
+}
+
+/** The warm-up from the series' newest contiguous blocks, found by a query, and the bars after them. */
+async function queriedSource(
+  bars: BlockReader,
+  { ticker, interval }: { ticker: string; interval: string },
+  recent: readonly StoredBar[],
+  need: number,
+): Promise<WarmupSource> {
+  const first = recent[0]!.t;
+  const last = recent.at(-1)!.t;
+  // A block past the newest stored bar landed without all its bars (a write cut short, then retried): not trusted.
+  const stored = need === 0 ? [] : await bars.newestBlocks(ticker, interval, Math.ceil(need / BLOCK_BARS) + 2);
+  const blocks = contiguousBlocks(stored.filter((block) => block.t <= last));
+  const newestBlock = blocks[0];
+  if (newestBlock) {
+    const gap = await bars.replayInputsBefore(ticker, interval, first, need, newestBlock.t);
+    // As many as `need`: blocks were dropped (a replay), the bars reach back far enough, and the chain starts again.
+    return gap.length < need ? { blocks, gap, after: newestBlock.t } : { blocks: [], gap, after: last };
+  }
+  // No blocks (a series stored before them): its bars; fewer than asked for are its whole history, where the chain starts.
+  const gap = need === 0 ? [] : await bars.replayInputsBefore(ticker, interval, first, need);
+  return { blocks: [], gap, after: gap.length < need || need === 0 ? null : last };
 }
 
 /** Bars with their indicators, as stored; the state advances over them in order. */

@@ -5,7 +5,7 @@ import { IndicatorSet } from '../domain/indicators';
 import { INTERVAL_MS, type BarInterval } from '../domain/market-event';
 import { SyntheticMarket } from '../domain/synthetic';
 import { deployVersion, startTraining } from '../operations/models';
-import { completeBlocks } from '../domain/warmup-blocks';
+import { blocksToRead, completeBlocks, newChain, positionOf } from '../domain/warmup-blocks';
 import { BarsStore, type StoredBar } from '../store/bars-store';
 import { ModelRegistry } from '../store/model-registry';
 import { SeriesProgressStore } from '../store/series-progress-store';
@@ -52,13 +52,21 @@ export async function seedHistory(
   const lastBarTime = HISTORY_START + (steps - 1) * stepMs;
   for (let i = 0; i < tickers; i++) {
     // With the warm-up blocks the data plane writes beside them, so a cold start reads what it would.
-    const blocks = completeBlocks({ pending: [], after: null }, rows[i]!);
+    const chain = newChain(null);
+    const blocks = completeBlocks(chain, rows[i]!, blocksToRead(stack.config.ingest.warmupBars));
     await bars.putWithBlocks(
       rows[i]!,
       blocks.map((block) => ({ ticker: historyTicker(i), interval, block })),
     );
     await series.putAll([
-      { ticker: historyTicker(i), interval, lastBarTime, lastArrivalAt: Date.now(), lastStoredAt: Date.now() },
+      {
+        ticker: historyTicker(i),
+        interval,
+        lastBarTime,
+        lastArrivalAt: Date.now(),
+        lastStoredAt: Date.now(),
+        chain: positionOf(chain),
+      },
     ]);
     if ((i + 1) % 50 === 0 || i + 1 === tickers) say(`  history stored for ${i + 1}/${tickers} tickers`);
   }

@@ -1,8 +1,9 @@
 /**
  * What a cold start costs a series with a realistic stored history: `--tickers` series of
  * `--bars` stored one-minute bars each (a day of trading is 390), with the warm-up blocks the
- * data plane writes beside them, then every series' state rebuilt from storage as a cold shard
- * read does (loadSeriesState, as many at once as the data plane loads). Per series: wall time
+ * data plane writes beside them (and the chain's position in each progress item), then every
+ * series' state rebuilt from storage as a cold shard read does (the progress items, the blocks
+ * they name in batched gets overlapping loadSeriesState, as many at once as the data plane loads). Per series: wall time
  * and the loader's own CPU; and what 8,000 series would take at that rate on this stack. The market benchmark's cold start has only a few stored
  * bars per series: seeding 8,000 × 1,000 bars into DynamoDB Local would take most of an hour.
  *
@@ -10,7 +11,7 @@
  */
 import { eachLimited } from '../activities/each-limited';
 import { LOAD_CONCURRENCY } from '../activities/data-plane';
-import { loadSeriesState } from '../activities/series-state';
+import { hintedBlocks, loadSeriesState } from '../activities/series-state';
 import { seriesKey } from '../domain/series-key';
 import { BarsStore } from '../store/bars-store';
 import { SeriesProgressStore } from '../store/series-progress-store';
@@ -36,8 +37,13 @@ async function main(): Promise<void> {
       const cpu = process.cpuUsage();
       const started = performance.now();
       const progress = await deps.series.getMany(tickers.map((ticker) => ({ ticker, interval: '1m' })));
+      const blocks = hintedBlocks(
+        deps,
+        tickers.flatMap((ticker) => progress.get(seriesKey(ticker, '1m')) ?? []),
+      );
       await eachLimited(tickers, LOAD_CONCURRENCY, async (ticker) => {
-        const state = await loadSeriesState(deps, ticker, '1m', progress.get(seriesKey(ticker, '1m')));
+        const key = seriesKey(ticker, '1m');
+        const state = await loadSeriesState(deps, ticker, '1m', progress.get(key), { blocks: blocks.get(key) });
         if (state.indicators.lastBarTime === null) throw new Error(`${ticker}: nothing was loaded`);
       });
       const used = process.cpuUsage(cpu);

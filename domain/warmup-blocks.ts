@@ -18,17 +18,46 @@ export interface WarmupBlock {
   inputs: WarmupInput[];
 }
 
-/** A series' bars since its newest block, and the time of the bar before them (null: none yet). */
+/** A series' bars since its newest block, the time of the bar before them (null: none yet), and its newest blocks. */
 export interface BlockChain {
   pending: WarmupInput[];
   after: number | null;
+  /** The `t`s of the chain's newest blocks, newest first, as many as a warm-up reads: a cold start gets them by key. */
+  blocks: number[];
 }
+
+/** A chain with nothing in it yet, going on after `after` (null: from the series' first bar). */
+export const newChain = (after: number | null): BlockChain => ({ pending: [], after, blocks: [] });
+
+/**
+ * Where a series' chain stood at its last finished read, kept in its progress item: its newest
+ * blocks' keys and how many bars follow them, so a cold start gets the blocks by key and reads
+ * exactly the bars after them, instead of querying for both.
+ */
+export interface ChainPosition {
+  after: number | null;
+  blocks: number[];
+  pending: number;
+}
+
+export const positionOf = ({ after, blocks, pending }: BlockChain): ChainPosition => ({
+  after,
+  blocks,
+  pending: pending.length,
+});
+
+/** The blocks a warm-up of `warmupBars` bars reads when `pending` bars follow the newest. */
+export const blocksToRead = (warmupBars: number, pending = 0): number =>
+  Math.ceil(Math.max(0, warmupBars - pending) / BLOCK_BARS);
 
 /** The warm-up input of a bar (or a stored row): only what a replay needs. */
 export const warmupInput = ({ t, o, h, l, c, v, obv }: WarmupInput): WarmupInput => ({ t, o, h, l, c, v, obv });
 
-/** Adds newly stored bars to the chain and returns the blocks they complete, oldest first. */
-export function completeBlocks(chain: BlockChain, bars: readonly WarmupInput[]): WarmupBlock[] {
+/**
+ * Adds newly stored bars to the chain and returns the blocks they complete, oldest first; the
+ * chain keeps the keys of its newest `keep` blocks.
+ */
+export function completeBlocks(chain: BlockChain, bars: readonly WarmupInput[], keep: number): WarmupBlock[] {
   chain.pending.push(...bars.map(warmupInput));
   const blocks: WarmupBlock[] = [];
   while (chain.pending.length >= BLOCK_BARS) {
@@ -36,6 +65,7 @@ export function completeBlocks(chain: BlockChain, bars: readonly WarmupInput[]):
     const block = { t: inputs.at(-1)!.t, after: chain.after, inputs };
     blocks.push(block);
     chain.after = block.t;
+    chain.blocks = [block.t, ...chain.blocks].slice(0, keep);
   }
   return blocks;
 }
@@ -71,9 +101,16 @@ export function unpackInputs(bytes: Uint8Array): WarmupInput[] {
   const values = new Float64Array(bytes.slice().buffer);
   const inputs: WarmupInput[] = [];
   for (let i = 0; i < values.length; i += FIELDS) {
-    const at = (field: number) => values[i + field]!;
-    const obv = at(6);
-    inputs.push({ t: at(0), o: at(1), h: at(2), l: at(3), c: at(4), v: at(5), obv: Number.isNaN(obv) ? null : obv });
+    const obv = values[i + 6]!;
+    inputs.push({
+      t: values[i]!,
+      o: values[i + 1]!,
+      h: values[i + 2]!,
+      l: values[i + 3]!,
+      c: values[i + 4]!,
+      v: values[i + 5]!,
+      obv: Number.isNaN(obv) ? null : obv,
+    });
   }
   return inputs;
 }

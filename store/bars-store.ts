@@ -2,6 +2,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { IndicatorValues } from '../domain/indicators';
 import { seriesKey } from '../domain/series-key';
 import { packInputs, unpackInputs, type WarmupBlock, type WarmupInput } from '../domain/warmup-blocks';
+import { getAll } from './batch-get';
 import { deleteAll, putAll } from './batch-write';
 import { allItems } from './pages';
 import type { Forecast, Prediction } from './predictions-store';
@@ -34,7 +35,17 @@ export function predictionsOf(ticker: string, interval: string, bars: readonly P
 }
 
 /** Where a series' warm-up blocks are kept: beside its bars, under a key no series has. */
-const blocksKey = (ticker: string, interval: string) => `warmup#${seriesKey(ticker, interval)}`;
+const BLOCKS_PREFIX = 'warmup#';
+const blocksKey = (ticker: string, interval: string) => `${BLOCKS_PREFIX}${seriesKey(ticker, interval)}`;
+
+interface BlockItem {
+  pk: string;
+  t: number;
+  after: number | null;
+  inputs: Uint8Array;
+}
+
+const blockOf = (item: BlockItem): WarmupBlock => ({ t: item.t, after: item.after, inputs: unpackInputs(item.inputs) });
 
 /** Bars with every indicator, and the forecast made at each; and each series' warm-up blocks. */
 export class BarsStore extends SeriesTable<StoredBar> {
@@ -84,11 +95,26 @@ export class BarsStore extends SeriesTable<StoredBar> {
         Limit: limit,
       }),
     );
-    return ((page.Items ?? []) as Array<{ t: number; after: number | null; inputs: Uint8Array }>).map((item) => ({
-      t: item.t,
-      after: item.after,
-      inputs: unpackInputs(item.inputs),
-    }));
+    return ((page.Items ?? []) as BlockItem[]).map(blockOf);
+  }
+
+  /**
+   * Warm-up blocks by key, for many series at once (a BatchGetItem per 100 blocks, where a query
+   * per series was a request each): by series key, newest first; a block not found is left out.
+   */
+  async blocksAt(
+    wanted: ReadonlyArray<{ ticker: string; interval: string; blocks: readonly number[] }>,
+  ): Promise<Map<string, WarmupBlock[]>> {
+    const keys = wanted.flatMap(({ ticker, interval, blocks }) =>
+      blocks.map((t) => ({ pk: blocksKey(ticker, interval), t })),
+    );
+    const found = new Map<string, WarmupBlock[]>();
+    for (const item of await getAll<BlockItem>(this.documents, this.table, keys)) {
+      const series = item.pk.slice(BLOCKS_PREFIX.length);
+      found.set(series, [...(found.get(series) ?? []), blockOf(item)]);
+    }
+    for (const blocks of found.values()) blocks.sort((a, b) => b.t - a.t);
+    return found;
   }
 
   /** Drops the blocks that hold any bar at or after `from` (a replay rewrites those bars). */

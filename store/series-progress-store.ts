@@ -4,6 +4,7 @@ import { getAll } from './batch-get';
 import { putAll } from './batch-write';
 import { allItems } from './pages';
 import { seriesKey } from '../domain/series-key';
+import type { ChainPosition } from '../domain/warmup-blocks';
 
 /** Ingestion progress of one ticker and interval. */
 export interface SeriesProgress {
@@ -15,6 +16,8 @@ export interface SeriesProgress {
   lastStoredAt: number;
   /** The newest bar with a stored prediction. */
   predictedThrough?: number;
+  /** Where the series' warm-up block chain stood at lastBarTime (absent: stored before it was kept). */
+  chain?: ChainPosition;
 }
 
 export class SeriesProgressStore {

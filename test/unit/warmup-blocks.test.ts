@@ -1,7 +1,12 @@
-import { loadSeriesState, warmUpInputs } from '../../activities/series-state';
+import { hintedBlocks, loadSeriesState, warmUpInputs } from '../../activities/series-state';
+import { IndicatorSet } from '../../domain/indicators';
 import {
   BLOCK_BARS,
+  blocksToRead,
   completeBlocks,
+  newChain,
+  positionOf,
+  type ChainPosition,
   contiguousBlocks,
   packInputs,
   unpackInputs,
@@ -21,39 +26,59 @@ const input = (i: number): WarmupInput => ({
 });
 const series = (count: number) => Array.from({ length: count }, (_, i) => input(i));
 
-/** The blocks an uninterrupted run writes over `inputs`, oldest first. */
-function blocksOver(inputs: readonly WarmupInput[]): WarmupBlock[] {
-  return completeBlocks({ pending: [], after: null }, inputs);
-}
-
-/** A bars table in memory: the stored bars and blocks, answering as BarsStore does. */
-function storage(stored: readonly WarmupInput[], blocks: readonly WarmupBlock[]) {
-  const reads = { bars: 0, blocks: 0 };
-  return {
-    reads,
-    store: {
-      async newestBlocks(_ticker: string, _interval: string, limit: number) {
-        reads.blocks += Math.min(limit, blocks.length);
-        return [...blocks].sort((a, b) => b.t - a.t).slice(0, limit);
-      },
-      async replayInputsBefore(_ticker: string, _interval: string, before: number, limit: number, after?: number) {
-        const found = stored.filter((b) => b.t < before && (after === undefined || b.t > after)).slice(-limit);
-        reads.bars += found.length;
-        return found;
-      },
-    },
-  };
-}
-
 const NEED = 580;
 const RECENT = 20;
+const WARMUP = NEED + RECENT;
+const KEEP = blocksToRead(WARMUP);
 
+/** The chain of an uninterrupted run over `inputs`, and the blocks it wrote, oldest first. */
+function run(inputs: readonly WarmupInput[], chain = newChain(null)) {
+  return { chain, blocks: completeBlocks(chain, inputs, KEEP) };
+}
+const blocksOver = (inputs: readonly WarmupInput[]) => run(inputs).blocks;
+
+/** A bars table in memory: the stored bars and blocks, answering as BarsStore does, counting requests. */
+function storage(stored: readonly WarmupInput[], blocks: readonly WarmupBlock[]) {
+  const reads = { barQueries: 0, blockQueries: 0, blockGets: 0 };
+  const store = {
+    async newestBlocks(_ticker: string, _interval: string, limit: number) {
+      reads.blockQueries++;
+      return [...blocks].sort((a, b) => b.t - a.t).slice(0, limit);
+    },
+    async blocksAt(wanted: ReadonlyArray<{ blocks: readonly number[] }>) {
+      reads.blockGets++;
+      const keys = new Set(wanted.flatMap((w) => w.blocks));
+      const found = [...blocks].filter((b) => keys.has(b.t)).sort((a, b) => b.t - a.t);
+      return new Map(found.length > 0 ? [['T#1m', found]] : []);
+    },
+    async replayInputsBefore(_ticker: string, _interval: string, before: number, limit: number, after?: number) {
+      reads.barQueries++;
+      return stored.filter((b) => b.t < before && (after === undefined || b.t > after)).slice(-limit);
+    },
+    async lastBefore(_ticker: string, _interval: string, before: number, limit: number) {
+      return stored.filter((b) => b.t < before).slice(-limit) as StoredBar[];
+    },
+  };
+  return { reads, store };
+}
+
+/** A cold load's warm-up with no chain position: the recent rows, then queries. */
 async function load(stored: readonly WarmupInput[], blocks: readonly WarmupBlock[]) {
   const recent = stored.slice(-RECENT) as StoredBar[];
   const need = recent.length < RECENT ? 0 : NEED;
   const { store, reads } = storage(stored, blocks);
-  return { ...(await warmUpInputs(store, 'T', '1m', recent, need)), reads, recent };
+  return { ...(await warmUpInputs(store, SERIES, recent, need)), reads, recent };
 }
+
+/** A cold load's warm-up from a chain position: the rows it asks for (every bar after the newest block), then the named blocks. */
+async function loadAt(stored: readonly WarmupInput[], blocks: readonly WarmupBlock[], position: ChainPosition) {
+  const rows = stored.slice(-Math.max(RECENT, position.pending + 1)) as StoredBar[];
+  const need = Math.min(rows.length, RECENT) < RECENT ? 0 : NEED;
+  const { store, reads } = storage(stored, blocks);
+  return { ...(await warmUpInputs(store, SERIES, rows, need, { position })), reads };
+}
+
+const SERIES = { ticker: 'T', interval: '1m' };
 
 describe('warm-up blocks', () => {
   it('packs inputs into bytes and back exactly, a null OBV included', () => {
@@ -68,14 +93,16 @@ describe('warm-up blocks', () => {
   });
 
   it('completes a block every BLOCK_BARS bars, each chained to the one before', () => {
-    const chain = { pending: [], after: null };
-    expect(completeBlocks(chain, series(BLOCK_BARS - 1))).toEqual([]);
-    const [first, ...rest] = completeBlocks(chain, [input(BLOCK_BARS - 1), input(BLOCK_BARS)]);
+    const chain = newChain(null);
+    expect(completeBlocks(chain, series(BLOCK_BARS - 1), 2)).toEqual([]);
+    const [first, ...rest] = completeBlocks(chain, [input(BLOCK_BARS - 1), input(BLOCK_BARS)], 2);
     expect(rest).toEqual([]);
     expect(first).toEqual({ t: input(BLOCK_BARS - 1).t, after: null, inputs: series(BLOCK_BARS) });
-    expect(chain).toEqual({ pending: [input(BLOCK_BARS)], after: first!.t });
-    const more = completeBlocks(chain, series(3 * BLOCK_BARS).slice(BLOCK_BARS + 1));
-    expect(more.map((b) => b.after)).toEqual([first!.t, more[0]!.t]);
+    expect(chain).toEqual({ pending: [input(BLOCK_BARS)], after: first!.t, blocks: [first!.t] });
+    const more = completeBlocks(chain, series(4 * BLOCK_BARS).slice(BLOCK_BARS + 1), 2);
+    expect(more.map((b) => b.after)).toEqual([first!.t, more[0]!.t, more[1]!.t]);
+    // It keeps the keys of its newest blocks only, newest first.
+    expect(chain.blocks).toEqual([more[2]!.t, more[1]!.t]);
   });
 
   it('follows blocks only while each ends at the bar before the next begins', () => {
@@ -94,11 +121,19 @@ describe('a cold start’s warm-up inputs', () => {
     const blocks = blocksOver(stored);
     const { older, chain, reads } = await load(stored, blocks);
     expect(older).toEqual(expected(stored));
-    expect(reads.bars).toBeLessThan(BLOCK_BARS);
-    expect(chain).toEqual({ pending: stored.slice(blocks.length * BLOCK_BARS), after: blocks.at(-1)!.t });
+    // A query for the blocks, one for the bars after the newest (fewer than a block's worth).
+    expect(reads).toEqual({ barQueries: 1, blockQueries: 1, blockGets: 0 });
+    expect(chain).toEqual({
+      pending: stored.slice(blocks.length * BLOCK_BARS),
+      after: blocks.at(-1)!.t,
+      blocks: blocks
+        .map((b) => b.t)
+        .toReversed()
+        .slice(0, Math.ceil(NEED / BLOCK_BARS) + 2),
+    });
     // The chain goes on exactly as an uninterrupted run's: its next block is the same.
     const next = [...Array(BLOCK_BARS).keys()].map((i) => input(1234 + i));
-    expect(completeBlocks(chain, next)).toEqual(blocksOver([...stored, ...next]).slice(blocks.length));
+    expect(completeBlocks(chain, next, KEEP)).toEqual(blocksOver([...stored, ...next]).slice(blocks.length));
   });
 
   it('trusts no block past the newest stored bar (its write was cut short)', async () => {
@@ -114,7 +149,7 @@ describe('a cold start’s warm-up inputs', () => {
     const all = blocksOver(stored);
     const replayedFrom = 900;
     const before = all.filter((b) => b.t < input(replayedFrom).t);
-    const after = completeBlocks({ pending: [], after: input(1100).t }, stored.slice(1101));
+    const after = run(stored.slice(1101), newChain(input(1100).t)).blocks;
     const { older, chain } = await load(stored, [...before, ...after]);
     expect(older).toEqual(expected(stored));
     expect(chain.after).toBe(after.at(-1)!.t);
@@ -124,7 +159,7 @@ describe('a cold start’s warm-up inputs', () => {
     const stored = series(1234);
     const { older, chain } = await load(stored, []);
     expect(older).toEqual(expected(stored));
-    expect(chain).toEqual({ pending: [], after: stored.at(-1)!.t });
+    expect(chain).toEqual(newChain(stored.at(-1)!.t));
   });
 
   it('starts the chain at the first bar when the whole series is in hand', async () => {
@@ -132,19 +167,115 @@ describe('a cold start’s warm-up inputs', () => {
       const stored = series(count);
       const { older, chain } = await load(stored, []);
       expect(older).toEqual(count < RECENT ? [] : stored.slice(0, -RECENT));
-      expect(chain).toEqual({ pending: stored, after: null });
+      expect(chain).toEqual({ pending: stored, after: null, blocks: [] });
     }
+  });
+});
+
+describe('a cold start’s warm-up from the chain position in the progress item', () => {
+  const expected = (stored: readonly WarmupInput[]) => stored.slice(0, -RECENT).slice(-NEED);
+
+  it('gets the named blocks by key, takes the bars after them from its one read of rows, and goes on with the same chain', async () => {
+    // The newest block's bar is the last (no bar after it), 10 after it (fewer than the recent rows), 34 after it.
+    for (const count of [1250, 1260, 1284]) {
+      const stored = series(count);
+      const { chain: uninterrupted, blocks } = run(stored);
+      const { older, chain, reads } = await loadAt(stored, blocks, positionOf(uninterrupted));
+      expect(older).toEqual(expected(stored));
+      expect(reads).toEqual({ barQueries: 0, blockQueries: 0, blockGets: 1 });
+      expect(chain.pending).toEqual(uninterrupted.pending);
+      expect(chain.after).toBe(uninterrupted.after);
+      // Only the blocks a warm-up reads were asked for: the chain knows those, and finds the rest again as it goes.
+      expect(chain.blocks).toEqual(uninterrupted.blocks.slice(0, blocksToRead(WARMUP, uninterrupted.pending.length)));
+      const next = [...Array(BLOCK_BARS).keys()].map((i) => input(count + i));
+      expect(completeBlocks(chain, next, KEEP)).toEqual(blocksOver([...stored, ...next]).slice(blocks.length));
+    }
+  });
+
+  it('reads nothing more for a series whose whole history is in its pending bars', async () => {
+    const stored = series(30);
+    const { chain: uninterrupted } = run(stored);
+    const { older, chain, reads } = await loadAt(stored, [], positionOf(uninterrupted));
+    expect(older).toEqual(stored.slice(0, -RECENT));
+    expect(chain).toEqual({ pending: stored, after: null, blocks: [] });
+    expect(reads).toEqual({ barQueries: 0, blockQueries: 0, blockGets: 0 });
+  });
+
+  it('reads the bars before a chain that started again (after a replay) from storage', async () => {
+    const stored = series(1234);
+    const { chain: restarted, blocks } = run(stored.slice(1101), newChain(input(1100).t));
+    const { older, chain, reads } = await loadAt(stored, blocks, positionOf(restarted));
+    expect(older).toEqual(expected(stored));
+    expect(chain).toEqual({ ...restarted, blocks: restarted.blocks });
+    expect(reads).toEqual({ barQueries: 1, blockQueries: 0, blockGets: 1 });
+  });
+
+  it('queries instead where the position no longer holds: a named block dropped, or bars it does not count', async () => {
+    const stored = series(1234);
+    const { chain: uninterrupted, blocks } = run(stored);
+    const position = positionOf(uninterrupted);
+    const dropped = await loadAt(stored, blocks.slice(0, -1), position);
+    expect(dropped.older).toEqual(expected(stored));
+    expect(dropped.reads.blockQueries).toBe(1);
+    const miscounted = await loadAt(stored, blocks, { ...position, pending: position.pending - 1 });
+    expect(miscounted.older).toEqual(expected(stored));
+    expect(miscounted.reads.blockQueries).toBe(1);
+  });
+});
+
+describe('the blocks of many cold loads, fetched by key', () => {
+  const progressOf = (ticker: string, blocks: number) => ({
+    ticker,
+    interval: '1m',
+    lastBarTime: 0,
+    lastArrivalAt: 0,
+    lastStoredAt: 0,
+    chain: { after: blocks, blocks: [...Array(blocks).keys()].map((i) => blocks - i), pending: 0 },
+  });
+
+  it('asks for at most 100 keys a request, one request after another in the order of the loads', async () => {
+    const asked: string[][] = [];
+    let inFlight = 0;
+    const bars = {
+      async blocksAt(wanted: ReadonlyArray<{ ticker: string; interval: string; blocks: readonly number[] }>) {
+        expect(++inFlight).toBe(1);
+        asked.push(wanted.map((w) => w.ticker));
+        expect(wanted.flatMap((w) => w.blocks).length).toBeLessThanOrEqual(100);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        inFlight--;
+        return new Map(wanted.map((w) => [`${w.ticker}#1m`, w.blocks.map((t) => ({ t, after: t - 1, inputs: [] }))]));
+      },
+    } as unknown as BarsStore;
+    const tickers = [...Array(20).keys()].map((i) => `T${i}`);
+    // 12 blocks each (what a 600-bar warm-up reads): 8 series a request; one without blocks asks for none.
+    const found = hintedBlocks({ bars, config: { ingest: { warmupBars: 600 } } } as never, [
+      ...tickers.map((t) => progressOf(t, 12)),
+      progressOf('NONE', 0),
+    ]);
+    expect((await found.get('T19#1m'))!.map((b) => b.t)).toEqual([12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
+    expect(asked).toEqual([tickers.slice(0, 8), tickers.slice(8, 16), tickers.slice(16)]);
+    expect(found.has('NONE#1m')).toBe(false);
+  });
+
+  it('fails only the loads that await a request that failed', async () => {
+    let calls = 0;
+    const bars = {
+      async blocksAt(wanted: ReadonlyArray<{ ticker: string; interval: string; blocks: readonly number[] }>) {
+        if (calls++ === 0) throw new Error('throttled');
+        return new Map(wanted.map((w) => [`${w.ticker}#1m`, []]));
+      },
+    } as unknown as BarsStore;
+    const found = hintedBlocks({ bars, config: { ingest: { warmupBars: 600 } } } as never, [
+      ...[...Array(9).keys()].map((i) => progressOf(`T${i}`, 12)),
+    ]);
+    await expect(found.get('T8#1m')).resolves.toEqual([]);
+    await expect(found.get('T0#1m')).rejects.toThrow('throttled');
   });
 });
 
 describe('a cold load after a read that did not finish', () => {
   const stored = series(300).filter((b) => b.t < input(260).t || b.t >= input(270).t); // 260–269 never landed
-  const bars = {
-    ...storage(stored, blocksOver(stored.slice(0, 250))).store,
-    async lastBefore(_ticker: string, _interval: string, before: number, limit: number) {
-      return stored.filter((b) => b.t < before).slice(-limit) as StoredBar[];
-    },
-  } as unknown as BarsStore;
+  const bars = storage(stored, blocksOver(stored.slice(0, 250))).store as unknown as BarsStore;
   const deps = { bars, config: { ingest: { warmupBars: 600 } } } as unknown as Parameters<typeof loadSeriesState>[0];
   const progress = (lastBarTime: number) => ({
     ticker: 'T',
@@ -158,7 +289,20 @@ describe('a cold load after a read that did not finish', () => {
     const state = await loadSeriesState(deps, 'T', '1m', progress(input(249).t));
     expect(state.indicators.lastBarTime).toBe(input(249).t);
     expect(state.recent.at(-1)!.t).toBe(input(249).t);
-    expect(state.chain).toEqual({ pending: [], after: input(249).t });
+    expect(state.chain).toEqual({
+      pending: [],
+      after: input(249).t,
+      blocks: [249, 199, 149, 99, 49].map((i) => input(i).t),
+    });
+  });
+
+  it('takes the chain position the progress item holds as of that read, and its blocks by key', async () => {
+    const { chain } = run(stored.slice(0, 250));
+    const state = await loadSeriesState(deps, 'T', '1m', { ...progress(input(249).t), chain: positionOf(chain) });
+    expect(state.indicators.lastBarTime).toBe(input(249).t);
+    expect(state.chain).toEqual(chain);
+    const reference = IndicatorSet.warmUp(stored.slice(0, 250));
+    expect(state.indicators.add(input(250))).toEqual(reference.add(input(250)));
   });
 
   it('starts at the newest stored bar when the progress item has it', async () => {

@@ -91,10 +91,8 @@ export async function loadSeriesState(
   const position = before === undefined ? progress?.chain : undefined;
   // Every bar after the chain's newest block comes in this one read, with the recent rows.
   const limit = Math.max(FEATURE_LOOKBACK, (position?.pending ?? 0) + 1);
-  // Their forecasts are not the state's: left out, so 8,000 series do not keep them in memory.
-  const rows = (await deps.bars.lastBefore(ticker, interval, until, limit)).map(
-    ({ prediction: _prediction, ...bar }) => bar,
-  );
+  // Without their forecasts: not the state's, so 8,000 series do not keep them in memory.
+  const rows = await deps.bars.rowsBefore(ticker, interval, until, limit);
   checkRows(rows, ticker, interval);
   const recent = rows.slice(-FEATURE_LOOKBACK);
   const last = recent.at(-1);

@@ -2,12 +2,13 @@ import { DescribeTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import type { Client } from '@temporalio/client';
 import { connectTemporal } from '../clients/temporal';
 import { IndicatorSet } from '../domain/indicators';
-import { INTERVAL_MS, type BarInterval } from '../domain/market-event';
+import { INTERVAL_MS, type Bar, type BarInterval } from '../domain/market-event';
 import { SyntheticMarket } from '../domain/synthetic';
 import { deployVersion, startTraining } from '../operations/models';
 import { blocksToRead, completeBlocks, newChain, positionOf } from '../domain/warmup-blocks';
 import { BarsStore, type StoredBar } from '../store/bars-store';
 import { ModelRegistry } from '../store/model-registry';
+import type { Forecast } from '../store/predictions-store';
 import { SeriesProgressStore } from '../store/series-progress-store';
 import type { TrainingResult } from '../workflows/training-contracts';
 import { produce } from '../producer/produce';
@@ -28,10 +29,31 @@ const historyTicker = (index: number) => `HIS${String(index).padStart(4, '0')}`;
  */
 export async function seedHistory(
   stack: BenchStack,
-  shape: { tickers: number; bars: number; interval: BarInterval },
+  shape: {
+    tickers: number;
+    bars: number;
+    interval: BarInterval;
+    /** Each bar with a forecast in its item, as a series predicted all along has (a flat one: what is read, not what it says). */
+    forecasts?: boolean;
+  },
   say: (line: string) => void,
 ): Promise<{ bars: number; tickers: string[] }> {
   const { tickers, bars: steps, interval } = shape;
+  const levels = stack.config.model.quantiles;
+  const forecastAt = (bar: Bar): { prediction?: Forecast } =>
+    shape.forecasts
+      ? {
+          prediction: {
+            horizon: 1,
+            predictedReturn: 0,
+            predictedClose: bar.c,
+            quantileLevels: levels,
+            quantileCloses: levels.map((level) => bar.c * (1 + (level - 0.5) / 50)),
+            modelVersion: 'bench-seed',
+            predictedAt: bar.t,
+          },
+        }
+      : {};
   const bars = new BarsStore(stack.aws.documents, stack.config.tables.bars);
   const series = new SeriesProgressStore(stack.aws.documents, stack.config.tables.tickers);
   const stepMs = INTERVAL_MS[interval];
@@ -46,6 +68,7 @@ export async function seedHistory(
         time: new Date(bar.t).toISOString(),
         ...bar,
         ...sets[i]!.add(bar),
+        ...forecastAt(bar),
       }),
     );
   }

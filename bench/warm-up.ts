@@ -1,6 +1,6 @@
 /**
  * What a cold start costs a series with a realistic stored history: `--tickers` series of
- * `--bars` stored one-minute bars each (a day of trading is 390), with the warm-up blocks the
+ * `--bars` stored one-minute bars each (a day of trading is 390; each with a forecast), with the warm-up blocks the
  * data plane writes beside them (and the chain's position in each progress item), then every
  * series' state rebuilt from storage as a cold shard read does (the progress items, the blocks
  * they name in batched gets overlapping loadSeriesState, as many at once as the data plane loads). Per series: wall time
@@ -27,7 +27,11 @@ const MARKET_TICKERS = 8000;
 async function main(): Promise<void> {
   const rows = await withBenchStack(say, async (stack) => {
     say(`storing ${TICKERS} tickers × ${BARS} one-minute bars`);
-    const { tickers } = await seedHistory(stack, { tickers: TICKERS, bars: BARS, interval: '1m' }, say);
+    const { tickers } = await seedHistory(
+      stack,
+      { tickers: TICKERS, bars: BARS, interval: '1m', forecasts: true },
+      say,
+    );
     const deps = {
       config: stack.config,
       bars: new BarsStore(stack.aws.documents, stack.config.tables.bars),

@@ -97,8 +97,8 @@ export function packInputs(inputs: readonly WarmupInput[]): Uint8Array {
 export function unpackInputs(bytes: Uint8Array): WarmupInput[] {
   if (bytes.byteLength % (FIELDS * 8) !== 0)
     throw new RangeError(`a warm-up block of ${bytes.byteLength} bytes is not whole inputs of ${FIELDS} float64s`);
-  // A copy: the bytes a client hands back need not be 8-byte aligned.
-  const values = new Float64Array(bytes.slice().buffer);
+  // A copy: the bytes handed in need not be 8-byte aligned, nor own their buffer (a Buffer from the pool).
+  const values = new Float64Array(new Uint8Array(bytes).buffer);
   const inputs: WarmupInput[] = [];
   for (let i = 0; i < values.length; i += FIELDS) {
     const obv = values[i + 6]!;

@@ -1,5 +1,5 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { IndicatorValues } from '../domain/indicators';
+import { INDICATOR_NAMES, type IndicatorValues } from '../domain/indicators';
 import { seriesKey } from '../domain/series-key';
 import { packInputs, unpackInputs, type WarmupBlock, type WarmupInput } from '../domain/warmup-blocks';
 import { getAll } from './batch-get';
@@ -18,6 +18,20 @@ export interface StoredBar extends WarmupInput, IndicatorValues {
   prediction?: Forecast;
 }
 
+/** A stored bar's attributes but its forecast: what a series' state keeps of its newest rows. */
+const ROW_ATTRIBUTES = [
+  'ticker',
+  'interval',
+  'time',
+  't',
+  'o',
+  'h',
+  'l',
+  'c',
+  'v',
+  'seq',
+  ...INDICATOR_NAMES,
+] as const satisfies readonly (keyof StoredBar)[];
 const REPLAY_ATTRIBUTES = ['t', 'o', 'h', 'l', 'c', 'v', 'obv'] as const satisfies readonly (keyof WarmupInput)[];
 const FORECAST_ATTRIBUTES = ['t', 'prediction'] as const satisfies readonly (keyof StoredBar)[];
 
@@ -42,10 +56,15 @@ interface BlockItem {
   pk: string;
   t: number;
   after: number | null;
-  inputs: Uint8Array;
+  /** The packed inputs in base64 (a String: the SDK checks every Binary value with a regular expression); Binary in blocks written before. */
+  inputs: string | Uint8Array;
 }
 
-const blockOf = (item: BlockItem): WarmupBlock => ({ t: item.t, after: item.after, inputs: unpackInputs(item.inputs) });
+const blockOf = (item: BlockItem): WarmupBlock => ({
+  t: item.t,
+  after: item.after,
+  inputs: unpackInputs(typeof item.inputs === 'string' ? Buffer.from(item.inputs, 'base64') : item.inputs),
+});
 
 /** Bars with every indicator, and the forecast made at each; and each series' warm-up blocks. */
 export class BarsStore extends SeriesTable<StoredBar> {
@@ -63,6 +82,14 @@ export class BarsStore extends SeriesTable<StoredBar> {
     return this.newestBefore<WarmupInput>(ticker, interval, before, limit, REPLAY_ATTRIBUTES, after);
   }
 
+  /**
+   * The `limit` bars before `before`, oldest first, without their forecasts: a series' state
+   * keeps none, and the SDK need not unmarshal them.
+   */
+  rowsBefore(ticker: string, interval: string, before: number, limit: number): Promise<StoredBar[]> {
+    return this.newestBefore<StoredBar>(ticker, interval, before, limit, ROW_ATTRIBUTES);
+  }
+
   /** Bars, and the warm-up blocks they complete, in one batched write (blocks live beside the bars, under their own key). */
   async putWithBlocks(
     rows: readonly StoredBar[],
@@ -77,7 +104,7 @@ export class BarsStore extends SeriesTable<StoredBar> {
           pk: blocksKey(ticker, interval),
           t: block.t,
           after: block.after,
-          inputs: packInputs(block.inputs),
+          inputs: Buffer.from(packInputs(block.inputs)).toString('base64'),
         })),
       ],
       2,

@@ -55,7 +55,7 @@ function storage(stored: readonly WarmupInput[], blocks: readonly WarmupBlock[])
       reads.barQueries++;
       return stored.filter((b) => b.t < before && (after === undefined || b.t > after)).slice(-limit);
     },
-    async lastBefore(_ticker: string, _interval: string, before: number, limit: number) {
+    async rowsBefore(_ticker: string, _interval: string, before: number, limit: number) {
       return stored.filter((b) => b.t < before).slice(-limit) as StoredBar[];
     },
   };
@@ -89,6 +89,9 @@ describe('warm-up blocks', () => {
     const shifted = new Uint8Array(bytes.byteLength + 1);
     shifted.set(bytes, 1);
     expect(unpackInputs(shifted.subarray(1))).toEqual(inputs);
+    // As stored (base64): a Buffer from Node's pool, a view into a larger buffer.
+    const stored = Buffer.from(Buffer.from(bytes).toString('base64'), 'base64');
+    expect(unpackInputs(stored)).toEqual(inputs);
     expect(() => unpackInputs(new Uint8Array(10))).toThrow(/not whole inputs/);
   });
 

@@ -26,12 +26,12 @@ export function parseProcStat(line: string): ProcessTimes {
 }
 
 /** Busy and total ticks of all CPUs together, from the first line of /proc/stat. */
-export function parseCpuLine(line: string): { busy: number; total: number } {
+export function parseCpuLine(line: string): { busy: number; total: number; steal: number } {
   const [, ...values] = line.trim().split(/\s+/);
   // user nice system idle iowait irq softirq steal (guest time is already inside user).
   const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = values.map(Number);
   const busy = user + nice + system + irq + softirq + steal;
-  return { busy, total: busy + idle + iowait };
+  return { busy, total: busy + idle + iowait, steal };
 }
 
 export interface CpuWho {
@@ -51,20 +51,25 @@ export function ticksByName(processes: readonly ProcessTimes[], who: readonly Cp
   return ticks;
 }
 
-/** "temporal 92 %, worker 61 %, …" in % of one core, busiest first, then the machine's total and how many cores it has. */
+/**
+ * "temporal 92 %, worker 61 %, …" in % of one core, busiest first, then the machine's total and
+ * how many cores it has, and what of it the host took (steal: time a core was ready to run but
+ * the hypervisor ran something else; a run with much of it is slower for reasons not its own).
+ */
 export function formatShares(
   before: Map<string, number>,
   after: Map<string, number>,
   seconds: number,
   ticksPerSecond: number,
-  machine: { busyTicks: number; totalTicks: number; cores: number },
+  machine: { busyTicks: number; totalTicks: number; stealTicks: number; cores: number },
 ): string {
   const percent = (ticks: number) => (100 * ticks) / ticksPerSecond / seconds;
   const shares = [...after]
     .map(([name, ticks]) => [name, percent(ticks - (before.get(name) ?? 0))] as const)
     .sort((a, b) => b[1] - a[1]);
-  const busy = machine.totalTicks > 0 ? (100 * machine.cores * machine.busyTicks) / machine.totalTicks : 0;
-  return `${shares.map(([name, p]) => `${name} ${p.toFixed(0)} %`).join(', ')}; machine ${busy.toFixed(0)} % of ${machine.cores * 100} %`;
+  const ofMachine = (ticks: number) =>
+    (machine.totalTicks > 0 ? (100 * machine.cores * ticks) / machine.totalTicks : 0).toFixed(0);
+  return `${shares.map(([name, p]) => `${name} ${p.toFixed(0)} %`).join(', ')}; machine ${ofMachine(machine.busyTicks)} % of ${machine.cores * 100} % (taken by the host: ${ofMachine(machine.stealTicks)} %)`;
 }
 
 function snapshot(): ProcessTimes[] {
@@ -100,6 +105,7 @@ export function startCpuMeter(who: readonly CpuWho[], cores: number): () => stri
     return formatShares(before, ticksByName(snapshot(), who), seconds, ticksPerSecond(), {
       busyTicks: machineAfter.busy - machineBefore.busy,
       totalTicks: machineAfter.total - machineBefore.total,
+      stealTicks: machineAfter.steal - machineBefore.steal,
       cores,
     });
   };

@@ -11,10 +11,11 @@ describe('process CPU accounting', () => {
     expect(() => parseProcStat('garbage')).toThrow('not a /proc/<pid>/stat line');
   });
 
-  test('busy ticks of the machine leave out idle and I/O wait', () => {
+  test('busy ticks of the machine leave out idle and I/O wait; steal is counted apart too', () => {
     expect(parseCpuLine('cpu  5615 10 3296 24467 360 1 93 335 0 0')).toEqual({
       busy: 5615 + 10 + 3296 + 1 + 93 + 335,
       total: 5615 + 10 + 3296 + 1 + 93 + 335 + 24467 + 360,
+      steal: 335,
     });
   });
 
@@ -43,9 +44,9 @@ describe('process CPU accounting', () => {
       ['temporal', 1_100],
       ['worker', 650],
     ]);
-    // 10 s at 100 ticks/s: temporal 1000 ticks = 100 %, worker 600 = 60 %; machine busy 3 of 4 ticks on 2 cores = 150 %.
-    expect(formatShares(before, after, 10, 100, { busyTicks: 3, totalTicks: 4, cores: 2 })).toBe(
-      'temporal 100 %, worker 60 %; machine 150 % of 200 %',
+    // 10 s at 100 ticks/s: temporal 1000 ticks = 100 %, worker 600 = 60 %; machine busy 6 of 8 ticks on 2 cores = 150 %, 1 of them stolen.
+    expect(formatShares(before, after, 10, 100, { busyTicks: 6, totalTicks: 8, stealTicks: 1, cores: 2 })).toBe(
+      'temporal 100 %, worker 60 %; machine 150 % of 200 % (taken by the host: 25 %)',
     );
   });
 });

@@ -1,6 +1,6 @@
 import { errorText } from '../observability/error-text';
 import { log } from '@temporalio/activity';
-import { featureRows, type FeatureRow } from '../domain/features';
+import { featureRows, type FeatureRow, type HistoryBar } from '../domain/features';
 import { selectNewBars, type IngestBar } from '../domain/ingest-batch';
 import type { BarInterval } from '../domain/market-event';
 import { seriesKey } from '../domain/series-key';
@@ -48,8 +48,8 @@ interface Work {
   state?: SeriesState;
   /** The series' predictions were caught up before this read: its new rows join the read's one InvokeEndpoint. */
   caughtUp: boolean;
-  /** The stored rows before this read's (the features' history), and this read's new rows. */
-  history: StoredBar[];
+  /** The stored bars before this read's (the features' history), and this read's new rows. */
+  history: HistoryBar[];
   rows: StoredBar[];
   /** The warm-up blocks `rows` complete, written with them. */
   blocks: WarmupBlock[];
@@ -180,6 +180,7 @@ export async function processSeriesBars(
       lastArrivalAt: input.bars.at(-1)!.arrivedAt,
       lastStoredAt: storedAt,
       ...(outcome.predictedThrough === null ? {} : { predictedThrough: outcome.predictedThrough }),
+      ...(outcome.lastSeq === null ? {} : { lastSeq: outcome.lastSeq }),
       chain: positionOf(state!.chain),
     })),
   );
@@ -231,7 +232,7 @@ async function predictCaughtUp(deps: IngestDeps, works: Work[]): Promise<void> {
   const horizon = deps.config.model.horizon;
   const asked = works
     .filter((w) => w.caughtUp && w.outcome.failure === undefined && w.rows.length > 0)
-    .map((w) => ({ work: w, features: featureRows([...w.history, ...w.rows], horizon, w.history.length) }));
+    .map((w) => ({ work: w, features: featureRows(w.rows, horizon, w.history) }));
   const rows: FeatureRow[] = asked.flatMap((a) => a.features);
   if (rows.length === 0) return;
   try {

@@ -21,7 +21,7 @@ export async function predictStoredBars(deps: IngestDeps, input: PredictBarsInpu
   const last = bars[bars.length - 1];
   if (!first || !last) return { predicted: 0, predictedThrough: input.through, modelVersion: 'none' };
   const history = await deps.bars.lastBefore(ticker, interval, first.t, FEATURE_LOOKBACK);
-  const rows = featureRows([...history, ...bars], horizon, history.length);
+  const rows = featureRows(bars, horizon, history);
   const answer = await timedInvoke(
     deps,
     rows.map((r) => r.features),

@@ -1,4 +1,4 @@
-import { FEATURE_LOOKBACK } from '../domain/features';
+import { FEATURE_LOOKBACK, type HistoryBar } from '../domain/features';
 import { IndicatorSet } from '../domain/indicators';
 import type { Bar } from '../domain/market-event';
 import { seriesKey } from '../domain/series-key';
@@ -13,22 +13,22 @@ import {
   type WarmupBlock,
   type WarmupInput,
 } from '../domain/warmup-blocks';
-import type { BarsStore, StoredBar } from '../store/bars-store';
+import type { BarsStore, SequencedInput, StoredBar } from '../store/bars-store';
 import type { SeriesProgress } from '../store/series-progress-store';
 import type { IngestDeps } from './deps';
 
 /**
- * What a worker keeps of a series between reads: the indicator state, the last stored rows
- * (the history the next bars' model features need), the last sequence number processed, the
- * prediction watermark, and the bars not yet in a warm-up block. All of it is rebuilt from
- * storage when missing.
+ * What a worker keeps of a series between reads: the indicator state, the newest bars' closes
+ * and volumes (the history the next bars' model features need), the last sequence number
+ * processed, the prediction watermark, and the bars not yet in a warm-up block. All of it is
+ * rebuilt from storage when missing.
  */
 export interface SeriesState {
   indicators: IndicatorSet;
   /** The bars since the series' newest warm-up block: the next block, once it is whole. */
   chain: BlockChain;
-  /** The newest stored rows, oldest first, at most FEATURE_LOOKBACK of them. */
-  recent: StoredBar[];
+  /** The newest stored bars, oldest first, at most FEATURE_LOOKBACK of them. */
+  recent: HistoryBar[];
   lastSeq: string | null;
   /** The newest bar with a stored prediction (null: none). */
   predictedThrough: number | null;
@@ -71,10 +71,9 @@ export interface LoadOptions {
 
 /**
  * The state of a series as stored before `before`, or as of its last finished read (its
- * `progress`, fetched by the caller, in batches when it loads many series): the newest rows in
- * full (the features' history, the last stored sequence number), indicators warmed up over the
- * newest TICKFLOW_WARMUP_BARS bars from its warm-up blocks and the bars after them
- * (warmUpInputs), and the prediction watermark.
+ * `progress`, fetched by the caller, in batches when it loads many series): indicators warmed up
+ * over the newest TICKFLOW_WARMUP_BARS stored bars (storedWarmup), the newest of them as the
+ * features' history, and the prediction watermark.
  */
 export async function loadSeriesState(
   deps: Pick<IngestDeps, 'bars' | 'config'>,
@@ -89,25 +88,20 @@ export async function loadSeriesState(
   const until = before ?? (progress ? progress.lastBarTime + 1 : Number.MAX_SAFE_INTEGER);
   // The chain's position is as of the progress item's bar: of use only for a load as of it.
   const position = before === undefined ? progress?.chain : undefined;
-  // Every bar after the chain's newest block comes in this one read, with the recent rows.
-  const limit = Math.max(FEATURE_LOOKBACK, (position?.pending ?? 0) + 1);
-  // Without their forecasts: not the state's, so 8,000 series do not keep them in memory.
-  const rows = await deps.bars.rowsBefore(ticker, interval, until, limit);
-  checkRows(rows, ticker, interval);
-  const recent = rows.slice(-FEATURE_LOOKBACK);
-  const last = recent.at(-1);
-  const { warmupBars } = deps.config.ingest;
-  // A series with fewer stored rows than the features' window has nothing older to read.
-  const need = recent.length < FEATURE_LOOKBACK ? 0 : warmupBars - recent.length;
-  const warm = await warmUpInputs(deps.bars, { ticker, interval }, rows, need, position && { position, blocks });
-  checkRows(warm.older, ticker, interval);
-  warm.chain.blocks = warm.chain.blocks.slice(0, blocksToRead(warmupBars));
+  const warmup = await storedWarmup(
+    deps.bars,
+    { ticker, interval },
+    until,
+    deps.config.ingest.warmupBars,
+    position && { position, lastSeq: progress?.lastSeq, blocks },
+  );
+  const last = warmup.inputs.at(-1);
   const predictedThrough = progress?.predictedThrough ?? null;
   return {
-    indicators: IndicatorSet.warmUp([...warm.older, ...recent]),
-    chain: warm.chain,
-    recent,
-    lastSeq: last?.seq ?? null,
+    indicators: IndicatorSet.warmUp(warmup.inputs),
+    chain: warmup.chain,
+    recent: warmup.inputs.slice(-FEATURE_LOOKBACK),
+    lastSeq: warmup.lastSeq,
     predictedThrough: last && predictedThrough !== null ? Math.min(predictedThrough, last.t) : null,
   };
 }
@@ -158,85 +152,69 @@ export function hintedBlocks(
 const blocksWanted = (position: ChainPosition, warmupBars: number) =>
   position.blocks.slice(0, blocksToRead(warmupBars, position.pending));
 
-/** What a cold load has of a series' warm-up besides its recent rows. */
-interface WarmupSource {
-  /** The newest contiguous blocks, newest first. */
-  blocks: WarmupBlock[];
-  /** The stored bars after them (after `after` when there are none) and before the recent rows, oldest first. */
-  gap: WarmupInput[];
-  /** The bar the chain goes on after: the newest block's, or where a new chain starts (null: the series' first bar). */
-  after: number | null;
+/** A series' warm-up as a cold load finds it in storage. */
+export interface StoredWarmup {
+  /** The newest `warmupBars` stored bars (fewer: the whole series), oldest first. */
+  inputs: WarmupInput[];
+  /** The block chain to go on with. */
+  chain: BlockChain;
+  /** The stream record of the newest (null: none kept). */
+  lastSeq: string | null;
 }
 
-type BlockReader = Pick<BarsStore, 'newestBlocks' | 'blocksAt' | 'replayInputsBefore'>;
-
-/**
- * The `need` bars before the recent rows (the newest FEATURE_LOOKBACK of `rows`) as a warm-up
- * replays them, and the block chain to go on with. From the chain's position in the progress
- * item when it still holds: the blocks it names, and the bars after them, which `rows` then
- * holds. Else from the newest contiguous blocks found by a query and the bars after them.
- * Whatever the blocks do not reach comes from stored bars. Every input is a stored bar's values
- * either way, so the indicators come out the same.
- */
-export async function warmUpInputs(
-  bars: BlockReader,
-  series: { ticker: string; interval: string },
-  rows: readonly StoredBar[],
-  need: number,
-  hint?: { position: ChainPosition; blocks?: Promise<WarmupBlock[]> | undefined },
-): Promise<{ older: WarmupInput[]; chain: BlockChain }> {
-  const recent = rows.slice(-FEATURE_LOOKBACK);
-  const first = recent[0]?.t;
-  if (first === undefined) return { older: [], chain: newChain(null) };
-  const source =
-    (hint && (await positionedSource(bars, series, rows, first, hint.position, need + recent.length, hint.blocks))) ??
-    (await queriedSource(bars, series, recent, need));
-  const known = [...source.blocks.toReversed().flatMap((block) => block.inputs), ...source.gap].filter(
-    (input) => input.t < first,
-  );
-  // Blocks that reach the series' first bar, or no blocks and a chain from its first bar: nothing older is stored.
-  const whole = (source.blocks.at(-1)?.after ?? source.after) === null;
-  const missing = whole ? 0 : need - known.length;
-  const older = newest(
-    [
-      ...(missing > 0
-        ? await bars.replayInputsBefore(series.ticker, series.interval, known[0]?.t ?? first, missing)
-        : []),
-      ...known,
-    ],
-    need,
-  );
-  const after = source.after;
-  return {
-    older,
-    chain: {
-      pending: [...source.gap, ...recent].filter((bar) => after === null || bar.t > after).map(warmupInput),
-      after,
-      blocks: source.blocks.map((block) => block.t),
-    },
-  };
+/** Where a progress item says the series' chain stood, and what it holds beside. */
+export interface WarmupHint {
+  position: ChainPosition;
+  /** The record of the series' newest bar, from the same progress item. */
+  lastSeq?: string | undefined;
+  blocks?: Promise<WarmupBlock[]> | undefined;
 }
 
-const newest = <T>(list: readonly T[], count: number): T[] => (count <= 0 ? [] : list.slice(-count));
+type WarmupReader = Pick<BarsStore, 'rowsBefore' | 'newestBlocks' | 'blocksAt' | 'replayInputsBefore'>;
+type Series = { ticker: string; interval: string };
 
 /**
- * The warm-up from the chain's position, or undefined where the position no longer holds (a range
- * replay dropped its blocks or rewrote the bars after them): `rows` must hold exactly its
- * pending bars after `after`, and the blocks it names must all be there, chained up to `after`.
+ * The newest `warmupBars` bars stored before `until`, as a warm-up replays them, and the block
+ * chain to go on with: from the chain's position in the progress item while it still holds,
+ * else by queries. Every input is a stored bar's values either way, so the indicators come out
+ * the same.
  */
-async function positionedSource(
-  bars: BlockReader,
-  { ticker, interval }: { ticker: string; interval: string },
-  rows: readonly StoredBar[],
-  first: number,
-  position: ChainPosition,
+export async function storedWarmup(
+  bars: WarmupReader,
+  series: Series,
+  until: number,
   warmupBars: number,
-  prefetched: Promise<WarmupBlock[]> | undefined,
-): Promise<WarmupSource | undefined> {
+  hint?: WarmupHint,
+): Promise<StoredWarmup> {
+  const warmup =
+    (hint && (await positionedWarmup(bars, series, until, warmupBars, hint))) ??
+    (await queriedWarmup(bars, series, until, warmupBars));
+  checkRows(warmup.inputs, series.ticker, series.interval);
+  return warmup;
+}
+
+/**
+ * From the chain's position, or undefined where it no longer holds (a range replay dropped its
+ * blocks or rewrote the bars after them): the blocks it names, which must all be there, chained
+ * up to `after`, and its `pending` bars after them, read with the bar before them so that one it
+ * does not count shows. When no bar follows the newest block, and the progress item names the
+ * newest bar's record, the blocks are all there is to read.
+ */
+async function positionedWarmup(
+  bars: WarmupReader,
+  { ticker, interval }: Series,
+  until: number,
+  warmupBars: number,
+  { position, lastSeq, blocks: prefetched }: WarmupHint,
+): Promise<StoredWarmup | undefined> {
   const { after, pending } = position;
+  const known = pending === 0 && after !== null ? lastSeq : undefined;
+  const rows: SequencedInput[] = known === undefined ? await bars.rowsBefore(ticker, interval, until, pending + 1) : [];
   const chained = rows.filter((row) => after === null || row.t > after);
-  const holdsPending = chained.length === pending && (after === null ? rows.length === pending : rows.length > pending);
-  if (!holdsPending) return undefined;
+  const counted =
+    known !== undefined ||
+    (chained.length === pending && (after === null ? rows.length === pending : rows.length > pending));
+  if (!counted) return undefined;
   const wanted = blocksWanted(position, warmupBars);
   const fetched =
     (await prefetched) ??
@@ -246,14 +224,90 @@ async function positionedSource(
   const blocks = contiguousBlocks(fetched).slice(0, wanted.length);
   const named = blocks.length === wanted.length && blocks.every((block, i) => block.t === wanted[i]);
   if (!named || (blocks.length > 0 && blocks[0]!.t !== after)) return undefined;
-  return { blocks, gap: chained.filter((row) => row.t < first).map(warmupInput), after };
+  const pendingInputs = chained.map(warmupInput);
+  return {
+    inputs: await reachBack(bars, { ticker, interval }, [...inputsOf(blocks), ...pendingInputs], until, warmupBars, {
+      whole: reachesFirstBar(blocks, after),
+    }),
+    chain: { pending: pendingInputs, after, blocks: blocks.map((block) => block.t) },
+    lastSeq: known ?? rows.at(-1)?.seq ?? null,
+  };
 }
 
-/** The warm-up from the series' newest contiguous blocks, found by a query, and the bars after them. */
+/**
+ * By queries: the newest FEATURE_LOOKBACK rows, the newest contiguous blocks before them and the
+ * bars between.
+ */
+async function queriedWarmup(
+  bars: WarmupReader,
+  series: Series,
+  until: number,
+  warmupBars: number,
+): Promise<StoredWarmup> {
+  const recent = await bars.rowsBefore(series.ticker, series.interval, until, FEATURE_LOOKBACK);
+  checkRows(recent, series.ticker, series.interval);
+  const first = recent[0]?.t;
+  if (first === undefined) return { inputs: [], chain: newChain(null), lastSeq: null };
+  // A series with fewer stored rows than the features' window has nothing older to read.
+  const need = recent.length < FEATURE_LOOKBACK ? 0 : warmupBars - recent.length;
+  const source = await queriedSource(bars, series, recent, need);
+  const known = [...inputsOf(source.blocks), ...source.gap].filter((input) => input.t < first);
+  const older = await reachBack(bars, series, known, first, need, {
+    whole: reachesFirstBar(source.blocks, source.after),
+  });
+  const after = source.after;
+  return {
+    inputs: [...older, ...recent.map(warmupInput)],
+    chain: {
+      pending: [...source.gap, ...recent].filter((bar) => after === null || bar.t > after).map(warmupInput),
+      after,
+      blocks: source.blocks.map((block) => block.t).slice(0, blocksToRead(warmupBars)),
+    },
+    lastSeq: recent.at(-1)?.seq ?? null,
+  };
+}
+
+/** Blocks' inputs in time order, from blocks newest first. */
+const inputsOf = (blocks: readonly WarmupBlock[]) => blocks.toReversed().flatMap((block) => block.inputs);
+
+/** Blocks that reach the series' first bar, or no blocks and a chain from its first bar: nothing older is stored. */
+const reachesFirstBar = (blocks: readonly WarmupBlock[], after: number | null) =>
+  (blocks.at(-1)?.after ?? after) === null;
+
+/**
+ * The newest `count` of the inputs `known` (oldest first, all before `before`), with the stored
+ * bars before them where they do not reach that far and are not the whole series.
+ */
+async function reachBack(
+  bars: WarmupReader,
+  { ticker, interval }: Series,
+  known: readonly WarmupInput[],
+  before: number,
+  count: number,
+  { whole }: { whole: boolean },
+): Promise<WarmupInput[]> {
+  const missing = whole ? 0 : count - known.length;
+  const older = missing > 0 ? await bars.replayInputsBefore(ticker, interval, known[0]?.t ?? before, missing) : [];
+  return newest([...older, ...known], count);
+}
+
+const newest = <T>(list: readonly T[], count: number): T[] => (count <= 0 ? [] : list.slice(-count));
+
+/** What a queried warm-up found besides its recent rows. */
+interface WarmupSource {
+  /** The newest contiguous blocks, newest first. */
+  blocks: WarmupBlock[];
+  /** The stored bars after them (after `after` when there are none) and before the recent rows, oldest first. */
+  gap: WarmupInput[];
+  /** The bar the chain goes on after: the newest block's, or where a new chain starts (null: the series' first bar). */
+  after: number | null;
+}
+
+/** The series' newest contiguous blocks, found by a query, and the bars after them. */
 async function queriedSource(
-  bars: BlockReader,
-  { ticker, interval }: { ticker: string; interval: string },
-  recent: readonly StoredBar[],
+  bars: WarmupReader,
+  { ticker, interval }: Series,
+  recent: readonly WarmupInput[],
   need: number,
 ): Promise<WarmupSource> {
   const first = recent[0]!.t;
@@ -292,7 +346,7 @@ export function advanceSeries(
     ...(seq === undefined ? {} : { seq }),
     ...state.indicators.add({ t, o, h, l, c, v }),
   }));
-  state.recent = [...state.recent, ...rows].slice(-FEATURE_LOOKBACK);
+  state.recent = [...state.recent, ...rows.map(({ t, c, v }) => ({ t, c, v }))].slice(-FEATURE_LOOKBACK);
   const lastSeq = rows.findLast((r) => r.seq !== undefined)?.seq;
   if (lastSeq !== undefined) state.lastSeq = lastSeq;
   return rows;

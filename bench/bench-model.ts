@@ -5,7 +5,7 @@ import { IndicatorSet } from '../domain/indicators';
 import { INTERVAL_MS, type Bar, type BarInterval } from '../domain/market-event';
 import { SyntheticMarket } from '../domain/synthetic';
 import { deployVersion, startTraining } from '../operations/models';
-import { blocksToRead, completeBlocks, newChain, positionOf } from '../domain/warmup-blocks';
+import { BLOCK_BARS, blocksToRead, completeBlocks, newChain, positionOf } from '../domain/warmup-blocks';
 import { BarsStore, type StoredBar } from '../store/bars-store';
 import { ModelRegistry } from '../store/model-registry';
 import type { Forecast } from '../store/predictions-store';
@@ -19,6 +19,10 @@ import { untilPredicted, untilStored } from './pipeline-probes';
 /** Trading days per year: the history is a sequence of daily bars without calendar gaps. */
 export const DAYS_PER_YEAR = 252;
 export const HISTORY_START = Date.parse('2019-01-02T00:00:00Z');
+
+/** A stream record's sequence number for the bar of `step`, as long as Kinesis' and growing with it. */
+const sequenceNumber = (step: number) =>
+  `4959033827149025660855969253836157109592157598${String(step).padStart(10, '0')}`;
 
 /** History tickers are named apart from the producer's synthetic ones (SYN0000…), which stay fresh for pipeline runs. */
 const historyTicker = (index: number) => `HIS${String(index).padStart(4, '0')}`;
@@ -35,6 +39,11 @@ export async function seedHistory(
     interval: BarInterval;
     /** Each bar with a forecast in its item, as a series predicted all along has (a flat one: what is read, not what it says). */
     forecasts?: boolean;
+    /**
+     * Series i stores `bars - i % BLOCK_BARS` bars, so that from none to 49 bars follow their newest
+     * warm-up block, as in live series at any moment, not none in all.
+     */
+    stagger?: boolean;
   },
   say: (line: string) => void,
 ): Promise<{ bars: number; tickers: string[] }> {
@@ -55,7 +64,7 @@ export async function seedHistory(
         }
       : {};
   const bars = new BarsStore(stack.aws.documents, stack.config.tables.bars);
-  const series = new SeriesProgressStore(stack.aws.documents, stack.config.tables.tickers);
+  const progress = new SeriesProgressStore(stack.aws.documents, stack.config.tables.tickers);
   const stepMs = INTERVAL_MS[interval];
   const market = new SyntheticMarket({ tickers, seed: 7, startTime: HISTORY_START, stepMs });
   const sets = Array.from({ length: tickers }, () => IndicatorSet.empty());
@@ -66,26 +75,31 @@ export async function seedHistory(
         ticker: historyTicker(i),
         interval,
         time: new Date(bar.t).toISOString(),
+        seq: sequenceNumber(step),
         ...bar,
         ...sets[i]!.add(bar),
         ...forecastAt(bar),
       }),
     );
   }
-  const lastBarTime = HISTORY_START + (steps - 1) * stepMs;
+  let total = 0;
   for (let i = 0; i < tickers; i++) {
+    const stored = rows[i]!.slice(0, shape.stagger ? steps - (i % BLOCK_BARS) : steps);
+    total += stored.length;
     // With the warm-up blocks the data plane writes beside them, so a cold start reads what it would.
     const chain = newChain(null);
-    const blocks = completeBlocks(chain, rows[i]!, blocksToRead(stack.config.ingest.warmupBars));
+    const blocks = completeBlocks(chain, stored, blocksToRead(stack.config.ingest.warmupBars));
     await bars.putWithBlocks(
-      rows[i]!,
+      stored,
       blocks.map((block) => ({ ticker: historyTicker(i), interval, block })),
     );
-    await series.putAll([
+    const last = stored.at(-1)!;
+    await progress.putAll([
       {
         ticker: historyTicker(i),
         interval,
-        lastBarTime,
+        lastBarTime: last.t,
+        lastSeq: last.seq!,
         lastArrivalAt: Date.now(),
         lastStoredAt: Date.now(),
         chain: positionOf(chain),
@@ -93,7 +107,7 @@ export async function seedHistory(
     ]);
     if ((i + 1) % 50 === 0 || i + 1 === tickers) say(`  history stored for ${i + 1}/${tickers} tickers`);
   }
-  return { bars: tickers * steps, tickers: Array.from({ length: tickers }, (_, i) => historyTicker(i)) };
+  return { bars: total, tickers: Array.from({ length: tickers }, (_, i) => historyTicker(i)) };
 }
 
 export interface TrainedModel {

@@ -44,11 +44,7 @@ async function handleRecord(deps: SeedStyleDeps, history: BarsStore, record: _Re
   const before = await history.lastBefore(ticker, interval, bar.t, HISTORY_BARS);
   const indicators = IndicatorSet.warmUp(before);
   const row: StoredBar = { ticker, interval, time: new Date(bar.t).toISOString(), ...bar, ...indicators.add(bar) };
-  const [features] = featureRows(
-    [...before.slice(-FEATURE_LOOKBACK), row],
-    deps.horizon,
-    Math.min(before.length, FEATURE_LOOKBACK),
-  );
+  const [features] = featureRows([row], deps.horizon, before.slice(-FEATURE_LOOKBACK));
   const answer = await invokeModel(deps.runtime, deps.endpointName, [features!.features]);
   await deps.documents.send(
     new PutCommand({

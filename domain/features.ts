@@ -10,6 +10,9 @@ import type { IndicatorValues } from './indicators';
  */
 export type FeatureBar = Pick<Bar, 't' | 'o' | 'h' | 'l' | 'c' | 'v'> & IndicatorValues;
 
+/** What a row's features read of the bars before it: closes and volumes only. */
+export type HistoryBar = Pick<Bar, 't' | 'c' | 'v'>;
+
 export const FEATURE_NAMES = [
   'ret1',
   'ret5',
@@ -43,31 +46,38 @@ export interface FeatureRow {
 }
 
 /**
- * Feature rows for `bars[from..]` of one series in time order (earlier bars only serve as
- * history). The target of row i is ln(close[i + horizon] / close[i]).
+ * Feature rows for `bars` of one series in time order, after `history` (the bars just before
+ * them, which only serve as history). The target of row i is ln(close[i + horizon] / close[i]).
  */
-export function featureRows(bars: readonly FeatureBar[], horizon: number, from = 0): FeatureRow[] {
+export function featureRows(
+  bars: readonly FeatureBar[],
+  horizon: number,
+  history: readonly HistoryBar[] = [],
+): FeatureRow[] {
   if (!Number.isInteger(horizon) || horizon < 1)
     throw new RangeError(`horizon must be a positive integer, got ${horizon}`);
-  const closes = bars.map((b) => b.c);
+  const all: readonly HistoryBar[] = [...history, ...bars];
+  const closes = all.map((b) => b.c);
   const logReturns = closes.map((c, i) => (i === 0 ? null : logRatio(c, closes[i - 1]!)));
-  const rows: FeatureRow[] = [];
-  for (let i = Math.max(0, from); i < bars.length; i++) {
-    const bar = bars[i]!;
-    const future = bars[i + horizon];
-    rows.push({
+  return bars.map((bar, j) => {
+    const future = bars[j + horizon];
+    return {
       t: bar.t,
       close: bar.c,
-      features: featuresAt(bars, logReturns, i),
+      features: featuresAt(all, bar, logReturns, history.length + j),
       target: future ? logRatio(future.c, bar.c) : null,
       volatility: bar.volatility ?? null,
-    });
-  }
-  return rows;
+    };
+  });
 }
 
-function featuresAt(bars: readonly FeatureBar[], logReturns: readonly (number | null)[], i: number): (number | null)[] {
-  const bar = bars[i]!;
+/** The features of `bar`, which is `bars[i]`. */
+function featuresAt(
+  bars: readonly HistoryBar[],
+  bar: FeatureBar,
+  logReturns: readonly (number | null)[],
+  i: number,
+): (number | null)[] {
   const c = bar.c;
   const back = (n: number) => (i >= n ? logRatio(c, bars[i - n]!.c) : null);
   const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : a / b - 1);

@@ -1,8 +1,9 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { INDICATOR_NAMES, type IndicatorValues } from '../domain/indicators';
+import type { IndicatorValues } from '../domain/indicators';
 import { seriesKey } from '../domain/series-key';
 import { packInputs, unpackInputs, type WarmupBlock, type WarmupInput } from '../domain/warmup-blocks';
 import { getAll } from './batch-get';
+import { CONSISTENT_READ } from './consistent-read';
 import { deleteAll, putAll } from './batch-write';
 import { allItems } from './pages';
 import type { Forecast, Prediction } from './predictions-store';
@@ -18,22 +19,13 @@ export interface StoredBar extends WarmupInput, IndicatorValues {
   prediction?: Forecast;
 }
 
-/** A stored bar's attributes but its forecast: what a series' state keeps of its newest rows. */
-const ROW_ATTRIBUTES = [
-  'ticker',
-  'interval',
-  'time',
-  't',
-  'o',
-  'h',
-  'l',
-  'c',
-  'v',
-  'seq',
-  ...INDICATOR_NAMES,
-] as const satisfies readonly (keyof StoredBar)[];
 const REPLAY_ATTRIBUTES = ['t', 'o', 'h', 'l', 'c', 'v', 'obv'] as const satisfies readonly (keyof WarmupInput)[];
+/** What a series' state is rebuilt from: the warm-up inputs, and the stream record of the newest. */
+const ROW_ATTRIBUTES = [...REPLAY_ATTRIBUTES, 'seq'] as const satisfies readonly (keyof StoredBar)[];
 const FORECAST_ATTRIBUTES = ['t', 'prediction'] as const satisfies readonly (keyof StoredBar)[];
+
+/** A stored bar's warm-up input and the stream record it came from. */
+export type SequencedInput = WarmupInput & Pick<StoredBar, 'seq'>;
 
 /** Forecasts of one model's series, wherever they are kept. */
 export interface ForecastReader {
@@ -83,11 +75,11 @@ export class BarsStore extends SeriesTable<StoredBar> {
   }
 
   /**
-   * The `limit` bars before `before`, oldest first, without their forecasts: a series' state
-   * keeps none, and the SDK need not unmarshal them.
+   * The `limit` bars before `before`, oldest first, with only what a series' state is rebuilt
+   * from: DynamoDB sends, and the SDK unmarshals, a third of each row.
    */
-  rowsBefore(ticker: string, interval: string, before: number, limit: number): Promise<StoredBar[]> {
-    return this.newestBefore<StoredBar>(ticker, interval, before, limit, ROW_ATTRIBUTES);
+  rowsBefore(ticker: string, interval: string, before: number, limit: number): Promise<SequencedInput[]> {
+    return this.newestBefore<SequencedInput>(ticker, interval, before, limit, ROW_ATTRIBUTES);
   }
 
   /** Bars, and the warm-up blocks they complete, in one batched write (blocks live beside the bars, under their own key). */
@@ -120,6 +112,7 @@ export class BarsStore extends SeriesTable<StoredBar> {
         ExpressionAttributeValues: { ':pk': blocksKey(ticker, interval) },
         ScanIndexForward: false,
         Limit: limit,
+        ...CONSISTENT_READ,
       }),
     );
     return ((page.Items ?? []) as BlockItem[]).map(blockOf);
@@ -155,6 +148,7 @@ export class BarsStore extends SeriesTable<StoredBar> {
           ExpressionAttributeValues: { ':pk': pk, ':from': from },
           ProjectionExpression: 'pk, t',
           ExclusiveStartKey: start,
+          ...CONSISTENT_READ,
         }),
       ),
     );

@@ -3,6 +3,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { getAll } from './batch-get';
 import { putAll } from './batch-write';
 import { allItems } from './pages';
+import { CONSISTENT_READ } from './consistent-read';
 import { seriesKey } from '../domain/series-key';
 import type { ChainPosition } from '../domain/warmup-blocks';
 
@@ -16,6 +17,8 @@ export interface SeriesProgress {
   lastStoredAt: number;
   /** The newest bar with a stored prediction. */
   predictedThrough?: number;
+  /** The stream record of the bar at lastBarTime (absent: it has none, or stored before it was kept). */
+  lastSeq?: string;
   /** Where the series' warm-up block chain stood at lastBarTime (absent: stored before it was kept). */
   chain?: ChainPosition;
 }
@@ -82,7 +85,7 @@ export class SeriesProgressStore {
 
   async get(ticker: string, interval: string): Promise<SeriesProgress | undefined> {
     const result = await this.documents.send(
-      new GetCommand({ TableName: this.table, Key: { pk: seriesKey(ticker, interval) } }),
+      new GetCommand({ TableName: this.table, Key: { pk: seriesKey(ticker, interval) }, ...CONSISTENT_READ }),
     );
     return result.Item as SeriesProgress | undefined;
   }

@@ -2,6 +2,7 @@ import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
 import { putAll } from './batch-write';
 import { allItems, countAll, pages } from './pages';
 import { seriesKey } from '../domain/series-key';
+import { CONSISTENT_READ } from './consistent-read';
 
 /** Anything stored per series and bar time: bars, predictions. */
 export interface SeriesRow {
@@ -51,6 +52,7 @@ export class SeriesTable<T extends SeriesRow> {
           ExpressionAttributeValues: { ':pk': this.keyOf(ticker, interval), ':from': from, ':to': to },
           ExclusiveStartKey: start,
           ...projectionOf(attributes),
+          ...CONSISTENT_READ,
         }),
       ),
     );
@@ -91,6 +93,7 @@ export class SeriesTable<T extends SeriesRow> {
           Limit: limit - rows.length,
           ExclusiveStartKey: start,
           ...projectionOf(attributes),
+          ...CONSISTENT_READ,
         }),
       );
     for await (const page of pages(query)) {

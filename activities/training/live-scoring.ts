@@ -147,7 +147,7 @@ async function forecastNewBars(
   const bars = (await deps.bars.range(ticker, interval, from)).slice(0, CHALLENGER_BARS_PER_PASS);
   if (!bars.length) return 0;
   const history = await deps.bars.lastBefore(ticker, interval, bars[0]!.t, FEATURE_LOOKBACK);
-  const rows = featureRows([...history, ...bars], record.horizon, history.length);
+  const rows = featureRows(bars, record.horizon, history);
   const answer = await invokeModel(
     deps.aws.sagemakerRuntime,
     deps.config.sagemaker.endpointName,

@@ -43,7 +43,7 @@ describe('featureRows', () => {
   test('rows computed from a trailing window equal rows computed over the whole series', () => {
     // The prediction step sees only the last FEATURE_LOOKBACK stored bars before a batch.
     const start = 900;
-    const windowed = featureRows(bars.slice(start - FEATURE_LOOKBACK, start + 10), 1, FEATURE_LOOKBACK);
+    const windowed = featureRows(bars.slice(start, start + 10), 1, bars.slice(start - FEATURE_LOOKBACK, start));
     expect(windowed.map((r) => r.features)).toEqual(rows.slice(start, start + 10).map((r) => r.features));
   });
 

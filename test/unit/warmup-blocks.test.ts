@@ -1,4 +1,4 @@
-import { hintedBlocks, loadSeriesState, warmUpInputs } from '../../activities/series-state';
+import { hintedBlocks, loadSeriesState, storedWarmup } from '../../activities/series-state';
 import { IndicatorSet } from '../../domain/indicators';
 import {
   BLOCK_BARS,
@@ -13,7 +13,7 @@ import {
   type WarmupBlock,
   type WarmupInput,
 } from '../../domain/warmup-blocks';
-import type { BarsStore, StoredBar } from '../../store/bars-store';
+import type { BarsStore } from '../../store/bars-store';
 
 const input = (i: number): WarmupInput => ({
   t: i * 60_000,
@@ -26,9 +26,8 @@ const input = (i: number): WarmupInput => ({
 });
 const series = (count: number) => Array.from({ length: count }, (_, i) => input(i));
 
-const NEED = 580;
-const RECENT = 20;
-const WARMUP = NEED + RECENT;
+/** TICKFLOW_WARMUP_BARS' default. */
+const WARMUP = 600;
 const KEEP = blocksToRead(WARMUP);
 
 /** The chain of an uninterrupted run over `inputs`, and the blocks it wrote, oldest first. */
@@ -37,9 +36,12 @@ function run(inputs: readonly WarmupInput[], chain = newChain(null)) {
 }
 const blocksOver = (inputs: readonly WarmupInput[]) => run(inputs).blocks;
 
+/** The stream record each stored bar came from. */
+const seqOf = (input: WarmupInput) => `seq-${input.t / 60_000}`;
+
 /** A bars table in memory: the stored bars and blocks, answering as BarsStore does, counting requests. */
 function storage(stored: readonly WarmupInput[], blocks: readonly WarmupBlock[]) {
-  const reads = { barQueries: 0, blockQueries: 0, blockGets: 0 };
+  const reads = { rowQueries: 0, barQueries: 0, blockQueries: 0, blockGets: 0 };
   const store = {
     async newestBlocks(_ticker: string, _interval: string, limit: number) {
       reads.blockQueries++;
@@ -56,29 +58,38 @@ function storage(stored: readonly WarmupInput[], blocks: readonly WarmupBlock[])
       return stored.filter((b) => b.t < before && (after === undefined || b.t > after)).slice(-limit);
     },
     async rowsBefore(_ticker: string, _interval: string, before: number, limit: number) {
-      return stored.filter((b) => b.t < before).slice(-limit) as StoredBar[];
+      reads.rowQueries++;
+      return stored
+        .filter((b) => b.t < before)
+        .slice(-limit)
+        .map((b) => ({ ...b, seq: seqOf(b) }));
     },
   };
   return { reads, store };
 }
 
-/** A cold load's warm-up with no chain position: the recent rows, then queries. */
-async function load(stored: readonly WarmupInput[], blocks: readonly WarmupBlock[]) {
-  const recent = stored.slice(-RECENT) as StoredBar[];
-  const need = recent.length < RECENT ? 0 : NEED;
-  const { store, reads } = storage(stored, blocks);
-  return { ...(await warmUpInputs(store, SERIES, recent, need)), reads, recent };
-}
-
-/** A cold load's warm-up from a chain position: the rows it asks for (every bar after the newest block), then the named blocks. */
-async function loadAt(stored: readonly WarmupInput[], blocks: readonly WarmupBlock[], position: ChainPosition) {
-  const rows = stored.slice(-Math.max(RECENT, position.pending + 1)) as StoredBar[];
-  const need = Math.min(rows.length, RECENT) < RECENT ? 0 : NEED;
-  const { store, reads } = storage(stored, blocks);
-  return { ...(await warmUpInputs(store, SERIES, rows, need, { position })), reads };
-}
-
 const SERIES = { ticker: 'T', interval: '1m' };
+
+/** A cold load's warm-up with no chain position: queries. */
+async function load(stored: readonly WarmupInput[], blocks: readonly WarmupBlock[]) {
+  const { store, reads } = storage(stored, blocks);
+  return { ...(await storedWarmup(store, SERIES, Number.MAX_SAFE_INTEGER, WARMUP)), reads };
+}
+
+/** A cold load's warm-up from a chain position (and the newest bar's record, when the progress item names it). */
+async function loadAt(
+  stored: readonly WarmupInput[],
+  blocks: readonly WarmupBlock[],
+  position: ChainPosition,
+  lastSeq?: string,
+) {
+  const { store, reads } = storage(stored, blocks);
+  const until = stored.at(-1)!.t + 1;
+  return { ...(await storedWarmup(store, SERIES, until, WARMUP, { position, lastSeq })), reads };
+}
+
+// What every way of loading must give: the newest WARMUP stored bars, oldest first.
+const expected = (stored: readonly WarmupInput[]) => stored.slice(-WARMUP);
 
 describe('warm-up blocks', () => {
   it('packs inputs into bytes and back exactly, a null OBV included', () => {
@@ -116,23 +127,21 @@ describe('warm-up blocks', () => {
 });
 
 describe('a cold start’s warm-up inputs', () => {
-  // What every way of loading must give: the newest NEED bars before the recent rows.
-  const expected = (stored: readonly WarmupInput[]) => stored.slice(0, -RECENT).slice(-NEED);
-
   it('reads blocks and the few bars after them instead of every bar, and goes on with the same chain', async () => {
     const stored = series(1234);
     const blocks = blocksOver(stored);
-    const { older, chain, reads } = await load(stored, blocks);
-    expect(older).toEqual(expected(stored));
-    // A query for the blocks, one for the bars after the newest (fewer than a block's worth).
-    expect(reads).toEqual({ barQueries: 1, blockQueries: 1, blockGets: 0 });
+    const { inputs, chain, lastSeq, reads } = await load(stored, blocks);
+    expect(inputs).toEqual(expected(stored));
+    expect(lastSeq).toBe(seqOf(stored.at(-1)!));
+    // The recent rows, a query for the blocks, one for the bars after the newest (fewer than a block's worth).
+    expect(reads).toEqual({ rowQueries: 1, barQueries: 1, blockQueries: 1, blockGets: 0 });
     expect(chain).toEqual({
       pending: stored.slice(blocks.length * BLOCK_BARS),
       after: blocks.at(-1)!.t,
       blocks: blocks
         .map((b) => b.t)
         .toReversed()
-        .slice(0, Math.ceil(NEED / BLOCK_BARS) + 2),
+        .slice(0, KEEP),
     });
     // The chain goes on exactly as an uninterrupted run's: its next block is the same.
     const next = [...Array(BLOCK_BARS).keys()].map((i) => input(1234 + i));
@@ -142,8 +151,8 @@ describe('a cold start’s warm-up inputs', () => {
   it('trusts no block past the newest stored bar (its write was cut short)', async () => {
     const stored = series(1234);
     const blocks = blocksOver(series(1250));
-    const { older, chain } = await load(stored, blocks);
-    expect(older).toEqual(expected(stored));
+    const { inputs, chain } = await load(stored, blocks);
+    expect(inputs).toEqual(expected(stored));
     expect(chain.after).toBe(blocks.at(-2)!.t);
   });
 
@@ -153,39 +162,42 @@ describe('a cold start’s warm-up inputs', () => {
     const replayedFrom = 900;
     const before = all.filter((b) => b.t < input(replayedFrom).t);
     const after = run(stored.slice(1101), newChain(input(1100).t)).blocks;
-    const { older, chain } = await load(stored, [...before, ...after]);
-    expect(older).toEqual(expected(stored));
+    const { inputs, chain } = await load(stored, [...before, ...after]);
+    expect(inputs).toEqual(expected(stored));
     expect(chain.after).toBe(after.at(-1)!.t);
   });
 
   it('starts a new chain after the newest bar when there are no blocks (a series stored before them)', async () => {
     const stored = series(1234);
-    const { older, chain } = await load(stored, []);
-    expect(older).toEqual(expected(stored));
+    const { inputs, chain } = await load(stored, []);
+    expect(inputs).toEqual(expected(stored));
     expect(chain).toEqual(newChain(stored.at(-1)!.t));
   });
 
   it('starts the chain at the first bar when the whole series is in hand', async () => {
     for (const count of [5, 300]) {
       const stored = series(count);
-      const { older, chain } = await load(stored, []);
-      expect(older).toEqual(count < RECENT ? [] : stored.slice(0, -RECENT));
+      const { inputs, chain } = await load(stored, []);
+      expect(inputs).toEqual(stored);
       expect(chain).toEqual({ pending: stored, after: null, blocks: [] });
     }
+  });
+
+  it('finds nothing in a series with nothing stored', async () => {
+    expect(await load([], [])).toMatchObject({ inputs: [], chain: newChain(null), lastSeq: null });
   });
 });
 
 describe('a cold start’s warm-up from the chain position in the progress item', () => {
-  const expected = (stored: readonly WarmupInput[]) => stored.slice(0, -RECENT).slice(-NEED);
-
-  it('gets the named blocks by key, takes the bars after them from its one read of rows, and goes on with the same chain', async () => {
-    // The newest block's bar is the last (no bar after it), 10 after it (fewer than the recent rows), 34 after it.
+  it('gets the named blocks by key, reads only the bars after them (and the one before), and goes on with the same chain', async () => {
+    // No bar after the newest block, 10 after it (fewer than the features' history), 34 after it.
     for (const count of [1250, 1260, 1284]) {
       const stored = series(count);
       const { chain: uninterrupted, blocks } = run(stored);
-      const { older, chain, reads } = await loadAt(stored, blocks, positionOf(uninterrupted));
-      expect(older).toEqual(expected(stored));
-      expect(reads).toEqual({ barQueries: 0, blockQueries: 0, blockGets: 1 });
+      const { inputs, chain, lastSeq, reads } = await loadAt(stored, blocks, positionOf(uninterrupted));
+      expect(inputs).toEqual(expected(stored));
+      expect(lastSeq).toBe(seqOf(stored.at(-1)!));
+      expect(reads).toEqual({ rowQueries: 1, barQueries: 0, blockQueries: 0, blockGets: 1 });
       expect(chain.pending).toEqual(uninterrupted.pending);
       expect(chain.after).toBe(uninterrupted.after);
       // Only the blocks a warm-up reads were asked for: the chain knows those, and finds the rest again as it goes.
@@ -195,34 +207,52 @@ describe('a cold start’s warm-up from the chain position in the progress item'
     }
   });
 
+  it('reads no bar at all when the newest block ends at the newest bar, whose record the progress item names', async () => {
+    const stored = series(1250);
+    const { chain: uninterrupted, blocks } = run(stored);
+    const { inputs, chain, lastSeq, reads } = await loadAt(
+      stored,
+      blocks,
+      positionOf(uninterrupted),
+      seqOf(stored.at(-1)!),
+    );
+    expect(inputs).toEqual(expected(stored));
+    expect(chain).toEqual({ ...uninterrupted, blocks: uninterrupted.blocks.slice(0, blocksToRead(WARMUP)) });
+    expect(lastSeq).toBe(seqOf(stored.at(-1)!));
+    expect(reads).toEqual({ rowQueries: 0, barQueries: 0, blockQueries: 0, blockGets: 1 });
+  });
+
   it('reads nothing more for a series whose whole history is in its pending bars', async () => {
     const stored = series(30);
     const { chain: uninterrupted } = run(stored);
-    const { older, chain, reads } = await loadAt(stored, [], positionOf(uninterrupted));
-    expect(older).toEqual(stored.slice(0, -RECENT));
+    const { inputs, chain, reads } = await loadAt(stored, [], positionOf(uninterrupted));
+    expect(inputs).toEqual(stored);
     expect(chain).toEqual({ pending: stored, after: null, blocks: [] });
-    expect(reads).toEqual({ barQueries: 0, blockQueries: 0, blockGets: 0 });
+    expect(reads).toEqual({ rowQueries: 1, barQueries: 0, blockQueries: 0, blockGets: 0 });
   });
 
   it('reads the bars before a chain that started again (after a replay) from storage', async () => {
     const stored = series(1234);
     const { chain: restarted, blocks } = run(stored.slice(1101), newChain(input(1100).t));
-    const { older, chain, reads } = await loadAt(stored, blocks, positionOf(restarted));
-    expect(older).toEqual(expected(stored));
-    expect(chain).toEqual({ ...restarted, blocks: restarted.blocks });
-    expect(reads).toEqual({ barQueries: 1, blockQueries: 0, blockGets: 1 });
+    const { inputs, chain, reads } = await loadAt(stored, blocks, positionOf(restarted));
+    expect(inputs).toEqual(expected(stored));
+    expect(chain).toEqual(restarted);
+    expect(reads).toEqual({ rowQueries: 1, barQueries: 1, blockQueries: 0, blockGets: 1 });
   });
 
   it('queries instead where the position no longer holds: a named block dropped, or bars it does not count', async () => {
-    const stored = series(1234);
-    const { chain: uninterrupted, blocks } = run(stored);
-    const position = positionOf(uninterrupted);
-    const dropped = await loadAt(stored, blocks.slice(0, -1), position);
-    expect(dropped.older).toEqual(expected(stored));
-    expect(dropped.reads.blockQueries).toBe(1);
-    const miscounted = await loadAt(stored, blocks, { ...position, pending: position.pending - 1 });
-    expect(miscounted.older).toEqual(expected(stored));
-    expect(miscounted.reads.blockQueries).toBe(1);
+    for (const count of [1234, 1250]) {
+      const stored = series(count);
+      const { chain: uninterrupted, blocks } = run(stored);
+      const position = positionOf(uninterrupted);
+      const lastSeq = seqOf(stored.at(-1)!);
+      const dropped = await loadAt(stored, blocks.slice(0, -1), position, lastSeq);
+      expect(dropped.inputs).toEqual(expected(stored));
+      expect(dropped.reads.blockQueries).toBe(1);
+      const miscounted = await loadAt(stored, blocks, { ...position, pending: position.pending + 1 }, lastSeq);
+      expect(miscounted.inputs).toEqual(expected(stored));
+      expect(miscounted.reads.blockQueries).toBe(1);
+    }
   });
 });
 
@@ -311,6 +341,23 @@ describe('a cold load after a read that did not finish', () => {
     expect(state.chain).toEqual(chain);
     const reference = IndicatorSet.warmUp(stored.slice(0, 250));
     expect(state.indicators.add(input(250))).toEqual(reference.add(input(250)));
+  });
+
+  it('gives the same state from the blocks alone as from queries: indicators, features’ history, last record', async () => {
+    const { chain } = run(stored.slice(0, 250));
+    const lastSeq = seqOf(input(249));
+    const positioned = await loadSeriesState(deps, 'T', '1m', {
+      ...progress(input(249).t),
+      chain: positionOf(chain),
+      lastSeq,
+    });
+    const queried = await loadSeriesState(deps, 'T', '1m', progress(input(249).t));
+    const history = (s: typeof queried) => s.recent.map(({ t, c, v }) => ({ t, c, v }));
+    expect(history(positioned)).toEqual(history(queried));
+    expect(history(positioned).at(-1)).toEqual({ t: input(249).t, c: input(249).c, v: input(249).v });
+    expect(positioned.lastSeq).toBe(lastSeq);
+    expect(queried.lastSeq).toBe(lastSeq);
+    expect(positioned.indicators.add(input(250))).toEqual(queried.indicators.add(input(250)));
   });
 
   it('starts at the newest stored bar when the progress item has it', async () => {

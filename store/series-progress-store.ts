@@ -5,7 +5,7 @@ import { putAll } from './batch-write';
 import { allItems } from './pages';
 import { CONSISTENT_READ } from './consistent-read';
 import { seriesKey } from '../domain/series-key';
-import { positionFrom, positionText, type ChainPosition } from '../domain/warmup-blocks';
+import type { ChainPosition } from '../domain/warmup-blocks';
 
 /** Ingestion progress of one ticker and interval. */
 export interface SeriesProgress {
@@ -21,14 +21,6 @@ export interface SeriesProgress {
   lastSeq?: string;
   /** Where the series' warm-up block chain stood at lastBarTime (absent: stored before it was kept). */
   chain?: ChainPosition;
-}
-
-/** A progress item as stored: its chain position is a string (a map in items written before). */
-type StoredProgress = Omit<SeriesProgress, 'chain'> & { pk?: string; chain?: unknown };
-
-function progressOf({ pk: _key, chain, ...progress }: StoredProgress): SeriesProgress {
-  const position = positionFrom(chain);
-  return position ? { ...progress, chain: position } : progress;
 }
 
 export class SeriesProgressStore {
@@ -48,11 +40,7 @@ export class SeriesProgressStore {
     await putAll(
       this.documents,
       this.table,
-      progress.map(({ chain, ...p }) => ({
-        pk: seriesKey(p.ticker, p.interval),
-        ...p,
-        ...(chain ? { chain: positionText(chain) } : {}),
-      })),
+      progress.map((p) => ({ pk: seriesKey(p.ticker, p.interval), ...p })),
       4,
     );
   }
@@ -99,22 +87,22 @@ export class SeriesProgressStore {
     const result = await this.documents.send(
       new GetCommand({ TableName: this.table, Key: { pk: seriesKey(ticker, interval) }, ...CONSISTENT_READ }),
     );
-    return result.Item ? progressOf(result.Item as StoredProgress) : undefined;
+    return result.Item as SeriesProgress | undefined;
   }
 
   /** The progress of many series in batched gets, by series key; a series never stored has no entry. */
   async getMany(series: ReadonlyArray<{ ticker: string; interval: string }>): Promise<Map<string, SeriesProgress>> {
-    const items = await getAll<StoredProgress & { pk: string }>(
+    const items = await getAll<SeriesProgress & { pk: string }>(
       this.documents,
       this.table,
       series.map((s) => ({ pk: seriesKey(s.ticker, s.interval) })),
     );
-    return new Map(items.map((item) => [item.pk, progressOf(item)]));
+    return new Map(items.map(({ pk, ...progress }) => [pk, progress]));
   }
 
   /** Series of an interval whose stored bars are not all predicted yet. */
   async lagging(interval: string): Promise<SeriesProgress[]> {
-    const items = await allItems<StoredProgress>((start) =>
+    return allItems<SeriesProgress>((start) =>
       this.documents.send(
         new ScanCommand({
           TableName: this.table,
@@ -126,13 +114,12 @@ export class SeriesProgressStore {
         }),
       ),
     );
-    return items.map(progressOf);
   }
 
   async list(): Promise<SeriesProgress[]> {
-    const all = await allItems<StoredProgress>((start) =>
+    const all = await allItems<SeriesProgress>((start) =>
       this.documents.send(new ScanCommand({ TableName: this.table, ExclusiveStartKey: start })),
     );
-    return all.map(progressOf).sort((a, b) => a.ticker.localeCompare(b.ticker) || a.interval.localeCompare(b.interval));
+    return all.sort((a, b) => a.ticker.localeCompare(b.ticker) || a.interval.localeCompare(b.interval));
   }
 }

@@ -272,7 +272,7 @@ const inputsOf = (blocks: readonly WarmupBlock[]) => blocks.toReversed().flatMap
 
 /** Blocks that reach the series' first bar, or no blocks and a chain from its first bar: nothing older is stored. */
 const reachesFirstBar = (blocks: readonly WarmupBlock[], after: number | null) =>
-  (blocks.at(-1)?.after ?? after) === null;
+  (blocks.length > 0 ? blocks.at(-1)!.after : after) === null;
 
 /**
  * The newest `count` of the inputs `known` (oldest first, all before `before`), with the stored

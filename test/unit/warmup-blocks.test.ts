@@ -313,7 +313,8 @@ describe('the blocks of many cold loads, fetched by key', () => {
 
 describe('a cold load after a read that did not finish', () => {
   const stored = series(300).filter((b) => b.t < input(260).t || b.t >= input(270).t); // 260–269 never landed
-  const bars = storage(stored, blocksOver(stored.slice(0, 250))).store as unknown as BarsStore;
+  const { store, reads } = storage(stored, blocksOver(stored.slice(0, 250)));
+  const bars = store as unknown as BarsStore;
   const deps = { bars, config: { ingest: { warmupBars: 600 } } } as unknown as Parameters<typeof loadSeriesState>[0];
   const progress = (lastBarTime: number) => ({
     ticker: 'T',
@@ -346,11 +347,14 @@ describe('a cold load after a read that did not finish', () => {
   it('gives the same state from the blocks alone as from queries: indicators, features’ history, last record', async () => {
     const { chain } = run(stored.slice(0, 250));
     const lastSeq = seqOf(input(249));
+    const before = { ...reads };
     const positioned = await loadSeriesState(deps, 'T', '1m', {
       ...progress(input(249).t),
       chain: positionOf(chain),
       lastSeq,
     });
+    // The blocks alone: one get by key, and no query of any kind.
+    expect(reads).toEqual({ ...before, blockGets: before.blockGets + 1 });
     const queried = await loadSeriesState(deps, 'T', '1m', progress(input(249).t));
     const history = (s: typeof queried) => s.recent.map(({ t, c, v }) => ({ t, c, v }));
     expect(history(positioned)).toEqual(history(queried));

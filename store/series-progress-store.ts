@@ -5,7 +5,7 @@ import { putAll } from './batch-write';
 import { allItems } from './pages';
 import { CONSISTENT_READ } from './consistent-read';
 import { seriesKey } from '../domain/series-key';
-import type { ChainPosition } from '../domain/warmup-blocks';
+import { positionFrom, positionText, type ChainPosition } from '../domain/warmup-blocks';
 
 /** Ingestion progress of one ticker and interval. */
 export interface SeriesProgress {
@@ -21,6 +21,14 @@ export interface SeriesProgress {
   lastSeq?: string;
   /** Where the series' warm-up block chain stood at lastBarTime (absent: stored before it was kept). */
   chain?: ChainPosition;
+}
+
+/** A progress item as stored: its chain position is a string (a map in items written before). */
+type StoredProgress = Omit<SeriesProgress, 'chain'> & { pk?: string; chain?: unknown };
+
+function progressOf({ pk: _key, chain, ...progress }: StoredProgress): SeriesProgress {
+  const position = positionFrom(chain);
+  return position ? { ...progress, chain: position } : progress;
 }
 
 export class SeriesProgressStore {
@@ -40,7 +48,11 @@ export class SeriesProgressStore {
     await putAll(
       this.documents,
       this.table,
-      progress.map((p) => ({ pk: seriesKey(p.ticker, p.interval), ...p })),
+      progress.map(({ chain, ...p }) => ({
+        pk: seriesKey(p.ticker, p.interval),
+        ...p,
+        ...(chain ? { chain: positionText(chain) } : {}),
+      })),
       4,
     );
   }
@@ -87,22 +99,22 @@ export class SeriesProgressStore {
     const result = await this.documents.send(
       new GetCommand({ TableName: this.table, Key: { pk: seriesKey(ticker, interval) }, ...CONSISTENT_READ }),
     );
-    return result.Item as SeriesProgress | undefined;
+    return result.Item ? progressOf(result.Item as StoredProgress) : undefined;
   }
 
   /** The progress of many series in batched gets, by series key; a series never stored has no entry. */
   async getMany(series: ReadonlyArray<{ ticker: string; interval: string }>): Promise<Map<string, SeriesProgress>> {
-    const items = await getAll<SeriesProgress & { pk: string }>(
+    const items = await getAll<StoredProgress & { pk: string }>(
       this.documents,
       this.table,
       series.map((s) => ({ pk: seriesKey(s.ticker, s.interval) })),
     );
-    return new Map(items.map(({ pk, ...progress }) => [pk, progress]));
+    return new Map(items.map((item) => [item.pk, progressOf(item)]));
   }
 
   /** Series of an interval whose stored bars are not all predicted yet. */
   async lagging(interval: string): Promise<SeriesProgress[]> {
-    return allItems<SeriesProgress>((start) =>
+    const items = await allItems<StoredProgress>((start) =>
       this.documents.send(
         new ScanCommand({
           TableName: this.table,
@@ -114,12 +126,13 @@ export class SeriesProgressStore {
         }),
       ),
     );
+    return items.map(progressOf);
   }
 
   async list(): Promise<SeriesProgress[]> {
-    const all = await allItems<SeriesProgress>((start) =>
+    const all = await allItems<StoredProgress>((start) =>
       this.documents.send(new ScanCommand({ TableName: this.table, ExclusiveStartKey: start })),
     );
-    return all.sort((a, b) => a.ticker.localeCompare(b.ticker) || a.interval.localeCompare(b.interval));
+    return all.map(progressOf).sort((a, b) => a.ticker.localeCompare(b.ticker) || a.interval.localeCompare(b.interval));
   }
 }

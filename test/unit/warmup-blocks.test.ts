@@ -5,7 +5,9 @@ import {
   blocksToRead,
   completeBlocks,
   newChain,
+  positionFrom,
   positionOf,
+  positionText,
   type ChainPosition,
   contiguousBlocks,
   packInputs,
@@ -117,6 +119,28 @@ describe('warm-up blocks', () => {
     expect(more.map((b) => b.after)).toEqual([first!.t, more[0]!.t, more[1]!.t]);
     // It keeps the keys of its newest blocks only, newest first.
     expect(chain.blocks).toEqual([more[2]!.t, more[1]!.t]);
+  });
+
+  it('keeps a chain position in the progress item as one string, and reads one stored as a map before', () => {
+    const position = positionOf(run(series(1234)).chain);
+    expect(typeof positionText(position)).toBe('string');
+    expect(positionFrom(positionText(position))).toEqual(position);
+    expect(positionFrom(position)).toEqual(position);
+    expect(positionFrom(positionText({ after: null, blocks: [], pending: 3 }))).toEqual({
+      after: null,
+      blocks: [],
+      pending: 3,
+    });
+    // Anything else is no position: the load queries instead.
+    for (const bad of [
+      undefined,
+      '',
+      '{',
+      'null',
+      '{"after":1,"blocks":["x"],"pending":0}',
+      { after: 1, blocks: [], pending: -1 },
+    ])
+      expect(positionFrom(bad)).toBeUndefined();
   });
 
   it('follows blocks only while each ends at the bar before the next begins', () => {

@@ -215,9 +215,6 @@ async function processRead(
   const { counters } = position;
   const failed: Forward[] = [];
   for (const outcome of outcomes) {
-    counters.stored += outcome.stored;
-    counters.duplicates += outcome.duplicates;
-    counters.redelivered += outcome.redelivered;
     if (outcome.failure === undefined) continue;
     const key = seriesKey(outcome.ticker, outcome.interval);
     counters.failedTickers++;
@@ -231,6 +228,13 @@ async function processRead(
     for (const batch of fast.get(key)!.batches) failed.push({ batch, failure: outcome.failure });
   }
   await forwardInOrder(deps, input.readerWorkflowId, position, [...failed, ...forwards]);
+  // Counted with afterSequence, in the heartbeat that moves past these records: forwarding beats
+  // the position, and a retry from a beat counted earlier would count these records again.
+  for (const outcome of outcomes) {
+    counters.stored += outcome.stored;
+    counters.duplicates += outcome.duplicates;
+    counters.redelivered += outcome.redelivered;
+  }
   counters.records += records.length;
   counters.deadLettered += rejected.length;
   position.afterSequence = records.at(-1)!.seq;

@@ -36,13 +36,15 @@ export interface BurstsOutcome {
  * The pipeline with a model in service under market-shaped load: every ticker warmed (its
  * workflow-free series stored and predicted once), then `bursts` bursts of a bar per ticker,
  * one every `everySeconds`. Latency is arrival in Kinesis → prediction stored, exact per bar
- * from the predictions' own timestamps.
+ * from the predictions' own timestamps. `beside` starts with the first burst and runs along
+ * (the floor, measured under the same host); its result comes back with the run's.
  */
-export async function burstsThroughPipeline(
+export async function burstsThroughPipeline<Beside = undefined>(
   stack: BenchStack,
   shape: BurstsShape,
   say: (line: string) => void,
-): Promise<BurstsOutcome> {
+  beside?: () => Promise<Beside>,
+): Promise<BurstsOutcome & { beside?: Beside }> {
   const { tickers, bursts, everySeconds } = shape;
   const tickerNames = Array.from({ length: tickers }, (_, i) => syntheticTickerName(i));
   const { model, next } = await servedAndWarm(stack, tickerNames, say);
@@ -52,6 +54,9 @@ export async function burstsThroughPipeline(
   );
   const cpu = stack.cpuMeter();
   const started = Date.now();
+  const besideRun = beside?.();
+  // Awaited after the run; this only keeps an early failure from counting as unhandled meanwhile.
+  besideRun?.catch(() => undefined);
   await produce(stack.aws.kinesis, marketBursts(tickers, bursts, everySeconds, next), {
     streamName: stack.config.stream.name,
   });
@@ -59,6 +64,7 @@ export async function burstsThroughPipeline(
   const doneAt = await untilSeriesPredicted(stack, tickers, lastBar, 30 * MINUTE, say);
   const cpuShares = cpu();
   const peakRssMiB = stack.peakRssKb() / 1024;
+  const besideOutcome = await besideRun;
   say("reading every bar's arrival and prediction time");
   const arrivals = await arrivalTimes(stack);
   const perBar = await predictionLatencies(stack, arrivals, tickerNames, '1m', next, lastBar);
@@ -92,8 +98,8 @@ export async function burstsThroughPipeline(
         ? 'yes'
         : `no: the slowest bar took ${(maxMs / 1000).toFixed(1)} s, the bursts come every ${everySeconds} s`,
     ],
-    ['CPU by process over the bursts (% of one core)', cpuShares],
+    [`CPU by process over the bursts (% of one core${beside ? ', what ran beside included' : ''})`, cpuShares],
     ['worker peak RSS', `${peakRssMiB.toFixed(0)} MiB`],
   ];
-  return { ...outcome, model, tickerNames, lastBar, rows };
+  return { ...outcome, model, tickerNames, lastBar, rows, ...(besideRun ? { beside: besideOutcome } : {}) };
 }

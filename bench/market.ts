@@ -2,13 +2,16 @@
  * The US market in real time: 8,000 tickers, a one-minute bar each in a burst on the minute,
  * for ten minutes, with a model in service; arrival in Kinesis → prediction stored, exact per
  * bar. Then a cold start: the worker SIGKILLed and started again, the next burst sent at once,
- * and the seconds from the kill until every ticker has that bar stored and predicted.
+ * and the seconds from the kill until every ticker has that bar stored and predicted. The floor
+ * (floor-copier.ts) runs beside the bursts, half a period after each, so market / floor compares
+ * two figures taken under the same host.
  *
  *   npm run bench:market -- [--tickers 8000] [--bursts 10] [--every 60]
  */
 import { produce } from '../producer/produce';
 import { benchStackSetup, withBenchStack } from './bench-stack';
 import { burstsThroughPipeline } from './bursts-run';
+import { floorBursts } from './floor-copier';
 import { marketBursts } from './market-bursts';
 import { benchOptions } from './options';
 import { untilSeriesPredicted } from './pipeline-probes';
@@ -26,7 +29,9 @@ async function main(): Promise<void> {
   const rows = await withBenchStack(
     say,
     async (stack) => {
-      const market = await burstsThroughPipeline(stack, { tickers: TICKERS, bursts: BURSTS, everySeconds: EVERY }, say);
+      const shape = { tickers: TICKERS, bursts: BURSTS, everySeconds: EVERY };
+      const market = await burstsThroughPipeline(stack, shape, say, () => floorBursts(stack, shape, EVERY / 2, say));
+      const floor = market.beside!;
 
       say('cold start: the worker SIGKILLed and started again, the next burst sent at once');
       const coldBar = market.lastBar + MINUTE;
@@ -45,14 +50,18 @@ async function main(): Promise<void> {
         p50Ms: market.p50Ms,
         p99Ms: market.p99Ms,
         maxMs: market.maxMs,
+        p99OverFloor: market.p99Ms / floor.p99Ms,
         tickers: TICKERS,
         bursts: BURSTS,
         everySeconds: EVERY,
       });
+      recordFigures('floor', { p50Ms: floor.p50Ms, p99Ms: floor.p99Ms, tickers: TICKERS, bursts: BURSTS });
       recordFigures('coldStart', { seconds: coldStartSeconds, tickers: TICKERS });
       recordFigures('worker', { peakRssMiB: Math.round(market.peakRssMiB), tickers: TICKERS });
       return [
         ...market.rows,
+        ...floor.rows,
+        ['market p99 / floor p99', `${(market.p99Ms / floor.p99Ms).toFixed(2)}`],
         [
           'cold start: SIGKILL → every ticker fresh again (the next burst stored and predicted)',
           `${coldStartSeconds.toFixed(1)} s (${((freshAt - restartedAt) / 1000).toFixed(1)} s from the restart; it includes the dead worker's shard activities timing out on their heartbeats and a cold read of every series, here ${BURSTS + 2} stored bars each)`,

@@ -63,18 +63,6 @@ export function recordFigures(section: string, figures: BenchFigures): void {
   writeResultsJson({ ...current, [section]: { ...figures, ...own } });
 }
 
-/**
- * The market's p99 as a multiple of the floor's, once one run has recorded both: how far the
- * pipeline is from what this stack can do at all.
- */
-export function recordMarketOverFloor(): void {
-  const results = readResultsJson();
-  const market = results?.market as BenchFigures | undefined;
-  const floor = results?.floor as BenchFigures | undefined;
-  if (!results || typeof market?.p99Ms !== 'number' || typeof floor?.p99Ms !== 'number') return;
-  writeResultsJson({ ...results, market: { ...market, p99OverFloor: market.p99Ms / floor.p99Ms } });
-}
-
 /** RESULTS.md's targets section, judged from bench/results.json as it stands (one run's, after `npm run bench`). */
 export function recordTargets(): void {
   const results = readResultsJson();

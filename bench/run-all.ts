@@ -4,7 +4,7 @@
  * some of them, still as one run of bench/results.json.
  */
 import { parseArgs } from 'node:util';
-import { recordMarketOverFloor, recordTargets, startResultsRun } from './results';
+import { recordTargets, startResultsRun } from './results';
 import { BENCHMARKS, findBenchmark, runBenchmark } from './suite';
 
 async function main(): Promise<void> {
@@ -31,7 +31,6 @@ async function main(): Promise<void> {
     );
     if (code !== 0) failed.push(benchmark.name);
   }
-  recordMarketOverFloor();
   recordTargets();
   process.stderr.write(
     `\n[bench] all done in ${((Date.now() - started) / 60_000).toFixed(1)} min; results in bench/RESULTS.md and bench/results.json${failed.length ? `; failed: ${failed.join(', ')}` : ''}\n`,

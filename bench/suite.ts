@@ -67,16 +67,10 @@ export const BENCHMARKS: readonly Benchmark[] = [
     args: ['--tickers', '200', '--bars', '1000'],
   },
   {
-    name: 'floor',
-    script: 'floor.ts',
-    about: "this stack's floor: the market's bursts copied Kinesis → DynamoDB Local with nothing else",
-    args: ['--tickers', '8000', '--steps', '5'],
-  },
-  {
     name: 'market',
     script: 'market.ts',
     about:
-      "the US market: 8,000 tickers, a bar each per minute for 10 minutes, predictions on; then a SIGKILLed worker's cold start",
+      "the US market: 8,000 tickers, a bar each per minute for 10 minutes, predictions on, with this stack's floor beside it; then a SIGKILLed worker's cold start",
     args: ['--tickers', '8000', '--bursts', '10', '--every', '60'],
   },
   {

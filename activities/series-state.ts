@@ -170,7 +170,7 @@ export interface WarmupHint {
   blocks?: Promise<WarmupBlock[]> | undefined;
 }
 
-type WarmupReader = Pick<BarsStore, 'rowsBefore' | 'newestBlocks' | 'blocksAt' | 'replayInputsBefore'>;
+type WarmupReader = Pick<BarsStore, 'inputsBefore' | 'newestBlocks' | 'blocksAt'>;
 type Series = { ticker: string; interval: string };
 
 /**
@@ -209,7 +209,8 @@ async function positionedWarmup(
 ): Promise<StoredWarmup | undefined> {
   const { after, pending } = position;
   const known = pending === 0 && after !== null ? lastSeq : undefined;
-  const rows: SequencedInput[] = known === undefined ? await bars.rowsBefore(ticker, interval, until, pending + 1) : [];
+  const rows: SequencedInput[] =
+    known === undefined ? await bars.inputsBefore(ticker, interval, until, pending + 1) : [];
   const chained = rows.filter((row) => after === null || row.t > after);
   const counted =
     known !== undefined ||
@@ -244,7 +245,7 @@ async function queriedWarmup(
   until: number,
   warmupBars: number,
 ): Promise<StoredWarmup> {
-  const recent = await bars.rowsBefore(series.ticker, series.interval, until, FEATURE_LOOKBACK);
+  const recent = await bars.inputsBefore(series.ticker, series.interval, until, FEATURE_LOOKBACK);
   checkRows(recent, series.ticker, series.interval);
   const first = recent[0]?.t;
   if (first === undefined) return { inputs: [], chain: newChain(null), lastSeq: null };
@@ -287,9 +288,13 @@ async function reachBack(
   { whole }: { whole: boolean },
 ): Promise<WarmupInput[]> {
   const missing = whole ? 0 : count - known.length;
-  const older = missing > 0 ? await bars.replayInputsBefore(ticker, interval, known[0]?.t ?? before, missing) : [];
+  const older = missing > 0 ? await replayInputs(bars, ticker, interval, known[0]?.t ?? before, missing) : [];
   return newest([...older, ...known], count);
 }
+
+/** Stored bars before `before` (after `after`) as a warm-up replays them: their records left out. */
+const replayInputs = async (bars: WarmupReader, ...query: Parameters<WarmupReader['inputsBefore']>) =>
+  (await bars.inputsBefore(...query)).map(warmupInput);
 
 const newest = <T>(list: readonly T[], count: number): T[] => (count <= 0 ? [] : list.slice(-count));
 
@@ -317,12 +322,12 @@ async function queriedSource(
   const blocks = contiguousBlocks(stored.filter((block) => block.t <= last));
   const newestBlock = blocks[0];
   if (newestBlock) {
-    const gap = await bars.replayInputsBefore(ticker, interval, first, need, newestBlock.t);
+    const gap = await replayInputs(bars, ticker, interval, first, need, newestBlock.t);
     // As many as `need`: blocks were dropped (a replay), the bars reach back far enough, and the chain starts again.
     return gap.length < need ? { blocks, gap, after: newestBlock.t } : { blocks: [], gap, after: last };
   }
   // No blocks (a series stored before them): its bars; fewer than asked for are its whole history, where the chain starts.
-  const gap = need === 0 ? [] : await bars.replayInputsBefore(ticker, interval, first, need);
+  const gap = need === 0 ? [] : await replayInputs(bars, ticker, interval, first, need);
   return { blocks: [], gap, after: gap.length < need || need === 0 ? null : last };
 }
 

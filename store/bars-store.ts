@@ -19,9 +19,8 @@ export interface StoredBar extends WarmupInput, IndicatorValues {
   prediction?: Forecast;
 }
 
-const REPLAY_ATTRIBUTES = ['t', 'o', 'h', 'l', 'c', 'v', 'obv'] as const satisfies readonly (keyof WarmupInput)[];
 /** What a series' state is rebuilt from: the warm-up inputs, and the stream record of the newest. */
-const ROW_ATTRIBUTES = [...REPLAY_ATTRIBUTES, 'seq'] as const satisfies readonly (keyof StoredBar)[];
+const ROW_ATTRIBUTES = ['t', 'o', 'h', 'l', 'c', 'v', 'obv', 'seq'] as const satisfies readonly (keyof StoredBar)[];
 const FORECAST_ATTRIBUTES = ['t', 'prediction'] as const satisfies readonly (keyof StoredBar)[];
 
 /** A stored bar's warm-up input and the stream record it came from. */
@@ -62,24 +61,16 @@ const blockOf = (item: BlockItem): WarmupBlock => ({
 export class BarsStore extends SeriesTable<StoredBar> {
   /**
    * The `limit` bars before `before` (and after `after`, when given), oldest first, with only
-   * what an indicator warm-up replays.
+   * what a series' state is rebuilt from: DynamoDB sends, and the SDK unmarshals, a third of each row.
    */
-  replayInputsBefore(
+  inputsBefore(
     ticker: string,
     interval: string,
     before: number,
     limit: number,
     after?: number,
-  ): Promise<WarmupInput[]> {
-    return this.newestBefore<WarmupInput>(ticker, interval, before, limit, REPLAY_ATTRIBUTES, after);
-  }
-
-  /**
-   * The `limit` bars before `before`, oldest first, with only what a series' state is rebuilt
-   * from: DynamoDB sends, and the SDK unmarshals, a third of each row.
-   */
-  rowsBefore(ticker: string, interval: string, before: number, limit: number): Promise<SequencedInput[]> {
-    return this.newestBefore<SequencedInput>(ticker, interval, before, limit, ROW_ATTRIBUTES);
+  ): Promise<SequencedInput[]> {
+    return this.newestBefore<SequencedInput>(ticker, interval, before, limit, ROW_ATTRIBUTES, after);
   }
 
   /** Bars, and the warm-up blocks they complete, in one batched write (blocks live beside the bars, under their own key). */

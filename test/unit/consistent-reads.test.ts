@@ -27,8 +27,8 @@ describe('the reads a series’ state is rebuilt from', () => {
     const progress = new SeriesProgressStore(documents, 'tickers');
     await progress.getMany([{ ticker: 'T', interval: '1m' }]);
     await progress.get('T', '1m');
-    await bars.rowsBefore('T', '1m', 1_000, 20);
-    await bars.replayInputsBefore('T', '1m', 1_000, 580, 10);
+    await bars.inputsBefore('T', '1m', 1_000, 20);
+    await bars.inputsBefore('T', '1m', 1_000, 580, 10);
     await bars.newestBlocks('T', '1m', 14);
     await bars.blocksAt([{ ticker: 'T', interval: '1m', blocks: [1, 2] }]);
     await bars.range('T', '1m', 0, 1_000);

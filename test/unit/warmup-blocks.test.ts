@@ -43,7 +43,7 @@ const seqOf = (input: WarmupInput) => `seq-${input.t / 60_000}`;
 
 /** A bars table in memory: the stored bars and blocks, answering as BarsStore does, counting requests. */
 function storage(stored: readonly WarmupInput[], blocks: readonly WarmupBlock[]) {
-  const reads = { rowQueries: 0, barQueries: 0, blockQueries: 0, blockGets: 0 };
+  const reads = { barQueries: 0, blockQueries: 0, blockGets: 0 };
   const store = {
     async newestBlocks(_ticker: string, _interval: string, limit: number) {
       reads.blockQueries++;
@@ -55,14 +55,10 @@ function storage(stored: readonly WarmupInput[], blocks: readonly WarmupBlock[])
       const found = [...blocks].filter((b) => keys.has(b.t)).sort((a, b) => b.t - a.t);
       return new Map(found.length > 0 ? [['T#1m', found]] : []);
     },
-    async replayInputsBefore(_ticker: string, _interval: string, before: number, limit: number, after?: number) {
+    async inputsBefore(_ticker: string, _interval: string, before: number, limit: number, after?: number) {
       reads.barQueries++;
-      return stored.filter((b) => b.t < before && (after === undefined || b.t > after)).slice(-limit);
-    },
-    async rowsBefore(_ticker: string, _interval: string, before: number, limit: number) {
-      reads.rowQueries++;
       return stored
-        .filter((b) => b.t < before)
+        .filter((b) => b.t < before && (after === undefined || b.t > after))
         .slice(-limit)
         .map((b) => ({ ...b, seq: seqOf(b) }));
     },
@@ -158,7 +154,7 @@ describe('a cold start’s warm-up inputs', () => {
     expect(inputs).toEqual(expected(stored));
     expect(lastSeq).toBe(seqOf(stored.at(-1)!));
     // The recent rows, a query for the blocks, one for the bars after the newest (fewer than a block's worth).
-    expect(reads).toEqual({ rowQueries: 1, barQueries: 1, blockQueries: 1, blockGets: 0 });
+    expect(reads).toEqual({ barQueries: 2, blockQueries: 1, blockGets: 0 });
     expect(chain).toEqual({
       pending: stored.slice(blocks.length * BLOCK_BARS),
       after: blocks.at(-1)!.t,
@@ -221,7 +217,7 @@ describe('a cold start’s warm-up from the chain position in the progress item'
       const { inputs, chain, lastSeq, reads } = await loadAt(stored, blocks, positionOf(uninterrupted));
       expect(inputs).toEqual(expected(stored));
       expect(lastSeq).toBe(seqOf(stored.at(-1)!));
-      expect(reads).toEqual({ rowQueries: 1, barQueries: 0, blockQueries: 0, blockGets: 1 });
+      expect(reads).toEqual({ barQueries: 1, blockQueries: 0, blockGets: 1 });
       expect(chain.pending).toEqual(uninterrupted.pending);
       expect(chain.after).toBe(uninterrupted.after);
       // Only the blocks a warm-up reads were asked for: the chain knows those, and finds the rest again as it goes.
@@ -243,7 +239,7 @@ describe('a cold start’s warm-up from the chain position in the progress item'
     expect(inputs).toEqual(expected(stored));
     expect(chain).toEqual({ ...uninterrupted, blocks: uninterrupted.blocks.slice(0, blocksToRead(WARMUP)) });
     expect(lastSeq).toBe(seqOf(stored.at(-1)!));
-    expect(reads).toEqual({ rowQueries: 0, barQueries: 0, blockQueries: 0, blockGets: 1 });
+    expect(reads).toEqual({ barQueries: 0, blockQueries: 0, blockGets: 1 });
   });
 
   it('reads nothing more for a series whose whole history is in its pending bars', async () => {
@@ -252,7 +248,7 @@ describe('a cold start’s warm-up from the chain position in the progress item'
     const { inputs, chain, reads } = await loadAt(stored, [], positionOf(uninterrupted));
     expect(inputs).toEqual(stored);
     expect(chain).toEqual({ pending: stored, after: null, blocks: [] });
-    expect(reads).toEqual({ rowQueries: 1, barQueries: 0, blockQueries: 0, blockGets: 0 });
+    expect(reads).toEqual({ barQueries: 1, blockQueries: 0, blockGets: 0 });
   });
 
   it('reads the bars before a chain that started again (after a replay) from storage', async () => {
@@ -261,7 +257,7 @@ describe('a cold start’s warm-up from the chain position in the progress item'
     const { inputs, chain, reads } = await loadAt(stored, blocks, positionOf(restarted));
     expect(inputs).toEqual(expected(stored));
     expect(chain).toEqual(restarted);
-    expect(reads).toEqual({ rowQueries: 1, barQueries: 1, blockQueries: 0, blockGets: 1 });
+    expect(reads).toEqual({ barQueries: 2, blockQueries: 0, blockGets: 1 });
   });
 
   it('queries instead where the position no longer holds: a named block dropped, or bars it does not count', async () => {

@@ -42,7 +42,7 @@ const TARGETS: readonly Target[] = [
     name: 'throughput ≥ 10 × the seed-style handler',
     judge: (f) => {
       const ratio = number(f('baseline', 'ratio'));
-      return ratio === undefined ? undefined : { shown: `${ratio.toFixed(1)} ×`, met: ratio >= 10 };
+      return ratio === undefined ? undefined : { shown: `${ratio.toPrecision(3)} ×`, met: ratio >= 10 };
     },
   },
   {

@@ -30,4 +30,9 @@ describe('targetRows', () => {
     expect(market![1]).toBe("kept up; p99 4000 ms = 2.00 × the floor's 2000 ms — missed");
     expect(tenX![1]).toBe('not measured in this run');
   });
+
+  test('shows a ratio just below its target as below it, not rounded up to it', () => {
+    const baseline = targetRows({ baseline: { ratio: 9.967 } }).find(([name]) => name.includes('seed-style'));
+    expect(baseline![1]).toBe('9.97 × — missed');
+  });
 });

@@ -1,4 +1,5 @@
 import { errorText } from '../observability/error-text';
+import { stepClock } from '../observability/metrics';
 import { log } from '@temporalio/activity';
 import { featureRows, type FeatureRow, type HistoryBar } from '../domain/features';
 import { selectNewBars, type IngestBar } from '../domain/ingest-batch';
@@ -120,6 +121,7 @@ export async function processSeriesBars(
       predictedThrough: null,
     },
   }));
+  const lap = stepClock(deps.metrics);
   const missing = works.filter((w) => !states.has(w.key)).map((w) => w.input);
   const progress = missing.length === 0 ? new Map<string, SeriesProgress>() : await deps.series.getMany(missing);
   const blocks = hintedBlocks(
@@ -135,6 +137,7 @@ export async function processSeriesBars(
     states.set(work.key, state);
     work.state = state;
   });
+  lap('load');
   for (const work of works) {
     const state = work.state;
     if (!state || work.outcome.failure !== undefined) continue;
@@ -152,10 +155,13 @@ export async function processSeriesBars(
       states.delete(work.key);
     }
   }
+  lap('compute');
   keepAlive();
   await predictCaughtUp(deps, works);
+  lap('predict');
   keepAlive();
   await storeRows(deps, works, states, keepAlive);
+  lap('store');
   const storedAt = Date.now();
   for (const work of works)
     if (work.predictions.length > 0 && work.outcome.failure === undefined)
@@ -184,6 +190,7 @@ export async function processSeriesBars(
       chain: positionOf(state!.chain),
     })),
   );
+  lap('progress');
   await isolated(stored, states, LOAD_CONCURRENCY, keepAlive, async (work) => {
     await deps.alerts.afterBars(work.outcome.ticker, work.outcome.interval, work.rows);
     await deps.alerts.afterPredictions(work.outcome.ticker, work.outcome.interval, work.predictions);
@@ -195,6 +202,7 @@ export async function processSeriesBars(
       storedAt,
     );
   });
+  lap('alerts');
   for (const work of works)
     if (work.outcome.failure !== undefined) deps.metrics.batchFailed(work.outcome.ticker, work.outcome.interval);
   return works.map((w) => w.outcome);

@@ -3,7 +3,14 @@ import { produce } from '../producer/produce';
 import type { BenchStack } from './bench-stack';
 import { servedAndWarm } from './bench-model';
 import { marketBursts } from './market-bursts';
-import { arrivalTimes, latencySummary, predictionLatencies, untilSeriesPredicted } from './pipeline-probes';
+import {
+  arrivalTimes,
+  latencySummary,
+  predictionLatencies,
+  readSteps,
+  untilSeriesPredicted,
+  workerSamples,
+} from './pipeline-probes';
 import { quantile } from './stats';
 
 const MINUTE = 60_000;
@@ -53,6 +60,7 @@ export async function burstsThroughPipeline<Beside = undefined>(
     `${tickers.toLocaleString()} tickers: ${bursts} bursts of a bar each, one every ${everySeconds} s (${(tickers / everySeconds).toFixed(0)} bars/s on average)`,
   );
   const cpu = stack.cpuMeter();
+  const metricsBefore = await workerSamples(stack);
   const started = Date.now();
   const besideRun = beside?.();
   // Awaited after the run; this only keeps an early failure from counting as unhandled meanwhile.
@@ -63,6 +71,7 @@ export async function burstsThroughPipeline<Beside = undefined>(
   const producedAt = Date.now();
   const doneAt = await untilSeriesPredicted(stack, tickers, lastBar, 30 * MINUTE, say);
   const cpuShares = cpu();
+  const steps = readSteps(metricsBefore, await workerSamples(stack));
   const peakRssMiB = stack.peakRssKb() / 1024;
   const besideOutcome = await besideRun;
   say("reading every bar's arrival and prediction time");
@@ -99,6 +108,7 @@ export async function burstsThroughPipeline<Beside = undefined>(
         : `no: the slowest bar took ${(maxMs / 1000).toFixed(1)} s, the bursts come every ${everySeconds} s`,
     ],
     [`CPU by process over the bursts (% of one core${beside ? ', what ran beside included' : ''})`, cpuShares],
+    ["a shard read's time by step over the bursts: share (mean per read)", steps],
     ['worker peak RSS', `${peakRssMiB.toFixed(0)} MiB`],
   ];
   return { ...outcome, model, tickerNames, lastBar, rows, ...(besideRun ? { beside: besideOutcome } : {}) };

@@ -4,7 +4,7 @@ import { readShardHistory } from '../activities/stream-history';
 import { histogramQuantile } from '../observability/metrics-summary';
 import { parseMarketEvent } from '../domain/market-event';
 import { parsePrometheusText, type Sample } from '../observability/prometheus-text';
-import { FRESHNESS_BUCKETS_MS, METRIC } from '../observability/metrics';
+import { FRESHNESS_BUCKETS_MS, METRIC, READ_STEPS } from '../observability/metrics';
 import { BarsStore } from '../store/bars-store';
 import { SeriesProgressStore } from '../store/series-progress-store';
 import type { BenchStack } from './bench-stack';
@@ -89,10 +89,33 @@ export async function untilPredicted(
   return untilAllDone(stack, 'tickers predicted through their last bar', tickers.length, predicted, limitMs, say);
 }
 
+/** Every metric the worker serves, as scraped now. */
+export async function workerSamples(stack: BenchStack): Promise<Sample[]> {
+  return parsePrometheusText(await (await fetch(stack.config.metrics.scrapeUrls[0]!)).text());
+}
+
 /** The worker's arrival → stored histogram, cumulative, as scraped now. */
 export async function freshnessHistogram(stack: BenchStack): Promise<Sample[]> {
-  const page = await (await fetch(stack.config.metrics.scrapeUrls[0]!)).text();
-  return parsePrometheusText(page).filter((s) => s.name === `${METRIC.freshness}_bucket`);
+  return (await workerSamples(stack)).filter((s) => s.name === `${METRIC.freshness}_bucket`);
+}
+
+/** Where the shard reads' time went between two scrapes: each step's share, and its mean per read. */
+export function readSteps(before: readonly Sample[], after: readonly Sample[]): string {
+  const total = (samples: readonly Sample[], suffix: 'sum' | 'count', step: string) =>
+    samples
+      .filter((s) => s.name === `${METRIC.readStep}_${suffix}` && s.labels.step === step)
+      .reduce((n, s) => n + s.value, 0);
+  const steps = READ_STEPS.map((step) => ({
+    step,
+    ms: total(after, 'sum', step) - total(before, 'sum', step),
+    reads: total(after, 'count', step) - total(before, 'count', step),
+  }));
+  const all = steps.reduce((n, s) => n + s.ms, 0);
+  if (all === 0) return 'no reads';
+  const shares = steps.map(
+    ({ step, ms, reads }) => `${step} ${((100 * ms) / all).toFixed(0)} % (${(ms / Math.max(1, reads)).toFixed(0)} ms)`,
+  );
+  return `${shares.join(', ')}; ${steps[0]!.reads} reads, ${(all / Math.max(1, steps[0]!.reads)).toFixed(0)} ms each`;
 }
 
 /** The histogram of what happened between two scrapes: cumulative bucket counts subtract. */

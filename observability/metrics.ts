@@ -15,7 +15,12 @@ export const METRIC = {
   endpointErrors: 'tickflow_endpoint_errors',
   batchRetries: 'tickflow_batch_retries',
   batchesFailed: 'tickflow_batches_failed',
+  readStep: 'tickflow_read_step_ms',
 } as const;
+
+/** The steps of a shard read's data plane, in the order they run. */
+export const READ_STEPS = ['load', 'compute', 'predict', 'store', 'progress', 'alerts'] as const;
+export type ReadStep = (typeof READ_STEPS)[number];
 
 const ENDPOINT_LATENCY_BUCKETS_MS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000];
 export const FRESHNESS_BUCKETS_MS = [
@@ -36,6 +41,18 @@ export interface PipelineMetrics {
   /** An activity attempt after the first: the previous one failed (usually an outage). */
   retry(activity: string): void;
   batchFailed(ticker: string, interval: string): void;
+  /** One step of a read's data plane took `millis` (where a read's time goes, step by step). */
+  readStep(step: ReadStep, millis: number): void;
+}
+
+/** Times a read's steps, one after another: each call records the time since the one before. */
+export function stepClock(metrics: Pick<PipelineMetrics, 'readStep'>): (step: ReadStep) => void {
+  let last = performance.now();
+  return (step) => {
+    const now = performance.now();
+    metrics.readStep(step, now - last);
+    last = now;
+  };
 }
 
 /**
@@ -75,6 +92,12 @@ export function pipelineMetrics(meter: MetricMeter, emf?: EmfCounters, journal?:
     'batches',
     'Batches that failed for good and halted their ticker',
   );
+  const readStep = meter.createHistogram(
+    METRIC.readStep,
+    'float',
+    'ms',
+    "One step of a shard read's data plane (load, compute, predict, store, progress, alerts)",
+  );
   return {
     barsStored(ticker, interval, arrivals, storedAt) {
       barsStored.add(arrivals.length, { interval });
@@ -99,6 +122,9 @@ export function pipelineMetrics(meter: MetricMeter, emf?: EmfCounters, journal?:
       failed.add(1, { ticker, interval });
       emf?.add(EMF_METRIC.batchesFailed, 1);
     },
+    readStep(step, millis) {
+      readStep.record(millis, { step });
+    },
   };
 }
 
@@ -111,6 +137,7 @@ export function prometheusTelemetry(bindAddress: string): TelemetryOptions {
         countersTotalSuffix: true,
         histogramBucketOverrides: {
           [METRIC.endpointLatency]: ENDPOINT_LATENCY_BUCKETS_MS,
+          [METRIC.readStep]: ENDPOINT_LATENCY_BUCKETS_MS,
           [METRIC.freshness]: FRESHNESS_BUCKETS_MS,
         },
       },

@@ -189,6 +189,7 @@ export async function processSeriesBars(
       ...(outcome.lastSeq === null ? {} : { lastSeq: outcome.lastSeq }),
       chain: positionOf(state!.chain),
     })),
+    deps.config.ingest.writeConcurrency,
   );
   lap('progress');
   await isolated(stored, states, LOAD_CONCURRENCY, keepAlive, async (work) => {
@@ -223,11 +224,12 @@ async function storeRows(
     await deps.bars.putWithBlocks(
       ready.flatMap((w) => w.rows),
       ready.flatMap(blocksOf),
+      deps.config.ingest.writeConcurrency,
     );
   } catch (error) {
     if (isTransient(error)) throw error;
     await isolated(ready, states, LOAD_CONCURRENCY, keepAlive, (work) =>
-      deps.bars.putWithBlocks(work.rows, blocksOf(work)),
+      deps.bars.putWithBlocks(work.rows, blocksOf(work), deps.config.ingest.writeConcurrency),
     );
   }
 }

@@ -92,6 +92,7 @@ export async function seedHistory(
     await bars.putWithBlocks(
       stored,
       blocks.map((block) => ({ ticker: historyTicker(i), interval, block })),
+      stack.config.ingest.writeConcurrency,
     );
     const last = stored.at(-1)!;
     await progress.putAll([

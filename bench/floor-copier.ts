@@ -1,7 +1,8 @@
 /**
  * The floor of this stack: the market's bursts copied from Kinesis to DynamoDB Local with
  * nothing else — no Temporal, no indicators, no model, no progress or alerts: each shard read
- * parsed and its bars written in one batched write, as the pipeline writes them. It reads a
+ * parsed and its bars written in one batched write, as the pipeline writes them (as many
+ * requests in flight, TICKFLOW_WRITE_CONCURRENCY). It reads a
  * stream of its own, so the pipeline's worker never sees its records.
  */
 import { CreateStreamCommand, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-kinesis';
@@ -75,7 +76,7 @@ function copyShards(
           });
           arrivals.push(record.arrivedAt);
         }
-        await bars.put(rows);
+        await bars.put(rows, stack.config.ingest.writeConcurrency);
         const done = Date.now();
         for (const arrivedAt of arrivals) copied.latencies.push(done - arrivedAt);
         copied.bars += rows.length;

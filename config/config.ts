@@ -40,6 +40,8 @@ export interface TickflowConfig {
   alertsTopicArn?: string;
   ingest: {
     readLimit: number;
+    /** Batched writes (25 items each) a read keeps in flight: its bars, then its progress. */
+    writeConcurrency: number;
     maxBarsPerBatch: number;
     warmupBars: number;
     pollIntervalMs: number;
@@ -188,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TickflowConfig
     alertsTopicArn: e.TICKFLOW_ALERTS_TOPIC_ARN,
     ingest: {
       readLimit: e.TICKFLOW_READ_LIMIT,
+      writeConcurrency: e.TICKFLOW_WRITE_CONCURRENCY,
       maxBarsPerBatch: e.TICKFLOW_MAX_BARS_PER_BATCH,
       warmupBars: e.TICKFLOW_WARMUP_BARS,
       pollIntervalMs: e.TICKFLOW_POLL_INTERVAL_MS,

@@ -135,6 +135,10 @@ export const envSchema = z.object({
     'looked up by name',
   ),
   TICKFLOW_READ_LIMIT: doc(positiveInt(2000).pipe(z.number().max(10000)), 'records per GetRecords (≤ 10,000)'),
+  TICKFLOW_WRITE_CONCURRENCY: doc(
+    positiveInt(8).pipe(z.number().max(64)),
+    "BatchWriteItem requests (25 items each) one shard read keeps in flight for its bars, then for its progress (≤ 64): a read's writes are most of its time (bench/RESULTS.md, `ten-x`)",
+  ),
   TICKFLOW_MAX_BARS_PER_BATCH: doc(
     positiveInt(500).pipe(z.number().max(2000)),
     "bars per batch sent to a ticker workflow and per `processBars` activity (keeps payloads far below Temporal's limits)",

@@ -73,10 +73,14 @@ export class BarsStore extends SeriesTable<StoredBar> {
     return this.newestBefore<SequencedInput>(ticker, interval, before, limit, ROW_ATTRIBUTES, after);
   }
 
-  /** Bars, and the warm-up blocks they complete, in one batched write (blocks live beside the bars, under their own key). */
+  /**
+   * Bars, and the warm-up blocks they complete, in one batched write (blocks live beside the
+   * bars, under their own key), `concurrency` requests in flight.
+   */
   async putWithBlocks(
     rows: readonly StoredBar[],
     blocks: ReadonlyArray<{ ticker: string; interval: string; block: WarmupBlock }>,
+    concurrency: number,
   ) {
     await putAll(
       this.documents,
@@ -90,7 +94,7 @@ export class BarsStore extends SeriesTable<StoredBar> {
           inputs: Buffer.from(packInputs(block.inputs)).toString('base64'),
         })),
       ],
-      2,
+      concurrency,
     );
   }
 

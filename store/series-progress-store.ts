@@ -42,9 +42,9 @@ export class SeriesProgressStore {
    * owner writes it, in order (the shard reader that reads it, or its ticker workflow while
    * that holds it), so a put never goes back in time; the one other writer, the prediction
    * catch-up, only moves the watermark, and a put that carries an older one costs a few
-   * repeated predictions, never a lost one.
+   * repeated predictions, never a lost one. `concurrency` requests are in flight.
    */
-  async putAll(progress: readonly SeriesProgress[]): Promise<void> {
+  async putAll(progress: readonly SeriesProgress[], concurrency = 4): Promise<void> {
     await putAll(
       this.documents,
       this.table,
@@ -53,7 +53,7 @@ export class SeriesProgressStore {
         ...p,
         ...(chain ? { chain: positionText(chain) } : {}),
       })),
-      4,
+      concurrency,
     );
   }
 

@@ -20,13 +20,13 @@ export class SeriesTable<T extends SeriesRow> {
     private readonly keyOf: (ticker: string, interval: string) => string = seriesKey,
   ) {}
 
-  /** Idempotent: an item is keyed by its series and time, so a retry overwrites it with the same values. */
-  async put(rows: T[]): Promise<void> {
+  /** Idempotent: an item is keyed by its series and time, so a retry overwrites it with the same values. `concurrency` requests in flight. */
+  async put(rows: T[], concurrency = 2): Promise<void> {
     await putAll(
       this.documents,
       this.table,
       rows.map((row) => ({ pk: this.keyOf(row.ticker, row.interval), ...row })),
-      2,
+      concurrency,
     );
   }
 

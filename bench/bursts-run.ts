@@ -111,5 +111,5 @@ export async function burstsThroughPipeline<Beside = undefined>(
     ["a shard read's time by step over the bursts: share (mean per read)", steps],
     ['worker peak RSS', `${peakRssMiB.toFixed(0)} MiB`],
   ];
-  return { ...outcome, model, tickerNames, lastBar, rows, ...(besideRun ? { beside: besideOutcome } : {}) };
+  return { ...outcome, model, tickerNames, lastBar, rows, beside: besideOutcome };
 }

@@ -32,6 +32,7 @@ async function main(): Promise<void> {
       const shape = { tickers: TICKERS, bursts: BURSTS, everySeconds: EVERY };
       const market = await burstsThroughPipeline(stack, shape, say, () => floorBursts(stack, shape, EVERY / 2, say));
       const floor = market.beside!;
+      const p99OverFloor = market.p99Ms / floor.p99Ms;
 
       say('cold start: the worker SIGKILLed and started again, the next burst sent at once');
       const coldBar = market.lastBar + MINUTE;
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
         p50Ms: market.p50Ms,
         p99Ms: market.p99Ms,
         maxMs: market.maxMs,
-        p99OverFloor: market.p99Ms / floor.p99Ms,
+        p99OverFloor,
         tickers: TICKERS,
         bursts: BURSTS,
         everySeconds: EVERY,
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
       return [
         ...market.rows,
         ...floor.rows,
-        ['market p99 / floor p99', `${(market.p99Ms / floor.p99Ms).toFixed(2)}`],
+        ['market p99 / floor p99', p99OverFloor.toFixed(2)],
         [
           'cold start: SIGKILL → every ticker fresh again (the next burst stored and predicted)',
           `${coldStartSeconds.toFixed(1)} s (${((freshAt - restartedAt) / 1000).toFixed(1)} s from the restart; it includes the dead worker's shard activities timing out on their heartbeats and a cold read of every series, here ${BURSTS + 2} stored bars each)`,

@@ -100,16 +100,15 @@ export async function freshnessHistogram(stack: BenchStack): Promise<Sample[]> {
 }
 
 /** Where the shard reads' time went between two scrapes: each step's share, and its mean per read. */
-export function readSteps(before: readonly Sample[], after: readonly Sample[]): string {
-  const total = (samples: readonly Sample[], suffix: 'sum' | 'count', step: string) =>
-    samples
-      .filter((s) => s.name === `${METRIC.readStep}_${suffix}` && s.labels.step === step)
-      .reduce((n, s) => n + s.value, 0);
-  const steps = READ_STEPS.map((step) => ({
-    step,
-    ms: total(after, 'sum', step) - total(before, 'sum', step),
-    reads: total(after, 'count', step) - total(before, 'count', step),
-  }));
+export function readSteps(before: Sample[], after: Sample[]): string {
+  const delta = (suffix: 'sum' | 'count') => {
+    const named = (s: Sample) => s.name === `${METRIC.readStep}_${suffix}`;
+    return between(before.filter(named), after.filter(named));
+  };
+  const [sums, counts] = [delta('sum'), delta('count')];
+  const total = (samples: Sample[], step: string) =>
+    samples.filter((s) => s.labels.step === step).reduce((n, s) => n + s.value, 0);
+  const steps = READ_STEPS.map((step) => ({ step, ms: total(sums, step), reads: total(counts, step) }));
   const all = steps.reduce((n, s) => n + s.ms, 0);
   if (all === 0) return 'no reads';
   const shares = steps.map(

@@ -96,7 +96,7 @@ export function pipelineMetrics(meter: MetricMeter, emf?: EmfCounters, journal?:
     METRIC.readStep,
     'float',
     'ms',
-    "One step of a shard read's data plane (load, compute, predict, store, progress, alerts)",
+    "One step of the data plane over a shard read's bars, or a ticker workflow's batch (load, compute, predict, store, progress, alerts)",
   );
   return {
     barsStored(ticker, interval, arrivals, storedAt) {

@@ -30,7 +30,7 @@ export interface SeriesBars {
   bars: IngestBar[];
 }
 
-export interface SeriesOutcome {
+interface SeriesOutcome {
   ticker: string;
   interval: BarInterval;
   stored: number;
@@ -41,6 +41,12 @@ export interface SeriesOutcome {
   predictedThrough: number | null;
   /** Why this series' bars failed for good (a client fault or a bug, not an outage); nothing of it was stored. */
   failure?: string;
+}
+
+/** A read's outcome per series, and the progress its commit writes. */
+export interface ProcessedBars {
+  outcomes: SeriesOutcome[];
+  progress: SeriesProgress[];
 }
 
 interface Work {
@@ -88,8 +94,9 @@ async function isolated(
  * The data plane: many tickers' new bars from one shard read (or one ticker's, for its
  * workflow) → indicators in order from each series' state (kept in memory, rebuilt from
  * storage on a miss) → one InvokeEndpoint for every row of a series whose predictions are
- * caught up → one batched write of every row, each bar's item holding its forecast → progress
- * (one batched write for the read) and alert rules. Repeats (a producer re-sent a record, a read
+ * caught up → one batched write of every row, each bar's item holding its forecast → alert
+ * rules; returns the outcomes and the series' progress, for the caller to write (writeProgress)
+ * once the read is otherwise done. Repeats (a producer re-sent a record, a read
  * retried) are dropped per series. An outage throws, with nothing half-done that a retry would
  * not redo identically (every write is keyed by series and bar time); a series that fails for
  * good is reported, and the others go on. A series whose forecasts fell behind (the endpoint
@@ -100,7 +107,7 @@ export async function processSeriesBars(
   states: Map<string, SeriesState>,
   batches: readonly SeriesBars[],
   { keepAlive = () => undefined }: { keepAlive?: () => void } = {},
-): Promise<SeriesOutcome[]> {
+): Promise<ProcessedBars> {
   const works: Work[] = batches.map((input) => ({
     input,
     key: seriesKey(input.ticker, input.interval),
@@ -123,15 +130,15 @@ export async function processSeriesBars(
   }));
   const lap = stepClock(deps.metrics);
   const missing = works.filter((w) => !states.has(w.key)).map((w) => w.input);
-  const progress = missing.length === 0 ? new Map<string, SeriesProgress>() : await deps.series.getMany(missing);
+  const stored = missing.length === 0 ? new Map<string, SeriesProgress>() : await deps.series.getMany(missing);
   const blocks = hintedBlocks(
     deps,
-    missing.flatMap((series) => progress.get(seriesKey(series.ticker, series.interval)) ?? []),
+    missing.flatMap((series) => stored.get(seriesKey(series.ticker, series.interval)) ?? []),
   );
   await isolated(works, states, LOAD_CONCURRENCY, keepAlive, async (work) => {
     const state =
       states.get(work.key) ??
-      (await loadSeriesState(deps, work.input.ticker, work.input.interval, progress.get(work.key), {
+      (await loadSeriesState(deps, work.input.ticker, work.input.interval, stored.get(work.key), {
         blocks: blocks.get(work.key),
       }));
     states.set(work.key, state);
@@ -175,24 +182,20 @@ export async function processSeriesBars(
       predictedThrough: state!.predictedThrough,
     });
   }
-  const stored = advanced.filter((w) => w.rows.length > 0);
-  keepAlive();
-  // One batched write of the read's progress: a conditional update per series was a round trip per ticker.
-  await deps.series.putAll(
-    stored.map(({ outcome, input, state }) => ({
-      ticker: outcome.ticker,
-      interval: outcome.interval,
-      lastBarTime: outcome.lastBarTime!,
-      lastArrivalAt: input.bars.at(-1)!.arrivedAt,
-      lastStoredAt: storedAt,
-      ...(outcome.predictedThrough === null ? {} : { predictedThrough: outcome.predictedThrough }),
-      ...(outcome.lastSeq === null ? {} : { lastSeq: outcome.lastSeq }),
-      chain: positionOf(state!.chain),
-    })),
-    deps.config.ingest.writeConcurrency,
-  );
-  lap('progress');
-  await isolated(stored, states, LOAD_CONCURRENCY, keepAlive, async (work) => {
+  const withRows = advanced.filter((w) => w.rows.length > 0);
+  // Taken now: the next read advances these states while this read's progress is written.
+  const progress: SeriesProgress[] = withRows.map(({ outcome, input, state }) => ({
+    ticker: outcome.ticker,
+    interval: outcome.interval,
+    lastBarTime: outcome.lastBarTime!,
+    lastArrivalAt: input.bars.at(-1)!.arrivedAt,
+    lastStoredAt: storedAt,
+    ...(outcome.predictedThrough === null ? {} : { predictedThrough: outcome.predictedThrough }),
+    ...(outcome.lastSeq === null ? {} : { lastSeq: outcome.lastSeq }),
+    chain: positionOf(state!.chain),
+  }));
+  // Alerts are keyed by rule and bar, so running them before the progress write sends nothing twice on a retry.
+  await isolated(withRows, states, LOAD_CONCURRENCY, keepAlive, async (work) => {
     await deps.alerts.afterBars(work.outcome.ticker, work.outcome.interval, work.rows);
     await deps.alerts.afterPredictions(work.outcome.ticker, work.outcome.interval, work.predictions);
     deps.metrics.barsStored(work.outcome.ticker, work.outcome.interval, work.arrivals, storedAt);
@@ -206,7 +209,18 @@ export async function processSeriesBars(
   lap('alerts');
   for (const work of works)
     if (work.outcome.failure !== undefined) deps.metrics.batchFailed(work.outcome.ticker, work.outcome.interval);
-  return works.map((w) => w.outcome);
+  return { outcomes: works.map((w) => w.outcome), progress };
+}
+
+/**
+ * A read's commit point: one batched write of its series' progress. A cold load starts from what
+ * it names, so it follows the read's bars (and any read's progress before it).
+ */
+export async function writeProgress(deps: IngestDeps, progress: readonly SeriesProgress[]): Promise<void> {
+  const lap = stepClock(deps.metrics);
+  // One batched write: a conditional update per series was a round trip per ticker.
+  await deps.series.putAll(progress, deps.config.ingest.writeConcurrency);
+  lap('progress');
 }
 
 /** One batched write for the whole read (bars and the warm-up blocks they complete); when it is refused, series by series, so only the series at fault fails. */

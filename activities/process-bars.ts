@@ -3,7 +3,7 @@ import { seriesKey } from '../domain/series-key';
 import { BATCH_FAILED, type ProcessBarsInput, type ProcessBarsResult } from '../workflows/ingest-contracts';
 import type { IngestDeps } from './deps';
 import { countRetry } from './failure-kind';
-import { processSeriesBars } from './data-plane';
+import { processSeriesBars, writeProgress } from './data-plane';
 import type { SeriesState, SeriesStateCache } from './series-state';
 
 /**
@@ -24,7 +24,11 @@ export function processBarsActivity(deps: IngestDeps, cache: SeriesStateCache) {
     // take() removes the entry: if this attempt fails half-way, the next one rebuilds from storage.
     const cached = cache.take(key, previousBarTime);
     const states = new Map<string, SeriesState>(cached ? [[key, cached]] : []);
-    const [outcome] = await processSeriesBars(deps, states, [{ ticker, interval, bars }]);
+    const {
+      outcomes: [outcome],
+      progress,
+    } = await processSeriesBars(deps, states, [{ ticker, interval, bars }]);
+    await writeProgress(deps, progress);
     if (outcome!.failure !== undefined)
       throw ApplicationFailure.create({ type: BATCH_FAILED, message: outcome!.failure, nonRetryable: true });
     const state = states.get(key);

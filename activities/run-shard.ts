@@ -8,12 +8,13 @@ import { tickerWorkflowStart } from '../operations/ticker-start';
 import type { RunShardInput, RunShardResult, ShardPosition } from '../workflows/ingest-contracts';
 import { barsSignal } from '../workflows/handoff-signals';
 import { tickerWorkflow } from '../workflows/ticker';
-import { processSeriesBars, type SeriesBars } from './data-plane';
+import { processSeriesBars, writeProgress, type ProcessedBars, type SeriesBars } from './data-plane';
 import type { IngestDeps } from './deps';
 import { eachLimited } from './each-limited';
 import { catchUpPredictions, laggingSeriesOf, PredictionBackoff, type LaggingSeries } from './catch-up-predictions';
 import type { SeriesState, ShardStateCache } from './series-state';
 import { toStreamRecord } from './stream-history';
+import { stepClock } from '../observability/metrics';
 
 const SIGNAL_CONCURRENCY = 16;
 /** How often a long read beats: well inside the reader's 10 s heartbeat timeout, rarely enough to cost nothing. */
@@ -48,7 +49,9 @@ interface Forward {
  * tickers in workflow mode go to their ticker workflows, in order, and a ticker whose bars
  * fail for good joins them, handed over with the reason. The position (checkpoint, counters,
  * workflow-mode tickers) advances only once a read's effects are durable, and travels in the
- * heartbeat, so a retry on any worker resumes there. Returns once the reads it did are followed
+ * heartbeat, so a retry on any worker resumes there. A read's commit (its progress write, then
+ * the position) runs beside the next read's data plane, at most one at a time; the run waits for
+ * it before a hand-over, the catch-up step or its end. Returns once the reads it did are followed
  * by the long-poll time without data, after TICKFLOW_SHARD_RUN_SECONDS (an idle shard: one run
  * per that time), at worker shutdown, or before a record of a ticker whose hand-back waits
  * (`stoppedFor`).
@@ -104,31 +107,50 @@ export function runShardActivity(deps: IngestDeps, cache: ShardStateCache) {
       return { ...position, run: summary, reads, millisBehindLatest, shardClosed: false, ...extra };
     };
 
+    // The read whose progress is being written while the next one is read and stored; at most one.
+    let committing: Promise<void> | undefined;
+    const committed = async () => {
+      const commit = committing;
+      committing = undefined;
+      await commit;
+    };
+
     try {
       while (shardIterator) {
-        if (context.cancellationSignal.aborted) return result();
+        if (context.cancellationSignal.aborted) {
+          await committed();
+          return result();
+        }
         const page = await kinesis.send(
           new GetRecordsCommand({ ShardIterator: shardIterator, Limit: config.ingest.readLimit }),
         );
         shardIterator = page.NextShardIterator;
-        millisBehindLatest = page.MillisBehindLatest ?? 0;
+        const behind = page.MillisBehindLatest ?? 0;
+        millisBehindLatest = behind;
         const records = (page.Records ?? []).map(toStreamRecord);
         if (records.length > 0) {
-          const deadLetteredBefore = position.counters.deadLettered;
           run.firstSequence ??= records[0]!.seq;
-          const stoppedFor = await processRead(deps, input, position, states, records, run);
-          reads++;
+          const read = await processRead(deps, input, position, states, records);
           idleSince = Date.now();
-          shardStates.processedThrough(position.afterSequence);
-          context.heartbeat(position);
-          deps.metrics.shardRead(
-            input.shardId,
-            millisBehindLatest,
-            position.counters.deadLettered - deadLetteredBefore,
-          );
-          if (stoppedFor !== undefined) return result({ stoppedFor });
+          const lap = stepClock(deps.metrics);
+          await committed();
+          lap('wait');
+          const commit = commitRead(deps, input, position, read, run).then(() => {
+            reads++;
+            shardStates.processedThrough(position.afterSequence);
+            context.heartbeat(position);
+            deps.metrics.shardRead(input.shardId, behind, read.rejected);
+          });
+          // A hand-over changes how the next read routes its records, and a stop ends the run: both wait.
+          if (read.handsOver || read.stoppedFor !== undefined) await commit;
+          else {
+            committing = commit;
+            void commit.catch(() => undefined); // awaited before the next read's commit, or the run's end
+          }
+          if (read.stoppedFor !== undefined) return result({ stoppedFor: read.stoppedFor });
           continue;
         }
+        await committed();
         await catchUpPredictions(deps, states, lagging, backoff);
         if (millisBehindLatest > 0) continue; // an empty page, but data further on: read on at once
         // A run reports its position once the reads it did are followed by a quiet spell; an idle one runs to its end.
@@ -136,18 +158,35 @@ export function runShardActivity(deps: IngestDeps, cache: ShardStateCache) {
         context.heartbeat(position);
         await Promise.race([context.sleep(config.ingest.pollIntervalMs), context.cancelled]).catch(() => undefined);
       }
+      await committed();
       return result({ shardClosed: true });
     } catch (error) {
+      // Let a commit in flight land before a retry redoes it: a late progress write would step back.
+      await committing?.catch(() => undefined);
       shardStates.invalidate();
       throw error;
     }
   };
 }
 
+/** A read whose bars are stored: what its commit writes, hands over and counts. */
+interface StoredRead {
+  /** The records it took (a closing ticker's record and those after it are left to the next run). */
+  records: StreamRecordIn[];
+  rejected: number;
+  processed: ProcessedBars;
+  /** This read's batches of each fast-path series, for a hand-over if it failed. */
+  fastBatches: Map<string, SeriesBatch[]>;
+  forwards: Forward[];
+  /** Some of its tickers go to their workflows (in workflow mode, or failed for good here). */
+  handsOver: boolean;
+  stoppedFor?: string;
+}
+
 /**
- * One read: dead letters, the fast path's data plane, hand-overs of failed tickers, forwards
- * to tickers in workflow mode; then the position moves past the read. A closing ticker's
- * next record ends the read just before it (returned, so its hand-back can complete).
+ * One read up to its bars stored: dead letters, and the fast path's data plane (processSeriesBars)
+ * for every ticker not in workflow mode. A closing ticker's next record ends the read just
+ * before it (`stoppedFor`, so its hand-back can complete). Moves no position: commitRead does.
  */
 async function processRead(
   deps: IngestDeps,
@@ -155,8 +194,7 @@ async function processRead(
   position: ShardPosition,
   states: Map<string, SeriesState>,
   all: StreamRecordIn[],
-  run: RunActivity,
-): Promise<string | undefined> {
+): Promise<StoredRead> {
   const offboarded = await deps.offboarded.current();
   const route = (records: StreamRecordIn[]) =>
     routeRecords(input.shardId, records, deps.config.ingest.maxBarsPerBatch, (ticker, interval) =>
@@ -174,9 +212,6 @@ async function processRead(
     records = records.filter((r) => compareSequence(r.seq, cut) < 0);
     routed = route(records);
   }
-  const stoppedFor = closing ? seriesKey(closing.ticker, closing.interval) : undefined;
-  if (records.length === 0) return stoppedFor;
-
   const { batches, rejected } = routed;
   if (rejected.length > 0) {
     const source = `kinesis/${input.streamName}/${input.shardId}`;
@@ -194,29 +229,55 @@ async function processRead(
     );
   }
 
-  const fast = new Map<string, SeriesBars & { batches: SeriesBatch[] }>();
+  const fast = new Map<string, SeriesBars>();
+  const fastBatches = new Map<string, SeriesBatch[]>();
   const forwards: Forward[] = [];
   for (const b of batches) {
     const key = seriesKey(b.ticker, b.interval);
-    run.tickers.add(key);
     if (position.workflowSeries[key]) {
       forwards.push({ batch: b });
       continue;
     }
-    const entry = fast.get(key) ?? { ticker: b.ticker, interval: b.interval, bars: [] as IngestBar[], batches: [] };
+    const entry = fast.get(key) ?? { ticker: b.ticker, interval: b.interval, bars: [] as IngestBar[] };
     entry.bars.push(...b.batch.bars);
-    entry.batches.push(b);
     fast.set(key, entry);
+    fastBatches.set(key, [...(fastBatches.get(key) ?? []), b]);
   }
   // A cold read of thousands of series outlasts the heartbeat timeout: beat (the position before this read) while it works.
-  const outcomes = await processSeriesBars(deps, states, [...fast.values()], {
+  const processed = await processSeriesBars(deps, states, [...fast.values()], {
     keepAlive: throttled(() => Context.current().heartbeat(position), HEARTBEAT_EVERY_MS),
   });
+  return {
+    records,
+    rejected: rejected.length,
+    processed,
+    fastBatches,
+    forwards,
+    handsOver: forwards.length > 0 || processed.outcomes.some((o) => o.failure !== undefined),
+    ...(closing ? { stoppedFor: seriesKey(closing.ticker, closing.interval) } : {}),
+  };
+}
+
+/**
+ * A read's commit: its progress (writeProgress), hand-overs of its failed tickers and forwards
+ * to tickers in workflow mode, in order; then the position moves past the read, its counters
+ * with it.
+ */
+async function commitRead(
+  deps: IngestDeps,
+  input: RunShardInput,
+  position: ShardPosition,
+  read: StoredRead,
+  run: RunActivity,
+): Promise<void> {
+  if (read.records.length === 0) return;
+  await writeProgress(deps, read.processed.progress);
   const { counters } = position;
   const failed: Forward[] = [];
-  for (const outcome of outcomes) {
-    if (outcome.failure === undefined) continue;
+  for (const outcome of read.processed.outcomes) {
     const key = seriesKey(outcome.ticker, outcome.interval);
+    run.tickers.add(key);
+    if (outcome.failure === undefined) continue;
     counters.failedTickers++;
     run.failed.push(key);
     position.workflowSeries[key] = {
@@ -225,20 +286,20 @@ async function processRead(
       lastForwarded: null,
       closing: false,
     };
-    for (const batch of fast.get(key)!.batches) failed.push({ batch, failure: outcome.failure });
+    for (const batch of read.fastBatches.get(key)!) failed.push({ batch, failure: outcome.failure });
   }
-  await forwardInOrder(deps, input.readerWorkflowId, position, [...failed, ...forwards]);
+  for (const { batch } of read.forwards) run.tickers.add(seriesKey(batch.ticker, batch.interval));
+  await forwardInOrder(deps, input.readerWorkflowId, position, [...failed, ...read.forwards]);
   // Counted with afterSequence, in the heartbeat that moves past these records: forwarding beats
   // the position, and a retry from a beat counted earlier would count these records again.
-  for (const outcome of outcomes) {
+  for (const outcome of read.processed.outcomes) {
     counters.stored += outcome.stored;
     counters.duplicates += outcome.duplicates;
     counters.redelivered += outcome.redelivered;
   }
-  counters.records += records.length;
-  counters.deadLettered += rejected.length;
-  position.afterSequence = records.at(-1)!.seq;
-  return stoppedFor;
+  counters.records += read.records.length;
+  counters.deadLettered += read.rejected;
+  position.afterSequence = read.records.at(-1)!.seq;
 }
 
 /** Hands batches to their ticker workflows: series concurrently, one series' batches strictly in order. */

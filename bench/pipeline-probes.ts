@@ -109,12 +109,15 @@ export function readSteps(before: Sample[], after: Sample[]): string {
   const total = (samples: Sample[], step: string) =>
     samples.filter((s) => s.labels.step === step).reduce((n, s) => n + s.value, 0);
   const steps = READ_STEPS.map((step) => ({ step, ms: total(sums, step), reads: total(counts, step) }));
-  const all = steps.reduce((n, s) => n + s.ms, 0);
+  // A read's progress is written beside the next read: what of it the next read did not hide is `wait`.
+  const inLine = steps.filter((s) => s.step !== 'progress');
+  const progress = steps.find((s) => s.step === 'progress')!;
+  const reads = inLine[0]!.reads;
+  const all = inLine.reduce((n, s) => n + s.ms, 0);
   if (all === 0) return 'no reads';
-  const shares = steps.map(
-    ({ step, ms, reads }) => `${step} ${((100 * ms) / all).toFixed(0)} % (${(ms / Math.max(1, reads)).toFixed(0)} ms)`,
-  );
-  return `${shares.join(', ')}; ${steps[0]!.reads} reads, ${(all / Math.max(1, steps[0]!.reads)).toFixed(0)} ms each`;
+  const mean = ({ ms, reads }: { ms: number; reads: number }) => (ms / Math.max(1, reads)).toFixed(0);
+  const shares = inLine.map((s) => `${s.step} ${((100 * s.ms) / all).toFixed(0)} % (${mean(s)} ms)`);
+  return `${shares.join(', ')}; ${reads} reads, ${(all / Math.max(1, reads)).toFixed(0)} ms each; beside the next read, progress ${mean(progress)} ms`;
 }
 
 /** The histogram of what happened between two scrapes: cumulative bucket counts subtract. */

@@ -18,8 +18,11 @@ export const METRIC = {
   readStep: 'tickflow_read_step_ms',
 } as const;
 
-/** The steps of a shard read's data plane, in the order they run. */
-export const READ_STEPS = ['load', 'compute', 'predict', 'store', 'progress', 'alerts'] as const;
+/**
+ * The steps of a shard read, in the order they run: its data plane, the wait for the read before
+ * it to commit, and its own commit (`progress`), which runs beside the next read's steps.
+ */
+export const READ_STEPS = ['load', 'compute', 'predict', 'store', 'alerts', 'wait', 'progress'] as const;
 export type ReadStep = (typeof READ_STEPS)[number];
 
 const ENDPOINT_LATENCY_BUCKETS_MS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000];
@@ -96,7 +99,7 @@ export function pipelineMetrics(meter: MetricMeter, emf?: EmfCounters, journal?:
     METRIC.readStep,
     'float',
     'ms',
-    "One step of the data plane over a shard read's bars, or a ticker workflow's batch (load, compute, predict, store, progress, alerts)",
+    "One step of the data plane over a shard read's bars, or a ticker workflow's batch (load, compute, predict, store, alerts), the wait for the read before it, and its progress write",
   );
   return {
     barsStored(ticker, interval, arrivals, storedAt) {

@@ -21,10 +21,10 @@ describe("a shard read's steps", () => {
         { name: `${METRIC.readStep}_count`, labels: { step, service_name: 'w' }, value: reads },
       ]);
     const before = scrape(10, { load: 5, store: 5 });
-    const after = scrape(20, { load: 5, compute: 0, predict: 0, store: 10, progress: 0, alerts: 0 });
-    // 10 reads between: load 50 ms, store 150 ms (200 − 50), 200 ms in all.
+    const after = scrape(20, { load: 5, compute: 0, predict: 0, store: 10, alerts: 0, wait: 0, progress: 30 });
+    // 10 reads between: load 50 ms, store 150 ms (200 − 50), 200 ms in line; progress 600 ms beside them.
     expect(readSteps(before, after)).toBe(
-      'load 25 % (5 ms), compute 0 % (0 ms), predict 0 % (0 ms), store 75 % (15 ms), progress 0 % (0 ms), alerts 0 % (0 ms); 10 reads, 20 ms each',
+      'load 25 % (5 ms), compute 0 % (0 ms), predict 0 % (0 ms), store 75 % (15 ms), alerts 0 % (0 ms), wait 0 % (0 ms); 10 reads, 20 ms each; beside the next read, progress 60 ms',
     );
     expect(readSteps(after, after)).toBe('no reads');
   });

@@ -8,7 +8,7 @@
  * turn (so every run starts cold, and drift in the machine falls on both); the figures are
  * medians over the runs, with every run's.
  *
- *   npm run bench:baseline -- [--tickers 100] [--bars 30] [--runs 3]
+ *   npm run bench:baseline -- [--tickers 100] [--bars 30] [--runs 5]
  */
 import { CreateStreamCommand } from '@aws-sdk/client-kinesis';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
@@ -27,7 +27,7 @@ import { consumeSeedStyle } from './seed-style-handler';
 import { quantile } from './stats';
 import { benchOptions } from './options';
 
-const { tickers: TICKERS, bars: BARS, runs: RUNS } = benchOptions('baseline', { tickers: 100, bars: 30, runs: 3 });
+const { tickers: TICKERS, bars: BARS, runs: RUNS } = benchOptions('baseline', { tickers: 100, bars: 30, runs: 5 });
 const DAY = 86_400_000;
 const START = Date.parse('2025-01-02T00:00:00Z');
 const LAST_BAR = START + (BARS - 1) * DAY;

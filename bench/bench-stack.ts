@@ -8,6 +8,7 @@ import { createAwsClients, destroyAwsClients, type AwsClients } from '../clients
 import { bootstrapResources } from '../local/bootstrap';
 import { stackDown, stackUp, wipeStackData } from '../local/stack';
 import { startCpuMeter } from './process-cpu';
+import { startCpuSampler, type CpuSample } from './cpu-windows';
 import { parseForecastJournal } from '../observability/forecast-journal';
 
 /**
@@ -65,6 +66,8 @@ export interface BenchStack {
   forecastsStoredAt(): Promise<Map<string, number>>;
   /** Starts a window of CPU accounting by process (each service, the worker, this benchmark); the function it returns ends it and formats the shares. */
   cpuMeter(): () => string;
+  /** Per-process CPU sampled every 100 ms, for the CPU of chosen windows (cpu-windows.ts). */
+  cpuSampler(): { stop: () => CpuSample[] };
 }
 
 export interface BenchStackOptions {
@@ -143,6 +146,7 @@ export async function withBenchStack<T>(
         return parseForecastJournal(existsSync(forecastJournal) ? readFileSync(forecastJournal, 'utf8') : '');
       },
       cpuMeter: () => startCpuMeter(who, os.cpus().length),
+      cpuSampler: () => startCpuSampler(who),
     });
   } finally {
     clearInterval(sampler);

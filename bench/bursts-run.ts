@@ -12,6 +12,8 @@ import {
   workerSamples,
 } from './pipeline-probes';
 import { quantile } from './stats';
+import { burstWindows, cpuInWindows, cpuPerBar, type Window } from './cpu-windows';
+import { clockTicksPerSecond } from './process-cpu';
 
 const MINUTE = 60_000;
 
@@ -37,6 +39,10 @@ export interface BurstsOutcome {
   /** The last bar time sent. */
   lastBar: number;
   rows: Array<[string, string]>;
+  /** All processes' CPU per bar while the run's bursts were in flight. */
+  cpuMsPerBar: number;
+  /** The same over other windows of the run (the floor's bursts beside it). */
+  cpuPerBarIn: (windows: readonly Window[], bars: number) => { ms: number; text: string };
 }
 
 /**
@@ -60,6 +66,7 @@ export async function burstsThroughPipeline<Beside = undefined>(
     `${tickers.toLocaleString()} tickers: ${bursts} bursts of a bar each, one every ${everySeconds} s (${(tickers / everySeconds).toFixed(0)} bars/s on average)`,
   );
   const cpu = stack.cpuMeter();
+  const sampler = stack.cpuSampler();
   const metricsBefore = await workerSamples(stack);
   const started = Date.now();
   const besideRun = beside?.();
@@ -74,6 +81,9 @@ export async function burstsThroughPipeline<Beside = undefined>(
   const steps = readSteps(metricsBefore, await workerSamples(stack));
   const peakRssMiB = stack.peakRssKb() / 1024;
   const besideOutcome = await besideRun;
+  const samples = sampler.stop();
+  const cpuPerBarIn = (windows: readonly Window[], bars: number) =>
+    cpuPerBar(cpuInWindows(samples, windows, clockTicksPerSecond()), bars);
   say("reading every bar's arrival and prediction time");
   const arrivals = await arrivalTimes(stack);
   const perBar = await predictionLatencies(stack, arrivals, tickerNames, '1m', next, lastBar);
@@ -82,7 +92,12 @@ export async function burstsThroughPipeline<Beside = undefined>(
   if (latencies.length !== tickers * bursts)
     throw new Error(`${latencies.length} of ${tickers * bursts} bars have a prediction after the run`);
   const maxMs = latencies.reduce((a, b) => Math.max(a, b), 0);
+  const inBursts = cpuPerBarIn(
+    burstWindows(perBar.map(({ t, arrivedAt, ms }) => ({ t, arrivedAt, doneAt: arrivedAt + ms }))),
+    latencies.length,
+  );
   const outcome = {
+    cpuMsPerBar: inBursts.ms,
     keptUp: maxMs < everySeconds * 1000,
     p50Ms: quantile(latencies, 0.5),
     p99Ms: quantile(latencies, 0.99),
@@ -108,8 +123,12 @@ export async function burstsThroughPipeline<Beside = undefined>(
         : `no: the slowest bar took ${(maxMs / 1000).toFixed(1)} s, the bursts come every ${everySeconds} s`,
     ],
     [`CPU by process over the bursts (% of one core${beside ? ', what ran beside included' : ''})`, cpuShares],
+    [
+      'CPU per bar while a burst is in flight (its first arrival → its last prediction stored), by process',
+      inBursts.text,
+    ],
     ["a shard read's time by step over the bursts: share (mean per read)", steps],
     ['worker peak RSS', `${peakRssMiB.toFixed(0)} MiB`],
   ];
-  return { ...outcome, model, tickerNames, lastBar, rows, beside: besideOutcome };
+  return { ...outcome, model, tickerNames, lastBar, rows, cpuPerBarIn, beside: besideOutcome };
 }

@@ -18,6 +18,7 @@ import type { BurstsShape } from './bursts-run';
 import { marketBursts } from './market-bursts';
 import { latencySummary, untilAllDone } from './pipeline-probes';
 import { quantile } from './stats';
+import { burstWindows, type Window } from './cpu-windows';
 
 const MINUTE = 60_000;
 
@@ -25,15 +26,17 @@ const MINUTE = 60_000;
 type FloorRow = Bar & { ticker: string; interval: string; seq: string };
 
 interface Copied {
-  bars: number;
-  /** Per bar: Kinesis arrival → its write acknowledged. */
-  latencies: number[];
+  /** Per bar: its burst (bar time), Kinesis arrival and its write acknowledged. */
+  bars: Array<{ t: number; arrivedAt: number; doneAt: number }>;
   failure?: unknown;
 }
 
 export interface FloorOutcome {
   p50Ms: number;
   p99Ms: number;
+  /** Each burst's first arrival → its last bar written. */
+  windows: Window[];
+  bars: number;
   rows: Array<[string, string]>;
 }
 
@@ -77,9 +80,8 @@ function copyShards(
           arrivals.push(record.arrivedAt);
         }
         await bars.put(rows, stack.config.ingest.writeConcurrency);
-        const done = Date.now();
-        for (const arrivedAt of arrivals) copied.latencies.push(done - arrivedAt);
-        copied.bars += rows.length;
+        const doneAt = Date.now();
+        rows.forEach(({ t }, i) => copied.bars.push({ t, arrivedAt: arrivals[i]!, doneAt }));
       }
     })
     .map((loop) => loop.catch((error: unknown) => void (copied.failure = error)));
@@ -107,7 +109,7 @@ export async function floorBursts(
   await aws.kinesis.send(new CreateStreamCommand({ StreamName: stream, ShardCount: config.stream.shards }));
   await untilStreamActive(aws.kinesis, stream);
   const shardIds = (await listShards(aws.kinesis, stream)).map((s) => s.ShardId!);
-  const copied: Copied = { bars: 0, latencies: [] };
+  const copied: Copied = { bars: [] };
   const copier = copyShards(stack, stream, shardIds, copied);
   try {
     await sleep(offsetSeconds * 1000);
@@ -119,7 +121,7 @@ export async function floorBursts(
       tickers * bursts,
       async () => {
         if (copied.failure !== undefined) throw copied.failure;
-        return copied.bars;
+        return copied.bars.length;
       },
       10 * MINUTE,
       say,
@@ -127,13 +129,16 @@ export async function floorBursts(
   } finally {
     await copier.stop();
   }
+  const latencies = copied.bars.map((b) => b.doneAt - b.arrivedAt);
   return {
-    p50Ms: quantile(copied.latencies, 0.5),
-    p99Ms: quantile(copied.latencies, 0.99),
+    p50Ms: quantile(latencies, 0.5),
+    p99Ms: quantile(latencies, 0.99),
+    windows: burstWindows(copied.bars),
+    bars: copied.bars.length,
     rows: [
       [
         'floor beside it: the same bursts copied Kinesis → DynamoDB Local, a parse and one batched write per read, nothing else',
-        `${shardIds.length} shards, each burst ${offsetSeconds} s after the run's; arrival → written p50 / p95 / p99 / max ${latencySummary(copied.latencies)}`,
+        `${shardIds.length} shards, each burst ${offsetSeconds} s after the run's; arrival → written p50 / p95 / p99 / max ${latencySummary(latencies)}`,
       ],
     ],
   };

@@ -159,6 +159,7 @@ export async function arrivalTimes(stack: BenchStack): Promise<Map<string, numbe
 /** One bar's arrival in Kinesis → its prediction stored, in ms, by the bar's time. */
 export interface BarLatency {
   t: number;
+  arrivedAt: number;
   ms: number;
 }
 
@@ -183,7 +184,7 @@ export async function predictionLatencies(
     const t = Number(time);
     if (!wanted.has(ticker!) || keyInterval !== interval || t < from || t > to) continue;
     const stored = storedAt.get(key);
-    if (stored !== undefined) latencies.push({ t, ms: stored - arrived });
+    if (stored !== undefined) latencies.push({ t, arrivedAt: arrived, ms: stored - arrived });
   }
   return latencies;
 }

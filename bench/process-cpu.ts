@@ -85,8 +85,9 @@ function snapshot(): ProcessTimes[] {
   return processes;
 }
 
-const cpuLine = () => parseCpuLine(readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!);
-const ticksPerSecond = (() => {
+/** The machine's ticks so far, all CPUs together. */
+export const cpuLine = () => parseCpuLine(readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!);
+export const clockTicksPerSecond = (() => {
   let cached: number | undefined;
   return () => (cached ??= Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100);
 })();
@@ -102,7 +103,7 @@ export function startCpuMeter(who: readonly CpuWho[], cores: number): () => stri
   return () => {
     const seconds = (performance.now() - started) / 1000;
     const machineAfter = cpuLine();
-    return formatShares(before, ticksByName(snapshot(), who), seconds, ticksPerSecond(), {
+    return formatShares(before, ticksByName(snapshot(), who), seconds, clockTicksPerSecond(), {
       busyTicks: machineAfter.busy - machineBefore.busy,
       totalTicks: machineAfter.total - machineBefore.total,
       stealTicks: machineAfter.steal - machineBefore.steal,

@@ -28,6 +28,7 @@ async function main(): Promise<void> {
         maxMs: run.maxMs,
         barsPerSecond: Math.round(TICKERS / EVERY),
         drainMs: run.drainMs,
+        cpuMsPerBarInBursts: run.cpuMsPerBar,
       });
       return run.rows;
     },

@@ -40,7 +40,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
     name: 'baseline',
     script: 'baseline.ts',
     about: 'tickflow vs a seed-style per-record handler, predictions on, same data',
-    args: ['--tickers', '100', '--bars', '30', '--runs', '3'],
+    args: ['--tickers', '100', '--bars', '30', '--runs', '5'],
   },
   {
     name: 'throughput',

@@ -33,9 +33,21 @@ export function burstWindows(bars: Iterable<{ t: number; arrivedAt: number; done
   return [...byBurst.values()];
 }
 
+/** Windows that overlap (a burst still in flight when the next arrives) joined, so no time counts twice. */
+export function joinWindows(windows: readonly Window[]): Window[] {
+  const joined: Window[] = [];
+  for (const { from, to } of [...windows].sort((a, b) => a.from - b.from)) {
+    const last = joined.at(-1);
+    if (last && from <= last.to) last.to = Math.max(last.to, to);
+    else joined.push({ from, to });
+  }
+  return joined;
+}
+
 /**
- * CPU seconds of each name (and steal) over the windows, each widened to the samples around it:
- * the time added is at most a sampling interval at each end, and mostly idle.
+ * CPU seconds of each name (and steal) over the windows (joined where they overlap), each
+ * widened to the samples around it: the time added is at most a sampling interval at each end,
+ * and mostly idle.
  */
 export function cpuInWindows(
   samples: readonly CpuSample[],
@@ -45,7 +57,7 @@ export function cpuInWindows(
   const seconds = new Map<string, number>();
   let steal = 0;
   let windowSeconds = 0;
-  for (const { from, to } of windows) {
+  for (const { from, to } of joinWindows(windows)) {
     const first = samples.findLast((s) => s.at <= from) ?? samples[0];
     const last = samples.find((s) => s.at >= to) ?? samples.at(-1);
     if (!first || !last || last.at <= first.at) continue;

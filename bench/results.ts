@@ -32,6 +32,8 @@ interface ResultsJson {
   /** Set by `npm run bench`: every section below comes from that one run, which ran these benchmarks. */
   run?: string;
   benchmarks?: string[];
+  /** Those of `benchmarks` that failed: their sections (here and in RESULTS.md) are from earlier runs, if any. */
+  failed?: string[];
   [section: string]: unknown;
 }
 
@@ -63,17 +65,22 @@ export function recordFigures(section: string, figures: BenchFigures): void {
   writeResultsJson({ ...current, [section]: { ...figures, ...own } });
 }
 
-/** RESULTS.md's targets section, judged from bench/results.json as it stands (one run's, after `npm run bench`). */
-export function recordTargets(): void {
-  const results = readResultsJson();
-  if (!results) return;
+/**
+ * RESULTS.md's targets section, judged from bench/results.json as it stands (one run's, after
+ * `npm run bench`); `failed` names the run's benchmarks that failed, in both files.
+ */
+export function recordTargets(failed: readonly string[] = []): void {
+  const current = readResultsJson();
+  if (!current) return;
+  const results = failed.length > 0 ? { ...current, failed: [...failed] } : current;
+  if (failed.length > 0) writeResultsJson(results);
   const command = `npm run bench${results.benchmarks ? ` -- --only ${results.benchmarks.join(',')}` : ''}`;
   recordResults(
     'targets',
     'Targets of the shard-read data plane, judged from bench/results.json',
     command,
     targetRows(results),
-    `judged from the run of ${results.date} at commit ${results.commit}`,
+    `judged from the run of ${results.date} at commit ${results.commit}${failed.length > 0 ? `; failed in that run: ${failed.join(', ')} (their sections are from earlier runs)` : ''}`,
   );
 }
 

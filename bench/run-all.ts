@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     );
     if (code !== 0) failed.push(benchmark.name);
   }
-  recordTargets();
+  recordTargets(failed);
   process.stderr.write(
     `\n[bench] all done in ${((Date.now() - started) / 60_000).toFixed(1)} min; results in bench/RESULTS.md and bench/results.json${failed.length ? `; failed: ${failed.join(', ')}` : ''}\n`,
   );

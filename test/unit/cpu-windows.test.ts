@@ -57,6 +57,20 @@ describe('CPU while bursts are in flight', () => {
     });
   });
 
+  test('overlapping windows (a burst still in flight when the next arrives) count their time once', () => {
+    const samples = [sample(0, 0, 0), sample(1_000, 100, 0), sample(2_000, 200, 0), sample(3_000, 300, 0)];
+    const cpu = cpuInWindows(
+      samples,
+      [
+        { from: 1_000, to: 2_500 },
+        { from: 0, to: 1_500 },
+      ],
+      100,
+    );
+    expect(cpu.windowSeconds).toBe(3);
+    expect(cpu.seconds.get('worker')).toBe(3);
+  });
+
   test('a window past the samples uses the nearest ones, and one with nothing between is left out', () => {
     const samples = [sample(1_000, 0, 0), sample(2_000, 100, 0)];
     expect(cpuInWindows(samples, [{ from: 0, to: 5_000 }], 100).seconds.get('worker')).toBe(1);

@@ -8,7 +8,7 @@ import { createAwsClients, destroyAwsClients, type AwsClients } from '../clients
 import { bootstrapResources } from '../local/bootstrap';
 import { stackDown, stackUp, wipeStackData } from '../local/stack';
 import { startCpuMeter } from './process-cpu';
-import { namingFailedCalls } from './named-failures';
+import { namingFailedCalls, retryCapacity } from './named-failures';
 import { startCpuSampler, type CpuSample } from './cpu-windows';
 import { parseForecastJournal } from '../observability/forecast-journal';
 
@@ -94,7 +94,10 @@ export async function withBenchStack<T>(
   const services = await stackUp(config);
   const aws = createAwsClients(config);
   for (const client of [aws.kinesis, aws.dynamodb])
-    client.middlewareStack.add(namingFailedCalls, { step: 'initialize', name: 'benchNamesFailedCalls' });
+    client.middlewareStack.add(
+      namingFailedCalls(() => retryCapacity(client)),
+      { step: 'initialize', name: 'benchNamesFailedCalls' },
+    );
   await bootstrapResources(config, aws);
   mkdirSync(path.join(config.home, 'logs'), { recursive: true });
   rmSync(forecastJournal, { force: true });

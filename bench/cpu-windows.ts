@@ -1,5 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { cpuLine, parseProcStat, ticksByName, type CpuWho, type ProcessTimes } from './process-cpu';
+import { cpuLine, ownerOf, readProcess, snapshot, ticksByName, type CpuWho } from './process-cpu';
 
 /**
  * CPU while bursts are in flight: each process's CPU is sampled every `everyMs`, so the CPU of
@@ -84,16 +83,12 @@ export function cpuPerBar(cpu: ReturnType<typeof cpuInWindows>, bars: number): {
  * the start (a service's group is stable while it runs), so a sample reads a few files only.
  */
 export function startCpuSampler(who: readonly CpuWho[], everyMs = 100): { stop: () => CpuSample[] } {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const pid = Number(entry);
-    const group = readStat(pid)?.pgrp;
-    if (who.some((w) => w.pid === pid || (w.pid === undefined && w.pgrp === group))) pids.push(pid);
-  }
+  const pids = snapshot()
+    .filter((p) => ownerOf(p, who))
+    .map((p) => p.pid);
   const samples: CpuSample[] = [];
   const sample = () => {
-    const processes = pids.flatMap((pid) => readStat(pid) ?? []);
+    const processes = pids.flatMap((pid) => readProcess(pid) ?? []);
     samples.push({ at: Date.now(), ticks: ticksByName(processes, who), steal: cpuLine().steal });
   };
   sample();
@@ -105,12 +100,4 @@ export function startCpuSampler(who: readonly CpuWho[], everyMs = 100): { stop: 
       return samples;
     },
   };
-}
-
-function readStat(pid: number): ProcessTimes | undefined {
-  try {
-    return parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return undefined; // the process ended
-  }
 }

@@ -41,11 +41,15 @@ export interface CpuWho {
   pid?: number;
 }
 
+/** Who a process counts for: a named process by its pid, a stack service by its process group. */
+export const ownerOf = (p: ProcessTimes, who: readonly CpuWho[]): CpuWho | undefined =>
+  who.find((w) => (w.pid !== undefined ? w.pid === p.pid : w.pgrp === p.pgrp));
+
 /** Ticks of each named process or group in one snapshot of every process. */
 export function ticksByName(processes: readonly ProcessTimes[], who: readonly CpuWho[]): Map<string, number> {
   const ticks = new Map(who.map((w) => [w.name, 0]));
   for (const p of processes) {
-    const owner = who.find((w) => (w.pid !== undefined ? w.pid === p.pid : w.pgrp === p.pgrp));
+    const owner = ownerOf(p, who);
     if (owner) ticks.set(owner.name, ticks.get(owner.name)! + p.ticks);
   }
   return ticks;
@@ -72,17 +76,20 @@ export function formatShares(
   return `${shares.map(([name, p]) => `${name} ${p.toFixed(0)} %`).join(', ')}; machine ${ofMachine(machine.busyTicks)} % of ${machine.cores * 100} % (taken by the host: ${ofMachine(machine.stealTicks)} %)`;
 }
 
-function snapshot(): ProcessTimes[] {
-  const processes: ProcessTimes[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      processes.push(parseProcStat(readFileSync(`/proc/${entry}/stat`, 'utf8')));
-    } catch {
-      // the process ended between the listing and the read
-    }
+/** One process's CPU so far (undefined: it has ended). */
+export function readProcess(pid: number): ProcessTimes | undefined {
+  try {
+    return parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return undefined;
   }
-  return processes;
+}
+
+/** Every process now (one that ends between the listing and its read is left out). */
+export function snapshot(): ProcessTimes[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((entry) => readProcess(Number(entry)) ?? []);
 }
 
 /** The machine's ticks so far, all CPUs together. */

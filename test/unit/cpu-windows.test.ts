@@ -9,6 +9,14 @@ const sample = (at: number, worker: number, dynamodb: number, steal = 0): CpuSam
   steal,
 });
 
+/** CPU over windows given as [from, to], at 100 ticks a second. */
+const cpuOver = (samples: CpuSample[], ...windows: Array<[number, number]>) =>
+  cpuInWindows(
+    samples,
+    windows.map(([from, to]) => ({ from, to })),
+    100,
+  );
+
 describe('CPU while bursts are in flight', () => {
   test("a burst's window runs from its first bar's arrival to its last bar's done", () => {
     const windows = burstWindows([
@@ -33,14 +41,7 @@ describe('CPU while bursts are in flight', () => {
       sample(10_000, 52, 151, 12),
       sample(11_000, 82, 201, 12),
     ];
-    const cpu = cpuInWindows(
-      samples,
-      [
-        { from: 1_200, to: 2_900 },
-        { from: 10_000, to: 10_700 },
-      ],
-      100,
-    );
+    const cpu = cpuOver(samples, [1_200, 2_900], [10_000, 10_700]);
     // First window → samples at 1 s and 3 s; second → 10 s and 11 s.
     expect(cpu.windowSeconds).toBe(3);
     expect(cpu.seconds).toEqual(
@@ -59,21 +60,14 @@ describe('CPU while bursts are in flight', () => {
 
   test('overlapping windows (a burst still in flight when the next arrives) count their time once', () => {
     const samples = [sample(0, 0, 0), sample(1_000, 100, 0), sample(2_000, 200, 0), sample(3_000, 300, 0)];
-    const cpu = cpuInWindows(
-      samples,
-      [
-        { from: 1_000, to: 2_500 },
-        { from: 0, to: 1_500 },
-      ],
-      100,
-    );
+    const cpu = cpuOver(samples, [1_000, 2_500], [0, 1_500]);
     expect(cpu.windowSeconds).toBe(3);
     expect(cpu.seconds.get('worker')).toBe(3);
   });
 
   test('a window past the samples uses the nearest ones, and one with nothing between is left out', () => {
     const samples = [sample(1_000, 0, 0), sample(2_000, 100, 0)];
-    expect(cpuInWindows(samples, [{ from: 0, to: 5_000 }], 100).seconds.get('worker')).toBe(1);
-    expect(cpuInWindows([sample(1_000, 0, 0)], [{ from: 0, to: 5_000 }], 100).windowSeconds).toBe(0);
+    expect(cpuOver(samples, [0, 5_000]).seconds.get('worker')).toBe(1);
+    expect(cpuOver([sample(1_000, 0, 0)], [0, 5_000]).windowSeconds).toBe(0);
   });
 });

@@ -17,6 +17,14 @@ export interface CpuProfile {
   samples: number[];
   /** microseconds since the sample before */
   timeDeltas: number[];
+  /** when profiling started, in microseconds of the system's monotonic clock (process.hrtime's) */
+  startTime: number;
+}
+
+/** A stretch of a profile, in microseconds of the monotonic clock (process.hrtime.bigint() / 1000n). */
+export interface ProfileWindow {
+  from: number;
+  to: number;
 }
 
 export interface SelfTime {
@@ -45,13 +53,24 @@ export function ownerOf(frame: CallFrame, repoRoot: string): string {
   return path.basename(file);
 }
 
-/** Self time of each group of frames that `groupOf` names, largest first. */
-export function selfTimes(profile: CpuProfile, groupOf: (frame: CallFrame) => string): SelfTime[] {
+/**
+ * Self time of each group of frames that `groupOf` names, largest first: of the samples taken
+ * within `window` when one is given (a benchmark's live phase, without the start-up's module loading).
+ */
+export function selfTimes(
+  profile: CpuProfile,
+  groupOf: (frame: CallFrame) => string,
+  window?: ProfileWindow,
+): SelfTime[] {
   const frames = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
   const totals = new Map<string, number>();
+  let at = profile.startTime;
   profile.samples.forEach((id, i) => {
+    const delta = profile.timeDeltas[i] ?? 0;
+    at += delta;
+    if (window && (at < window.from || at > window.to)) return;
     const name = groupOf(frames.get(id)!);
-    totals.set(name, (totals.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0));
+    totals.set(name, (totals.get(name) ?? 0) + delta);
   });
   return [...totals].map(([name, micros]) => ({ name, micros })).sort((a, b) => b.micros - a.micros);
 }

@@ -2,8 +2,9 @@
  * Where the worker's time goes at the highest load the suite offers: N tickers with a model in
  * service, every ticker's workflow started, then one bar per ticker every `1 / --rate` s for
  * `--seconds`, until every bar is stored and predicted — with the worker under V8's sampling
- * profiler (`node --cpu-prof`). Records CPU by process over the live phase and the worker's
- * self time by package and by function; the raw .cpuprofile stays in the bench folder for
+ * profiler (`node --cpu-prof`). Records CPU by process and the worker's self time by package
+ * and by function, both over the live phase (the profile covers the worker's whole life, whose
+ * start-up is mostly module loading); the raw .cpuprofile stays in the bench folder for
  * Chrome DevTools or speedscope.
  *
  *   npm run bench:worker-profile -- [--tickers 1000] [--rate 1] [--seconds 30]
@@ -30,6 +31,8 @@ const say = (line: string) => process.stderr.write(`[bench:worker-profile] ${lin
 const MINUTE = 60_000;
 const LIMIT_MS = 30 * MINUTE;
 const PROFILE_DIR = path.join(benchEnv.TICKFLOW_HOME!, 'profiles');
+/** Now on the clock V8 stamps profile samples with (the system's monotonic clock, shared by every process). */
+const monotonicMicros = () => Number(process.hrtime.bigint() / 1000n);
 
 async function main(): Promise<void> {
   rmSync(PROFILE_DIR, { recursive: true, force: true });
@@ -44,6 +47,7 @@ async function main(): Promise<void> {
       const bars = Math.max(1, Math.round(SECONDS * RATE));
       say(`live: ${(RATE * TICKERS).toFixed(0)} bars/s offered, ${bars} bar(s) per ticker`);
       const t0 = Date.now();
+      const liveFrom = monotonicMicros();
       const cpu = stack.cpuMeter();
       await produce(
         aws.kinesis,
@@ -53,7 +57,10 @@ async function main(): Promise<void> {
       const last = next + (bars - 1) * MINUTE;
       await untilStored(stack, TICKERS, last, LIMIT_MS, say);
       await untilPredicted(stack, tickers, '1m', last, LIMIT_MS, say);
-      return { workerPid: stack.worker.pid!, live: { cpu: cpu(), seconds: (Date.now() - t0) / 1000 } };
+      return {
+        workerPid: stack.worker.pid!,
+        live: { cpu: cpu(), seconds: (Date.now() - t0) / 1000, window: { from: liveFrom, to: monotonicMicros() } },
+      };
     },
     // The profile covers the worker's whole life (start-up and the warm-up too); it is written when the worker exits.
     {
@@ -83,16 +90,16 @@ async function main(): Promise<void> {
     const thread = file.thread === 0 ? 'worker main thread' : `worker thread ${file.thread}`;
     rows.push(
       [
-        `${thread}, whole life: self time by owner (top 10)`,
+        `${thread}, live phase: self time by owner (top 10)`,
         formatTop(
-          selfTimes(profile, (frame) => ownerOf(frame, repoRoot)),
+          selfTimes(profile, (frame) => ownerOf(frame, repoRoot), live.window),
           10,
         ),
       ],
       [
-        `${thread}, whole life: self time by function (top 10)`,
+        `${thread}, live phase: self time by function (top 10)`,
         formatTop(
-          selfTimes(profile, (frame) => frameName(frame, repoRoot)),
+          selfTimes(profile, (frame) => frameName(frame, repoRoot), live.window),
           10,
         ),
       ],

@@ -29,6 +29,7 @@ describe('CPU profile summary', () => {
       ],
       samples: [2, 3, 2, 4, 3],
       timeDeltas: [100, 300, 100, 400, 100],
+      startTime: 1_000,
     };
     const byOwner = selfTimes(profile, (f) => ownerOf(f, root));
     expect(byOwner).toEqual([
@@ -40,5 +41,25 @@ describe('CPU profile summary', () => {
     const byFunction = selfTimes(profile, (f) => frameName(f, root));
     expect(byFunction[2]).toEqual({ name: 'add (indicators.ts:10) [tickflow domain/]', micros: 200 });
     expect(formatTop(byFunction, 1)).toBe('busy 60 % of the time; of that: send (index.js:1) [@smithy/core] 66.7 %');
+  });
+
+  test('a window keeps the samples taken within it (times on the monotonic clock the profile started at)', () => {
+    const profile: CpuProfile = {
+      nodes: [
+        { id: 1, callFrame: frame('require', 'node:internal/modules/cjs/loader') },
+        { id: 2, callFrame: frame('send', '/repo/node_modules/@smithy/core/index.js') },
+      ],
+      samples: [1, 1, 2, 2, 1],
+      // samples at 1100, 1200, 1300, 1400, 1500
+      timeDeltas: [100, 100, 100, 100, 100],
+      startTime: 1_000,
+    };
+    expect(selfTimes(profile, (f) => ownerOf(f, root), { from: 1_250, to: 1_400 })).toEqual([
+      { name: '@smithy/core', micros: 200 },
+    ]);
+    expect(selfTimes(profile, (f) => ownerOf(f, root), { from: 1_150, to: 1_450 })).toEqual([
+      { name: '@smithy/core', micros: 200 },
+      { name: 'node runtime', micros: 100 },
+    ]);
   });
 });

@@ -49,9 +49,11 @@ interface Forward {
  * tickers in workflow mode go to their ticker workflows, in order, and a ticker whose bars
  * fail for good joins them, handed over with the reason. The position (checkpoint, counters,
  * workflow-mode tickers) advances only once a read's effects are durable, and travels in the
- * heartbeat, so a retry on any worker resumes there. A read's commit (its progress write, then
- * the position) runs beside the next read's data plane, at most one at a time; the run waits for
- * it before a hand-over, the catch-up step or its end. Returns once the reads it did are followed
+ * heartbeat, so a retry on any worker resumes there. Reads commit together (their progress in
+ * one write, then the position) once the shard is caught up, or TICKFLOW_COMMIT_WITHIN_MS after
+ * the oldest of them: a burst's progress is written after its bars, not among them. A commit runs
+ * beside the next reads' data plane, at most one at a time; a read with a hand-over or a stop
+ * commits at once and waits, as do the catch-up step and the run's end. Returns once the reads it did are followed
  * by the long-poll time without data, after TICKFLOW_SHARD_RUN_SECONDS (an idle shard: one run
  * per that time), at worker shutdown, or before a record of a ticker whose hand-back waits
  * (`stoppedFor`).
@@ -107,17 +109,38 @@ export function runShardActivity(deps: IngestDeps, cache: ShardStateCache) {
       return { ...position, run: summary, reads, millisBehindLatest, shardClosed: false, ...extra };
     };
 
-    // The read whose progress is being written while the next one is read and stored; at most one.
+    // Reads whose bars are stored and whose commit has not started: committed together.
+    let uncommitted: StoredRead[] = [];
+    let uncommittedSince = 0;
+    // The commit being written while the next reads are read and stored; at most one.
     let committing: Promise<void> | undefined;
     const committed = async () => {
       const commit = committing;
       committing = undefined;
       await commit;
     };
+    /** Starts the commit of the reads not yet committed, once the one in flight has landed (commits land in order). */
+    const commitUncommitted = async (): Promise<void> => {
+      const group = uncommitted;
+      uncommitted = [];
+      const lap = stepClock(deps.metrics);
+      await committed();
+      lap('wait');
+      if (group.length === 0) return;
+      const commit = commitReads(deps, input, position, group, run).then(() => {
+        reads += group.length;
+        shardStates.processedThrough(position.afterSequence);
+        context.heartbeat(position);
+        for (const read of group) deps.metrics.shardRead(input.shardId, read.behind, read.rejected);
+      });
+      committing = commit;
+      void commit.catch(() => undefined); // awaited before the next commit, or the run's end
+    };
 
     try {
       while (shardIterator) {
         if (context.cancellationSignal.aborted) {
+          await commitUncommitted();
           await committed();
           return result();
         }
@@ -130,26 +153,19 @@ export function runShardActivity(deps: IngestDeps, cache: ShardStateCache) {
         const records = (page.Records ?? []).map(toStreamRecord);
         if (records.length > 0) {
           run.firstSequence ??= records[0]!.seq;
-          const read = await processRead(deps, input, position, states, records);
+          const read = await processRead(deps, input, position, states, records, behind);
           idleSince = Date.now();
-          const lap = stepClock(deps.metrics);
-          await committed();
-          lap('wait');
-          const commit = commitRead(deps, input, position, read, run).then(() => {
-            reads++;
-            shardStates.processedThrough(position.afterSequence);
-            context.heartbeat(position);
-            deps.metrics.shardRead(input.shardId, behind, read.rejected);
-          });
-          // A hand-over changes how the next read routes its records, and a stop ends the run: both wait.
-          if (read.handsOver || read.stoppedFor !== undefined) await commit;
-          else {
-            committing = commit;
-            void commit.catch(() => undefined); // awaited before the next read's commit, or the run's end
-          }
+          if (uncommitted.length === 0) uncommittedSince = idleSince;
+          uncommitted.push(read);
+          // A hand-over changes how the next read routes its records, and a stop ends the run: both commit and wait.
+          const waits = read.handsOver || read.stoppedFor !== undefined;
+          if (waits || idleSince - uncommittedSince >= config.ingest.commitWithinMs) await commitUncommitted();
+          if (waits) await committed();
           if (read.stoppedFor !== undefined) return result({ stoppedFor: read.stoppedFor });
           continue;
         }
+        // Caught up: what was read is committed before the catch-up step and any end.
+        await commitUncommitted();
         await committed();
         await catchUpPredictions(deps, states, lagging, backoff);
         if (millisBehindLatest > 0) continue; // an empty page, but data further on: read on at once
@@ -158,10 +174,12 @@ export function runShardActivity(deps: IngestDeps, cache: ShardStateCache) {
         context.heartbeat(position);
         await Promise.race([context.sleep(config.ingest.pollIntervalMs), context.cancelled]).catch(() => undefined);
       }
+      await commitUncommitted();
       await committed();
       return result({ shardClosed: true });
     } catch (error) {
       // Let a commit in flight land before a retry redoes it: a late progress write would step back.
+      // Reads not yet committed are read again by the retry.
       await committing?.catch(() => undefined);
       shardStates.invalidate();
       throw error;
@@ -181,6 +199,8 @@ interface StoredRead {
   /** Some of its tickers go to their workflows (in workflow mode, or failed for good here). */
   handsOver: boolean;
   stoppedFor?: string;
+  /** How far behind the stream's tip its page was (ms). */
+  behind: number;
 }
 
 /**
@@ -194,6 +214,7 @@ async function processRead(
   position: ShardPosition,
   states: Map<string, SeriesState>,
   all: StreamRecordIn[],
+  behind: number,
 ): Promise<StoredRead> {
   const offboarded = await deps.offboarded.current();
   const route = (records: StreamRecordIn[]) =>
@@ -255,14 +276,36 @@ async function processRead(
     forwards,
     handsOver: forwards.length > 0 || processed.outcomes.some((o) => o.failure !== undefined),
     ...(closing ? { stoppedFor: seriesKey(closing.ticker, closing.interval) } : {}),
+    behind,
   };
 }
 
 /**
- * A read's commit: its progress (writeProgress), hand-overs of its failed tickers and forwards
- * to tickers in workflow mode, in order; then the position moves past the read, its counters
- * with it.
+ * The commit of reads whose bars are stored, in stream order: one progress write for all of them
+ * (each series' newest), then each read's hand-overs of its failed tickers and forwards to
+ * tickers in workflow mode (only a group's last read has any: such a read commits at once); the
+ * position moves past each read, its counters with it.
  */
+async function commitReads(
+  deps: IngestDeps,
+  input: RunShardInput,
+  position: ShardPosition,
+  group: readonly StoredRead[],
+  run: RunActivity,
+): Promise<void> {
+  await writeProgress(deps, newestProgress(group));
+  for (const read of group) await commitRead(deps, input, position, read, run);
+}
+
+/** Each series' progress as of the newest of these reads that has it. */
+function newestProgress(group: readonly StoredRead[]) {
+  const newest = new Map(
+    group.flatMap((read) => read.processed.progress).map((p) => [seriesKey(p.ticker, p.interval), p] as const),
+  );
+  return [...newest.values()];
+}
+
+/** A read's part of a commit after the progress write: hand-overs and forwards, then the position and counters. */
 async function commitRead(
   deps: IngestDeps,
   input: RunShardInput,
@@ -271,7 +314,6 @@ async function commitRead(
   run: RunActivity,
 ): Promise<void> {
   if (read.records.length === 0) return;
-  await writeProgress(deps, read.processed.progress);
   const { counters } = position;
   const failed: Forward[] = [];
   for (const outcome of read.processed.outcomes) {

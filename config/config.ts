@@ -45,6 +45,8 @@ export interface TickflowConfig {
     maxBarsPerBatch: number;
     warmupBars: number;
     pollIntervalMs: number;
+    /** The longest a read's commit waits to be written together with the reads after it. */
+    commitWithinMs: number;
     longPollMs: number;
     /** The longest a shard reader's activity reads before it reports its position to its workflow. */
     shardRunMs: number;
@@ -194,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TickflowConfig
       maxBarsPerBatch: e.TICKFLOW_MAX_BARS_PER_BATCH,
       warmupBars: e.TICKFLOW_WARMUP_BARS,
       pollIntervalMs: e.TICKFLOW_POLL_INTERVAL_MS,
+      commitWithinMs: e.TICKFLOW_COMMIT_WITHIN_MS,
       longPollMs: e.TICKFLOW_LONG_POLL_MS,
       shardRunMs: e.TICKFLOW_SHARD_RUN_SECONDS * 1000,
       shardCheckMs: e.TICKFLOW_SHARD_CHECK_SECONDS * 1000,

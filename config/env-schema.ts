@@ -148,6 +148,10 @@ export const envSchema = z.object({
     "stored bars replayed to rebuild a series' indicator state (≥ 100); the default resumes within 1e-9 of an uninterrupted run (domain/indicators.ts)",
   ),
   TICKFLOW_POLL_INTERVAL_MS: doc(positiveInt(200), 'shard polling while idle'),
+  TICKFLOW_COMMIT_WITHIN_MS: doc(
+    positiveInt(5000).pipe(z.number().max(60000)),
+    "the longest a shard read's commit (its series' progress, then the reader's checkpoint) waits to be written with the reads after it (≤ 60,000): reads commit together once the shard is caught up, so a burst's bars are not slowed by its progress writes; a crash re-reads at most this much of the stream, and progress (what the dashboard follows) trails the stored bars by as much",
+  ),
   TICKFLOW_LONG_POLL_MS: doc(
     positiveInt(10000),
     'a `runShard` activity run that read something ends after this long without data, reporting its position to its workflow',

@@ -123,10 +123,10 @@ export function runShardActivity(deps: IngestDeps, cache: ShardStateCache) {
     const commitUncommitted = async (): Promise<void> => {
       const group = uncommitted;
       uncommitted = [];
+      if (group.length === 0) return;
       const lap = stepClock(deps.metrics);
       await committed();
       lap('wait');
-      if (group.length === 0) return;
       const commit = commitReads(deps, input, position, group, run).then(() => {
         reads += group.length;
         shardStates.processedThrough(position.afterSequence);

@@ -109,7 +109,7 @@ export function readSteps(before: Sample[], after: Sample[]): string {
   const total = (samples: Sample[], step: string) =>
     samples.filter((s) => s.labels.step === step).reduce((n, s) => n + s.value, 0);
   const steps = READ_STEPS.map((step) => ({ step, ms: total(sums, step), reads: total(counts, step) }));
-  // A read's progress is written beside the next read: what of it the next read did not hide is `wait`.
+  // A commit's progress is written beside the next reads: what of it they did not hide is `wait`.
   const inLine = steps.filter((s) => s.step !== 'progress');
   const progress = steps.find((s) => s.step === 'progress')!;
   const reads = inLine[0]!.reads;
@@ -117,7 +117,7 @@ export function readSteps(before: Sample[], after: Sample[]): string {
   if (all === 0) return 'no reads';
   const mean = ({ ms, reads }: { ms: number; reads: number }) => (ms / Math.max(1, reads)).toFixed(0);
   const shares = inLine.map((s) => `${s.step} ${((100 * s.ms) / all).toFixed(0)} % (${mean(s)} ms)`);
-  return `${shares.join(', ')}; ${reads} reads, ${(all / Math.max(1, reads)).toFixed(0)} ms each; beside the next read, progress ${mean(progress)} ms`;
+  return `${shares.join(', ')}; ${reads} reads, ${(all / Math.max(1, reads)).toFixed(0)} ms each; beside them, ${progress.reads} commits, progress ${mean(progress)} ms each`;
 }
 
 /** The histogram of what happened between two scrapes: cumulative bucket counts subtract. */

@@ -19,8 +19,9 @@ export const METRIC = {
 } as const;
 
 /**
- * The steps of a shard read, in the order they run: its data plane, the wait for the read before
- * it to commit, and its own commit (`progress`), which runs beside the next read's steps.
+ * The steps of a shard read, in the order they run: its data plane, then, when it starts a commit
+ * of the reads not yet committed, the wait for the commit in flight, and that commit's progress
+ * write (`progress`, once per commit), which runs beside the next reads' steps.
  */
 export const READ_STEPS = ['load', 'compute', 'predict', 'store', 'alerts', 'wait', 'progress'] as const;
 export type ReadStep = (typeof READ_STEPS)[number];

@@ -6,6 +6,7 @@ import { marketBursts } from './market-bursts';
 import {
   arrivalTimes,
   latencySummary,
+  p99ByBurst,
   predictionLatencies,
   readSteps,
   untilSeriesPredicted,
@@ -116,6 +117,7 @@ export async function burstsThroughPipeline<Beside = undefined>(
     ],
     ['arrival → prediction stored, p50 / p95 / p99 / max', latencySummary(latencies)],
     ['the last burst alone, p50 / p95 / p99 / max', latencySummary(lastBurst)],
+    ['p99 of each burst, in order (ms)', p99ByBurst(perBar)],
     [
       'kept up (every bar predicted before the next burst)',
       outcome.keptUp

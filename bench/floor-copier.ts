@@ -16,7 +16,7 @@ import { SeriesTable } from '../store/series-table';
 import type { BenchStack } from './bench-stack';
 import type { BurstsShape } from './bursts-run';
 import { marketBursts } from './market-bursts';
-import { latencySummary, untilAllDone } from './pipeline-probes';
+import { latencySummary, p99ByBurst, untilAllDone } from './pipeline-probes';
 import { quantile } from './stats';
 import { burstWindows, type Window } from './cpu-windows';
 
@@ -139,6 +139,10 @@ export async function floorBursts(
       [
         'floor beside it: the same bursts copied Kinesis → DynamoDB Local, a parse and one batched write per read, nothing else',
         `${shardIds.length} shards, each burst ${offsetSeconds} s after the run's; arrival → written p50 / p95 / p99 / max ${latencySummary(latencies)}`,
+      ],
+      [
+        'floor: p99 of each burst, in order (ms)',
+        p99ByBurst(copied.bars.map(({ t, arrivedAt, doneAt }) => ({ t, ms: doneAt - arrivedAt }))),
       ],
     ],
   };

@@ -190,6 +190,13 @@ export async function predictionLatencies(
 }
 
 /** p50 / p95 / p99 / max of per-bar latencies in ms, and how many bars. */
+/** Each burst's p99 in ms, in the order of the bursts (by bar time): whether the early bursts are the slow ones. */
+export function p99ByBurst(bars: ReadonlyArray<{ t: number; ms: number }>): string {
+  const byBurst = new Map<number, number[]>();
+  for (const { t, ms } of [...bars].sort((a, b) => a.t - b.t)) byBurst.set(t, [...(byBurst.get(t) ?? []), ms]);
+  return [...byBurst.values()].map((latencies) => quantile(latencies, 0.99).toFixed(0)).join(', ');
+}
+
 export function latencySummary(latencies: readonly number[]): string {
   if (latencies.length === 0) return 'no predictions';
   const q = (p: number) => quantile(latencies, p).toFixed(0);

@@ -189,14 +189,21 @@ export async function predictionLatencies(
   return latencies;
 }
 
-/** p50 / p95 / p99 / max of per-bar latencies in ms, and how many bars. */
-/** Each burst's p99 in ms, in the order of the bursts (by bar time): whether the early bursts are the slow ones. */
+/** Each burst's p99 in ms, in the order of the bursts (by bar time): whether single bursts move the whole run's. */
 export function p99ByBurst(bars: ReadonlyArray<{ t: number; ms: number }>): string {
   const byBurst = new Map<number, number[]>();
-  for (const { t, ms } of [...bars].sort((a, b) => a.t - b.t)) byBurst.set(t, [...(byBurst.get(t) ?? []), ms]);
-  return [...byBurst.values()].map((latencies) => quantile(latencies, 0.99).toFixed(0)).join(', ');
+  for (const { t, ms } of bars) {
+    const burst = byBurst.get(t);
+    if (burst) burst.push(ms);
+    else byBurst.set(t, [ms]);
+  }
+  return [...byBurst.keys()]
+    .sort((a, b) => a - b)
+    .map((t) => quantile(byBurst.get(t)!, 0.99).toFixed(0))
+    .join(', ');
 }
 
+/** p50 / p95 / p99 / max of per-bar latencies in ms, and how many bars. */
 export function latencySummary(latencies: readonly number[]): string {
   if (latencies.length === 0) return 'no predictions';
   const q = (p: number) => quantile(latencies, p).toFixed(0);

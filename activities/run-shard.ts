@@ -136,12 +136,16 @@ export function runShardActivity(deps: IngestDeps, cache: ShardStateCache) {
       committing = commit;
       void commit.catch(() => undefined); // awaited before the next commit, or the run's end
     };
+    /** Commits every read so far and waits until it has landed. */
+    const commitAll = async (): Promise<void> => {
+      await commitUncommitted();
+      await committed();
+    };
 
     try {
       while (shardIterator) {
         if (context.cancellationSignal.aborted) {
-          await commitUncommitted();
-          await committed();
+          await commitAll();
           return result();
         }
         const page = await kinesis.send(
@@ -153,20 +157,18 @@ export function runShardActivity(deps: IngestDeps, cache: ShardStateCache) {
         const records = (page.Records ?? []).map(toStreamRecord);
         if (records.length > 0) {
           run.firstSequence ??= records[0]!.seq;
-          const read = await processRead(deps, input, position, states, records, behind);
+          const read: StoredRead = { ...(await processRead(deps, input, position, states, records)), behind };
           idleSince = Date.now();
           if (uncommitted.length === 0) uncommittedSince = idleSince;
           uncommitted.push(read);
           // A hand-over changes how the next read routes its records, and a stop ends the run: both commit and wait.
-          const waits = read.handsOver || read.stoppedFor !== undefined;
-          if (waits || idleSince - uncommittedSince >= config.ingest.commitWithinMs) await commitUncommitted();
-          if (waits) await committed();
+          if (read.handsOver || read.stoppedFor !== undefined) await commitAll();
+          else if (idleSince - uncommittedSince >= config.ingest.commitWithinMs) await commitUncommitted();
           if (read.stoppedFor !== undefined) return result({ stoppedFor: read.stoppedFor });
           continue;
         }
         // Caught up: what was read is committed before the catch-up step and any end.
-        await commitUncommitted();
-        await committed();
+        await commitAll();
         await catchUpPredictions(deps, states, lagging, backoff);
         if (millisBehindLatest > 0) continue; // an empty page, but data further on: read on at once
         // A run reports its position once the reads it did are followed by a quiet spell; an idle one runs to its end.
@@ -174,8 +176,7 @@ export function runShardActivity(deps: IngestDeps, cache: ShardStateCache) {
         context.heartbeat(position);
         await Promise.race([context.sleep(config.ingest.pollIntervalMs), context.cancelled]).catch(() => undefined);
       }
-      await commitUncommitted();
-      await committed();
+      await commitAll();
       return result({ shardClosed: true });
     } catch (error) {
       // Let a commit in flight land before a retry redoes it: a late progress write would step back.
@@ -214,8 +215,7 @@ async function processRead(
   position: ShardPosition,
   states: Map<string, SeriesState>,
   all: StreamRecordIn[],
-  behind: number,
-): Promise<StoredRead> {
+): Promise<Omit<StoredRead, 'behind'>> {
   const offboarded = await deps.offboarded.current();
   const route = (records: StreamRecordIn[]) =>
     routeRecords(input.shardId, records, deps.config.ingest.maxBarsPerBatch, (ticker, interval) =>
@@ -276,7 +276,6 @@ async function processRead(
     forwards,
     handsOver: forwards.length > 0 || processed.outcomes.some((o) => o.failure !== undefined),
     ...(closing ? { stoppedFor: seriesKey(closing.ticker, closing.interval) } : {}),
-    behind,
   };
 }
 

@@ -19,8 +19,14 @@ import { openContext, startWorker, waitFor, waitForIngestion, type TestContext, 
  */
 
 describe('drill: worker SIGKILLed every few seconds during a multi-ticker replay', () => {
-  // Tiny reads: many reads and heartbeats, so kills land everywhere.
-  const env = { TICKFLOW_MAX_BARS_PER_BATCH: '10', TICKFLOW_READ_LIMIT: '16', TICKFLOW_BATCHES_PER_RUN: '8' };
+  // Tiny reads committed a couple at a time: many reads, commits and heartbeats, so kills land
+  // everywhere (reads left to commit together when caught up made a round fast enough to end before its kill).
+  const env = {
+    TICKFLOW_MAX_BARS_PER_BATCH: '10',
+    TICKFLOW_READ_LIMIT: '16',
+    TICKFLOW_BATCHES_PER_RUN: '8',
+    TICKFLOW_COMMIT_WITHIN_MS: '1',
+  };
   const { steps, byTicker } = drillMarket('KIL', 8, 400, 71);
   let context: TestContext;
   const kills: number[] = [];
@@ -40,9 +46,10 @@ describe('drill: worker SIGKILLed every few seconds during a multi-ticker replay
       const before = await stored();
       if (before >= total * 0.85 || kills.filter((n) => n < total).length >= 4) break;
       const worker = startWorker(`drill-kill-${round}`, env);
-      // Kill once it is visibly working, a random moment into it.
+      // Kill once it is visibly working, a random moment into it: within a second, as a round here
+      // stores a third to a half of the replay in 1.5 s.
       await waitFor('progress', async () => (await stored()) > before, 120_000, 100);
-      await sleep(300 + Math.random() * 1200);
+      await sleep(200 + Math.random() * 800);
       await worker.kill('SIGKILL');
       kills.push(await stored());
     }

@@ -9,9 +9,10 @@
  *
  * In memory (as the market benchmark runs) it also times one market burst's writes, 8,000
  * series × one bar, as the data plane makes them (each bar's item with its prediction, then
- * progress) against the three items per bar it wrote before (bar, prediction, progress) and
- * against the bar's item alone: what one item per bar saves on this stack, and what the
- * progress write still costs.
+ * progress) against the three items per bar it wrote before (bar, prediction, progress), against
+ * the bar's item alone, and against that item laid out as before store/bar-item.ts (every value
+ * an attribute): what one item per bar and its layout save on this stack, and what the progress
+ * write still costs.
  *
  *   npm run bench:dynamodb-local -- [--items 4000] [--runs 3]
  */
@@ -96,20 +97,23 @@ function burst(run: number) {
   };
 }
 
-/** Milliseconds per burst: three items per bar (as written before), bar and prediction in one item (now), that item alone. */
+/** Milliseconds per burst: three items per bar (as written before), bar and prediction in one item (now), that item alone, and laid out as before. */
 async function measureBursts(aws: ReturnType<typeof createAwsClients>, config: TickflowConfig) {
   for (const definition of tableDefinitions(config.tables).slice(1))
     await aws.dynamodb.send(new CreateTableCommand(definition));
   const bars = new BarsStore(aws.documents, config.tables.bars);
+  // A plain series table writes a row as it is: every value an attribute, the layout before store/bar-item.ts.
+  const unpacked = new SeriesTable<StoredBar>(aws.documents, config.tables.bars);
   const predictions = new SeriesTable<Prediction>(aws.documents, config.tables.predictions);
   const series = new SeriesProgressStore(aws.documents, config.tables.tickers);
   const today: number[] = [];
   const merged: number[] = [];
   const mergedAlone: number[] = [];
+  const unpackedAlone: number[] = [];
   for (let run = 0; run <= RUNS; run++) {
-    const [a, b, c] = [burst(3 * run), burst(3 * run + 1), burst(3 * run + 2)];
+    const [a, b, c, d] = [burst(4 * run), burst(4 * run + 1), burst(4 * run + 2), burst(4 * run + 3)];
     const todayMs = await timed(async () => {
-      await bars.put(a.bars);
+      await unpacked.put(a.bars);
       await predictions.put(a.predictions);
       await series.putAll(a.progress);
     });
@@ -118,12 +122,14 @@ async function measureBursts(aws: ReturnType<typeof createAwsClients>, config: T
       await series.putAll(b.progress);
     });
     const aloneMs = await timed(() => bars.put(c.merged));
+    const unpackedMs = await timed(() => unpacked.put(d.merged));
     if (run === 0) continue;
     today.push(todayMs);
     merged.push(mergedMs);
     mergedAlone.push(aloneMs);
+    unpackedAlone.push(unpackedMs);
   }
-  return { today, merged, mergedAlone };
+  return { today, merged, mergedAlone, unpackedAlone };
 }
 
 async function measure(
@@ -187,7 +193,14 @@ async function main(): Promise<void> {
           millis(bursts.today),
         ],
         [`${storage.label}: as stored now: each prediction in its bar's item, then progress`, millis(bursts.merged)],
-        [`${storage.label}: bar and prediction in one item, no progress write`, millis(bursts.mergedAlone)],
+        [
+          `${storage.label}: bar and prediction in one item (11 attributes), no progress write`,
+          millis(bursts.mergedAlone),
+        ],
+        [
+          `${storage.label}: the same item laid out as before (every value an attribute: 26), no progress write`,
+          millis(bursts.unpackedAlone),
+        ],
       ];
       rows.push(...burstRows);
       for (const [k, v] of burstRows) say(`  ${k}: ${v}`);
@@ -195,7 +208,7 @@ async function main(): Promise<void> {
   }
   recordResults(
     'dynamodb-local',
-    'DynamoDB Local: writes per second by storage, and one market burst written three ways',
+    'DynamoDB Local: writes per second by storage, and one market burst written four ways',
     `npm run bench:dynamodb-local -- --items ${ITEMS} --runs ${RUNS}`,
     rows,
   );

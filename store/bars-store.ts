@@ -8,6 +8,7 @@ import { deleteAll, putAll } from './batch-write';
 import { allItems } from './pages';
 import type { Forecast, Prediction } from './predictions-store';
 import { SeriesTable } from './series-table';
+import { barItem, barOf, type BarItem } from './bar-item';
 
 export interface StoredBar extends WarmupInput, IndicatorValues {
   ticker: string;
@@ -59,6 +60,14 @@ const blockOf = (item: BlockItem): WarmupBlock => ({
 
 /** Bars with every indicator, and the forecast made at each; and each series' warm-up blocks. */
 export class BarsStore extends SeriesTable<StoredBar> {
+  protected override itemOf(row: StoredBar): BarItem {
+    return barItem(row);
+  }
+
+  protected override rowOf<R>(item: Record<string, unknown>, ticker: string, interval: string, projected: boolean): R {
+    return barOf<R & Partial<StoredBar>>(item, projected ? undefined : { ticker, interval });
+  }
+
   /**
    * The `limit` bars before `before` (and after `after`, when given), oldest first, with only
    * what a series' state is rebuilt from: DynamoDB sends, and the SDK unmarshals, a third of each row.
@@ -86,7 +95,7 @@ export class BarsStore extends SeriesTable<StoredBar> {
       this.documents,
       this.table,
       [
-        ...rows.map((row) => ({ pk: seriesKey(row.ticker, row.interval), ...row })),
+        ...rows.map(barItem),
         ...blocks.map(({ ticker, interval, block }) => ({
           pk: blocksKey(ticker, interval),
           t: block.t,

@@ -25,9 +25,20 @@ export class SeriesTable<T extends SeriesRow> {
     await putAll(
       this.documents,
       this.table,
-      rows.map((row) => ({ pk: this.keyOf(row.ticker, row.interval), ...row })),
+      rows.map((row) => this.itemOf(row)),
       concurrency,
     );
+  }
+
+  /** A row's item: the row under its series' key. */
+  protected itemOf(row: T): object {
+    return { pk: this.keyOf(row.ticker, row.interval), ...row };
+  }
+
+  /** A row from its item, or the attributes a query projected (`projected`) as they are. */
+  protected rowOf<R>(item: Record<string, unknown>, _ticker: string, _interval: string, _projected: boolean): R {
+    const { pk: _pk, ...row } = item;
+    return row as R;
   }
 
   /** Rows in [from, to] in time order. */
@@ -44,7 +55,7 @@ export class SeriesTable<T extends SeriesRow> {
     attributes?: readonly string[],
   ): Promise<R[]> {
     if (from > to) return []; // an empty range (DynamoDB refuses a BETWEEN whose bounds are reversed)
-    const items = await allItems<R & { pk?: string }>((start) =>
+    const items = await allItems<Record<string, unknown>>((start) =>
       this.documents.send(
         new QueryCommand({
           TableName: this.table,
@@ -56,7 +67,7 @@ export class SeriesTable<T extends SeriesRow> {
         }),
       ),
     );
-    return items.map(withoutKey);
+    return items.map((item) => this.rowOf<R>(item, ticker, interval, attributes !== undefined));
   }
 
   /** The `limit` rows strictly before `before`, oldest first. */
@@ -97,7 +108,7 @@ export class SeriesTable<T extends SeriesRow> {
         }),
       );
     for await (const page of pages(query)) {
-      rows.push(...((page.Items ?? []) as unknown as Array<R & { pk?: string }>).map(withoutKey));
+      rows.push(...(page.Items ?? []).map((item) => this.rowOf<R>(item, ticker, interval, attributes !== undefined)));
       if (rows.length >= limit) break;
     }
     return rows.reverse();
@@ -130,8 +141,4 @@ function projectionOf(attributes: readonly string[] | undefined) {
       ExpressionAttributeNames: Object.fromEntries(attributes.map((name, i) => [`#a${i}`, name])),
     }
   );
-}
-
-function withoutKey<T>({ pk: _pk, ...row }: T & { pk?: string }): T {
-  return row as T;
 }

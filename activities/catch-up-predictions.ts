@@ -62,6 +62,23 @@ export async function laggingSeriesOf(
 }
 
 /**
+ * Series whose forecasts end before their bars, states first: a pass runs whenever a shard is
+ * caught up, over thousands of states nearly all caught up, so it allocates nothing for those.
+ */
+function* seriesBehind(
+  states: Map<string, SeriesState>,
+  lagging: Map<string, LaggingSeries>,
+): Generator<{ key: string; through: number; watermark: { predictedThrough: number | null } }> {
+  for (const [key, state] of states) {
+    const through = state.indicators.lastBarTime;
+    if (through !== null && state.predictedThrough !== through) yield { key, through, watermark: state };
+  }
+  for (const [key, series] of lagging)
+    if (!states.has(key) && series.predictedThrough !== series.through)
+      yield { key, through: series.through, watermark: series };
+}
+
+/**
  * Predicts the stored bars of series that fell behind on predictions (the endpoint was down,
  * slow, or had no model): their bars were stored without waiting. Runs between reads, for at
  * most PASS_BUDGET_MS, and stops at the first failure until the backoff is over. A series with
@@ -76,16 +93,10 @@ export async function catchUpPredictions(
   if (!backoff.due) return;
   const { interval, horizon } = deps.config.model;
   const passEnds = Date.now() + PASS_BUDGET_MS;
-  const behind: Array<{ key: string; through: number | null; watermark: { predictedThrough: number | null } }> = [
-    ...[...states].map(([key, state]) => ({ key, through: state.indicators.lastBarTime, watermark: state })),
-    ...[...lagging]
-      .filter(([key]) => !states.has(key))
-      .map(([key, series]) => ({ key, through: series.through, watermark: series })),
-  ];
-  for (const { key, through, watermark } of behind) {
+  for (const { key, through, watermark } of seriesBehind(states, lagging)) {
     if (!backoff.due || Date.now() >= passEnds) return;
     const [ticker, seriesInterval] = key.split('#') as [string, BarInterval];
-    if (seriesInterval !== interval || through === null || watermark.predictedThrough === through) continue;
+    if (seriesInterval !== interval) continue;
     try {
       const result = await predictStoredBars(deps, {
         ticker,

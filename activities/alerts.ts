@@ -31,6 +31,11 @@ const isPredictionRule = (rule: AlertRule) => rule.kind === 'predicted-move';
 export class AlertDispatcher {
   constructor(private readonly deps: AlertDispatcherDeps) {}
 
+  /** The series with any alert rule, by `ticker#interval`: the others have nothing to evaluate. */
+  watchedSeries(): Promise<Set<string>> {
+    return this.deps.rules.series();
+  }
+
   async afterBars(ticker: string, interval: BarInterval, rows: readonly StoredBar[]): Promise<number> {
     const rules = (await this.deps.rules.forSeries(ticker, interval)).filter((r) => !isPredictionRule(r));
     if (rules.length === 0 || rows.length === 0) return 0;

@@ -195,9 +195,20 @@ export async function processSeriesBars(
     chain: positionOf(state!.chain),
   }));
   // Alerts are keyed by rule and bar, so running them before the progress write sends nothing twice on a retry.
-  await isolated(withRows, states, LOAD_CONCURRENCY, keepAlive, async (work) => {
-    await deps.alerts.afterBars(work.outcome.ticker, work.outcome.interval, work.rows);
-    await deps.alerts.afterPredictions(work.outcome.ticker, work.outcome.interval, work.predictions);
+  // Only series with a rule are visited: a read of thousands of series without one awaits nothing per series.
+  const watched = await deps.alerts.watchedSeries();
+  await isolated(
+    withRows.filter((w) => watched.has(w.key)),
+    states,
+    LOAD_CONCURRENCY,
+    keepAlive,
+    async (work) => {
+      await deps.alerts.afterBars(work.outcome.ticker, work.outcome.interval, work.rows);
+      await deps.alerts.afterPredictions(work.outcome.ticker, work.outcome.interval, work.predictions);
+    },
+  );
+  for (const work of withRows) {
+    if (work.outcome.failure !== undefined) continue;
     deps.metrics.barsStored(work.outcome.ticker, work.outcome.interval, work.arrivals, storedAt);
     deps.metrics.forecastsStored(
       work.outcome.ticker,
@@ -205,7 +216,7 @@ export async function processSeriesBars(
       work.predictions.map((p) => p.t),
       storedAt,
     );
-  });
+  }
   lap('alerts');
   for (const work of works)
     if (work.outcome.failure !== undefined) deps.metrics.batchFailed(work.outcome.ticker, work.outcome.interval);

@@ -2,6 +2,7 @@ import { DeleteCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } f
 import type { AlertRule } from '../domain/alert-rules';
 import { cachedFor } from '../clients/cached';
 import { allItems } from './pages';
+import { seriesKey } from '../domain/series-key';
 
 export class AlertRulesStore {
   constructor(
@@ -41,5 +42,10 @@ export class CachedAlertRules {
 
   async forSeries(ticker: string, interval: string): Promise<AlertRule[]> {
     return (await this.all()).filter((r) => r.ticker === ticker && r.interval === interval);
+  }
+
+  /** The series with any rule, by `ticker#interval`. */
+  async series(): Promise<Set<string>> {
+    return new Set((await this.all()).map((r) => seriesKey(r.ticker, r.interval)));
   }
 }

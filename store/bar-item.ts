@@ -1,5 +1,6 @@
 import { INDICATOR_NAMES } from '../domain/indicators';
 import { seriesKey } from '../domain/series-key';
+import { warmupInput, type WarmupInput } from '../domain/warmup-blocks';
 import type { StoredBar } from './bars-store';
 import type { Forecast } from './predictions-store';
 
@@ -7,19 +8,12 @@ import type { Forecast } from './predictions-store';
  * How a bar is laid out in its DynamoDB item. The key, the bar, its stream record and OBV (what
  * a cold start reads back) are attributes of their own; the other indicators and the forecast
  * are one JSON string each. DynamoDB Local's cost of a write grows with its attributes: 8,000
- * bars with every value an attribute of its own (26) took 1.5 × as long to write as with these
- * 11 (bench/RESULTS.md, "The bar's item"). Ticker, interval and time are the key's (pk, t), not
- * stored twice.
+ * bars with every value an attribute of its own (26) took 1.3–1.5 × as long to write as with
+ * these 11 (bench/RESULTS.md, `dynamodb-local`). Ticker, interval and time are the key's (pk, t),
+ * not stored twice.
  */
-export type BarItem = {
+export type BarItem = WarmupInput & {
   pk: string;
-  t: number;
-  o: number;
-  h: number;
-  l: number;
-  c: number;
-  v: number;
-  obv: number | null;
   seq?: string;
   /** The indicators but OBV, a JSON object by name (null: not enough bars yet). */
   indicators: string;
@@ -43,13 +37,7 @@ export function barItem(row: StoredBar): BarItem {
   for (const name of PACKED_INDICATORS) indicators[name] = finite(row, name, row[name]);
   return {
     pk: seriesKey(row.ticker, row.interval),
-    t: row.t,
-    o: row.o,
-    h: row.h,
-    l: row.l,
-    c: row.c,
-    v: row.v,
-    obv: row.obv,
+    ...warmupInput(row),
     ...(row.seq === undefined ? {} : { seq: row.seq }),
     indicators: JSON.stringify(indicators),
     ...(row.prediction === undefined ? {} : { prediction: JSON.stringify(row.prediction) }),
@@ -61,11 +49,8 @@ export function barItem(row: StoredBar): BarItem {
  * the attributes a query projected, those alone. Reads items of the layout before this one too
  * (every value an attribute, the forecast a map), so a table an older tickflow wrote reads whole.
  */
-export function barOf<R extends Partial<StoredBar>>(
-  item: Record<string, unknown>,
-  series?: { ticker: string; interval: string },
-): R {
-  const { pk: _pk, indicators, prediction, ...rest } = item;
+export function barOf<R extends Partial<StoredBar>>(item: object, series?: { ticker: string; interval: string }): R {
+  const { pk: _pk, indicators, prediction, ...rest } = item as Record<string, unknown>;
   return {
     ...(series && typeof rest.t === 'number' ? { ...series, time: new Date(rest.t).toISOString() } : {}),
     ...rest,
@@ -76,7 +61,7 @@ export function barOf<R extends Partial<StoredBar>>(
   } as R;
 }
 
-function parsed<T>(json: string, attribute: string, item: Record<string, unknown>): T {
+function parsed<T>(json: string, attribute: string, item: { pk?: unknown; t?: unknown }): T {
   try {
     return JSON.parse(json) as T;
   } catch (error) {

@@ -24,7 +24,8 @@ const AnswerBody = z.union([
  * Feature rows → forecast returns through InvokeEndpoint: CSV in (SageMaker's common format),
  * JSON out (it names a quantile model's levels), `chunk` rows per request to stay far below
  * the 6 MB payload limit (a row is 15 numbers, at most ~375 bytes: 5,000 rows ≈ 1.9 MB), so a
- * shard read of up to 5,000 bars is one round trip, not several in turn. Traffic goes by the variants' weights, or to `targetVariant`.
+ * shard read of up to 5,000 bars is one round trip, not several in turn. Traffic goes by the
+ * variants' weights, or to `targetVariant`.
  * Throws if a deployment switched variants between chunks, so one answer never mixes two models.
  */
 export async function invokeModel(

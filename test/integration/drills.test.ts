@@ -19,8 +19,8 @@ import { openContext, startWorker, waitFor, waitForIngestion, type TestContext, 
  */
 
 describe('drill: worker SIGKILLed every few seconds during a multi-ticker replay', () => {
-  // Tiny reads committed a couple at a time: many reads, commits and heartbeats, so kills land
-  // everywhere (reads left to commit together when caught up made a round fast enough to end before its kill).
+  // Tiny reads, each committed at once: many reads, commits and heartbeats, so kills land
+  // everywhere, mid-commit too (reads left to commit together would commit only when caught up).
   const env = {
     TICKFLOW_MAX_BARS_PER_BATCH: '10',
     TICKFLOW_READ_LIMIT: '16',

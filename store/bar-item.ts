@@ -8,7 +8,7 @@ import type { Forecast } from './predictions-store';
  * How a bar is laid out in its DynamoDB item. The key, the bar, its stream record and OBV (what
  * a cold start reads back) are attributes of their own; the other indicators and the forecast
  * are one JSON string each. DynamoDB Local's cost of a write grows with its attributes: 8,000
- * bars with every value an attribute of its own (26) took 1.3–1.5 × as long to write as with
+ * bars with every value an attribute of its own (26) took 1.25–1.5 × as long to write as with
  * these 11 (bench/RESULTS.md, `dynamodb-local`). Ticker, interval and time are the key's (pk, t),
  * not stored twice.
  */

@@ -1,10 +1,11 @@
 """SageMaker inference entry point: GET /ping and POST /invocations on $SAGEMAKER_BIND_TO_PORT.
 
 Requests carry feature rows without a label, many per request:
+  application/x-npy a 2-D NumPy array (np.save), NaN = missing: no parsing, what tickflow sends
   text/csv          one row per line, empty field = missing
   application/json  {"instances": [[...], ...]} or [[...], ...]; null = missing
-The response has the request's type unless Accept asks for the other one:
-  text/csv → one line per row; application/json → {"predictions": [...]}.
+The response is JSON for an npy request, otherwise the request's type, unless Accept asks for
+the other one: text/csv → one line per row; application/json → {"predictions": [...]}.
 A quantile model answers every level per row, ascending: a CSV line of values, a JSON list per
 row, and the JSON names the levels ({"predictions": [[...], ...], "quantiles": [...]}).
 """
@@ -49,6 +50,14 @@ class Model:
 
 
 def parse_rows(body: bytes, content_type: str) -> np.ndarray:
+    if content_type == "application/x-npy":
+        try:
+            rows = np.load(io.BytesIO(body), allow_pickle=False)
+        except (ValueError, OSError, EOFError) as e:
+            raise ClientError(f"malformed npy: {e}")
+        if rows.dtype.kind not in "fiu":
+            raise ClientError(f"npy rows must hold numbers, got dtype {rows.dtype}")
+        return rows.astype(np.float64, copy=False)
     if content_type == "text/csv":
         text = body.decode("utf-8").strip()
         if not text:
@@ -69,7 +78,7 @@ def parse_rows(body: bytes, content_type: str) -> np.ndarray:
             return np.array([[np.nan if v is None else float(v) for v in r] for r in rows], dtype=np.float64)
         except (TypeError, ValueError) as e:
             raise ClientError(f"rows must hold numbers or null: {e}")
-    raise ClientError(f"unsupported Content-Type {content_type!r}; use text/csv or application/json")
+    raise ClientError(f"unsupported Content-Type {content_type!r}; use application/x-npy, text/csv or application/json")
 
 
 def format_predictions(predictions: np.ndarray, accept: str, quantiles=None):
@@ -104,7 +113,7 @@ def handler_for(model: Model):
             content_type = (self.headers.get("Content-Type") or "text/csv").split(";")[0].strip()
             accept = (self.headers.get("Accept") or "").split(";")[0].strip()
             if accept not in ("text/csv", "application/json"):  # absent or */*: answer in kind
-                accept = content_type
+                accept = "application/json" if content_type == "application/x-npy" else content_type
             try:
                 predictions = model.predict(parse_rows(body, content_type))
             except ClientError as e:

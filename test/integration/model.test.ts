@@ -14,6 +14,7 @@ import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import * as tar from 'tar';
 import type { Bar } from '../../domain/market-event';
+import { npyMatrix } from '../../domain/npy-matrix';
 import { parseS3Uri } from '../../store/s3-uri';
 import { variantsOf } from '../../clients/sagemaker-endpoint';
 import { produce } from '../../producer/produce';
@@ -227,6 +228,24 @@ describe('predictions: training, evaluation, promotion and serving on the local 
       }),
     );
     expect(JSON.parse(Buffer.from(json.Body!).toString())).toEqual({
+      predictions: rows.map((row) => row.map((v) => expect.closeTo(v, 8))),
+      quantiles: [0.1, 0.5, 0.9],
+    });
+    // The same rows as the NumPy array tickflow sends: the same answer, in JSON.
+    const npy = await context.aws.sagemakerRuntime.send(
+      new InvokeEndpointCommand({
+        EndpointName: endpointName(),
+        ContentType: 'application/x-npy',
+        Body: npyMatrix([Array<number>(15).fill(0.01), Array<null>(15).fill(null)]),
+      }),
+    );
+    expect(npy.ContentType).toBe('application/json');
+    await expect(
+      context.aws.sagemakerRuntime.send(
+        new InvokeEndpointCommand({ EndpointName: endpointName(), ContentType: 'application/x-npy', Body: 'not npy' }),
+      ),
+    ).rejects.toThrow(/malformed npy/);
+    expect(JSON.parse(Buffer.from(npy.Body!).toString())).toEqual({
       predictions: rows.map((row) => row.map((v) => expect.closeTo(v, 8))),
       quantiles: [0.1, 0.5, 0.9],
     });

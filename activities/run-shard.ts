@@ -44,19 +44,19 @@ interface Forward {
 }
 
 /**
- * The shard reader's long-running activity: reads its shard read after read and runs each
- * read's data plane for every ticker on the fast path (processSeriesBars); the records of
- * tickers in workflow mode go to their ticker workflows, in order, and a ticker whose bars
- * fail for good joins them, handed over with the reason. The position (checkpoint, counters,
- * workflow-mode tickers) advances only once a read's effects are durable, and travels in the
- * heartbeat, so a retry on any worker resumes there. Reads commit together (their progress in
- * one write, then the position) once the shard is caught up, or TICKFLOW_COMMIT_WITHIN_MS after
- * the oldest of them: a burst's progress is written after its bars, not among them. A commit runs
- * beside the next reads' data plane, at most one at a time; a read with a hand-over or a stop
- * commits at once and waits, as do the catch-up step and the run's end. Returns once the reads it did are followed
- * by the long-poll time without data, after TICKFLOW_SHARD_RUN_SECONDS (an idle shard: one run
- * per that time), at worker shutdown, or before a record of a ticker whose hand-back waits
- * (`stoppedFor`).
+ * The shard reader's long-running activity: reads its shard read after read (the next page is
+ * fetched while a read is processed) and runs each read's data plane for every ticker on the
+ * fast path (processSeriesBars); the records of tickers in workflow mode go to their ticker
+ * workflows, in order, and a ticker whose bars fail for good joins them, handed over with the
+ * reason. The position (checkpoint, counters, workflow-mode tickers) advances only once a
+ * read's effects are durable, and travels in the heartbeat, so a retry on any worker resumes
+ * there. Reads commit together (their progress in one write, then the position) once the shard
+ * is caught up, or TICKFLOW_COMMIT_WITHIN_MS after the oldest of them: a burst's progress is
+ * written after its bars, not among them. A commit runs beside the next reads' data plane, at
+ * most one at a time; a read with a hand-over or a stop commits at once and waits, as do the
+ * catch-up step and the run's end. Returns once the reads it did are followed by the long-poll
+ * time without data, after TICKFLOW_SHARD_RUN_SECONDS (an idle shard: one run per that time),
+ * at worker shutdown, or before a record of a ticker whose hand-back waits (`stoppedFor`).
  */
 export function runShardActivity(deps: IngestDeps, cache: ShardStateCache) {
   return async function runShard(input: RunShardInput): Promise<RunShardResult> {
@@ -142,20 +142,29 @@ export function runShardActivity(deps: IngestDeps, cache: ShardStateCache) {
       await committed();
     };
 
+    const getPage = (iterator: string) => {
+      const page = kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: config.ingest.readLimit }));
+      void page.catch(() => undefined); // awaited by the next read, or dropped with the run
+      return page;
+    };
+    // The page after a read with records, fetched while that read is processed.
+    let nextPage: ReturnType<typeof getPage> | undefined;
+
     try {
       while (shardIterator) {
         if (context.cancellationSignal.aborted) {
           await commitAll();
           return result();
         }
-        const page = await kinesis.send(
-          new GetRecordsCommand({ ShardIterator: shardIterator, Limit: config.ingest.readLimit }),
-        );
+        const page = await (nextPage ?? getPage(shardIterator));
+        nextPage = undefined;
         shardIterator = page.NextShardIterator;
         const behind = page.MillisBehindLatest ?? 0;
         millisBehindLatest = behind;
         const records = (page.Records ?? []).map(toStreamRecord);
         if (records.length > 0) {
+          // A busy shard's next read is on its way while this one is processed, not a round trip after it.
+          if (shardIterator) nextPage = getPage(shardIterator);
           run.firstSequence ??= records[0]!.seq;
           const read: StoredRead = { ...(await processRead(deps, input, position, states, records)), behind };
           idleSince = Date.now();

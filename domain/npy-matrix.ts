@@ -2,7 +2,7 @@
  * Rows of numbers as a NumPy `.npy` file (format 1.0: https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html):
  * float64, little-endian, C order, a missing value as NaN (what XGBoost reads as missing). The
  * model's container loads it with np.load, no parsing: a CSV body of 2,000 feature rows cost
- * the worker ~4 ms to write and the container ~8 ms to parse (bench/RESULTS.md, `market`).
+ * the worker ~4 ms to write and the container ~8 ms to parse (bench/RESULTS.md, "This run").
  */
 export function npyMatrix(rows: readonly (readonly (number | null)[])[]): Uint8Array {
   const columns = rows[0]?.length ?? 0;

@@ -5,9 +5,9 @@ const NESTED = { removeUndefinedValues: true } as const;
 
 /**
  * An item as DynamoDB attribute values, for the low-level client. The hot items (a bar, its
- * series' progress) are flat strings and numbers: those are converted here, about a third of
- * the document client's CPU an item (bench/RESULTS.md, `market`); anything else (a list, a map,
- * a number the SDK refuses) goes through the SDK's own converter, with its checks and errors.
+ * series' progress) are flat strings and numbers: converting those here takes about a third off
+ * the SDK's CPU for a write (bench/RESULTS.md, "This run"); anything else (a list, a map, a
+ * number the SDK refuses) goes through the SDK's own converter, with its checks and errors.
  * Undefined attributes are left out, as the document client is configured to do.
  */
 export function attributeMap(item: object): Record<string, AttributeValue> {

@@ -240,15 +240,16 @@ describe('predictions: training, evaluation, promotion and serving on the local 
       }),
     );
     expect(npy.ContentType).toBe('application/json');
+    expect(JSON.parse(Buffer.from(npy.Body!).toString())).toEqual({
+      predictions: rows.map((row) => row.map((v) => expect.closeTo(v, 8))),
+      quantiles: [0.1, 0.5, 0.9],
+    });
+    // A body that is not an array is the caller's fault, said as such.
     await expect(
       context.aws.sagemakerRuntime.send(
         new InvokeEndpointCommand({ EndpointName: endpointName(), ContentType: 'application/x-npy', Body: 'not npy' }),
       ),
     ).rejects.toThrow(/malformed npy/);
-    expect(JSON.parse(Buffer.from(npy.Body!).toString())).toEqual({
-      predictions: rows.map((row) => row.map((v) => expect.closeTo(v, 8))),
-      quantiles: [0.1, 0.5, 0.9],
-    });
     expect(record.hyperparameters).toMatchObject({ quantiles: '0.1,0.5,0.9' });
     expect(first.metrics).toMatchObject({
       pinballRatio: expect.any(Number),
